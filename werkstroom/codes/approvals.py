@@ -1,0 +1,11 @@
+"""WF6xx: approval, delegation and notification refusals."""
+
+from __future__ import annotations
+
+from ..diagnostics import CodeInfo, Severity
+
+E = Severity.ERROR
+W = Severity.WARNING  # noqa: F841
+
+CODES: tuple[CodeInfo, ...] = (
+)

@@ -1,0 +1,11 @@
+"""WF2xx names, WF3xx types and options, WF4xx workflow shape: found by the binder and enable-time checks."""
+
+from __future__ import annotations
+
+from ..diagnostics import CodeInfo, Severity
+
+E = Severity.ERROR
+W = Severity.WARNING  # noqa: F841
+
+CODES: tuple[CodeInfo, ...] = (
+)

@@ -1,0 +1,11 @@
+"""WF1xx: syntax errors found while reading a .wf file."""
+
+from __future__ import annotations
+
+from ..diagnostics import CodeInfo, Severity
+
+E = Severity.ERROR
+W = Severity.WARNING  # noqa: F841
+
+CODES: tuple[CodeInfo, ...] = (
+)
