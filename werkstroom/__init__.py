@@ -1,0 +1,1 @@
+"""Werkstroom: approval workflows as text, checked and run like Business Central's."""

@@ -1,0 +1,75 @@
+"""The `wf` command: a thin click group whose subcommands live in their own modules and load lazily.
+
+Each subcommand module owns one area (check/fmt, catalogue, templates, engine, approvals, ...); the
+group imports a module only when its command runs, so `wf check` never pays for the engine.
+Exit codes: 0 success, 1 findings or a business refusal, 2 usage or I/O error, 70 internal error.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+# command name -> "module:attribute" (a click.Command). Keep sorted by area.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("werkstroom.cli.check_cmd:check", "Check .wf scripts and report diagnostics."),
+    "fmt": ("werkstroom.cli.check_cmd:fmt", "Format .wf scripts in the canonical layout."),
+    "explain": ("werkstroom.cli.check_cmd:explain", "Explain a diagnostic code."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group that imports a subcommand's module on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, _, attr = target[0].partition(":")
+        command = getattr(importlib.import_module(module_name), attr)
+        assert isinstance(command, click.Command)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][1]) for name in sorted(COMMANDS)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+EPILOG = (
+    "Exit codes: 0 success; 1 diagnostics found or an action refused; 2 usage or I/O error; "
+    "70 internal error (run with --debug for the traceback)."
+)
+
+
+@click.group(cls=LazyGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db_url", envvar="WERKSTROOM_DB", default=None,
+              help="Database URL (default: sqlite file werkstroom.db in the current folder).")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@click.pass_context
+def cli(ctx: click.Context, db_url: str | None, debug: bool) -> None:
+    """Werkstroom: approval workflows as text, checked and run like Business Central's."""
+    ctx.ensure_object(dict)
+    ctx.obj["db_url"] = db_url
+    ctx.obj["debug"] = debug
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Console-script entry point."""
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        return cli.main(args=argv, prog_name="wf", standalone_mode=True)
+    except SystemExit:
+        raise
+    except Exception as exc:  # an internal error: never a bare traceback unless asked for
+        if debug:
+            raise
+        click.echo(f"wf: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
+                   err=True)
+        sys.exit(70)

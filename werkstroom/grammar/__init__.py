@@ -1,0 +1,1 @@
+"""The .wf language: grammar, parser, AST and formatter."""

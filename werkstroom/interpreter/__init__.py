@@ -1,0 +1,1 @@
+"""Binder, bound program, condition compiler, engine and store."""
