@@ -1,4 +1,4 @@
-"""Catalogue declarations: record types, events, responses and templates, and the Catalogue that installs libraries.
+"""Catalogue declarations: record types, events, responses and templates, gathered in Libraries.
 
 Everything the .wf language can name comes from a ``Library``. The stdlib is a set of libraries built
 by plain functions (no import-time registration); partners ship their own through the

@@ -8,7 +8,7 @@ with the handled event, or not at all).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping, MutableMapping, Sequence
 from typing import Any, Protocol
 
 
@@ -112,3 +112,7 @@ class ResponseContext(Protocol):
 
     def explain(self, text: str) -> None:
         """Add a line to the timeline (why something happened)."""
+
+    def related(self, record: RecordHandle, relation: str) -> Sequence[RecordHandle]:
+        """The records linked to ``record`` through the relation named ``relation`` (``lines``,
+        ``customer``): embedded in the event payload, or stored earlier by the host."""

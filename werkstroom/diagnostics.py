@@ -9,8 +9,7 @@ documents each one and a test keeps the two in step.
 from __future__ import annotations
 
 import enum
-import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 import attrs

@@ -1,4 +1,4 @@
-"""Exceptions raised to API callers; each carries a stable diagnostic code documented in docs/diagnostics.md."""
+"""Exceptions raised to API callers; each carries a stable code documented in docs/diagnostics.md."""
 
 from __future__ import annotations
 

@@ -79,7 +79,7 @@ class Span:
 
     def cover(self, other: Span) -> Span:
         """The smallest span holding both (same file assumed)."""
-        a, b = (self, other) if self.start <= other.start else (other, self)
+        a = self if self.start <= other.start else other
         last = self if self.end >= other.end else other
         return Span(a.path, a.start, last.end, a.line, a.col, last.end_line, last.end_col)
 

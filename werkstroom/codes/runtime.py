@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..diagnostics import CodeInfo, Severity
 
 E = Severity.ERROR
-W = Severity.WARNING  # noqa: F841
+W = Severity.WARNING
 
 CODES: tuple[CodeInfo, ...] = (
 )

@@ -32,7 +32,7 @@ from ..source import NO_SPAN, Span
 
 
 def _span() -> Span:
-    return attrs.field(default=NO_SPAN, kw_only=True, eq=False, repr=False)  # type: ignore[no-any-return]
+    return attrs.field(default=NO_SPAN, kw_only=True, eq=False, repr=False)
 
 
 # --------------------------------------------------------------------------- names

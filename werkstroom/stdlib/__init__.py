@@ -1,1 +1,1 @@
-"""The standard library: Business Central's record types, events, responses and MS- templates, by business area."""
+"""The standard library: Business Central's record types, events, responses and MS- templates, by area."""
