@@ -8,4 +8,18 @@ E = Severity.ERROR
 W = Severity.WARNING
 
 CODES: tuple[CodeInfo, ...] = (
+    CodeInfo("WF501", E, "a condition is too large or too deeply nested to compile"),
+    CodeInfo("WF502", E, "a record payload does not fit its record type"),
+    CodeInfo("WF503", E, "the event is not in the catalogue"),
+    CodeInfo("WF504", E, "an idempotency key was reused with a different payload"),
+    CodeInfo("WF505", E, "a response failed; the whole event was rolled back"),
+    CodeInfo("WF506", E, "the workflow cannot be changed in its current state"),
+    CodeInfo("WF507", E, "enabling the workflow was refused by the enable checks"),
+    CodeInfo("WF508", E, "a recorded field change cannot be applied: the field was changed since"),
+    CodeInfo("WF509", E, "no such workflow, instance or record"),
+    CodeInfo("WF510", E, "an event chain did not settle (too many events raised by responses)"),
+    CodeInfo("WF511", E, "the simulation scenario file is invalid"),
+    CodeInfo("WF512", E, "a workflow step uses a response the catalogue does not know"),
+    CodeInfo("WF513", E, "the database was written by a newer Werkstroom (schema version too high)"),
+    CodeInfo("WF514", E, "an approval event does not name a known running workflow instance"),
 )
