@@ -1,1 +1,14 @@
 """Werkstroom: approval workflows as text, checked and run like Business Central's."""
+
+from typing import Any as _Any
+
+__all__ = ["parse"]
+
+
+def __getattr__(name: str) -> _Any:
+    """Lazy exports: ``werkstroom.parse`` loads the grammar machinery only when first used."""
+    if name == "parse":
+        from .grammar.parser import parse
+
+        return parse
+    raise AttributeError(f"module 'werkstroom' has no attribute {name!r}")

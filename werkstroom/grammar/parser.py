@@ -1,0 +1,825 @@
+"""Reading and parsing .wf files: text in, ``ParseResult`` (AST + diagnostics) out, never an exception.
+
+The grammar (``wf.lark``) is LALR(1) with Lark's contextual lexer. Two pieces of our own sit around it:
+
+* ``_Layout``, a post-lexer, turns line breaks into ``_NL`` and indentation into ``_INDENT`` /
+  ``_DEDENT``. Between ``on`` and ``then`` and inside ``( )`` / ``[ ]`` line breaks are insignificant
+  (``on``/``then`` act like a pair of brackets), so a long condition may wrap.
+* ``_Builder`` holds one callback per grammar rule and builds the frozen AST *during* the LALR parse
+  (no parse tree is ever built); spans come straight from the tokens.
+
+Syntax errors become WF1xx diagnostics worded for people ("expected `then` after the condition").
+After an error the file is cut at each top-level ``workflow``/``on`` line, and a failing workflow
+again at each of its steps, and every piece is parsed on its own, so one file can report several
+independent errors.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+import threading
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ..diagnostics import Diagnostic, Label, Severity
+from ..source import SourceFile, Span
+from . import ast as A
+
+if TYPE_CHECKING:
+    from lark import Lark, Token
+
+__all__ = [
+    "MAX_NESTING",
+    "MAX_SOURCE_BYTES",
+    "TAB_WIDTH",
+    "ParseResult",
+    "parse",
+    "parse_source",
+    "read_source",
+]
+
+MAX_NESTING = 64
+"""The deepest nesting accepted: open ``(``/``[``, chained ``not``/``any ... with``, indentation levels."""
+
+MAX_SOURCE_BYTES = 4 * 1024 * 1024
+"""Files larger than this (4 MiB, far beyond any real workflow script) are refused with WF112."""
+
+TAB_WIDTH = 4
+"""A tab in indentation advances to the next multiple of this many columns."""
+
+MAX_ERRORS = 50
+"""At most this many syntax errors are reported per file."""
+
+GRAMMAR_PATH = Path(__file__).with_name("wf.lark")
+
+
+@attrs.frozen
+class ParseResult:
+    """What ``parse`` returns. ``script``: the AST (the items that parsed cleanly when there are
+    errors). ``diagnostics``: WF1xx findings in source order. ``source``: the text that was parsed."""
+
+    script: A.Script
+    diagnostics: tuple[Diagnostic, ...]
+    source: SourceFile
+
+    @property
+    def ok(self) -> bool:
+        """True when no diagnostic is an error."""
+        return not any(d.is_error for d in self.diagnostics)
+
+
+# --------------------------------------------------------------------------- reading files
+
+
+def read_source(path: str | os.PathLike[str]) -> SourceFile | Diagnostic:
+    """Read a .wf file as UTF-8 (a leading BOM is dropped; CRLF is kept). Every failure is a
+    diagnostic: WF100 (missing, a directory, unreadable), WF101 (not UTF-8 text), WF112 (too large)."""
+    name = os.fspath(path)
+    p = Path(name)
+    try:
+        if p.is_dir():
+            return _diag("WF100", f"`{name}` is a directory, not a .wf file", None,
+                         help="pass the directory to `wf check`, which reads every *.wf file in it")
+        size = p.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            return _too_large(name, size)
+        data = p.read_bytes()
+    except FileNotFoundError:
+        return _diag("WF100", f"cannot read `{name}`: no such file", None)
+    except OSError as exc:
+        return _diag("WF100", f"cannot read `{name}`: {exc.strerror or exc}", None)
+    return decode_source(name, data)
+
+
+def decode_source(name: str, data: bytes) -> SourceFile | Diagnostic:
+    """Decode file bytes (see ``read_source``)."""
+    if len(data) > MAX_SOURCE_BYTES:
+        return _too_large(name, len(data))
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        return _diag("WF101", f"`{name}` looks like a binary file, not .wf text",
+                     _bytes_span(name, data, nul), label="a NUL byte",
+                     help="a .wf script is plain UTF-8 text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return _diag("WF101", f"`{name}` is not valid UTF-8 text", _bytes_span(name, data, exc.start),
+                     label=f"byte 0x{data[exc.start]:02x} is not UTF-8",
+                     help="save the file as UTF-8 (most editors: 'Save with encoding')")
+    return SourceFile(name, text)
+
+
+def _too_large(name: str, size: int) -> Diagnostic:
+    return _diag("WF112", f"`{name}` is too large ({size:,} bytes; the limit is "
+                 f"{MAX_SOURCE_BYTES:,} bytes)", None,
+                 help="split the workflows over several files")
+
+
+def _bytes_span(name: str, data: bytes, offset: int) -> Span:
+    before = data[:offset].decode("utf-8", errors="replace")
+    line = before.count("\n") + 1
+    col = len(before) - (before.rfind("\n") + 1) + 1
+    return Span(name, len(before), len(before) + 1, line, col, line, col + 1)
+
+
+def _diag(code: str, message: str, span: Span | None, *, label: str = "", help: str = "",
+          related: tuple[Label, ...] = (), severity: Severity = Severity.ERROR) -> Diagnostic:
+    return Diagnostic(code, severity, message, span, label=label, help=help, related=related)
+
+
+# --------------------------------------------------------------------------- the Lark parser
+
+
+class _TooDeep(Exception):
+    def __init__(self, tok: Any, what: str) -> None:
+        super().__init__(what)
+        self.tok = tok
+        self.what = what
+
+
+class _State:
+    """Per-parse state shared by the post-lexer and the AST builder (one parse at a time)."""
+
+    def __init__(self, source: SourceFile, end: int) -> None:
+        self.source = source
+        self.path = source.path
+        self.end = end
+        self.diags: list[Diagnostic] = []
+        self.on_tok: Any = None
+        self.brackets: list[Any] = []
+        self.last: Any = None
+        self.prev: Any = None
+        self.too_deep_reported = False
+        self.bad_dedent_lines: set[int] = set()
+        # Lark counts lines on "\n" only; a lone "\r" (old Mac line ends) needs SourceFile's count.
+        self.exact_lines = _LONE_CR.search(source.text) is None
+
+
+_LONE_CR = re.compile(r"\r(?!\n)")
+_LAST_LINE = re.compile(r"[^\r\n]*\Z")
+
+
+def _indent_width(s: str) -> int:
+    col = 0
+    for ch in s:
+        if ch == "\t":
+            col += TAB_WIDTH - col % TAB_WIDTH
+        elif ch == "#":
+            break
+        else:
+            col += 1
+    return col
+
+
+class _Layout:
+    """Post-lexer: significant line breaks and indentation (see the module docstring)."""
+
+    always_accept = ("_NL",)
+
+    def __init__(self) -> None:
+        self.state: _State | None = None
+
+    def process(self, stream: Iterator[Any]) -> Iterator[Any]:
+        from lark import Token
+
+        st = self.state
+        assert st is not None
+        indents = [0]
+        emitted = False
+        last_nl = False
+        brackets = st.brackets
+        for tok in stream:
+            t = tok.type
+            if t == "_NL":
+                if not emitted or last_nl or st.on_tok is not None or brackets:
+                    continue
+                last_nl = True
+                yield tok
+                if tok.end_pos >= st.end:
+                    continue  # trailing blank lines / comments at the end of the text
+                seg = _LAST_LINE.search(tok.value)
+                indent = _indent_width(seg.group() if seg else "")
+                if indent > indents[-1]:
+                    if len(indents) > MAX_NESTING:
+                        raise _TooDeep(tok, "indentation")
+                    indents.append(indent)
+                    yield Token.new_borrow_pos("_INDENT", "", _at_end(tok))
+                elif indent < indents[-1]:
+                    while indent < indents[-1]:
+                        indents.pop()
+                        yield Token.new_borrow_pos("_DEDENT", "", _at_end(tok))
+                    if indent != indents[-1]:
+                        st.diags.append(_bad_dedent(st, tok, indent, indents[-1]))
+                        st.bad_dedent_lines.add(tok.end_line)
+                continue
+            if t == "ON":
+                st.on_tok = tok
+            elif t == "_THEN":
+                st.on_tok = None
+            elif t == "LPAR" or t == "LSQB":
+                brackets.append(tok)
+                if len(brackets) > MAX_NESTING:
+                    raise _TooDeep(tok, "brackets")
+            elif (t == "RPAR" or t == "RSQB") and brackets:
+                brackets.pop()
+            emitted = True
+            last_nl = False
+            st.prev = st.last
+            st.last = tok
+            yield tok
+        if emitted:
+            end_tok = _eof_token(st)
+            if not last_nl:
+                yield Token.new_borrow_pos("_NL", "", end_tok)
+            while len(indents) > 1:
+                indents.pop()
+                yield Token.new_borrow_pos("_DEDENT", "", end_tok)
+
+
+def _at_end(tok: Any) -> Token:
+    from lark import Token
+
+    return Token("_NL", "", tok.end_pos, tok.end_line, tok.end_column, tok.end_line, tok.end_column,
+                 tok.end_pos)
+
+
+def _eof_token(st: _State) -> Token:
+    from lark import Token
+
+    line, col = st.source.line_col(st.end)
+    return Token("$END", "", st.end, line, col, line, col, st.end)
+
+
+def _bad_dedent(st: _State, tok: Any, indent: int, expected: int) -> Diagnostic:
+    start = tok.end_pos
+    span = st.source.span(start, start + 1)
+    return _diag("WF106", "this line's indentation does not match any outer block", span,
+                 label=f"indented {indent} column(s)",
+                 help=f"indent it like an enclosing line ({expected} column(s)) or deeper; "
+                      f"a tab counts to the next multiple of {TAB_WIDTH}")
+
+
+class _Cat:
+    __slots__ = ("name",)
+
+    def __init__(self, name: A.Name) -> None:
+        self.name = name
+
+
+class _Builder:
+    """One method per grammar rule (or alias); each gets the rule's children as a list."""
+
+    def __init__(self) -> None:
+        self.st: _State | None = None
+
+    # ---- spans
+    def _tspan(self, tok: Any) -> Span:
+        st = self.st
+        assert st is not None
+        if st.exact_lines:
+            return Span(st.path, tok.start_pos, tok.end_pos, tok.line, tok.column, tok.end_line,
+                        tok.end_column)
+        return st.source.span(tok.start_pos, tok.end_pos)
+
+    def _cover(self, first: Any, last: Any) -> Span:
+        a = first.span if hasattr(first, "span") else self._tspan(first)
+        b = last.span if hasattr(last, "span") else self._tspan(last)
+        return Span(a.path, a.start, b.end, a.line, a.col, b.end_line, b.end_col)
+
+    def _name(self, tok: Token) -> A.Name:
+        return A.Name(str(tok), span=self._tspan(tok))
+
+    # ---- structure
+    def start(self, c: list[Any]) -> A.Script:
+        st = self.st
+        assert st is not None
+        return A.Script(tuple(c), span=st.source.span(0, len(st.source.text)))
+
+    def workflow(self, c: list[Any]) -> A.Workflow:
+        code = self._name(c[1])
+        desc: A.TextLit | None = None
+        cat: A.Name | None = None
+        steps: list[A.Step] = []
+        for x in c[2:]:
+            if isinstance(x, A.Step):
+                steps.append(x)
+            elif isinstance(x, _Cat):
+                cat = x.name
+            else:
+                desc = A.TextLit(_unescape(x), span=self._tspan(x))
+        last = steps[-1] if steps else (cat if cat is not None else (desc or c[1]))
+        return A.Workflow(code, desc, cat, tuple(steps), span=self._cover(c[0], last))
+
+    def category(self, c: list[Any]) -> _Cat:
+        return _Cat(self._name(c[0]))
+
+    def step(self, c: list[Any]) -> A.Step:
+        body = tuple(c[3:])
+        return A.Step(self._name(c[1]), c[2], body, span=self._cover(c[0], body[-1]))
+
+    def response(self, c: list[Any]) -> A.Response:
+        label_tok = c[-1]
+        label = None if label_tok is None else self._name(label_tok)
+        phrases = c[:-1]
+        return A.Response(phrases[0], tuple(phrases[1:]), label,
+                          span=self._cover(phrases[0], label_tok if label_tok is not None else phrases[-1]))
+
+    def jump(self, c: list[Any]) -> A.Jump:
+        return A.Jump(self._name(c[1]), span=self._cover(c[0], c[1]))
+
+    def phrase(self, c: list[Any]) -> A.Phrase:
+        parts: list[A.PhrasePart] = []
+        for tok in c:
+            if tok.type == "NAME":
+                parts.append(A.Name(str(tok), span=self._tspan(tok)))
+            else:
+                parts.append(self._literal(tok))
+        return A.Phrase(tuple(parts), span=self._cover(c[0], c[-1]))
+
+    # ---- conditions
+    def expr(self, c: list[Any]) -> A.Or:
+        return A.Or(tuple(c), span=self._cover(c[0], c[-1]))
+
+    def and_expr(self, c: list[Any]) -> A.And:
+        return A.And(tuple(c), span=self._cover(c[0], c[-1]))
+
+    def not_(self, c: list[Any]) -> A.Expr:
+        operand = c[1]
+        if self._too_deep(operand, c[0]):
+            return operand  # type: ignore[no-any-return]
+        return A.Not(operand, span=self._cover(c[0], operand))
+
+    def compare(self, c: list[Any]) -> A.Compare:
+        return A.Compare(str(c[1]), c[0], c[2], span=self._cover(c[0], c[2]))
+
+    def in_list(self, c: list[Any]) -> A.InList:
+        return A.InList(c[0], tuple(c[3:-1]), c[1] is not None, span=self._cover(c[0], c[-1]))
+
+    def in_range(self, c: list[Any]) -> A.InRange:
+        return A.InRange(c[0], c[2], c[1] is not None, span=self._cover(c[0], c[2]))
+
+    def contains(self, c: list[Any]) -> A.TextTest:
+        return A.TextTest("contains", c[0], c[2], span=self._cover(c[0], c[2]))
+
+    def starts_with(self, c: list[Any]) -> A.TextTest:
+        return A.TextTest("starts with", c[0], c[1], span=self._cover(c[0], c[1]))
+
+    def ends_with(self, c: list[Any]) -> A.TextTest:
+        return A.TextTest("ends with", c[0], c[1], span=self._cover(c[0], c[1]))
+
+    def is_empty(self, c: list[Any]) -> A.TextTest:
+        op = "is not empty" if c[1] is not None else "is empty"
+        return A.TextTest(op, c[0], None, span=self._cover(c[0], c[2]))
+
+    def change(self, c: list[Any]) -> A.ChangeTest:
+        return A.ChangeTest(c[0], str(c[1]).lower(), span=self._cover(c[0], c[1]))
+
+    def quantified(self, c: list[Any]) -> A.Quantified:
+        cond = c[2]
+        if cond is not None and self._too_deep(cond, c[0]):
+            cond = None
+        return A.Quantified(str(c[0]).lower(), c[1], cond,
+                            span=self._cover(c[0], cond if cond is not None else c[1]))
+
+    def range(self, c: list[Any]) -> A.Range:
+        low: Any = None
+        high: Any = None
+        if len(c) == 3:
+            low, dots, high = c
+        elif len(c) == 1:
+            dots = c[0]
+        elif getattr(c[0], "type", None) == "DOTDOT":
+            dots, high = c
+        else:
+            low, dots = c
+        return A.Range(low, high, span=self._cover(low if low is not None else dots,
+                                                   high if high is not None else dots))
+
+    def paren(self, c: list[Any]) -> Any:
+        return c[1]
+
+    def ref(self, c: list[Any]) -> A.Ref:
+        names = tuple(A.Name(str(t), span=self._tspan(t)) for t in c)
+        return A.Ref(names, span=self._cover(c[0], c[-1]))
+
+    def literal(self, c: list[Any]) -> A.Literal:
+        return self._literal(c[0])
+
+    # ---- helpers
+    def _literal(self, tok: Token) -> A.Literal:
+        t = tok.type
+        span = self._tspan(tok)
+        if t == "STRING":
+            return A.TextLit(_unescape(tok), span=span)
+        if t == "INT":
+            return A.IntLit(int(tok), span=span)
+        if t == "DECIMAL":
+            try:
+                return A.DecimalLit(Decimal(str(tok)), span=span)
+            except InvalidOperation:  # pragma: no cover - the token regex only admits valid decimals
+                pass
+        elif t == "FORMULA":
+            return A.FormulaLit(str(tok).upper(), span=span)
+        elif t == "DATE":
+            try:
+                return A.DateLit(_dt.date.fromisoformat(str(tok)), span=span)
+            except ValueError:
+                pass
+        elif t in ("TRUE", "YES"):
+            return A.BoolLit(True, span=span)
+        elif t in ("FALSE", "NO"):
+            return A.BoolLit(False, span=span)
+        st = self.st
+        assert st is not None
+        what = "date" if t == "DATE" else "number"
+        st.diags.append(_diag("WF111", f"`{tok}` is not a valid {what}", span,
+                              label=f"not a {what}",
+                              help="dates are written YYYY-MM-DD, e.g. 2026-01-31"
+                              if t == "DATE" else ""))
+        return A.TextLit(str(tok), span=span)
+
+    def _too_deep(self, node: Any, tok: Token) -> bool:
+        depth = 0
+        while depth <= MAX_NESTING:
+            if isinstance(node, A.Not):
+                node = node.operand
+            elif isinstance(node, A.Quantified) and node.condition is not None:
+                node = node.condition
+            else:
+                return False
+            depth += 1
+        st = self.st
+        assert st is not None
+        if not st.too_deep_reported:
+            st.too_deep_reported = True
+            st.diags.append(_nesting_diag(self._tspan(tok), "`not` / `with`"))
+        return True
+
+
+def _unescape(tok: str) -> str:
+    body = tok[1:-1]
+    if "\\" not in body:
+        return body
+    return _ESCAPE.sub(_unescape_one, body)
+
+
+_ESCAPE = re.compile(r'\\(["\\])')
+
+
+def _unescape_one(m: re.Match[str]) -> str:
+    return m.group(1)
+
+
+def _nesting_diag(span: Span, what: str) -> Diagnostic:
+    return _diag("WF108", f"too deeply nested: more than {MAX_NESTING} levels of {what}", span,
+                 label="nesting limit reached here",
+                 help="split the condition or the step tree; the limit keeps the checker and the "
+                      "engine safe from runaway input")
+
+
+_LOCK = threading.RLock()
+_PARSER: Lark | None = None
+_LAYOUT = _Layout()
+_BUILDER = _Builder()
+
+
+def _cache_path() -> str | bool:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "werkstroom")
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError:
+        return True  # Lark falls back to the system temp folder
+    if not os.access(folder, os.W_OK):
+        return True
+    return os.path.join(folder, "wf-grammar.lark-cache")
+
+
+def _lark_options() -> dict[str, Any]:
+    return {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": True,
+            "cache": _cache_path()}
+
+
+def _get_parser() -> Lark:
+    global _PARSER
+    if _PARSER is None:
+        from lark import Lark
+
+        _PARSER = Lark(GRAMMAR_PATH.read_text(encoding="utf-8"), postlex=_LAYOUT,
+                       transformer=_BUILDER, **_lark_options())
+    return _PARSER
+
+
+def tree_parser() -> Lark:
+    """A Lark parser for the same grammar that builds a plain parse tree (benchmarks, debugging)."""
+    from lark import Lark
+
+    return Lark(GRAMMAR_PATH.read_text(encoding="utf-8"), postlex=_Layout(), **_lark_options())
+
+
+def parse_tree(text: str) -> Any:
+    """Parse ``text`` into a bare Lark tree (no AST, no recovery); for the benchmark."""
+    p = tree_parser()
+    layout: Any = p.options.postlex
+    layout.state = _State(SourceFile("<tree>", text), len(text))
+    return p.parse(text)
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def parse(text: str, path: str = "<string>") -> ParseResult:
+    """Parse .wf ``text`` reported as ``path``. Never raises: problems are WF1xx diagnostics."""
+    return parse_source(SourceFile(path, text))
+
+
+def parse_source(source: SourceFile) -> ParseResult:
+    """Parse an already-read source file (see ``parse``)."""
+    text = source.text
+    if len(text) > MAX_SOURCE_BYTES:
+        d = _too_large(source.path, len(text.encode("utf-8", errors="replace")))
+        return ParseResult(A.Script((), span=source.span(0, 0)), (d,), source)
+    with _LOCK:
+        items, diags = _parse_all(source)
+    if not items and not diags:
+        diags.append(_diag("WF113", "the file holds no workflow and no step", source.span(0, 0),
+                           severity=Severity.WARNING, label="empty",
+                           help='start with `workflow CODE "description"` or a one-line step '
+                                "`on EVENT then RESPONSE`"))
+    diags.sort(key=lambda d: (d.span.start if d.span else -1, d.code))
+    script = A.Script(tuple(items), span=source.span(0, len(text)))
+    return ParseResult(script, tuple(diags[:MAX_ERRORS]), source)
+
+
+def _parse_all(source: SourceFile) -> tuple[list[A.Workflow | A.Step], list[Diagnostic]]:
+    text = source.text
+    script, diags, err = _parse_region(source, 0, len(text))
+    if script is not None:
+        return list(script.items), diags
+    # Recovery: parse each top-level item on its own; a failing workflow again step by step.
+    items: list[A.Workflow | A.Step] = []
+    all_diags: list[Diagnostic] = []
+    failed = 0
+    for s, e in _top_chunks(text):
+        script, d, chunk_err = _parse_region(source, s, e)
+        all_diags.extend(d)
+        if script is not None:
+            items.extend(script.items)
+            continue
+        failed += 1
+        subs = _step_chunks(text, s, e)
+        sub_failed = 0
+        if len(subs) > 1:
+            for ss, se in subs:
+                sub_script, d2, sub_err = _parse_region(source, ss, se)
+                all_diags.extend(d2)
+                if sub_script is None:
+                    sub_failed += 1
+                    if sub_err is not None:
+                        all_diags.append(sub_err)
+        if sub_failed == 0 and chunk_err is not None:
+            all_diags.append(chunk_err)
+    if failed == 0:  # the pieces parse but the whole does not: report the whole file's error
+        all_diags = [*diags, *([err] if err is not None else [])]
+    return items, _dedupe(all_diags)
+
+
+def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
+    seen: set[tuple[str, str, int]] = set()
+    out = []
+    for d in diags:
+        key = (d.code, d.message, d.span.start if d.span else -1)
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return out
+
+
+def _parse_region(source: SourceFile, start: int, end: int
+                  ) -> tuple[A.Script | None, list[Diagnostic], Diagnostic | None]:
+    from lark import TextSlice
+    from lark.exceptions import UnexpectedInput
+
+    parser = _get_parser()
+    st = _State(source, end)
+    _LAYOUT.state = st
+    _BUILDER.st = st
+    text = source.text
+    inp: Any = text if (start == 0 and end == len(text)) else TextSlice(text, start, end)
+    try:
+        script: Any = parser.parse(inp)
+    except _TooDeep as exc:
+        what = "brackets" if exc.what == "brackets" else "indentation (nested steps)"
+        return None, st.diags, _nesting_diag(_tok_span(st, exc.tok), what)
+    except UnexpectedInput as exc:
+        tok = getattr(exc, "token", None)
+        line = getattr(tok, "line", None) if tok is not None else getattr(exc, "line", None)
+        if line is not None and line in st.bad_dedent_lines:
+            return None, st.diags, None if st.diags else _syntax_error(exc, st)
+        return None, st.diags, _syntax_error(exc, st)
+    finally:
+        _LAYOUT.state = None
+        _BUILDER.st = None
+    return script, st.diags, None
+
+
+_TOP = re.compile(r"(?im)^(?:workflow|on)(?![\w-])")
+
+
+def _top_chunks(text: str) -> list[tuple[int, int]]:
+    starts = [m.start() for m in _TOP.finditer(text)]
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    ends = [*starts[1:], len(text)]
+    return list(zip(starts, ends, strict=True))
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|\Z)")
+_STEP_LINE = re.compile(r"(?i)on(?![\w-])")
+
+
+def _step_chunks(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut a workflow chunk into its header and one piece per entry-point step."""
+    lines = [(m.start(), m.end()) for m in _LINE.finditer(text, start, end) if m.end() > m.start()]
+    step_indent = None
+    cuts = [start]
+    for ls, le in lines[1:]:
+        raw = text[ls:le].rstrip("\r\n")
+        body = raw.lstrip(" \t\f")
+        if not body or body.startswith("#"):
+            continue
+        indent = _indent_width(raw[: len(raw) - len(body)])
+        if step_indent is None:
+            if indent == 0:
+                break
+            if _STEP_LINE.match(body) or not body.lower().startswith("category"):
+                step_indent = indent
+        if indent == step_indent and _STEP_LINE.match(body):
+            cuts.append(ls)
+    cuts = sorted(set(cuts))
+    return list(zip(cuts, [*cuts[1:], end], strict=True))
+
+
+# --------------------------------------------------------------------------- syntax errors in words
+
+_WORDS = {
+    "WORKFLOW": "`workflow`", "_CATEGORY": "`category`", "ON": "`on`", "_WHEN": "`when`",
+    "_THEN": "`then`", "_AS": "`as`", "CONTINUE": "`continue`", "_AT": "`at`", "_AND": "`and`",
+    "_OR": "`or`", "NOT": "`not`", "_IN": "`in`", "CONTAINS": "`contains`", "_STARTS": "`starts`",
+    "_ENDS": "`ends`", "_WITH": "`with`", "_IS": "`is`", "EMPTY": "`empty`", "ANY": "`any`",
+    "ALL": "`all`", "NO": "`no`", "INCREASED": "`increased`", "DECREASED": "`decreased`",
+    "CHANGED": "`changed`", "TRUE": "`true`", "FALSE": "`false`", "YES": "`yes`",
+    "COMPOP": "a comparison (`=`, `<>`, `<`, `<=`, `>`, `>=`)", "LPAR": "`(`", "RPAR": "`)`",
+    "LSQB": "`[`", "RSQB": "`]`", "DOTDOT": "`..`", "_DOT": "`.`", "_COMMA": "`,`",
+    "NAME": "a name", "STRING": 'a text in quotes ("...")', "DATE": "a date", "FORMULA":
+    "a date formula", "DECIMAL": "a number", "INT": "a number", "_NL": "the end of the line",
+    "_INDENT": "an indented block", "_DEDENT": "the end of the block", "$END": "the end of the file",
+}
+
+_VALUE_TERMS = {"NAME", "STRING", "INT", "DECIMAL", "DATE", "FORMULA", "TRUE", "FALSE", "YES", "NO"}
+
+_AFTER = {
+    "WORKFLOW": "after `workflow`", "_CATEGORY": "after `category`", "ON": "after `on`",
+    "_WHEN": "after `when`", "_AS": "after `as`", "CONTINUE": "after `continue`",
+    "_AT": "after `continue at`", "_COMMA": "after `,`", "COMPOP": "after the comparison",
+    "_IN": "after `in`", "NOT": "after `not`", "_AND": "after `and`", "_OR": "after `or`",
+    "_WITH": "after `with`", "_IS": "after `is`", "_STARTS": "after `starts`",
+    "_ENDS": "after `ends`", "CONTAINS": "after `contains`", "_DOT": "after `.`",
+    "LPAR": "after `(`", "LSQB": "after `[`", "DOTDOT": "after `..`", "ANY": "after `any`",
+    "ALL": "after `all`", "NO": "after `no`",
+}
+
+
+def _describe_token(tok: Token) -> str:
+    t = tok.type
+    if t in ("_NL", "_INDENT", "_DEDENT", "$END"):
+        return _WORDS[t]
+    v = str(tok)
+    if len(v) > 30:
+        v = v[:27] + "..."
+    return f"`{v}`"
+
+
+def _describe_expected(expected: set[str]) -> str:
+    exp = set(expected)
+    parts: list[str] = []
+    if len(exp & _VALUE_TERMS) >= 4:
+        exp -= _VALUE_TERMS
+        parts.append("a value (a name, a number, a date or a text)")
+    if {"INT", "DECIMAL"} <= exp:
+        exp.discard("DECIMAL")
+    order = ["_THEN", "_WHEN", "RPAR", "RSQB", "COMPOP", "_AND", "_OR", "_IN", "ON", "CONTINUE",
+             "_CATEGORY", "WORKFLOW", "NAME", "STRING", "INT", "DATE", "FORMULA", "_AS", "_COMMA",
+             "DOTDOT", "_DOT", "LSQB", "LPAR", "_INDENT", "_NL", "$END"]
+    ranked = sorted(exp, key=lambda t: (order.index(t) if t in order else len(order), t))
+    for t in ranked:
+        w = _WORDS.get(t, f"`{t.lower()}`")
+        if w not in parts:
+            parts.append(w)
+    if not parts:
+        return "something else"
+    if len(parts) > 5:
+        parts = [*parts[:5], "..."]
+        return ", ".join(parts)
+    if len(parts) == 1:
+        return parts[0]
+    return ", ".join(parts[:-1]) + " or " + parts[-1]
+
+
+def _tok_span(st: _State, tok: Any) -> Span:
+    n = len(st.source.text)
+    start = max(0, min(int(tok.start_pos or 0), n))
+    end = max(start, min(int(tok.end_pos if tok.end_pos is not None else start), n))
+    return st.source.span(start, end)
+
+
+def _after_span(st: _State, tok: Any) -> Span:
+    """A one-character span just after ``tok`` (where something is missing)."""
+    end = int(tok.end_pos)
+    return st.source.span(end, end + 1 if end < len(st.source.text) else end)
+
+
+def _syntax_error(exc: Exception, st: _State) -> Diagnostic:
+    from lark.exceptions import UnexpectedCharacters, UnexpectedToken
+
+    src = st.source
+    if isinstance(exc, UnexpectedCharacters):
+        pos = int(exc.pos_in_stream or 0)
+        ch = src.text[pos] if pos < len(src.text) else ""
+        span = src.span(pos, pos + 1)
+        if ch == '"':
+            return _diag("WF105", "unclosed text: the closing `\"` is missing", span,
+                         label="this text is never closed",
+                         help='end the text on the same line with `"` (write `\\"` for a quote inside it)')
+        shown = ch if ch.isprintable() else f"U+{ord(ch):04X}"
+        return _diag("WF102", f"unexpected character `{shown}`", span, label="not part of the language",
+                     help="names use letters, digits, `_` (and `-`, `/` inside); texts go in double quotes")
+    assert isinstance(exc, UnexpectedToken)
+    tok = exc.token
+    t = tok.type
+    try:
+        expected = set(exc.accepts or exc.expected)
+    except Exception:  # pragma: no cover - Lark computes accepts lazily; fall back to expected
+        expected = set(exc.expected)
+    if "_INDENT" in expected:
+        expected.discard("_NL")
+    layout = t in ("_NL", "_INDENT", "_DEDENT", "$END")
+    prev = st.prev if tok is st.last else st.last
+    here = _tok_span(st, tok) if t != "$END" else src.span(len(src.text), len(src.text))
+    # point just after the previous token when the bad token is on a later line (or is layout)
+    where = _after_span(st, prev) if prev is not None and (layout or tok.line != prev.end_line) else here
+    found = _describe_token(tok)
+
+    # unclosed bracket
+    if st.brackets and expected & {"RPAR", "RSQB"} and (
+            layout or t in ("_THEN", "RPAR", "RSQB") or tok.line != st.brackets[-1].line):
+        opened = st.brackets[-1]
+        ch = str(opened)
+        close = ")" if ch == "(" else "]"
+        return _diag("WF104", f"unclosed `{ch}`: expected `{close}` before {found}",
+                     _tok_span(st, opened), label=f"this `{ch}` is never closed",
+                     help=f"add `{close}` where the {'group' if ch == '(' else 'list'} ends",
+                     related=(Label(where, f"expected `{close}` here"),))
+    if t in ("RPAR", "RSQB") and (
+            not st.brackets or str(st.brackets[-1]) != ("(" if t == "RPAR" else "[")):
+            return _diag("WF109", f"unmatched `{tok}`", here, label="nothing to close here",
+                         help="remove it, or add the opening bracket")
+    # missing `then`
+    if "_THEN" in expected and t != "_THEN":
+        related: tuple[Label, ...] = ()
+        if st.on_tok is not None:
+            related = (Label(_tok_span(st, st.on_tok), "the step starts here"),)
+        if "_WHEN" in expected:
+            msg = f"expected `when` or `then` after the event name, found {found}"
+            label = "expected `when CONDITION` or `then` here"
+        else:
+            msg = f"expected `then` after the condition, found {found}"
+            label = "expected `then` here"
+        return _diag("WF103", msg, where, label=label,
+                     help="a step reads `on EVENT [when CONDITION] then RESPONSE`", related=related)
+    if t == "_INDENT":
+        return _diag("WF107", "unexpected indentation", here, label="this line is indented more "
+                     "than the block it belongs to",
+                     help="indent a line only under `workflow ...` or under `on ... then`; "
+                          "a step written on one line takes no indented block")
+    if prev is not None and prev.type == "_THEN" and "_INDENT" in expected | set(exc.expected) and t in (
+            "_DEDENT", "ON", "$END", "NAME", "CONTINUE", "WORKFLOW"):
+        return _diag("WF114", "the step has no responses: `then` must be followed by a response on "
+                     "the same line or an indented block", where, label="expected a response here",
+                     help="indent the responses under the step, deeper than its `on`")
+    if t == "$END":
+        return _diag("WF110", f"unexpected end of file: expected {_describe_expected(expected)}"
+                     + (f" {_AFTER[prev.type]}" if prev is not None and prev.type in _AFTER else ""),
+                     where, label="the file ends here")
+    after = f" {_AFTER[prev.type]}" if prev is not None and prev.type in _AFTER else ""
+    label = "unexpected here" if where is here else f"expected {_describe_expected(expected)} here"
+    return _diag("WF109", f"expected {_describe_expected(expected)}{after}, found {found}", where,
+                 label=label)
