@@ -1,0 +1,164 @@
+"""User actions on one approval entry: approve, reject, delegate (BC's Requests to Approve page).
+
+Each checks BC's authorization first and changes nothing when it refuses (``ApprovalError`` WF6xx).
+On success it updates the entry, writes an audit row (and a comment line when a comment is given)
+and returns an ``ActionResult``: the event the engine must now handle on the entry's workflow
+instance, with the approval-entry record. The caller runs that event in the same transaction.
+"""
+
+from __future__ import annotations
+
+import attrs
+from sqlalchemy import select
+
+from ..unit import UnitOfWork
+from .errors import ApprovalError
+from .models import ApprovalCommentLine, ApprovalEntry, ApprovalUserSetup
+from .records import SimpleRecord, entry_record
+from .service import (
+    APPROVED_EVENT,
+    DELEGATED_EVENT,
+    REJECTED_EVENT,
+    administrator,
+    audit,
+    is_admin,
+    settle_quorum_tier,
+)
+
+SYSTEM_USER = "(job queue)"
+
+
+@attrs.frozen
+class ActionResult:
+    """What the engine must handle next. ``event``: ApprovalRequestApproved / Rejected / Delegated.
+    ``record``: the ApprovalEntry record view (pending_approvals computed after the action).
+    ``document_type``/``document_key``: the record the entry is for. ``canceled``: entries closed by a
+    quorum. ``delegated_to``: the new approver (delegate only)."""
+
+    event: str
+    entry_id: str
+    record: SimpleRecord
+    instance_id: str
+    workflow_code: str
+    document_type: str
+    document_key: str
+    user: str
+    canceled: tuple[str, ...] = ()
+    delegated_to: str = ""
+
+
+def find_entry(uow: UnitOfWork, ref: str) -> ApprovalEntry:
+    """An entry by id, or by entry number (``7``)."""
+    entry = uow.session.get(ApprovalEntry, ref)
+    if entry is None and ref.isdigit():
+        entry = uow.session.scalars(select(ApprovalEntry).where(ApprovalEntry.entry_no == int(ref))).first()
+    if entry is None:
+        raise ApprovalError("WF615", f"approval entry {ref!r} does not exist")
+    return entry
+
+
+def _check_open(entry: ApprovalEntry, verb: str) -> None:
+    if entry.status != "Open":
+        raise ApprovalError("WF611", f"You can only {verb} open approval requests; entry {entry.entry_no} is "
+                                     f"{entry.status}.")
+
+
+def _check_approver_or_admin(uow: UnitOfWork, entry: ApprovalEntry, user: str, verb: str) -> None:
+    if entry.approver_id != user and not is_admin(uow, user):
+        raise ApprovalError("WF612", f"{user} may not {verb} entry {entry.entry_no}: only its approver "
+                                     f"{entry.approver_id} or the approval administrator can.")
+
+
+def _comment(uow: UnitOfWork, entry: ApprovalEntry, user: str, comment: str | None) -> None:
+    if comment:
+        uow.session.add(ApprovalCommentLine(
+            id=uow.ids.new_id("comment"), record_type=entry.record_type, record_key=entry.record_key,
+            instance_id=entry.instance_id, entry_id=entry.id, user_id=user, at=uow.clock.now(),
+            comment=comment))
+
+
+def _touch(uow: UnitOfWork, entry: ApprovalEntry, user: str) -> None:
+    entry.last_date_time_modified = uow.clock.now()
+    entry.last_modified_by_user_id = user
+
+
+def _result(uow: UnitOfWork, event: str, entry: ApprovalEntry, user: str,
+            canceled: tuple[str, ...] = (), delegated_to: str = "") -> ActionResult:
+    return ActionResult(event=event, entry_id=entry.id, record=entry_record(uow, entry),
+                        instance_id=entry.instance_id, workflow_code=entry.approval_code,
+                        document_type=entry.record_type, document_key=entry.record_key, user=user,
+                        canceled=canceled, delegated_to=delegated_to)
+
+
+def approve(uow: UnitOfWork, entry_id: str, user: str, comment: str | None = None) -> ActionResult:
+    entry = find_entry(uow, entry_id)
+    _check_open(entry, "approve")
+    _check_approver_or_admin(uow, entry, user, "approve")
+    if entry.refuse_self_approval and user == entry.sender_id:
+        raise ApprovalError("WF614", f"{user} sent this request and may not approve it "
+                                     "(segregation of duties).")
+    entry.status = "Approved"
+    _touch(uow, entry, user)
+    audit(uow, entry, "approve", user, "Open", comment=comment)
+    _comment(uow, entry, user, comment)
+    canceled = settle_quorum_tier(uow, entry, user)
+    return _result(uow, APPROVED_EVENT, entry, user, tuple(e.id for e in canceled))
+
+
+def reject(uow: UnitOfWork, entry_id: str, user: str, comment: str | None = None) -> ActionResult:
+    entry = find_entry(uow, entry_id)
+    _check_open(entry, "reject")
+    _check_approver_or_admin(uow, entry, user, "reject")
+    entry.status = "Rejected"
+    _touch(uow, entry, user)
+    audit(uow, entry, "reject", user, "Open", comment=comment)
+    _comment(uow, entry, user, comment)
+    return _result(uow, REJECTED_EVENT, entry, user)
+
+
+def delegation_target(uow: UnitOfWork, entry: ApprovalEntry) -> str:
+    """Substitute, else the approver's own approver, else the approval administrator. Candidates equal
+    to the current approver are skipped (delegating to oneself changes nothing), and so is the sender
+    when the entry refuses self-approval."""
+    setup = uow.session.get(ApprovalUserSetup, entry.approver_id)
+    admin = administrator(uow)
+    candidates = [
+        setup.substitute if setup is not None else "",
+        setup.approver_id if setup is not None else "",
+        admin.user_id if admin is not None else "",
+    ]
+    for cand in candidates:
+        if not cand or cand == entry.approver_id:
+            continue
+        if entry.refuse_self_approval and cand == entry.sender_id:
+            continue
+        if uow.session.get(ApprovalUserSetup, cand) is None:
+            continue
+        return cand
+    raise ApprovalError("WF613", "There is no substitute, direct approver, or approval administrator for "
+                                 f"user ID {entry.approver_id!r} in the approval user setup.")
+
+
+def delegate(uow: UnitOfWork, entry_id: str, user: str, comment: str | None = None, *,
+             automatic: bool = False) -> ActionResult:
+    """Delegate an Open entry. A user may delegate when he is its sender, its approver or the approval
+    administrator; ``automatic`` (the delegation timer) skips that check, as BC's report does."""
+    entry = find_entry(uow, entry_id)
+    _check_open(entry, "delegate")
+    if not automatic and user not in (entry.approver_id, entry.sender_id) and not is_admin(uow, user):
+        raise ApprovalError("WF612", f"{user} may not delegate entry {entry.entry_no}: only its sender, its "
+                                     "approver or the approval administrator can.")
+    target = delegation_target(uow, entry)
+    old_approver = entry.approver_id
+    entry.approver_id = target
+    _touch(uow, entry, user)
+    audit(uow, entry, "delegate", user, "Open", f"from {old_approver} to {target}", comment)
+    _comment(uow, entry, user, comment)
+    return _result(uow, DELEGATED_EVENT, entry, user, delegated_to=target)
+
+
+def add_comment(uow: UnitOfWork, entry_id: str, user: str, comment: str) -> None:
+    """A comment on the entry's record and instance (any participant may comment)."""
+    entry = find_entry(uow, entry_id)
+    _comment(uow, entry, user, comment)
+    audit(uow, entry, "comment", user, entry.status, comment=comment)

@@ -1,0 +1,85 @@
+"""The ApprovalEntry record as the engine sees it (events on approval entries carry this record).
+
+``values`` hold BC's Approval Entry fields in snake_case, plus the flowfield ``pending_approvals``:
+the Created and Open entries of the same record in the same workflow instance. The document the entry
+points to is named by ``record_type`` and ``record_key``; the instance by ``instance_id``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, MutableMapping
+from typing import Any
+
+import attrs
+from sqlalchemy import func, select
+
+from ..unit import UnitOfWork
+from .models import ApprovalCommentLine, ApprovalEntry
+
+RECORD_TYPE = "ApprovalEntry"
+PENDING = ("Created", "Open")
+
+
+@attrs.define
+class SimpleRecord:
+    """A RecordHandle held in memory."""
+
+    type: str
+    key: str
+    values: MutableMapping[str, Any] = attrs.field(factory=dict)
+    old_values: Mapping[str, Any] | None = None
+
+
+def pending_approvals(uow: UnitOfWork, record_type: str, record_key: str, instance_id: str) -> int:
+    return int(uow.session.scalar(
+        select(func.count()).select_from(ApprovalEntry).where(
+            ApprovalEntry.record_type == record_type,
+            ApprovalEntry.record_key == record_key,
+            ApprovalEntry.instance_id == instance_id,
+            ApprovalEntry.status.in_(PENDING),
+        )
+    ) or 0)
+
+
+def entry_values(uow: UnitOfWork, entry: ApprovalEntry) -> dict[str, Any]:
+    uow.session.flush()
+    has_comment = uow.session.scalar(
+        select(func.count()).select_from(ApprovalCommentLine).where(
+            ApprovalCommentLine.instance_id == entry.instance_id,
+            ApprovalCommentLine.record_key == entry.record_key,
+            ApprovalCommentLine.record_type == entry.record_type,
+        )
+    )
+    return {
+        "entry_id": entry.id,
+        "entry_no": entry.entry_no,
+        "record_type": entry.record_type,
+        "record_key": entry.record_key,
+        "instance_id": entry.instance_id,
+        "approval_code": entry.approval_code,
+        "document_type": entry.document_type,
+        "document_no": entry.document_no,
+        "sequence_no": entry.sequence_no,
+        "sender_id": entry.sender_id,
+        "approver_id": entry.approver_id,
+        "status": entry.status,
+        "salespers_purch_code": entry.salespers_purch_code,
+        "amount": entry.amount,
+        "amount_lcy": entry.amount_lcy,
+        "currency_code": entry.currency_code,
+        "available_credit_limit_lcy": entry.available_credit_limit_lcy,
+        "approval_type": entry.approval_type,
+        "limit_type": entry.limit_type,
+        "date_time_sent_for_approval": entry.date_time_sent_for_approval,
+        "last_date_time_modified": entry.last_date_time_modified,
+        "last_modified_by_user_id": entry.last_modified_by_user_id,
+        "due_date": entry.due_date,
+        "delegation_date_formula": entry.delegation_date_formula,
+        "comment": bool(has_comment),
+        "pending_approvals": pending_approvals(uow, entry.record_type, entry.record_key, entry.instance_id),
+    }
+
+
+def entry_record(uow: UnitOfWork, entry: ApprovalEntry) -> SimpleRecord:
+    """The record view of ``entry`` (type ``ApprovalEntry``, key = entry id), computed now."""
+    return SimpleRecord(RECORD_TYPE, entry.id, entry_values(uow, entry))

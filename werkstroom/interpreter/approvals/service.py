@@ -1,0 +1,633 @@
+"""ApprovalService: the ``ApprovalsAPI`` of a response context (BC's Approvals Mgmt., codeunit 1535).
+
+Every method works on the approval entries of the scope's document in the scope's workflow instance.
+Refusals raise ``ApprovalError`` (WF6xx); the engine rolls the whole event back then.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+
+from ...catalogue import normalize_enum
+from .. import dateformula
+from ..notifications import service as notes
+from ..notifications.models import NotificationEntry
+from ..unit import RunScope, UnitOfWork
+from . import rules
+from .errors import ApprovalError
+from .models import (
+    ApprovalAudit,
+    ApprovalEntry,
+    ApprovalUserSetup,
+    OverdueApprovalEntry,
+    WorkflowUserGroup,
+    WorkflowUserGroupMember,
+)
+from .records import RECORD_TYPE, entry_record
+
+APPROVED_EVENT = "ApprovalRequestApproved"
+REJECTED_EVENT = "ApprovalRequestRejected"
+DELEGATED_EVENT = "ApprovalRequestDelegated"
+
+_DELEGATE_AFTER = {"never": "", "": "", "1day": "1D", "2days": "2D", "5days": "5D"}
+_BATCH_TYPES = {"genjournalbatch", "itemjournalbatch", "requisitionwkshname", "fajournalbatch"}
+
+
+# ----------------------------------------------------------------------------- option parsing
+
+
+def delegate_formula(value: object) -> str:
+    """BC's Delegate After (Never, 1 day, 2 days, 5 days) as a date formula; a formula (``3D``) is
+    accepted too (beyond BC). Blank = never."""
+    if value is None or value is False:
+        return ""
+    text = getattr(value, "text", value)
+    key = normalize_enum(str(text))
+    if key in _DELEGATE_AFTER:
+        return _DELEGATE_AFTER[key]
+    m = re.fullmatch(r"(\d+)days?", key)
+    if m:
+        return f"{int(m.group(1))}D"
+    formula = dateformula.coerce(text)
+    probe = dt.date(2026, 1, 1)
+    if formula.apply(probe) <= probe:
+        raise ApprovalError("WF618", f"delegate after {text!r}: the formula must point to a later date")
+    return formula.text
+
+
+def due_formula(value: object) -> dateformula.DateFormula:
+    try:
+        return dateformula.coerce(value)
+    except dateformula.DateFormulaError as exc:
+        raise ApprovalError("WF618", exc.message) from exc
+
+
+def quorum_value(value: object) -> tuple[int | None, int | None]:
+    """(N, M) from a quorum option: None/"all" -> (None, None); 2 -> (2, None); "any" or "any 1 of" ->
+    (1, None); "2 of 3" -> (2, 3)."""
+    if value is None or value == "" or value is False:
+        return None, None
+    if isinstance(value, bool):
+        raise ApprovalError("WF619", f"invalid quorum {value!r}")
+    if isinstance(value, int):
+        if value < 1:
+            raise ApprovalError("WF619", f"a quorum must be at least 1, not {value}")
+        return value, None
+    text = " ".join(str(value).lower().split())
+    if text == "all":
+        return None, None
+    if text in ("any", "any one", "any 1", "any 1 of", "any one of"):
+        return 1, None
+    m = re.fullmatch(r"(?:any )?(\d+)(?: of(?: (\d+))?)?", text)
+    if m is None:
+        raise ApprovalError("WF619", f"invalid quorum {value!r} (write 'any 1 of', '2 of 3' or a number)")
+    n = int(m.group(1))
+    total = int(m.group(2)) if m.group(2) else None
+    if n < 1 or (total is not None and n > total):
+        raise ApprovalError("WF619", f"invalid quorum {value!r}: need 1 <= N <= M")
+    return n, total
+
+
+def refuses_self_approval(value: object) -> bool:
+    """``self_approval``: "auto" (BC: entries for the requester are approved at once, the default) or
+    "refuse" (segregation of duties). Booleans: True = allowed (auto)."""
+    if value is None or value == "":
+        return False
+    if isinstance(value, bool):
+        return not value
+    key = normalize_enum(str(value))
+    if key in ("auto", "automatic", "allow", "allowed", "autoapprove", "bc"):
+        return False
+    if key in ("refuse", "refused", "deny", "forbid", "forbidden", "segregation", "segregationofduties"):
+        return True
+    raise ApprovalError("WF623", f"unknown self-approval mode {value!r} (use auto or refuse)")
+
+
+def audit(uow: UnitOfWork, entry: ApprovalEntry, action: str, user: str, old_status: str,
+          detail: str = "", comment: str | None = None) -> None:
+    uow.session.add(ApprovalAudit(
+        id=uow.ids.new_id("audit"), entry_id=entry.id, instance_id=entry.instance_id, action=action,
+        user_id=user, at=uow.clock.now(), old_status=old_status, new_status=entry.status, detail=detail,
+        comment=comment,
+    ))
+
+
+def is_admin(uow: UnitOfWork, user: str) -> bool:
+    setup = uow.session.get(ApprovalUserSetup, user)
+    return bool(setup is not None and setup.approval_administrator)
+
+
+def administrator(uow: UnitOfWork) -> ApprovalUserSetup | None:
+    return uow.session.scalars(
+        select(ApprovalUserSetup).where(ApprovalUserSetup.approval_administrator.is_(True))
+        .order_by(ApprovalUserSetup.user_id).limit(1)
+    ).first()
+
+
+def record_entries(uow: UnitOfWork, record_type: str, record_key: str, instance_id: str,
+                   statuses: Iterable[str] | None = None) -> list[ApprovalEntry]:
+    stmt = select(ApprovalEntry).where(
+        ApprovalEntry.record_type == record_type,
+        ApprovalEntry.record_key == record_key,
+        ApprovalEntry.instance_id == instance_id,
+    )
+    if statuses is not None:
+        stmt = stmt.where(ApprovalEntry.status.in_(tuple(statuses)))
+    return list(uow.session.scalars(stmt.order_by(ApprovalEntry.entry_no)))
+
+
+def settle_quorum_tier(uow: UnitOfWork, entry: ApprovalEntry, user: str) -> list[ApprovalEntry]:
+    """Beyond BC: when ``entry``'s tier has a quorum N and N of its entries are Approved, the tier's
+    other Created/Open entries become Canceled. Returns the canceled entries."""
+    if entry.quorum is None:
+        return []
+    tier = [e for e in record_entries(uow, entry.record_type, entry.record_key, entry.instance_id)
+            if e.sequence_no == entry.sequence_no]
+    approved = sum(1 for e in tier if e.status == "Approved")
+    if approved < entry.quorum:
+        return []
+    canceled: list[ApprovalEntry] = []
+    now = uow.clock.now()
+    for e in tier:
+        if e.status in ("Created", "Open"):
+            old = e.status
+            e.status = "Canceled"
+            e.last_date_time_modified = now
+            e.last_modified_by_user_id = user
+            audit(uow, e, "quorum", user, old, f"tier {e.sequence_no} reached its quorum of {entry.quorum}")
+            canceled.append(e)
+    return canceled
+
+
+# ----------------------------------------------------------------------------- the service
+
+
+class ApprovalService:
+    """Approval entries of ``scope.document`` in ``scope.instance_id``."""
+
+    def __init__(self, scope: RunScope) -> None:
+        self.scope = scope
+        self.uow = scope.uow
+        self.session = scope.uow.session
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    @property
+    def _doc_type(self) -> str:
+        return self.scope.document.type
+
+    @property
+    def _doc_key(self) -> str:
+        return self.scope.document.key
+
+    def _today(self) -> dt.date:
+        return self.uow.clock.now().date()
+
+    def _entries(self, statuses: Iterable[str] | None = None) -> list[ApprovalEntry]:
+        return record_entries(self.uow, self._doc_type, self._doc_key, self.scope.instance_id, statuses)
+
+    def _setup(self, user_id: str) -> ApprovalUserSetup | None:
+        if not user_id:
+            return None
+        return self.session.get(ApprovalUserSetup, user_id)
+
+    def _require_setup(self, user_id: str, code: str = "WF601",
+                       message: str | None = None) -> ApprovalUserSetup:
+        setup = self._setup(user_id)
+        if setup is None:
+            raise ApprovalError(code, message
+                                or f"User ID {user_id!r} does not exist in the approval user setup.")
+        return setup
+
+    def _last_sequence(self) -> int:
+        value = self.session.scalar(
+            select(func.max(ApprovalEntry.sequence_no)).where(
+                ApprovalEntry.record_type == self._doc_type,
+                ApprovalEntry.record_key == self._doc_key,
+                ApprovalEntry.instance_id == self.scope.instance_id,
+            ))
+        return int(value or 0)
+
+    def _next_entry_no(self) -> int:
+        return int(self.session.scalar(select(func.max(ApprovalEntry.entry_no))) or 0) + 1
+
+    def _notify_entry(self, entry: ApprovalEntry, recipient: str, options: Mapping[str, Any],
+                      etype: str = "Approval") -> None:
+        link = str(options.get("custom_link") or options.get("link_target_page") or "")
+        row = notes.add_entry(
+            self.uow, entry_type_=etype, recipient=recipient, sender=self.scope.user,
+            record_type=entry.record_type, record_key=entry.record_key, instance_id=entry.instance_id,
+            approval_entry_id=entry.id, link_target_page=str(options.get("link_target_page") or ""),
+            custom_link=str(options.get("custom_link") or ""), message=str(options.get("message") or ""),
+            data=notes.entry_data(entry, self.scope.workflow_code, recipient, link),
+        )
+        if row is not None:
+            self.scope.explain(f"{etype} notification queued for {recipient} (entry {entry.entry_no})")
+
+    def _entry_notifications(self, entry: ApprovalEntry, options: Mapping[str, Any]) -> None:
+        """BC's CreateApprovalEntryNotification: the approver unless he is the acting user or the entry
+        is rejected; the sender with Notify Sender when he is neither the acting user nor the approver."""
+        user = self.scope.user
+        if entry.approver_id != user and entry.status != "Rejected":
+            self._notify_entry(entry, entry.approver_id, options)
+        if options.get("notify_sender") and entry.sender_id not in (user, entry.approver_id):
+            self._notify_entry(entry, entry.sender_id, options)
+
+    # -- create ------------------------------------------------------------------------------
+
+    def create_requests(self, options: Mapping[str, Any]) -> None:
+        """CREATEAPPROVALREQUESTS: entries per approver type and limit type (see docs/approvals.md)."""
+        a_type = rules.approver_type(options.get("approver_type"))
+        l_type = rules.limit_type(options.get("limit_type"))
+        formula = due_formula(options.get("due_date_formula"))
+        today = self._today()
+        due = formula.apply(today)
+        if due < today:
+            raise ApprovalError("WF618", f"the due date formula {formula.text!r} points to the past")
+        delegation = delegate_formula(options.get("delegate_after"))
+        quorum, quorum_total = quorum_value(options.get("quorum"))
+        refuse = refuses_self_approval(options.get("self_approval"))
+        doc = self.scope.document
+        tmpl = rules.template_for(doc.type, doc.key, doc.values)
+        plan = _Plan(self, tmpl, refuse)
+
+        batch = normalize_enum(doc.type) in _BATCH_TYPES
+        if batch and l_type != "Direct Approver" and a_type != "Workflow User Group":
+            self.scope.explain("only Direct Approver is supported for journal batches and worksheets: "
+                               "the request is approved automatically")
+            plan.add(self.scope.user, "Approver", "No Limits", allow_self=True)
+        elif a_type == "Workflow User Group":
+            plan.group(str(options.get("workflow_user_group") or ""))
+        elif a_type == "Salesperson/Purchaser":
+            plan.salesperson(l_type, str(options.get("approver_id") or ""))
+        else:
+            plan.approver(l_type, str(options.get("approver_id") or ""))
+
+        if quorum is not None:
+            tiers: dict[int, int] = {}
+            for row in plan.rows:
+                tiers[row[1]] = tiers.get(row[1], 0) + 1
+            for seq, size in tiers.items():
+                if size > 1 and size < quorum:
+                    raise ApprovalError("WF619", f"quorum {quorum} cannot be met by tier {seq} with "
+                                                 f"{size} approvers")
+                if size > 1 and quorum_total is not None and size != quorum_total:
+                    raise ApprovalError("WF619", f"quorum '{quorum} of {quorum_total}' does not match tier "
+                                                 f"{seq}, which has {size} approvers")
+        plan.write(due, delegation, quorum, options)
+
+    def create_and_approve_automatically(self) -> None:
+        """CREATEANDAPPROVEAPPROVALREQUESTAUTOMATICALLY: one entry for the acting user, Approved."""
+        doc = self.scope.document
+        tmpl = rules.template_for(doc.type, doc.key, doc.values)
+        plan = _Plan(self, tmpl, refuse=False)
+        plan.add(self.scope.user, "Approver", "No Limits", allow_self=True)
+        plan.write(self._today(), "", None, {})
+
+    # -- send --------------------------------------------------------------------------------
+
+    def send_requests(self, options: Mapping[str, Any]) -> None:
+        """SENDAPPROVALREQUESTFORAPPROVAL: open the lowest pending sequence and notify its approvers."""
+        ev = self.scope.event_record
+        if normalize_enum(ev.type) == normalize_enum(RECORD_TYPE):
+            entry = self.session.get(ApprovalEntry, ev.key)
+            if entry is not None:
+                self._send_from_entry(entry, options)
+                return
+        self._send_from_record(options)
+
+    def _open_next_tier(self, options: Mapping[str, Any]) -> list[ApprovalEntry]:
+        """Open every Created entry of the lowest Created sequence; a quorum tier that is already met
+        (auto-approved members) is closed and the next tier is tried."""
+        while True:
+            created = self._entries(("Created",))
+            if not created:
+                return []
+            low = min(e.sequence_no for e in created)
+            tier = [e for e in created if e.sequence_no == low]
+            quorum = tier[0].quorum
+            if quorum is not None:
+                approved = [e for e in self._entries(("Approved",)) if e.sequence_no == low]
+                if len(approved) >= quorum:
+                    settle_quorum_tier(self.uow, approved[0], self.scope.user)
+                    continue
+            now = self.uow.clock.now()
+            for e in tier:
+                e.status = "Open"
+                e.date_time_sent_for_approval = now
+                e.last_date_time_modified = now
+                e.last_modified_by_user_id = self.scope.user
+                audit(self.uow, e, "send", self.scope.user, "Created")
+                self._entry_notifications(e, options)
+            self.scope.explain(f"approval requests sent to {', '.join(e.approver_id for e in tier)}"
+                               f" (sequence {low})")
+            return tier
+
+    def _send_from_record(self, options: Mapping[str, Any]) -> None:
+        entries = self._entries()
+        if not any(e.status == "Created" for e in entries):
+            approved = [e for e in entries if e.status == "Approved"]
+            if approved:
+                self.scope.explain("every approval entry is already approved")
+                self.scope.raise_event(APPROVED_EVENT, entry_record(self.uow, approved[-1]))
+                return
+            raise ApprovalError("WF610", "No approval requests exist.")
+        opened = self._open_next_tier(options)
+        approved = [e for e in entries if e.status == "Approved"]
+        if not opened:  # every remaining tier was closed by its quorum
+            if approved:
+                self.scope.raise_event(APPROVED_EVENT, entry_record(self.uow, approved[-1]))
+                return
+            raise ApprovalError("WF610", "No approval requests exist.")
+        group_approved = [e for e in approved if e.approval_type == "Workflow User Group"]
+        if group_approved:
+            last = group_approved[-1]
+            open_same = any(e.sequence_no == last.sequence_no and e.status == "Open" for e in entries)
+            if last.sender_id != last.approver_id or open_same:
+                self.scope.raise_event(APPROVED_EVENT, entry_record(self.uow, last))
+
+    def _send_from_entry(self, entry: ApprovalEntry, options: Mapping[str, Any]) -> None:
+        if entry.status == "Open":  # a delegated entry: tell the new approver
+            self._entry_notifications(entry, options)
+            return
+        open_entries = [e for e in self._entries(("Open",)) if e.id != entry.id]
+        if entry.approval_type == "Workflow User Group":
+            open_entries = [e for e in open_entries if e.sequence_no > entry.sequence_no]
+        if open_entries:
+            self.scope.explain("other approvers still have open requests: waiting")
+            return
+        self._open_next_tier(options)
+
+    # -- approve / reject / cancel all --------------------------------------------------------
+
+    def _set_all(self, statuses: Sequence[str], new_status: str,
+                 action: str) -> list[tuple[ApprovalEntry, str]]:
+        changed: list[tuple[ApprovalEntry, str]] = []
+        now = self.uow.clock.now()
+        for e in self._entries(statuses):
+            old = e.status
+            e.status = new_status
+            e.last_date_time_modified = now
+            e.last_modified_by_user_id = self.scope.user
+            audit(self.uow, e, action, self.scope.user, old)
+            changed.append((e, old))
+        return changed
+
+    def approve_all(self) -> None:
+        """APPROVEALLAPPROVALREQUESTS: every Created/Open entry -> Approved."""
+        changed = self._set_all(("Created", "Open"), "Approved", "approve all")
+        for e, _old in changed:
+            if e.sender_id != self.scope.user:
+                self._notify_entry(e, e.sender_id, {})
+        self.scope.explain(f"{len(changed)} approval entries approved")
+
+    def reject_all(self, options: Mapping[str, Any]) -> None:
+        """REJECTALLAPPROVALREQUESTS: every entry not Rejected/Canceled -> Rejected; notifications for
+        the previously Open entries (and the sender with Notify Sender)."""
+        changed = self._set_all(("Created", "Open", "Approved"), "Rejected", "reject all")
+        for e, old in changed:
+            if old == "Open" and e.approver_id != self.scope.user:
+                self._notify_entry(e, e.approver_id, options)
+        self._notify_sender_once(changed, options)
+        self.scope.explain(f"{len(changed)} approval entries rejected")
+
+    def cancel_all(self, options: Mapping[str, Any]) -> None:
+        """CANCELALLAPPROVALREQUESTS: every entry not Rejected/Canceled -> Canceled; notifications for
+        those that were Open or Approved."""
+        changed = self._set_all(("Created", "Open", "Approved"), "Canceled", "cancel all")
+        for e, old in changed:
+            if old in ("Open", "Approved") and e.approver_id != self.scope.user:
+                self._notify_entry(e, e.approver_id, options)
+        self._notify_sender_once(changed, options)
+        self.scope.explain(f"{len(changed)} approval entries canceled")
+
+    def _notify_sender_once(self, changed: list[tuple[ApprovalEntry, str]],
+                            options: Mapping[str, Any]) -> None:
+        if not options.get("notify_sender") or not changed:
+            return
+        entry = changed[-1][0]
+        if entry.sender_id != self.scope.user:
+            self._notify_entry(entry, entry.sender_id, options)
+
+    # -- overdue / comments -------------------------------------------------------------------
+
+    def create_overdue_notifications(self, options: Mapping[str, Any]) -> None:
+        """CREATEOVERDUENOTIFICATIONS: for every Open entry whose due date has come (due date <= today)
+        and whose approver has a user setup: an overdue record and an Overdue notification."""
+        count = create_overdue(self.uow, self._today(), self.scope.user, options, self.scope.workflow_code)
+        self.scope.explain(f"{count} overdue notifications created")
+
+    def request_comment(self) -> None:
+        """GETAPPROVALCOMMENT: ask the acting user for a comment (the host shows its comment page)."""
+        self.scope.emit_effect("approval.comment_requested", {
+            "record_type": self._doc_type, "record_key": self._doc_key,
+            "instance_id": self.scope.instance_id, "user": self.scope.user,
+        })
+        self.scope.explain(f"{self.scope.user} is asked for an approval comment")
+
+
+def create_overdue(uow: UnitOfWork, today: dt.date, user: str, options: Mapping[str, Any],
+                   workflow: str, only: Iterable[ApprovalEntry] | None = None) -> int:
+    """Overdue notices for Open entries due on or before ``today`` (all of them, or ``only``)."""
+    if only is None:
+        stmt = select(ApprovalEntry).where(ApprovalEntry.status == "Open", ApprovalEntry.due_date <= today)
+        entries = list(uow.session.scalars(stmt.order_by(ApprovalEntry.entry_no)))
+    else:
+        entries = list(only)
+    count = 0
+    now = uow.clock.now()
+    for e in entries:
+        if uow.session.get(ApprovalUserSetup, e.approver_id) is None:
+            continue
+        uow.session.add(OverdueApprovalEntry(
+            id=uow.ids.new_id("overdue"), entry_id=e.id, approver_id=e.approver_id, sent_to=e.approver_id,
+            due_date=e.due_date, noticed_at=now))
+        e.last_overdue_notice = today
+        link = str(options.get("custom_link") or options.get("link_target_page") or "")
+        for recipient in [e.approver_id] + ([e.sender_id] if options.get("notify_sender")
+                                            and e.sender_id != e.approver_id else []):
+            row = notes.add_entry(
+                uow, entry_type_="Overdue", recipient=recipient, sender=user, record_type=e.record_type,
+                record_key=e.record_key, instance_id=e.instance_id, approval_entry_id=e.id,
+                link_target_page=str(options.get("link_target_page") or ""),
+                custom_link=str(options.get("custom_link") or ""),
+                data=notes.entry_data(e, workflow or e.approval_code, recipient, link))
+            if row is not None:
+                count += 1
+    return count
+
+
+class _Plan:
+    """The entries one CREATEAPPROVALREQUESTS run makes, computed before anything is written (so a
+    refusal half-way changes nothing)."""
+
+    def __init__(self, svc: ApprovalService, tmpl: rules.EntryTemplate, refuse: bool) -> None:
+        self.svc = svc
+        self.tmpl = tmpl
+        self.refuse = refuse
+        self.requester = svc.scope.user
+        self.base = svc._last_sequence()
+        self.last = self.base
+        # (approver, sequence, approval type, limit type, self-approved)
+        self.rows: list[tuple[str, int, str, str, bool]] = []
+
+    def add(self, approver: str, approval_type: str, limit: str, *, sequence: int | None = None,
+            allow_self: bool = False) -> None:
+        if approver == self.requester and self.refuse and not allow_self:
+            raise ApprovalError("WF614", f"{approver} cannot approve a request they sent (self-approval is "
+                                         "refused for this workflow)")
+        seq = self.last + 1 if sequence is None else sequence
+        self.last = max(self.last, seq)
+        self.rows.append((approver, seq, approval_type, limit, approver == self.requester))
+
+    def _sufficient(self, setup: ApprovalUserSetup) -> bool:
+        if self.refuse and setup.user_id == self.requester:
+            return False
+        return rules.is_sufficient(setup, self.tmpl)
+
+    def chain(self, start: ApprovalUserSetup, approval_type: str, sufficient_only: bool) -> None:
+        """Walk Approver IDs up from ``start`` until a sufficient approver, making entries (every link,
+        or in sufficient-only mode just the sufficient one)."""
+        svc = self.svc
+        guard = int(svc.session.scalar(select(func.count()).select_from(ApprovalUserSetup)) or 0)
+        current = start
+        steps = 0
+        while not self._sufficient(current):
+            steps += 1
+            if steps > guard:
+                raise ApprovalError("WF604", "No sufficient approver was found in the approver chain "
+                                             f"(it loops back after {current.user_id}).")
+            nxt = current.approver_id
+            if not nxt:
+                raise ApprovalError("WF603", f"No qualified approver was found: {current.user_id} has no "
+                                             "approver and is not allowed to approve this amount.")
+            if nxt == current.user_id:  # only reached with refused self-approval at the top
+                raise ApprovalError("WF614", f"{current.user_id} is the top of the approver chain and may "
+                                             "not approve their own request.")
+            current = svc._require_setup(nxt)
+            if self.refuse and current.user_id == self.requester:
+                continue
+            if not sufficient_only or self._sufficient(current):
+                self.add(current.user_id, approval_type, "Approval Limits")
+
+    def approver(self, l_type: str, specific: str) -> None:
+        svc = self.svc
+        if l_type == "Specific Approver":
+            if not specific:
+                raise ApprovalError("WF609", "the specific approver needs an approver user id")
+            svc._require_setup(specific, "WF609", f"The specific approver {specific!r} does not exist "
+                                                  "in the approval user setup.")
+            self.add(specific, "Approver", "No Limits")
+            return
+        requester = svc._require_setup(self.requester)
+        if l_type == "Direct Approver":
+            target = svc._setup(requester.approver_id)
+            if target is None:
+                if requester.approval_administrator and not self.refuse:
+                    self.add(requester.user_id, "Approver", "No Limits")
+                    return
+                raise ApprovalError("WF602", "You must set up an approver for user ID "
+                                             f"{requester.user_id!r} in the approval user setup.")
+            self.add(target.user_id, "Approver", "No Limits")
+            return
+        if not self.refuse:
+            self.add(requester.user_id, "Approver", "Approval Limits")
+        self.chain(requester, "Approver", sufficient_only=l_type == "First Qualified Approver")
+
+    def salesperson(self, l_type: str, specific: str) -> None:
+        svc = self.svc
+        code = self.tmpl.salespers_purch_code
+        if not code:
+            raise ApprovalError("WF607", f"{self.tmpl.record_type} {self.tmpl.document_no} has no "
+                                         "salesperson/purchaser code.")
+        sp = svc.session.scalars(
+            select(ApprovalUserSetup).where(ApprovalUserSetup.salespers_purch_code == code)
+            .order_by(ApprovalUserSetup.user_id).limit(1)).first()
+        if sp is None:
+            raise ApprovalError("WF608", f"The salesperson/purchaser {code!r} of {self.tmpl.record_type} "
+                                         f"{self.tmpl.document_no} is not linked to a user in the approval "
+                                         "user setup.")
+        kind = "Sales Pers./Purchaser"
+        own = sp.user_id == self.requester and self.refuse
+        if l_type == "Direct Approver":
+            self.add(sp.user_id, kind, "No Limits")
+        elif l_type == "Approver Chain":
+            if not own:
+                self.add(sp.user_id, kind, "Approval Limits")
+            self.chain(sp, kind, sufficient_only=False)
+        elif l_type == "First Qualified Approver":
+            if not own and self._sufficient(sp):
+                self.add(sp.user_id, kind, "Approval Limits")
+            self.chain(sp, kind, sufficient_only=True)
+        else:
+            if not specific:
+                raise ApprovalError("WF609", "the specific approver needs an approver user id")
+            svc._require_setup(specific, "WF609", f"The specific approver {specific!r} does not exist "
+                                                  "in the approval user setup.")
+            if not own:
+                self.add(sp.user_id, kind, "No Limits")
+            self.add(specific, kind, "No Limits")
+
+    def group(self, code: str) -> None:
+        svc = self.svc
+        svc._require_setup(self.requester)
+        grp = svc.session.get(WorkflowUserGroup, code) if code else None
+        members = list(svc.session.scalars(
+            select(WorkflowUserGroupMember).where(WorkflowUserGroupMember.group_code == code)
+            .order_by(WorkflowUserGroupMember.sequence_no, WorkflowUserGroupMember.user_id))) if grp else []
+        if not members:
+            raise ApprovalError("WF605", f"A workflow user group with at least one member must be set up "
+                                         f"(group {code!r}).")
+        for m in members:
+            svc._require_setup(m.user_id, "WF606", f"The workflow user group member {m.user_id!r} of group "
+                                                   f"{code!r} does not exist in the approval user setup.")
+        for m in members:
+            if self.refuse and m.user_id == self.requester:
+                continue
+            self.add(m.user_id, "Workflow User Group", "No Limits", sequence=self.base + m.sequence_no)
+        if not self.rows:
+            raise ApprovalError("WF614", f"group {code!r} has no member other than the requester "
+                                         f"{self.requester}, who may not approve their own request.")
+
+    def write(self, due: dt.date, delegation: str, quorum: int | None, options: Mapping[str, Any]) -> None:
+        svc = self.svc
+        uow = svc.uow
+        scope = svc.scope
+        now = uow.clock.now()
+        no = svc._next_entry_no()
+        overdue = bool(options.get("overdue_reminders"))
+        t = self.tmpl
+        for approver, seq, a_type, l_type, own in self.rows:
+            status = "Approved" if own else "Created"
+            entry = ApprovalEntry(
+                id=uow.ids.new_id("entry"), entry_no=no, record_type=t.record_type, record_key=t.record_key,
+                instance_id=scope.instance_id, approval_code=scope.workflow_code,
+                document_type=t.document_type, document_no=t.document_no, sequence_no=seq,
+                sender_id=self.requester, approver_id=approver, status=status,
+                salespers_purch_code=t.salespers_purch_code, amount=t.amount, amount_lcy=t.amount_lcy,
+                currency_code=t.currency_code, available_credit_limit_lcy=t.available_credit_limit_lcy,
+                approval_type=a_type, limit_type=l_type, date_time_sent_for_approval=now,
+                last_date_time_modified=now, last_modified_by_user_id=self.requester, due_date=due,
+                delegation_date_formula=delegation, quorum=quorum, refuse_self_approval=self.refuse,
+                overdue_reminders=overdue, last_overdue_notice=None,
+            )
+            no += 1
+            uow.session.add(entry)
+            audit(uow, entry, "create", self.requester, "", f"sequence {seq}, {a_type}, {l_type}")
+            scope.explain(f"approval entry {entry.entry_no} for {approver} (sequence {seq}): {status}")
+
+
+__all__ = [
+    "APPROVED_EVENT",
+    "DELEGATED_EVENT",
+    "REJECTED_EVENT",
+    "ApprovalService",
+    "NotificationEntry",
+    "create_overdue",
+    "settle_quorum_tier",
+]

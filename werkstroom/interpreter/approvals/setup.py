@@ -1,0 +1,296 @@
+"""Loading an organisation file (TOML): approval users, workflow user groups, notification setup and
+SMTP settings by reference. The format is documented in docs/approvals.md; examples/organisation.toml
+is a complete example.
+
+``load_setup(uow, data)`` validates everything first (``ApprovalError`` WF616/WF617/WF622 naming the
+place) and then replaces the setup rows the file names: users and groups by id, notification rows by
+(user, type), SMTP settings by name. Credentials are never read from the file: only the names of the
+environment variables that hold them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+import zoneinfo
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+from sqlalchemy import delete, select
+
+from ...catalogue import normalize_enum
+from ..notifications.models import ENTRY_TYPES, METHODS, RECURRENCES, NotificationSetup, SmtpSettings
+from ..unit import UnitOfWork
+from .errors import ApprovalError
+from .models import ApprovalUserSetup, WorkflowUserGroup, WorkflowUserGroupMember
+from .rules import to_decimal
+
+USER_KEYS = {
+    "id", "approver", "salesperson_purchaser_code", "sales_limit", "unlimited_sales", "purchase_limit",
+    "unlimited_purchase", "request_limit", "unlimited_request", "substitute", "email", "administrator",
+    "time_zone",
+}
+GROUP_KEYS = {"code", "description", "members"}
+MEMBER_KEYS = {"user", "sequence"}
+NOTIFY_KEYS = {"user", "type", "method", "schedule", "time", "daily_frequency", "weekdays", "monthly",
+               "day"}
+SMTP_KEYS = {"name", "host", "port", "starttls", "ssl", "sender", "username_env", "password_env",
+             "timeout_seconds"}
+TOP_KEYS = {"users", "groups", "notifications", "smtp"}
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@attrs.frozen
+class LoadReport:
+    users: int
+    groups: int
+    members: int
+    notification_setups: int
+    smtp: int
+
+
+def _bad(where: str, msg: str) -> ApprovalError:
+    return ApprovalError("WF616", f"{where}: {msg}")
+
+
+def _check_keys(where: str, table: Mapping[str, Any], allowed: set[str]) -> None:
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise _bad(where, f"unknown key(s) {', '.join(unknown)} (allowed: {', '.join(sorted(allowed))})")
+
+
+def _str(where: str, table: Mapping[str, Any], key: str, default: str = "", upper: bool = False) -> str:
+    v = table.get(key, default)
+    if not isinstance(v, str):
+        raise _bad(where, f"{key} must be text, not {v!r}")
+    return v.upper() if upper else v
+
+
+def _bool(where: str, table: Mapping[str, Any], key: str) -> bool:
+    v = table.get(key, False)
+    if not isinstance(v, bool):
+        raise _bad(where, f"{key} must be true or false, not {v!r}")
+    return v
+
+
+def _money(where: str, table: Mapping[str, Any], key: str) -> Decimal:
+    v = table.get(key, 0)
+    if isinstance(v, bool) or not isinstance(v, int | str | float):
+        raise _bad(where, f"{key} must be an amount, not {v!r}")
+    try:
+        amount = to_decimal(v)
+    except ValueError as exc:
+        raise _bad(where, f"{key}: {exc}") from exc
+    if amount < 0:
+        raise _bad(where, f"{key} must not be negative")
+    return amount
+
+
+def _list(where: str, data: Mapping[str, Any], key: str) -> Sequence[Mapping[str, Any]]:
+    v = data.get(key, [])
+    if not isinstance(v, list) or not all(isinstance(x, dict) for x in v):
+        raise _bad(where, f"{key} must be a list of tables ([[{key}]])")
+    return v
+
+
+def _user(i: int, t: Mapping[str, Any]) -> ApprovalUserSetup:
+    where = f"users[{i}]"
+    _check_keys(where, t, USER_KEYS)
+    uid = _str(where, t, "id", upper=True)
+    if not uid:
+        raise _bad(where, "id is required")
+    where = f"user {uid}"
+    tz = _str(where, t, "time_zone", "UTC")
+    try:
+        zoneinfo.ZoneInfo(tz)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise _bad(where, f"unknown time zone {tz!r}") from exc
+    approver = _str(where, t, "approver", upper=True)
+    return ApprovalUserSetup(
+        user_id=uid,
+        approver_id=approver,
+        salespers_purch_code=_str(where, t, "salesperson_purchaser_code", upper=True),
+        sales_amount_approval_limit=_money(where, t, "sales_limit"),
+        unlimited_sales_approval=_bool(where, t, "unlimited_sales"),
+        purchase_amount_approval_limit=_money(where, t, "purchase_limit"),
+        unlimited_purchase_approval=_bool(where, t, "unlimited_purchase"),
+        request_amount_approval_limit=_money(where, t, "request_limit"),
+        unlimited_request_approval=_bool(where, t, "unlimited_request"),
+        substitute=_str(where, t, "substitute", upper=True),
+        email=_str(where, t, "email"),
+        approval_administrator=_bool(where, t, "administrator"),
+        time_zone=tz,
+    )
+
+
+def _time(where: str, text: str) -> str:
+    try:
+        parsed = dt.time.fromisoformat(text)
+    except ValueError as exc:
+        raise ApprovalError("WF622", f"{where}: time {text!r} is not HH:MM") from exc
+    return parsed.strftime("%H:%M")
+
+
+def notification_row(where: str, t: Mapping[str, Any]) -> NotificationSetup:
+    """A NotificationSetup row from one ``[[notifications]]`` table (also used by tests and the CLI)."""
+    _check_keys(where, t, NOTIFY_KEYS)
+    types = {normalize_enum(x): x for x in ENTRY_TYPES}
+    methods = {normalize_enum(x): x for x in METHODS}
+    recurrences = {normalize_enum(x): x for x in RECURRENCES}
+
+    def pick(key: str, table: dict[str, str], default: str) -> str:
+        raw = _str(where, t, key, default)
+        found = table.get(normalize_enum(raw))
+        if found is None:
+            raise ApprovalError("WF622", f"{where}: {key} {raw!r} is not one of {', '.join(table.values())}")
+        return found
+
+    weekdays = t.get("weekdays", ["mon", "tue", "wed", "thu", "fri"])
+    if not isinstance(weekdays, list) or not all(isinstance(d, str) for d in weekdays):
+        raise ApprovalError("WF622", f"{where}: weekdays must be a list like [\"mon\", \"thu\"]")
+    flags = ["0"] * 7
+    for d in weekdays:
+        key = d.lower()[:3]
+        if key not in WEEKDAYS:
+            raise ApprovalError("WF622", f"{where}: unknown weekday {d!r}")
+        flags[WEEKDAYS.index(key)] = "1"
+    recurrence = pick("schedule", recurrences, "Instantly")
+    if recurrence == "Weekly" and "1" not in flags:
+        raise ApprovalError("WF622", f"{where}: a weekly schedule needs at least one weekday")
+    monthly = pick("monthly", {"firstworkday": "First Workday", "lastworkday": "Last Workday",
+                               "custom": "Custom"}, "First Workday")
+    day = t.get("day", 1)
+    if isinstance(day, bool) or not isinstance(day, int) or not 1 <= day <= 31:
+        raise ApprovalError("WF622", f"{where}: day must be a day of the month 1..31")
+    if "day" in t and "monthly" not in t:
+        monthly = "Custom"
+    freq = pick("daily_frequency", {"weekday": "Weekday", "daily": "Daily"}, "Weekday")
+    return NotificationSetup(
+        user_id=_str(where, t, "user", upper=True),
+        entry_type=pick("type", types, "Approval"),
+        method=pick("method", methods, "Email"),
+        recurrence=recurrence,
+        time_of_day=_time(where, _str(where, t, "time", "12:00")),
+        daily_frequency=freq,
+        weekdays="".join(flags),
+        monthly_date=monthly,
+        monthly_day=day,
+    )
+
+
+def _smtp(where: str, t: Mapping[str, Any]) -> SmtpSettings:
+    _check_keys(where, t, SMTP_KEYS)
+    for forbidden in ("password", "username", "user"):
+        if forbidden in t:
+            raise _bad(where, f"{forbidden}: credentials may not be written in the file; put them in "
+                              "environment variables and name those with username_env / password_env")
+    host = _str(where, t, "host")
+    if not host:
+        raise _bad(where, "host is required")
+    port = t.get("port", 25)
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
+        raise _bad(where, f"port must be 1..65535, not {port!r}")
+    timeout = t.get("timeout_seconds", 10)
+    if isinstance(timeout, bool) or not isinstance(timeout, int) or timeout <= 0:
+        raise _bad(where, "timeout_seconds must be a positive whole number")
+    envs = {k: _str(where, t, k) for k in ("username_env", "password_env")}
+    for k, v in envs.items():
+        if v and not _ENV_NAME.fullmatch(v):
+            raise _bad(where, f"{k} must be an environment variable name, not {v!r}")
+    sender = _str(where, t, "sender")
+    if "@" not in sender:
+        raise _bad(where, "sender must be an e-mail address")
+    return SmtpSettings(name=_str(where, t, "name", "default") or "default", host=host, port=port,
+                        starttls=_bool(where, t, "starttls"), ssl=_bool(where, t, "ssl"), sender=sender,
+                        username_env=envs["username_env"], password_env=envs["password_env"],
+                        timeout_seconds=timeout)
+
+
+def load_setup(uow: UnitOfWork, data: Mapping[str, Any]) -> LoadReport:
+    """Validate ``data`` (a parsed organisation file) and write it (see module docstring)."""
+    _check_keys("organisation file", data, TOP_KEYS)
+    users = [_user(i, t) for i, t in enumerate(_list("organisation file", data, "users"))]
+    ids = [u.user_id for u in users]
+    dupes = sorted({u for u in ids if ids.count(u) > 1})
+    if dupes:
+        raise _bad("users", f"user(s) listed twice: {', '.join(dupes)}")
+    groups: list[tuple[WorkflowUserGroup, list[WorkflowUserGroupMember]]] = []
+    for i, g in enumerate(_list("organisation file", data, "groups")):
+        where = f"groups[{i}]"
+        _check_keys(where, g, GROUP_KEYS)
+        code = _str(where, g, "code", upper=True)
+        if not code:
+            raise _bad(where, "code is required")
+        members_raw = g.get("members", [])
+        if not isinstance(members_raw, list):
+            raise _bad(f"group {code}", "members must be a list")
+        members: list[WorkflowUserGroupMember] = []
+        last = 0
+        for j, m in enumerate(members_raw):
+            mw = f"group {code} member {j + 1}"
+            if isinstance(m, str):
+                m = {"user": m}
+            if not isinstance(m, dict):
+                raise _bad(mw, "a member is a user id or {user = ..., sequence = N}")
+            _check_keys(mw, m, MEMBER_KEYS)
+            seq = m.get("sequence", 0)
+            if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
+                raise _bad(mw, "sequence must be a whole number >= 1 (0 or absent: previous + 1)")
+            seq = seq or last + 1  # BC: a member's Sequence No. defaults to the last one + 1
+            last = max(last, seq)
+            uid = _str(mw, m, "user", upper=True)
+            if not uid:
+                raise _bad(mw, "user is required")
+            members.append(WorkflowUserGroupMember(group_code=code, user_id=uid, sequence_no=seq))
+        groups.append((WorkflowUserGroup(code=code, description=_str(where, g, "description")), members))
+    notifications = [notification_row(f"notifications[{i}]", t)
+                     for i, t in enumerate(_list("organisation file", data, "notifications"))]
+    smtp_raw = data.get("smtp")
+    smtp: list[SmtpSettings] = []
+    if isinstance(smtp_raw, dict):
+        smtp.append(_smtp("smtp", smtp_raw))
+    elif isinstance(smtp_raw, list):
+        smtp.extend(_smtp(f"smtp[{i}]", t) for i, t in enumerate(smtp_raw))
+    elif smtp_raw is not None:
+        raise _bad("smtp", "must be a table")
+
+    session = uow.session
+    admins_in_file = [u.user_id for u in users if u.approval_administrator]
+    if len(admins_in_file) > 1:
+        raise ApprovalError("WF617", f"only one approval administrator is allowed; the file names "
+                                     f"{', '.join(admins_in_file)}")
+    if admins_in_file:
+        other = session.scalars(select(ApprovalUserSetup.user_id).where(
+            ApprovalUserSetup.approval_administrator.is_(True),
+            ApprovalUserSetup.user_id.not_in(ids))).first()
+        if other is not None:
+            raise ApprovalError("WF617", f"{admins_in_file[0]} cannot be approval administrator: {other} "
+                                         "already is")
+
+    for u in users:
+        session.merge(u)
+    for grp, members in groups:
+        session.merge(grp)
+        session.execute(delete(WorkflowUserGroupMember).where(WorkflowUserGroupMember.group_code == grp.code))
+        for m in members:
+            session.add(m)
+    for n in notifications:
+        session.merge(n)
+    for s in smtp:
+        session.merge(s)
+    session.flush()
+    return LoadReport(len(users), len(groups), sum(len(m) for _, m in groups), len(notifications), len(smtp))
+
+
+def load_file(uow: UnitOfWork, path: str | Path) -> LoadReport:
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ApprovalError("WF616", f"{p}: not valid TOML: {exc}") from exc
+    return load_setup(uow, data)

@@ -1,0 +1,6 @@
+"""Notifications: setup and schedules per user and type, entries created by responses, the dispatcher
+that bundles digests per recipient and type, e-mail delivery over SMTP and notes on records.
+
+Modules: ``models``, ``service`` (NotificationService), ``text`` (placeholders), ``schedule``,
+``delivery`` (SMTP), ``dispatcher``.
+"""

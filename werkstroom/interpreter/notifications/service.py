@@ -1,0 +1,160 @@
+"""Creating notification entries (BC's Notification Entry). Delivery is the dispatcher's job."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+
+from ...catalogue import normalize_enum
+from ..approvals.errors import ApprovalError
+from ..approvals.models import ApprovalEntry, ApprovalUserSetup
+from ..unit import RunScope, UnitOfWork
+from . import text as message_text
+from .models import ENTRY_TYPES, NotificationEntry
+
+_TYPES = {normalize_enum(t): t for t in ENTRY_TYPES}
+
+
+def entry_type(value: object) -> str:
+    found = _TYPES.get(normalize_enum(str(value or "New Record")))
+    if found is None:
+        raise ApprovalError("WF622", f"unknown notification type {value!r} "
+                                     "(use New Record, Approval or Overdue)")
+    return found
+
+
+def snapshot(values: Mapping[str, Any], **extra: Any) -> dict[str, Any]:
+    """The placeholder values to keep with an entry (JSON-safe strings)."""
+    out: dict[str, Any] = {}
+    for name in message_text.PLACEHOLDERS:
+        v = extra[name] if name in extra else values.get(name)
+        if v is not None:
+            out[name] = str(v)
+    return out
+
+
+def add_entry(
+    uow: UnitOfWork,
+    *,
+    entry_type_: str,
+    recipient: str,
+    sender: str,
+    record_type: str = "",
+    record_key: str = "",
+    instance_id: str = "",
+    approval_entry_id: str | None = None,
+    link_target_page: str = "",
+    custom_link: str = "",
+    message: str = "",
+    data: Mapping[str, Any] | None = None,
+) -> NotificationEntry | None:
+    """Insert a notification entry. Recipients without approval user setup are skipped (as BC does);
+    returns None then. ``message`` is checked for placeholders now (WF620)."""
+    if uow.session.get(ApprovalUserSetup, recipient) is None:
+        return None
+    if message:
+        problems = message_text.check(message)
+        if problems:
+            raise ApprovalError("WF620", f"message text {message!r}: " + "; ".join(problems))
+    row = NotificationEntry(
+        id=uow.ids.new_id("notification"),
+        entry_type=entry_type_,
+        recipient_id=recipient,
+        created_by=sender,
+        created_at=uow.clock.now(),
+        record_type=record_type,
+        record_key=record_key,
+        instance_id=instance_id,
+        approval_entry_id=approval_entry_id,
+        link_target_page=link_target_page,
+        custom_link=custom_link,
+        message=message,
+        data=dict(data or {}),
+        attempts=0,
+        error_message="",
+    )
+    uow.session.add(row)
+    return row
+
+
+def entry_data(entry: ApprovalEntry, workflow: str, recipient: str, link: str = "") -> dict[str, Any]:
+    """Placeholder values for a notification about an approval entry."""
+    return {
+        "document_type": entry.document_type,
+        "document_no": entry.document_no,
+        "record_type": entry.record_type,
+        "record_key": entry.record_key,
+        "amount": str(entry.amount),
+        "amount_lcy": str(entry.amount_lcy),
+        "currency_code": entry.currency_code,
+        "approver": entry.approver_id,
+        "sender": entry.sender_id,
+        "recipient": recipient,
+        "due_date": entry.due_date.isoformat(),
+        "status": entry.status,
+        "workflow": workflow,
+        "link": link,
+    }
+
+
+class NotificationService:
+    """The ``NotificationsAPI`` of a response context."""
+
+    def __init__(self, scope: RunScope) -> None:
+        self.scope = scope
+
+    def _sender_of_request(self) -> str:
+        """The user who sent the approval request: the event's approval entry's sender, else the first
+        entry of this record in this instance, else the acting user."""
+        scope = self.scope
+        session = scope.uow.session
+        rec = scope.event_record
+        if normalize_enum(rec.type) == "approvalentry":
+            entry = session.get(ApprovalEntry, rec.key)
+            if entry is not None:
+                return entry.sender_id
+        first = session.scalars(
+            select(ApprovalEntry.sender_id)
+            .where(ApprovalEntry.record_type == scope.document.type,
+                   ApprovalEntry.record_key == scope.document.key,
+                   ApprovalEntry.instance_id == scope.instance_id)
+            .order_by(ApprovalEntry.entry_no).limit(1)
+        ).first()
+        return first if first is not None else scope.user
+
+    def create_entry(self, options: Mapping[str, Any]) -> None:
+        scope = self.scope
+        if options.get("notify_sender"):
+            recipient = self._sender_of_request()
+        else:
+            recipient = str(options.get("recipient") or options.get("notification_user_id") or "")
+        if not recipient:
+            raise ApprovalError("WF622", "a notification needs a recipient (a user id) or 'notify sender'")
+        etype = entry_type(options.get("entry_type") or options.get("notification_entry_type"))
+        link = str(options.get("custom_link") or options.get("link_target_page") or "")
+        doc = scope.document
+        data = snapshot(doc.values, record_type=doc.type, record_key=doc.key, recipient=recipient,
+                        sender=scope.user, workflow=scope.workflow_code, entry_type=etype, link=link)
+        data.setdefault("document_no", doc.key)
+        ev = scope.event_record
+        entry_id = ev.key if normalize_enum(ev.type) == "approvalentry" else None
+        row = add_entry(
+            scope.uow,
+            entry_type_=etype,
+            recipient=recipient,
+            sender=scope.user,
+            record_type=doc.type,
+            record_key=doc.key,
+            instance_id=scope.instance_id,
+            approval_entry_id=entry_id,
+            link_target_page=str(options.get("link_target_page") or ""),
+            custom_link=str(options.get("custom_link") or ""),
+            message=str(options.get("message") or ""),
+            data=data,
+        )
+        if row is None:
+            scope.explain(f"notification for {recipient} skipped: no approval user setup")
+        else:
+            scope.explain(f"{etype} notification queued for {recipient}")
