@@ -9,12 +9,11 @@ instance, with the approval-entry record. The caller runs that event in the same
 from __future__ import annotations
 
 import attrs
-from sqlalchemy import select
 
 from ..unit import UnitOfWork
 from .errors import ApprovalError
 from .models import ApprovalCommentLine, ApprovalEntry, ApprovalUserSetup
-from .records import SimpleRecord, entry_record
+from .records import SimpleRecord, entry_by_key, entry_record
 from .service import (
     APPROVED_EVENT,
     DELEGATED_EVENT,
@@ -49,9 +48,7 @@ class ActionResult:
 
 def find_entry(uow: UnitOfWork, ref: str) -> ApprovalEntry:
     """An entry by id, or by entry number (``7``)."""
-    entry = uow.session.get(ApprovalEntry, ref)
-    if entry is None and ref.isdigit():
-        entry = uow.session.scalars(select(ApprovalEntry).where(ApprovalEntry.entry_no == int(ref))).first()
+    entry = entry_by_key(uow, ref)
     if entry is None:
         raise ApprovalError("WF615", f"approval entry {ref!r} does not exist")
     return entry

@@ -56,6 +56,7 @@ def entry_values(uow: UnitOfWork, entry: ApprovalEntry) -> dict[str, Any]:
         "record_type": entry.record_type,
         "record_key": entry.record_key,
         "instance_id": entry.instance_id,
+        "workflow_step_instance_id": entry.instance_id,
         "approval_code": entry.approval_code,
         "document_type": entry.document_type,
         "document_no": entry.document_no,
@@ -81,5 +82,15 @@ def entry_values(uow: UnitOfWork, entry: ApprovalEntry) -> dict[str, Any]:
 
 
 def entry_record(uow: UnitOfWork, entry: ApprovalEntry) -> SimpleRecord:
-    """The record view of ``entry`` (type ``ApprovalEntry``, key = entry id), computed now."""
-    return SimpleRecord(RECORD_TYPE, entry.id, entry_values(uow, entry))
+    """The record view of ``entry`` (type ``ApprovalEntry``, key = its entry number, as the catalogue's
+    ApprovalEntry record declares), computed now."""
+    return SimpleRecord(RECORD_TYPE, str(entry.entry_no), entry_values(uow, entry))
+
+
+def entry_by_key(uow: UnitOfWork, key: str) -> ApprovalEntry | None:
+    """The entry a record key (entry number) or an entry id names."""
+    if key.isdigit():
+        found = uow.session.scalars(select(ApprovalEntry).where(ApprovalEntry.entry_no == int(key))).first()
+        if found is not None:
+            return found
+    return uow.session.get(ApprovalEntry, key)

@@ -28,7 +28,7 @@ from .models import (
     WorkflowUserGroup,
     WorkflowUserGroupMember,
 )
-from .records import RECORD_TYPE, entry_record
+from .records import RECORD_TYPE, entry_by_key, entry_record
 
 APPROVED_EVENT = "ApprovalRequestApproved"
 REJECTED_EVENT = "ApprovalRequestRejected"
@@ -251,7 +251,7 @@ class ApprovalService:
             raise ApprovalError("WF618", f"the due date formula {formula.text!r} points to the past")
         delegation = delegate_formula(options.get("delegate_after"))
         quorum, quorum_total = quorum_value(options.get("quorum"))
-        refuse = refuses_self_approval(options.get("self_approval"))
+        refuse = refuses_self_approval(options.get("self_approval")) or bool(options.get("no_self_approval"))
         doc = self.scope.document
         tmpl = rules.template_for(doc.type, doc.key, doc.values)
         plan = _Plan(self, tmpl, refuse)
@@ -280,6 +280,9 @@ class ApprovalService:
                     raise ApprovalError("WF619", f"quorum '{quorum} of {quorum_total}' does not match tier "
                                                  f"{seq}, which has {size} approvers")
         plan.write(due, delegation, quorum, options)
+        if options.get("show_confirmation"):
+            self.scope.emit_effect("message", {"text": "An approval request has been sent.",
+                                               "user": self.scope.user})
 
     def create_and_approve_automatically(self) -> None:
         """CREATEANDAPPROVEAPPROVALREQUESTAUTOMATICALLY: one entry for the acting user, Approved."""
@@ -295,7 +298,7 @@ class ApprovalService:
         """SENDAPPROVALREQUESTFORAPPROVAL: open the lowest pending sequence and notify its approvers."""
         ev = self.scope.event_record
         if normalize_enum(ev.type) == normalize_enum(RECORD_TYPE):
-            entry = self.session.get(ApprovalEntry, ev.key)
+            entry = entry_by_key(self.uow, ev.key)
             if entry is not None:
                 self._send_from_entry(entry, options)
                 return
@@ -423,11 +426,9 @@ class ApprovalService:
         self.scope.explain(f"{count} overdue notifications created")
 
     def request_comment(self) -> None:
-        """GETAPPROVALCOMMENT: ask the acting user for a comment (the host shows its comment page)."""
-        self.scope.emit_effect("approval.comment_requested", {
-            "record_type": self._doc_type, "record_key": self._doc_key,
-            "instance_id": self.scope.instance_id, "user": self.scope.user,
-        })
+        """GETAPPROVALCOMMENT: ask the acting user for a comment. The stdlib response puts the request
+        for the host in the outbox; here the timeline notes it (comments are added with
+        ``actions.add_comment`` or ``--comment``)."""
         self.scope.explain(f"{self.scope.user} is asked for an approval comment")
 
 

@@ -36,6 +36,7 @@ class Failure:
     entry_type: str
     entry_ids: tuple[str, ...]
     error: str
+    code: str = "WF621"  # a warning: the entries stay and are retried
 
 
 @attrs.frozen

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ...catalogue import normalize_enum
 from ..approvals.errors import ApprovalError
 from ..approvals.models import ApprovalEntry, ApprovalUserSetup
+from ..approvals.records import entry_by_key
 from ..unit import RunScope, UnitOfWork
 from . import text as message_text
 from .models import ENTRY_TYPES, NotificationEntry
@@ -112,7 +113,7 @@ class NotificationService:
         session = scope.uow.session
         rec = scope.event_record
         if normalize_enum(rec.type) == "approvalentry":
-            entry = session.get(ApprovalEntry, rec.key)
+            entry = entry_by_key(scope.uow, rec.key)
             if entry is not None:
                 return entry.sender_id
         first = session.scalars(
@@ -139,7 +140,8 @@ class NotificationService:
                         sender=scope.user, workflow=scope.workflow_code, entry_type=etype, link=link)
         data.setdefault("document_no", doc.key)
         ev = scope.event_record
-        entry_id = ev.key if normalize_enum(ev.type) == "approvalentry" else None
+        ev_entry = entry_by_key(scope.uow, ev.key) if normalize_enum(ev.type) == "approvalentry" else None
+        entry_id = ev_entry.id if ev_entry is not None else None
         row = add_entry(
             scope.uow,
             entry_type_=etype,
