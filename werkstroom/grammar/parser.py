@@ -742,9 +742,12 @@ def _tok_span(st: _State, tok: Any) -> Span:
 
 
 def _after_span(st: _State, tok: Any) -> Span:
-    """A one-character span just after ``tok`` (where something is missing)."""
+    """Where something is missing: the character just after ``tok`` (empty at a line end)."""
+    text = st.source.text
     end = int(tok.end_pos)
-    return st.source.span(end, end + 1 if end < len(st.source.text) else end)
+    if end < len(text) and text[end] not in "\r\n":
+        return st.source.span(end, end + 1)
+    return st.source.span(end, end)
 
 
 def _syntax_error(exc: Exception, st: _State) -> Diagnostic:

@@ -1,0 +1,179 @@
+"""The one place diagnostics are turned into text: rustc/ruff-style text, a one-line short form, JSON.
+
+``render_text`` draws::
+
+    error[WF103]: expected `then` after the condition, found `release`
+     --> approvals.wf:6:68
+      |
+    5 |   on PurchaseDocSentForApproval
+      |   -- the step starts here
+    6 |      when document_type = Invoice and status = Open and amount > 1000
+      |                                                                    ^ expected `then` here
+      |
+      = help: a step reads `on EVENT [when CONDITION] then RESPONSE`
+
+Tabs in source lines are expanded to the language's tab stops, wide characters take two cells
+(``rich.cells.cell_len``), control characters are shown as U+FFFD, so carets always sit under the
+exact span. Colour (via rich styles) is added only when ``color=True``; messages never carry ANSI.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+
+from .diagnostics import Diagnostic, Severity, sort_key
+from .source import SourceFile, Span
+
+__all__ = ["TAB_WIDTH", "render_json", "render_short", "render_summary", "render_text"]
+
+TAB_WIDTH = 4
+"""Tab stops used when showing source lines (the same as the language's indentation rule)."""
+
+_REPLACEMENT = "\N{REPLACEMENT CHARACTER}"
+
+def _clean(text: str) -> str:
+    """Remove anything a terminal would interpret (escape sequences, other control characters)."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == " " else _REPLACEMENT for ch in text)
+
+def _char_width(ch: str) -> int:
+    if ch < "\u0300":
+        return 1
+    if unicodedata.combining(ch):
+        return 0
+    from rich.cells import cell_len
+
+    return cell_len(ch)
+
+def _display(line: str) -> tuple[str, list[int]]:
+    """Expand ``line`` for display. Returns the text and, for each code-point index (plus one past
+    the end), the display column (0-based cell) where it starts."""
+    out: list[str] = []
+    cols: list[int] = []
+    col = 0
+    for ch in line:
+        cols.append(col)
+        if ch == "\t":
+            n = TAB_WIDTH - col % TAB_WIDTH
+            out.append(" " * n)
+            col += n
+        elif ch.isprintable():
+            out.append(ch)
+            col += _char_width(ch)
+        else:
+            out.append(_REPLACEMENT)
+            col += 1
+    cols.append(col)
+    return "".join(out), cols
+
+class _Paint:
+    def __init__(self, color: bool) -> None:
+        self.color = color
+        self._styles: dict[str, object] = {}
+
+    def __call__(self, style: str, text: str) -> str:
+        if not self.color or not text:
+            return text
+        from rich.color import ColorSystem
+        from rich.style import Style
+
+        st = self._styles.get(style)
+        if st is None:
+            st = Style.parse(style)
+            self._styles[style] = st
+        assert isinstance(st, Style)
+        return st.render(text, color_system=ColorSystem.STANDARD)
+
+_SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.NOTE: "bold cyan"}
+
+def render_text(diags: Iterable[Diagnostic], sources: Mapping[str, SourceFile], color: bool = False) -> str:
+    """All diagnostics, sorted by file and position, each as a rustc-style block; '' when none."""
+    paint = _Paint(color)
+    blocks = [_render_one(d, sources, paint) for d in sorted(diags, key=sort_key)]
+    return "\n".join(blocks)
+
+def _render_one(d: Diagnostic, sources: Mapping[str, SourceFile], paint: _Paint) -> str:
+    sev = d.severity.value
+    head = paint(_SEVERITY_STYLE[d.severity], f"{sev}[{d.code}]") + paint("bold", ": " + _clean(d.message))
+    lines = [head]
+    src = sources.get(d.span.path) if d.span is not None else None
+    annotations: list[tuple[Span, str, bool]] = []
+    if d.span is not None:
+        annotations.append((d.span, d.label, True))
+    for rel in d.related:
+        annotations.append((rel.span, rel.message, False))
+    same_file = [a for a in annotations if src is not None and a[0].path == src.path]
+    width = max([len(str(a[0].line)) for a in same_file] or [1])
+    pad = " " * width
+    bar = paint("bold blue", "|")
+    if d.span is not None:
+        lines.append(f"{pad}{paint('bold blue', '-->')} {_clean(str(d.span))}")
+    if src is not None and same_file:
+        lines.append(f"{pad} {bar}")
+        by_line: dict[int, list[tuple[Span, str, bool]]] = {}
+        for a in same_file:
+            by_line.setdefault(a[0].line, []).append(a)
+        prev_line = None
+        for ln in sorted(by_line):
+            if prev_line is not None and ln > prev_line + 1:
+                lines.append(paint("bold blue", "..."))
+            prev_line = ln
+            text, cols = _display(src.line_text(ln))
+            lines.append(f"{paint('bold blue', str(ln).rjust(width))} {bar} {text}".rstrip())
+            for span, label, primary in sorted(by_line[ln], key=lambda a: (not a[2], a[0].col)):
+                lines.append(f"{pad} {bar} " + _marker(span, label, primary, cols, d.severity, paint))
+        lines.append(f"{pad} {bar}")
+    for rel_span, rel_msg, _ in annotations:
+        if (src is None or rel_span.path != src.path) and rel_span is not d.span:
+            lines.append(f"{pad} {paint('bold blue', '::: ')}{_clean(str(rel_span))}: {_clean(rel_msg)}")
+    if src is None and d.span is not None and d.label:
+        lines.append(f"{pad} {paint('bold blue', '=')} {_clean(d.label)}")
+    for note in d.notes:
+        lines.append(f"{pad} {paint('bold blue', '=')} {paint('bold', 'note')}: {_clean(note)}")
+    if d.help:
+        lines.append(f"{pad} {paint('bold blue', '=')} {paint('bold', 'help')}: {_clean(d.help)}")
+    return "\n".join(lines) + "\n"
+
+def _marker(span: Span, label: str, primary: bool, cols: list[int], severity: Severity,
+            paint: _Paint) -> str:
+    last = len(cols) - 1  # index one past the last character
+    start_i = min(max(span.col - 1, 0), last)
+    end_i = min(max(span.end_col - 1, 0), last) if span.end_line == span.line else last
+    start = cols[start_i]
+    end = cols[end_i]
+    n = max(1, end - start)
+    ch = "^" if primary else "-"
+    style = _SEVERITY_STYLE[severity] if primary else "bold blue"
+    mark = paint(style, ch * n + (" " + _clean(label) if label else ""))
+    return " " * start + mark
+
+def render_short(diags: Iterable[Diagnostic]) -> str:
+    """One line per diagnostic: ``file:line:col: error[WF103]: message``."""
+    out = []
+    for d in sorted(diags, key=sort_key):
+        where = f"{_clean(str(d.span))}: " if d.span is not None else ""
+        out.append(f"{where}{d.severity.value}[{d.code}]: {_clean(d.message)}")
+    return "\n".join(out) + ("\n" if out else "")
+
+def render_json(diags: Iterable[Diagnostic]) -> str:
+    """A JSON array of ``Diagnostic.to_json()`` objects, sorted by file and position."""
+    return json.dumps([d.to_json() for d in sorted(diags, key=sort_key)], indent=2, ensure_ascii=False) + "\n"
+
+def render_summary(diags: Sequence[Diagnostic], files: int, color: bool = False) -> str:
+    """``Found 2 errors and 1 warning in 3 files.`` (or ``All checks passed (3 files).``)."""
+    paint = _Paint(color)
+    errors = sum(1 for d in diags if d.severity is Severity.ERROR)
+    warnings = sum(1 for d in diags if d.severity is Severity.WARNING)
+    noun = "file" if files == 1 else "files"
+    if not errors and not warnings:
+        return paint("bold green", f"All checks passed ({files} {noun}).")
+    parts = []
+    if errors:
+        parts.append(f"{errors} error{'s' if errors != 1 else ''}")
+    if warnings:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    style = "bold red" if errors else "bold yellow"
+    return paint(style, f"Found {' and '.join(parts)} in {files} {noun}.")
