@@ -36,16 +36,21 @@ class FieldKind(enum.Enum):
 class EnumType:
     """A BC option/enum. ``name``: e.g. ``PurchaseDocumentType``. ``values``: display values in ordinal
     order (``("Quote", "Order", "Invoice", "Credit Memo", "Blanket Order", "Return Order")``).
-    Scripts may write a value in any case, with spaces, underscores or CamelCase (``PendingApproval``)."""
+    Scripts may write a value in any case, with spaces, underscores or CamelCase (``PendingApproval``).
+    ``aliases``: extra spellings as (written, canonical value) pairs, e.g. ``("1D", "1 day")``."""
 
     name: str
     values: tuple[str, ...]
+    aliases: tuple[tuple[str, str], ...] = ()
 
     def lookup(self, written: str) -> str | None:
-        """The canonical value for a written spelling, or None."""
+        """The canonical value for a written spelling (a value or an alias), or None."""
         key = normalize_enum(written)
         for v in self.values:
             if normalize_enum(v) == key:
+                return v
+        for alias, v in self.aliases:
+            if normalize_enum(alias) == key:
                 return v
         return None
 

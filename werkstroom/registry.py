@@ -1,0 +1,905 @@
+"""The catalogue: installed libraries and lookups over their records, events, responses and templates.
+
+``Catalogue.install(library)`` (or ``install_all`` for libraries that refer to each other) validates
+every entry and reports problems as WF9xx diagnostics naming the library and the entry.
+
+Policy: a library is installed **whole or not at all**. When any of its entries has an error, none
+of it is installed and each problem is reported once (with a note saying the library was not
+installed). Libraries installed together are validated together: if one is rejected, the others
+are checked again without it, so a library that relies on a rejected one is rejected too (and says
+why). This keeps the catalogue consistent: every reference in it resolves.
+
+``load_catalogue(partners=True)`` builds the stdlib catalogue (cached per process; every call gets
+its own copy) and then installs the libraries of the ``werkstroom.libraries`` entry-point group.
+
+Phrase patterns (see docs/design.md section 3): words match case-insensitively, ``{option}`` takes
+one phrase part, ``[words]`` are optional. ``compile_pattern`` turns a pattern into the word
+sequences it stands for; the binder and the ambiguity check share it.
+
+Importing this module is cheap: it does not import the stdlib, SQLAlchemy or the engine.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import inspect
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from importlib import metadata
+from typing import Any, Literal, TypeAlias
+
+import attrs
+
+from .catalogue import (
+    EnumType,
+    EventSpec,
+    FieldKind,
+    Library,
+    OptionSpec,
+    Origin,
+    PhrasePattern,
+    RecordSpec,
+    ResponseSpec,
+    TemplateSpec,
+    normalize_enum,
+)
+from .codes import info
+from .diagnostics import Diagnostic
+
+ENTRY_POINT_GROUP = "werkstroom.libraries"
+
+Kind: TypeAlias = Literal["record", "event", "response", "template", "enum"]
+
+# --------------------------------------------------------------------------- phrase patterns
+
+
+@attrs.frozen
+class Slot:
+    """A ``{name}`` in a pattern: one phrase part, converted to the option's kind."""
+
+    name: str
+
+    def __str__(self) -> str:
+        return "{" + self.name + "}"
+
+
+Token: TypeAlias = str | Slot
+
+
+class PatternError(ValueError):
+    """A malformed phrase pattern (unbalanced brackets, empty slot, ...)."""
+
+
+@attrs.frozen
+class CompiledPattern:
+    """A phrase pattern, parsed. ``sequences``: every word sequence the pattern stands for (one per
+    choice of optional groups, longest first); words are lower-case, slots are ``Slot``."""
+
+    text: str
+    sequences: tuple[tuple[Token, ...], ...]
+    slots: tuple[str, ...]
+
+    @property
+    def literal_words(self) -> int:
+        """How many fixed words the longest sequence has (more = more specific)."""
+        return max((sum(1 for t in s if isinstance(t, str)) for s in self.sequences), default=0)
+
+    def match(self, parts: Sequence[str | None]) -> dict[str, int] | None:
+        """Match phrase parts: a lower-case word, or None for a value (a literal) that only a slot
+        takes. Returns slot name -> part index for the first sequence that matches, else None."""
+        for seq in self.sequences:
+            if len(seq) != len(parts):
+                continue
+            found: dict[str, int] = {}
+            for i, (tok, part) in enumerate(zip(seq, parts, strict=True)):
+                if isinstance(tok, Slot):
+                    found[tok.name] = i
+                elif part is None or part.lower() != tok:
+                    break
+            else:
+                return found
+        return None
+
+
+def compile_pattern(text: str) -> CompiledPattern:
+    """Parse a pattern; raises ``PatternError`` when it is malformed."""
+    elements: list[tuple[bool, list[Token]]] = []  # (optional?, tokens)
+    i, n = 0, len(text)
+    group: list[Token] | None = None
+    slots: list[str] = []
+
+    def add(tok: Token) -> None:
+        if group is not None:
+            group.append(tok)
+        else:
+            elements.append((False, [tok]))
+
+    while i < n:
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+        elif ch == "[":
+            if group is not None:
+                raise PatternError(f"nested '[' at column {i + 1}")
+            group = []
+            i += 1
+        elif ch == "]":
+            if group is None:
+                raise PatternError(f"']' without '[' at column {i + 1}")
+            if not group:
+                raise PatternError(f"empty optional group before column {i + 1}")
+            elements.append((True, group))
+            group = None
+            i += 1
+        elif ch == "{":
+            end = text.find("}", i)
+            if end < 0:
+                raise PatternError(f"'{{' at column {i + 1} is not closed")
+            name = text[i + 1 : end].strip()
+            if not name.isidentifier():
+                raise PatternError(f"slot '{text[i : end + 1]}' needs an option name")
+            slots.append(name)
+            add(Slot(name))
+            i = end + 1
+        elif ch == "}":
+            raise PatternError(f"'}}' without '{{' at column {i + 1}")
+        else:
+            j = i
+            while j < n and not text[j].isspace() and text[j] not in "[]{}":
+                j += 1
+            add(text[i:j].lower())
+            i = j
+    if group is not None:
+        raise PatternError("'[' is not closed")
+    if not elements:
+        raise PatternError("the pattern is empty")
+    if all(opt for opt, _ in elements):
+        raise PatternError("the pattern has only optional words")
+    sequences: list[tuple[Token, ...]] = [()]
+    for optional, toks in elements:
+        with_group = [s + tuple(toks) for s in sequences]
+        sequences = with_group + (list(sequences) if optional else [])
+    unique = sorted(set(sequences), key=lambda s: (-len(s), [str(t) for t in s]))
+    return CompiledPattern(text, tuple(unique), tuple(dict.fromkeys(slots)))
+
+
+def sequences_overlap(a: Sequence[Token], b: Sequence[Token]) -> bool:
+    """True when one phrase could match both sequences (slots match anything)."""
+    if len(a) != len(b):
+        return False
+    return all(isinstance(x, Slot) or isinstance(y, Slot) or x == y for x, y in zip(a, b, strict=True))
+
+
+def patterns_overlap(a: CompiledPattern, b: CompiledPattern) -> tuple[Token, ...] | None:
+    """A word sequence of ``a`` that some sequence of ``b`` also matches, or None."""
+    for sa in a.sequences:
+        for sb in b.sequences:
+            if sequences_overlap(sa, sb):
+                return sa
+    return None
+
+
+def _show(seq: Sequence[Token]) -> str:
+    return " ".join(str(t) for t in seq)
+
+
+# --------------------------------------------------------------------------- lookup keys
+
+
+def record_key(name: str) -> str:
+    """Record types are found by name or BC caption, ignoring case, spaces and punctuation."""
+    return normalize_enum(name)
+
+
+def name_key(name: str) -> str:
+    return name.casefold()
+
+
+# --------------------------------------------------------------------------- the catalogue
+
+
+class Catalogue:
+    """Installed libraries and everything they declare."""
+
+    def __init__(self) -> None:
+        self._libraries: list[Library] = []
+        self._records: dict[str, RecordSpec] = {}
+        self._record_list: list[RecordSpec] = []
+        self._events: dict[str, EventSpec] = {}
+        self._event_list: list[EventSpec] = []
+        self._responses: dict[str, ResponseSpec] = {}
+        self._response_list: list[ResponseSpec] = []
+        self._templates: dict[str, TemplateSpec] = {}
+        self._enums: dict[str, EnumType] = {}
+        self._origins: dict[tuple[str, str], Origin] = {}
+        self._compiled: dict[tuple[str, str], CompiledPattern] = {}
+        self._option_compiled: dict[tuple[str, str, str], CompiledPattern] = {}
+
+    # ------------------------------------------------------------------ copying
+
+    def copy(self) -> Catalogue:
+        """An independent catalogue with the same libraries (specs are immutable and shared)."""
+        new = Catalogue()
+        new._libraries = list(self._libraries)
+        new._records = dict(self._records)
+        new._record_list = list(self._record_list)
+        new._events = dict(self._events)
+        new._event_list = list(self._event_list)
+        new._responses = dict(self._responses)
+        new._response_list = list(self._response_list)
+        new._templates = dict(self._templates)
+        new._enums = dict(self._enums)
+        new._origins = dict(self._origins)
+        new._compiled = dict(self._compiled)
+        new._option_compiled = dict(self._option_compiled)
+        return new
+
+    # ------------------------------------------------------------------ lookups
+
+    def event(self, name: str) -> EventSpec | None:
+        """An event by DSL name, BC code or alias (case-insensitive)."""
+        return self._events.get(name_key(name))
+
+    def record(self, name: str) -> RecordSpec | None:
+        """A record type by name or BC caption (``PurchaseHeader``, ``Purchase Header``)."""
+        return self._records.get(record_key(name))
+
+    def response(self, name: str) -> ResponseSpec | None:
+        """A response by id, BC code or alias (case-insensitive)."""
+        return self._responses.get(name_key(name))
+
+    def template(self, code: str) -> TemplateSpec | None:
+        return self._templates.get(code.upper())
+
+    def enum(self, name: str) -> EnumType | None:
+        return self._enums.get(name_key(name))
+
+    def origin(self, kind: Kind, name: str) -> Origin:
+        """The library an entry comes from; KeyError when nothing of that kind has that name."""
+        canonical: str | None
+        if kind == "record":
+            spec_r = self.record(name)
+            canonical = spec_r.name if spec_r else None
+        elif kind == "event":
+            spec_e = self.event(name)
+            canonical = spec_e.name if spec_e else None
+        elif kind == "response":
+            spec_p = self.response(name)
+            canonical = spec_p.name if spec_p else None
+        elif kind == "template":
+            spec_t = self.template(name)
+            canonical = spec_t.code if spec_t else None
+        else:
+            spec_n = self.enum(name)
+            canonical = spec_n.name if spec_n else None
+        if canonical is None:
+            raise KeyError(f"no {kind} named {name!r}")
+        return self._origins[(kind, canonical)]
+
+    @property
+    def libraries(self) -> tuple[Library, ...]:
+        return tuple(self._libraries)
+
+    @property
+    def records(self) -> tuple[RecordSpec, ...]:
+        return tuple(self._record_list)
+
+    @property
+    def events(self) -> tuple[EventSpec, ...]:
+        return tuple(self._event_list)
+
+    @property
+    def responses(self) -> tuple[ResponseSpec, ...]:
+        return tuple(self._response_list)
+
+    @property
+    def templates(self) -> tuple[TemplateSpec, ...]:
+        return tuple(sorted(self._templates.values(), key=lambda t: t.code))
+
+    @property
+    def enums(self) -> tuple[EnumType, ...]:
+        return tuple(self._enums.values())
+
+    # ------------------------------------------------------------------ helpers for binder, docs, CLI
+
+    def event_names(self) -> list[str]:
+        return [e.name for e in self._event_list]
+
+    def record_names(self) -> list[str]:
+        return [r.name for r in self._record_list]
+
+    def response_names(self) -> list[str]:
+        return [r.name for r in self._response_list]
+
+    def events_of_library(self, library: str) -> list[EventSpec]:
+        return [e for e in self._event_list if self._origins[("event", e.name)].library == library]
+
+    def responses_of_library(self, library: str) -> list[ResponseSpec]:
+        return [r for r in self._response_list if self._origins[("response", r.name)].library == library]
+
+    def records_of_library(self, library: str) -> list[RecordSpec]:
+        return [r for r in self._record_list if self._origins[("record", r.name)].library == library]
+
+    def events_on(self, record: str) -> list[EventSpec]:
+        """Events whose record is the given record type."""
+        spec = self.record(record)
+        return [e for e in self._event_list if spec is not None and e.record == spec.name]
+
+    def successors(self, event: str) -> list[EventSpec]:
+        """Events that may follow ``event`` (it is among their predecessors)."""
+        spec = self.event(event)
+        if spec is None:
+            return []
+        return [e for e in self._event_list if spec.name in e.predecessors]
+
+    def responses_after(self, event: str) -> list[ResponseSpec]:
+        """Responses that may follow ``event``: those that list it, and the independent ones."""
+        spec = self.event(event)
+        if spec is None:
+            return []
+        return [r for r in self._response_list if not r.allowed_after or spec.name in r.allowed_after]
+
+    def response_allowed_after(self, response: ResponseSpec, event: EventSpec) -> bool:
+        return not response.allowed_after or event.name in response.allowed_after
+
+    def compiled(self, response: ResponseSpec, pattern: PhrasePattern) -> CompiledPattern:
+        """The parsed form of one of ``response``'s patterns (cached)."""
+        key = (response.name, pattern.text)
+        got = self._compiled.get(key)
+        if got is None:
+            got = self._compiled[key] = compile_pattern(pattern.text)
+        return got
+
+    def option_pattern(self, response: ResponseSpec, option: OptionSpec, text: str) -> CompiledPattern:
+        key = (response.name, option.name, text)
+        got = self._option_compiled.get(key)
+        if got is None:
+            got = self._option_compiled[key] = compile_pattern(text)
+        return got
+
+    def phrase_index(self) -> Iterator[tuple[ResponseSpec, PhrasePattern, CompiledPattern]]:
+        """Every response pattern, compiled, in catalogue order."""
+        for r in self._response_list:
+            for p in r.patterns:
+                yield r, p, self.compiled(r, p)
+
+    def suggest(self, kind: Kind, written: str, n: int = 1) -> list[str]:
+        """Close names of that kind, for "did you mean" hints."""
+        pool: list[str]
+        if kind == "record":
+            pool = self.record_names()
+        elif kind == "event":
+            pool = self.event_names()
+        elif kind == "response":
+            pool = self.response_names()
+        elif kind == "template":
+            pool = [t.code for t in self._templates.values()]
+        else:
+            pool = [e.name for e in self._enums.values()]
+        return close_matches(written, pool, n)
+
+    # ------------------------------------------------------------------ installing
+
+    def install(self, library: Library) -> list[Diagnostic]:
+        """Validate and install one library; returns its WF9xx diagnostics (empty when installed)."""
+        return self.install_all([library])
+
+    def install_all(self, libraries: Iterable[Library]) -> list[Diagnostic]:
+        """Validate and install libraries that may refer to each other (whole or not at all, each)."""
+        pending = list(libraries)
+        rejected: dict[int, list[Diagnostic]] = {}
+        while True:
+            found = _Validator(self, [lib for i, lib in enumerate(pending) if i not in rejected]).run()
+            new = False
+            for idx, lib in enumerate(pending):
+                if idx in rejected:
+                    continue
+                diags = found.get(id(lib), [])
+                if any(d.is_error for d in diags):
+                    rejected[idx] = diags
+                    new = True
+            if not new:
+                break
+        out: list[Diagnostic] = []
+        for idx, lib in enumerate(pending):
+            if idx in rejected:
+                note = f"library {lib.name} {lib.version} was not installed"
+                out.extend(attrs.evolve(d, notes=(*d.notes, note)) for d in rejected[idx])
+            else:
+                self._add(lib)
+        return out
+
+    def _add(self, lib: Library) -> None:
+        origin = Origin(lib.name, lib.version)
+        self._libraries.append(lib)
+        for e in lib.enums:
+            if name_key(e.name) not in self._enums:
+                self._enums[name_key(e.name)] = e
+                self._origins[("enum", e.name)] = origin
+        for r in lib.records:
+            self._records[record_key(r.name)] = r
+            if r.bc_name:
+                self._records.setdefault(record_key(r.bc_name), r)
+            self._record_list.append(r)
+            self._origins[("record", r.name)] = origin
+            for f in r.fields:
+                if f.enum is not None and name_key(f.enum.name) not in self._enums:
+                    self._enums[name_key(f.enum.name)] = f.enum
+                    self._origins[("enum", f.enum.name)] = origin
+        for ev in lib.events:
+            for key in _event_keys(ev):
+                self._events[name_key(key)] = ev
+            self._event_list.append(ev)
+            self._origins[("event", ev.name)] = origin
+        for resp in lib.responses:
+            for key in _response_keys(resp):
+                self._responses[name_key(key)] = resp
+            self._response_list.append(resp)
+            self._origins[("response", resp.name)] = origin
+        for t in lib.templates:
+            self._templates[t.code.upper()] = t
+            self._origins[("template", t.code)] = origin
+
+
+def _event_keys(ev: EventSpec) -> list[str]:
+    return [k for k in (ev.name, ev.bc_code, *ev.aliases) if k]
+
+
+def _response_keys(resp: ResponseSpec) -> list[str]:
+    return [k for k in (resp.name, resp.bc_code, *resp.aliases) if k]
+
+
+def close_matches(written: str, pool: Iterable[str], n: int = 1) -> list[str]:
+    pool = list(pool)
+    by_lower = {p.lower(): p for p in pool}
+    return [by_lower[m] for m in difflib.get_close_matches(written.lower(), list(by_lower), n=n, cutoff=0.6)]
+
+
+def _hint(written: str, pool: Iterable[str]) -> str:
+    m = close_matches(written, pool)
+    return f"did you mean `{m[0]}`?" if m else ""
+
+
+def _diag(code: str, message: str, help: str = "", notes: tuple[str, ...] = ()) -> Diagnostic:
+    return Diagnostic(code, info(code).severity, message, help=help, notes=notes)
+
+
+# --------------------------------------------------------------------------- validation
+
+
+class _Validator:
+    """Checks a group of libraries against an installed catalogue; diagnostics keyed by id(library)."""
+
+    def __init__(self, cat: Catalogue, libs: list[Library]) -> None:
+        self.cat = cat
+        self.libs = libs
+        self.out: dict[int, list[Diagnostic]] = {id(lib): [] for lib in libs}
+
+    def report(self, lib: Library, code: str, message: str, help: str = "") -> None:
+        self.out[id(lib)].append(_diag(code, f"library {lib.name} {lib.version}: {message}", help))
+
+    def run(self) -> dict[int, list[Diagnostic]]:
+        self._names()
+        all_records = {record_key(r.name): r for r in self.cat.records}
+        for lib in self.libs:
+            for r in lib.records:
+                all_records.setdefault(record_key(r.name), r)
+        all_events = {name_key(k): e for e in self.cat.events for k in _event_keys(e)}
+        for lib in self.libs:
+            for ev in lib.events:
+                for k in _event_keys(ev):
+                    all_events.setdefault(name_key(k), ev)
+        event_pool = sorted({e.name for e in all_events.values()})
+        record_pool = sorted({r.name for r in all_records.values()})
+        for lib in self.libs:
+            self._check_records(lib, all_records, record_pool)
+            self._check_events(lib, all_records, record_pool, all_events, event_pool)
+            for resp in lib.responses:
+                self._check_response(lib, resp, all_events, event_pool)
+        self._check_ambiguity()
+        return self.out
+
+    # names ------------------------------------------------------------
+
+    def _names(self) -> None:
+        cat = self.cat
+        records: dict[str, str] = {}  # key -> "library" that declared it
+        for r in cat.records:
+            records[record_key(r.name)] = cat.origin("record", r.name).library
+            if r.bc_name:
+                records.setdefault(record_key(r.bc_name), cat.origin("record", r.name).library)
+        events: dict[str, tuple[str, str]] = {}  # key -> (library, event name)
+        for e in cat.events:
+            for k in _event_keys(e):
+                events[name_key(k)] = (cat.origin("event", e.name).library, e.name)
+        responses: dict[str, tuple[str, str]] = {}
+        for p in cat.responses:
+            for k in _response_keys(p):
+                responses[name_key(k)] = (cat.origin("response", p.name).library, p.name)
+        templates = {t.code.upper(): cat.origin("template", t.code).library for t in cat.templates}
+        enums: dict[str, tuple[str, EnumType]] = {
+            name_key(e.name): (cat.origin("enum", e.name).library, e) for e in cat.enums
+        }
+        for lib in self.libs:
+            for r in lib.records:
+                k = record_key(r.name)
+                if k in records:
+                    self.report(
+                        lib, "WF901", f"record type {r.name!r} is already declared by library {records[k]}"
+                    )
+                records[k] = lib.name
+            for ev in lib.events:
+                self._claim(lib, "event", ev.name, _event_keys(ev), events)
+            for resp in lib.responses:
+                self._claim(lib, "response", resp.name, _response_keys(resp), responses)
+            for t in lib.templates:
+                k = t.code.upper()
+                if k in templates:
+                    self.report(
+                        lib, "WF901", f"template {t.code!r} is already declared by library {templates[k]}"
+                    )
+                templates[k] = lib.name
+            declared = list(lib.enums)
+            for r in lib.records:
+                declared.extend(f.enum for f in r.fields if f.enum is not None)
+            for et in declared:
+                k = name_key(et.name)
+                if k in enums and enums[k][1] != et:
+                    self.report(
+                        lib,
+                        "WF901",
+                        f"enum {et.name!r} is already declared by library {enums[k][0]} with other values",
+                    )
+                enums.setdefault(k, (lib.name, et))
+
+    def _claim(
+        self, lib: Library, kind: str, name: str, keys: list[str], taken: dict[str, tuple[str, str]]
+    ) -> None:
+        for i, k in enumerate(keys):
+            key = name_key(k)
+            if key in taken:
+                owner_lib, owner = taken[key]
+                if i == 0:
+                    self.report(
+                        lib,
+                        "WF901",
+                        f"{kind} {name!r} is already declared by library {owner_lib}"
+                        + ("" if owner.casefold() == key else f" (as a name of {owner!r})"),
+                    )
+                else:
+                    self.report(
+                        lib,
+                        "WF902",
+                        f"{kind} {name!r}: alias {k!r} is already a name of {kind} "
+                        f"{owner!r} (library {owner_lib})",
+                    )
+            elif key in {name_key(x) for x in keys[:i]}:
+                continue
+            else:
+                taken[key] = (lib.name, name)
+
+    # records ------------------------------------------------------------
+
+    def _check_field(self, lib: Library, where: str, kind: object, enum: EnumType | None) -> None:
+        if not isinstance(kind, FieldKind):
+            self.report(
+                lib,
+                "WF905",
+                f"{where} has no value kind (got {kind!r})",
+                "give it a FieldKind such as FieldKind.DECIMAL",
+            )
+        elif kind is FieldKind.ENUM and enum is None:
+            self.report(
+                lib, "WF905", f"{where} is an enum but names no EnumType", "pass enum=EnumType(name, values)"
+            )
+
+    def _check_records(self, lib: Library, all_records: dict[str, RecordSpec], pool: list[str]) -> None:
+        for r in lib.records:
+            names = [f.name for f in r.fields]
+            for f in r.fields:
+                self._check_field(lib, f"field {r.name}.{f.name}", f.kind, f.enum)
+            for k in r.key:
+                if k not in names:
+                    self.report(
+                        lib,
+                        "WF911",
+                        f"record type {r.name!r}: key field {k!r} is not a field",
+                        _hint(k, names),
+                    )
+            for rel in r.relations:
+                target = all_records.get(record_key(rel.record))
+                if target is None:
+                    self.report(
+                        lib,
+                        "WF903",
+                        f"relation {r.name}.{rel.name} refers to unknown record type {rel.record!r}",
+                        _hint(rel.record, pool),
+                    )
+                    continue
+                for here, there in rel.join:
+                    if r.field(here) is None:
+                        self.report(
+                            lib,
+                            "WF911",
+                            f"relation {r.name}.{rel.name}: {here!r} is not a field of {r.name}",
+                            _hint(here, names),
+                        )
+                    if target.field(there) is None:
+                        self.report(
+                            lib,
+                            "WF911",
+                            f"relation {r.name}.{rel.name}: {there!r} is not a field of {target.name}",
+                            _hint(there, [f.name for f in target.fields]),
+                        )
+
+    # events -------------------------------------------------------------
+
+    def _check_events(
+        self,
+        lib: Library,
+        all_records: dict[str, RecordSpec],
+        record_pool: list[str],
+        all_events: dict[str, EventSpec],
+        event_pool: list[str],
+    ) -> None:
+        for ev in lib.events:
+            if record_key(ev.record) not in all_records:
+                self.report(
+                    lib,
+                    "WF903",
+                    f"event {ev.name!r} refers to unknown record type {ev.record!r}",
+                    _hint(ev.record, record_pool),
+                )
+            for p in ev.predecessors:
+                if name_key(p) not in all_events:
+                    self.report(
+                        lib,
+                        "WF904",
+                        f"event {ev.name!r} names unknown predecessor event {p!r}",
+                        _hint(p, event_pool),
+                    )
+
+    # responses ------------------------------------------------------------
+
+    def _check_response(
+        self, lib: Library, resp: ResponseSpec, all_events: dict[str, EventSpec], event_pool: list[str]
+    ) -> None:
+        where = f"response {resp.name!r}"
+        for attr, label in (("allowed_after", "may follow"), ("raises", "raises")):
+            for e in getattr(resp, attr):
+                if name_key(e) not in all_events:
+                    self.report(lib, "WF904", f"{where} {label} unknown event {e!r}", _hint(e, event_pool))
+        problem = _one_positional(resp.run)
+        if problem:
+            self.report(
+                lib,
+                "WF906",
+                f"{where}: its behaviour (run) {problem}",
+                "define run(ctx: ResponseContext) -> None",
+            )
+        if resp.mandatory is not None:
+            problem = _one_positional(resp.mandatory)
+            if problem:
+                self.report(
+                    lib,
+                    "WF906",
+                    f"{where}: its mandatory check {problem}",
+                    "define mandatory(options: Mapping[str, Any]) -> str | None",
+                )
+        option_names = [o.name for o in resp.options]
+        for o in resp.options:
+            self._check_field(lib, f"{where} option {o.name!r}", o.kind, o.enum)
+        if not resp.patterns:
+            self.report(lib, "WF910", f"{where} has no phrase pattern", "add PhrasePattern('...')")
+        for p in resp.patterns:
+            try:
+                cp = compile_pattern(p.text)
+            except PatternError as exc:
+                self.report(lib, "WF910", f"{where}: pattern {p.text!r} is malformed: {exc}")
+                continue
+            for slot in cp.slots:
+                if slot not in option_names:
+                    self.report(
+                        lib,
+                        "WF907",
+                        f"{where}: pattern {p.text!r} has slot {{{slot}}} but the "
+                        "response has no such option",
+                        _hint(slot, option_names),
+                    )
+            for preset in p.presets:
+                if preset not in option_names:
+                    self.report(
+                        lib,
+                        "WF907",
+                        f"{where}: pattern {p.text!r} presets unknown option {preset!r}",
+                        _hint(preset, option_names),
+                    )
+        compiled_options: list[tuple[OptionSpec, CompiledPattern]] = []
+        for o in resp.options:
+            for text in o.patterns:
+                try:
+                    cp = compile_pattern(text)
+                except PatternError as exc:
+                    self.report(
+                        lib, "WF910", f"{where} option {o.name!r}: pattern {text!r} is malformed: {exc}"
+                    )
+                    continue
+                for slot in cp.slots:
+                    if slot not in ("value", o.name):
+                        self.report(
+                            lib,
+                            "WF907",
+                            f"{where} option {o.name!r}: pattern {text!r} has slot "
+                            f"{{{slot}}}; an option pattern's slot is {{value}}",
+                        )
+                if not cp.slots and o.kind is not FieldKind.BOOLEAN and isinstance(o.kind, FieldKind):
+                    self.report(
+                        lib,
+                        "WF907",
+                        f"{where} option {o.name!r}: pattern {text!r} has no {{value}} "
+                        f"slot, which only a boolean option may omit",
+                    )
+                compiled_options.append((o, cp))
+        for i, (oa, ca) in enumerate(compiled_options):
+            for ob, cb in compiled_options[i + 1 :]:
+                if oa.name == ob.name:
+                    continue
+                seq = patterns_overlap(ca, cb)
+                if seq is not None:
+                    self.report(
+                        lib,
+                        "WF908",
+                        f"{where}: option phrases {ca.text!r} ({oa.name}) and {cb.text!r} "
+                        f"({ob.name}) can both match '{_show(seq)}'",
+                    )
+
+    # ambiguity -------------------------------------------------------------
+
+    def _check_ambiguity(self) -> None:
+        """Patterns of two different responses that one phrase could match."""
+        seen: list[tuple[str, str, CompiledPattern]] = []  # (library, response, pattern)
+        for resp in self.cat.responses:
+            lib_name = self.cat.origin("response", resp.name).library
+            for p in resp.patterns:
+                seen.append((lib_name, resp.name, self.cat.compiled(resp, p)))
+        for lib in self.libs:
+            for resp in lib.responses:
+                mine: list[CompiledPattern] = []
+                for p in resp.patterns:
+                    try:
+                        mine.append(compile_pattern(p.text))
+                    except PatternError:
+                        continue
+                for cp in mine:
+                    for other_lib, other_resp, other in seen:
+                        if other_resp == resp.name:
+                            continue
+                        seq = patterns_overlap(cp, other)
+                        if seq is not None:
+                            self.report(
+                                lib,
+                                "WF908",
+                                f"response {resp.name!r}: pattern {cp.text!r} and pattern "
+                                f"{other.text!r} of response {other_resp!r} (library {other_lib}) can "
+                                f"both match '{_show(seq)}'",
+                                "reword one of them",
+                            )
+                for cp in mine:
+                    seen.append((lib.name, resp.name, cp))
+
+
+def _one_positional(fn: object) -> str:
+    """'' when ``fn`` can be called with exactly one positional argument, else what is wrong."""
+    if not callable(fn):
+        return f"is not callable (got {type(fn).__name__})"
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return ""  # builtins without a signature: trust them
+    required = [
+        p
+        for p in sig.parameters.values()
+        if p.default is inspect.Parameter.empty
+        and p.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    ]
+    keyword_only = [
+        p
+        for p in sig.parameters.values()
+        if p.kind is inspect.Parameter.KEYWORD_ONLY and p.default is inspect.Parameter.empty
+    ]
+    varargs = any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in sig.parameters.values())
+    positional = [
+        p
+        for p in sig.parameters.values()
+        if p.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    ]
+    if keyword_only:
+        return f"needs keyword argument(s) {', '.join(p.name for p in keyword_only)}"
+    if len(required) == 1 or (not required and (positional or varargs)):
+        return ""
+    return f"takes {len(required)} required positional parameter(s); it must take exactly one"
+
+
+# --------------------------------------------------------------------------- loading
+
+
+@functools.cache
+def _stdlib_catalogue() -> tuple[Catalogue, tuple[Diagnostic, ...]]:
+    from .stdlib import libraries
+
+    cat = Catalogue()
+    diags = cat.install_all(libraries())
+    return cat, tuple(diags)
+
+
+def stdlib_catalogue() -> Catalogue:
+    """A copy of the stdlib-only catalogue (built once per process)."""
+    return _stdlib_catalogue()[0].copy()
+
+
+def partner_libraries() -> tuple[list[Library], list[Diagnostic]]:
+    """Load the libraries of the ``werkstroom.libraries`` entry-point group; failures become WF909."""
+    libs: list[Library] = []
+    diags: list[Diagnostic] = []
+    try:
+        eps = sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: (e.name, e.value))
+    except Exception as exc:  # a broken installed distribution must not break loading
+        return [], [_diag("WF909", f"could not list entry points of group {ENTRY_POINT_GROUP}: {exc}")]
+    for ep in eps:
+        lib, diag = _load_entry_point(ep.name, ep.value, ep.load)
+        if lib is not None:
+            libs.append(lib)
+        if diag is not None:
+            diags.append(diag)
+    return libs, diags
+
+
+def _load_entry_point(
+    name: str, value: str, load: Callable[[], Any]
+) -> tuple[Library | None, Diagnostic | None]:
+    where = f"partner library entry point {name!r} ({value})"
+    try:
+        factory = load()
+    except Exception as exc:
+        return None, _diag(
+            "WF909",
+            f"{where} could not be imported: {type(exc).__name__}: {exc}",
+            "check that the package is installed and imports cleanly",
+        )
+    if not callable(factory):
+        return None, _diag("WF909", f"{where} is not callable; it must be a function returning a Library")
+    try:
+        lib = factory()
+    except Exception as exc:
+        return None, _diag("WF909", f"{where} raised {type(exc).__name__}: {exc}")
+    if not isinstance(lib, Library):
+        return None, _diag("WF909", f"{where} returned {type(lib).__name__}, not a werkstroom Library")
+    return lib, None
+
+
+def load_catalogue(partners: bool = True) -> tuple[Catalogue, list[Diagnostic]]:
+    """The stdlib catalogue, plus the partner libraries of the entry-point group when ``partners``."""
+    base, stdlib_diags = _stdlib_catalogue()
+    cat = base.copy()
+    diags = list(stdlib_diags)
+    if partners:
+        libs, load_diags = partner_libraries()
+        diags.extend(load_diags)
+        if libs:
+            diags.extend(cat.install_all(libs))
+    return cat, diags
+
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "Catalogue",
+    "CompiledPattern",
+    "PatternError",
+    "Slot",
+    "close_matches",
+    "compile_pattern",
+    "load_catalogue",
+    "partner_libraries",
+    "patterns_overlap",
+    "stdlib_catalogue",
+]
