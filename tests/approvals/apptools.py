@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
-import werkstroom.interpreter.approvals.models  # noqa: F401  (tables)
+import werkstroom.interpreter.approvals.models
 import werkstroom.interpreter.notifications.models  # noqa: F401
 from werkstroom.interpreter.approvals.models import (
     ApprovalUserSetup,
@@ -80,7 +80,8 @@ def group(uow: UnitOfWork, code: str, members: list[tuple[str, int]]) -> None:
     uow.session.flush()
 
 
-def purchase(no: str = "1001", amount: str = "5000", doc_type: str = "Invoice", **values: Any) -> SimpleRecord:
+def purchase(no: str = "1001", amount: str = "5000", doc_type: str = "Invoice",
+             **values: Any) -> SimpleRecord:
     v: dict[str, Any] = {"document_type": doc_type, "no": no, "amount": Decimal(amount),
                          "amount_lcy": Decimal(amount), "purchaser_code": "", "currency_code": ""}
     v.update(values)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from apptools import group, make_scope, purchase, sales, user
 from sqlalchemy import select
 
 from werkstroom.interpreter.approvals.errors import ApprovalError
@@ -14,8 +15,6 @@ from werkstroom.interpreter.approvals.models import ApprovalEntry
 from werkstroom.interpreter.approvals.records import SimpleRecord
 from werkstroom.interpreter.approvals.service import ApprovalService
 from werkstroom.interpreter.unit import UnitOfWork
-
-from apptools import group, make_scope, purchase, sales, user
 
 
 def rows(uow: UnitOfWork) -> list[tuple[str, int, str]]:
@@ -173,7 +172,8 @@ def test_group_without_members(chain_org: UnitOfWork) -> None:
 
 def test_group_member_without_setup(chain_org: UnitOfWork) -> None:
     group(chain_org, "FIN", [("ANN", 1), ("GHOST", 2)])
-    msg = refused(chain_org, "WF606", purchase(), approver_type="Workflow User Group", workflow_user_group="FIN")
+    msg = refused(chain_org, "WF606", purchase(), approver_type="Workflow User Group",
+                  workflow_user_group="FIN")
     assert "GHOST" in msg
 
 
@@ -287,7 +287,8 @@ def test_unknown_approver_or_limit_type(chain_org: UnitOfWork) -> None:
 
 
 def test_due_date_and_delegation_formula(chain_org: UnitOfWork) -> None:
-    create(chain_org, purchase(), limit_type="Direct Approver", due_date_formula="2D", delegate_after="5 days")
+    create(chain_org, purchase(), limit_type="Direct Approver", due_date_formula="2D",
+           delegate_after="5 days")
     e = chain_org.session.scalars(select(ApprovalEntry)).one()
     assert e.due_date == dt.date(2026, 1, 7)
     assert e.delegation_date_formula == "5D"

@@ -529,8 +529,8 @@ class _Plan:
         if l_type == "Direct Approver":
             target = svc._setup(requester.approver_id)
             if target is None:
-                if requester.approval_administrator and not self.refuse:
-                    self.add(requester.user_id, "Approver", "No Limits")
+                if requester.approval_administrator:  # BC: the administrator approves his own request;
+                    self.add(requester.user_id, "Approver", "No Limits")  # WF614 when refused
                     return
                 raise ApprovalError("WF602", "You must set up an approver for user ID "
                                              f"{requester.user_id!r} in the approval user setup.")
