@@ -148,8 +148,9 @@ class _TooDeep(Exception):
 class _State:
     """Per-parse state shared by the post-lexer and the AST builder (one parse at a time)."""
 
-    def __init__(self, source: SourceFile, end: int) -> None:
+    def __init__(self, source: SourceFile, end: int, base_indent: int = 0) -> None:
         self.source = source
+        self.base_indent = base_indent
         self.path = source.path
         self.end = end
         self.diags: list[Diagnostic] = []
@@ -157,6 +158,7 @@ class _State:
         self.brackets: list[Any] = []
         self.last: Any = None
         self.prev: Any = None
+        self.prev2: Any = None
         self.too_deep_reported = False
         self.bad_dedent_lines: set[int] = set()
         # Lark counts lines on "\n" only; a lone "\r" (old Mac line ends) needs SourceFile's count.
@@ -192,7 +194,7 @@ class _Layout:
 
         st = self.state
         assert st is not None
-        indents = [0]
+        indents = [st.base_indent]
         emitted = False
         last_nl = False
         brackets = st.brackets
@@ -232,12 +234,13 @@ class _Layout:
                 brackets.pop()
             emitted = True
             last_nl = False
+            st.prev2 = st.prev
             st.prev = st.last
             st.last = tok
             yield tok
         if emitted:
             end_tok = _eof_token(st)
-            if not last_nl:
+            if not last_nl and st.on_tok is None and not brackets:
                 yield Token.new_borrow_pos("_NL", "", end_tok)
             while len(indents) > 1:
                 indents.pop()
@@ -578,8 +581,8 @@ def _parse_all(source: SourceFile) -> tuple[list[A.Workflow | A.Step], list[Diag
         subs = _step_chunks(text, s, e)
         sub_failed = 0
         if len(subs) > 1:
-            for ss, se in subs:
-                sub_script, d2, sub_err = _parse_region(source, ss, se)
+            for ss, se, base in subs:
+                sub_script, d2, sub_err = _parse_region(source, ss, se, base)
                 all_diags.extend(d2)
                 if sub_script is None:
                     sub_failed += 1
@@ -603,13 +606,13 @@ def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
     return out
 
 
-def _parse_region(source: SourceFile, start: int, end: int
+def _parse_region(source: SourceFile, start: int, end: int, base_indent: int = 0
                   ) -> tuple[A.Script | None, list[Diagnostic], Diagnostic | None]:
     from lark import TextSlice
     from lark.exceptions import UnexpectedInput
 
     parser = _get_parser()
-    st = _State(source, end)
+    st = _State(source, end, base_indent)
     _LAYOUT.state = st
     _BUILDER.st = st
     text = source.text
@@ -646,7 +649,7 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|\Z)")
 _STEP_LINE = re.compile(r"(?i)on(?![\w-])")
 
 
-def _step_chunks(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def _step_chunks(text: str, start: int, end: int) -> list[tuple[int, int, int]]:
     """Cut a workflow chunk into its header and one piece per entry-point step."""
     lines = [(m.start(), m.end()) for m in _LINE.finditer(text, start, end) if m.end() > m.start()]
     step_indent = None
@@ -665,7 +668,8 @@ def _step_chunks(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if indent == step_indent and _STEP_LINE.match(body):
             cuts.append(ls)
     cuts = sorted(set(cuts))
-    return list(zip(cuts, [*cuts[1:], end], strict=True))
+    bases = [0] + [step_indent or 0] * (len(cuts) - 1)
+    return list(zip(cuts, [*cuts[1:], end], bases, strict=True))
 
 
 # --------------------------------------------------------------------------- syntax errors in words
@@ -795,6 +799,15 @@ def _syntax_error(exc: Exception, st: _State) -> Diagnostic:
             not st.brackets or str(st.brackets[-1]) != ("(" if t == "RPAR" else "[")):
             return _diag("WF109", f"unmatched `{tok}`", here, label="nothing to close here",
                          help="remove it, or add the opening bracket")
+    # `then` written where a value or condition was still missing: it was read as a name
+    if "_THEN" in expected and prev is not None and prev.type == "NAME" and str(prev).lower() == "then":
+        before = st.prev2 if prev is st.prev else st.prev
+        what = "a value" if before is not None and before.type in ("COMPOP", "_IN", "DOTDOT") else \
+            "a condition"
+        after = f" {_AFTER[before.type]}" if before is not None and before.type in _AFTER else ""
+        return _diag("WF109", f"expected {what}{after}, found `then`", _tok_span(st, prev),
+                     label=f"{what} is missing before this `then`",
+                     help="complete the condition, e.g. `when amount > 1000 then ...`")
     # missing `then`
     if "_THEN" in expected and t != "_THEN":
         related: tuple[Label, ...] = ()
@@ -823,6 +836,8 @@ def _syntax_error(exc: Exception, st: _State) -> Diagnostic:
                      + (f" {_AFTER[prev.type]}" if prev is not None and prev.type in _AFTER else ""),
                      where, label="the file ends here")
     after = f" {_AFTER[prev.type]}" if prev is not None and prev.type in _AFTER else ""
+    if not layout:
+        where = here
     label = "unexpected here" if where is here else f"expected {_describe_expected(expected)} here"
     return _diag("WF109", f"expected {_describe_expected(expected)}{after}, found {found}", where,
                  label=label)
