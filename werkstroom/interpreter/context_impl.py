@@ -1,0 +1,243 @@
+"""The ResponseContext a response behaviour receives, on top of one handled event's transaction.
+
+Everything here writes through the run's session: record state, pending record changes, outbox
+rows and approval/notification entries commit together with the event, or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from ..context import ApprovalsAPI, NotificationsAPI, RecordHandle, RecordStateAPI
+from ..errors import WerkstroomError
+from . import store_codec as codec
+from .engine_records import Rec
+from .store import RecordChangeRow, RecordStateRow
+from .unit import RunScope
+
+if TYPE_CHECKING:
+    from .engine_run import Run
+
+
+class ChangeConflict(WerkstroomError):
+    """WF508: a pending change cannot be applied because the field changed since."""
+
+    code = "WF508"
+
+
+def restriction_reason(workflow_code: str) -> str:
+    return f"imposed by the {workflow_code} workflow"
+
+
+def state_row(run: Run, record_type: str, key: str) -> RecordStateRow:
+    session = run.uow.session
+    row = session.get(RecordStateRow, (record_type, key))
+    if row is None:
+        row = RecordStateRow(record_type=record_type, record_key=key, status=None, restricted=False,
+                             restriction_reason="", updated_at=run.uow.clock.now())
+        session.add(row)
+    return row
+
+
+class RecordState(RecordStateAPI):
+    """The workflow-relevant state of the document (BC: status, Restricted Record, Record Change)."""
+
+    def __init__(self, run: Run, document: Rec, workflow_code: str, instance_id: str) -> None:
+        self._run = run
+        self._doc = document
+        self._code = workflow_code
+        self._instance = instance_id
+
+    def _row(self) -> RecordStateRow:
+        return state_row(self._run, self._doc.type, self._doc.key)
+
+    def _touch(self, row: RecordStateRow) -> None:
+        row.updated_at = self._run.uow.clock.now()
+
+    def set_status(self, status: str) -> None:
+        row = self._row()
+        old = row.status if row.status is not None else self._doc.values.get("status")
+        row.status = status
+        self._touch(row)
+        self._doc.values["status"] = status
+        self._run.records.mark(self._doc)
+        self._run.note(f"{self._doc.type} {self._doc.key}: status {old or '(none)'} -> {status}")
+
+    def restrict(self) -> None:
+        row = self._row()
+        row.restricted = True
+        row.restriction_reason = restriction_reason(self._code)
+        self._touch(row)
+        self._run.note(f"{self._doc.type} {self._doc.key} restricted ({row.restriction_reason})")
+
+    def allow(self) -> None:
+        row = self._row()
+        row.restricted = False
+        row.restriction_reason = ""
+        self._touch(row)
+        self._run.note(f"{self._doc.type} {self._doc.key}: restriction removed")
+
+    def revert_field(self, field: str) -> None:
+        """Keep the change pending (old and new value) and put the old value back on the record."""
+        old_values = self._doc.old_values
+        if old_values is None or field not in old_values:
+            raise WerkstroomError(
+                f"cannot revert {self._doc.type}.{field}: the event carries no old value for it "
+                f"(only record-change events do)", code="WF508")
+        old = old_values.get(field)
+        new = self._doc.values.get(field)
+        if codec.dumps(old) == codec.dumps(new):
+            self._run.note(f"{self._doc.type}.{field} did not change; nothing to revert")
+            return
+        self._run.uow.session.add(RecordChangeRow(
+            record_type=self._doc.type, record_key=self._doc.key, field=field, old_value=codec.dumps(old),
+            new_value=codec.dumps(new), instance_id=self._instance, workflow_code=self._code,
+            created_at=self._run.uow.clock.now()))
+        self._doc.values[field] = old
+        self._run.records.mark(self._doc)
+        self._run.effect("record.field_reverted", {
+            "record_type": self._doc.type, "key": self._doc.key, "field": field,
+            "old_value": codec.plain(old), "new_value": codec.plain(new)})
+        self._run.note(f"{self._doc.type}.{field} reverted to {codec.plain(old)}; "
+                       f"{codec.plain(new)} waits for approval")
+
+    def _changes(self, field: str | None) -> list[RecordChangeRow]:
+        stmt = select(RecordChangeRow).where(
+            RecordChangeRow.record_type == self._doc.type, RecordChangeRow.record_key == self._doc.key)
+        if field is not None:
+            stmt = stmt.where(RecordChangeRow.field == field)
+        return list(self._run.uow.session.scalars(stmt.order_by(RecordChangeRow.id)))
+
+    def apply_new_values(self, field: str | None) -> None:
+        """Apply pending changes, each only if the field still holds the value it was changed from."""
+        session = self._run.uow.session
+        for ch in self._changes(field):
+            old = codec.loads(ch.old_value)
+            new = codec.loads(ch.new_value)
+            current = self._doc.values.get(ch.field)
+            if codec.dumps(current) != codec.dumps(old):
+                raise ChangeConflict(
+                    f"cannot apply the approved change of {self._doc.type} {self._doc.key}.{ch.field} "
+                    f"({codec.plain(old)} -> {codec.plain(new)}): the field now holds "
+                    f"{codec.plain(current)}, so someone changed it in the meantime")
+            self._doc.values[ch.field] = new
+            session.delete(ch)
+            self._run.effect("record.field_applied", {
+                "record_type": self._doc.type, "key": self._doc.key, "field": ch.field,
+                "value": codec.plain(new)})
+            self._run.note(f"{self._doc.type}.{ch.field} set to the approved value {codec.plain(new)}")
+        self._run.records.mark(self._doc)
+
+    def discard_new_values(self) -> None:
+        session = self._run.uow.session
+        for ch in self._changes(None):
+            session.delete(ch)
+            self._run.note(f"pending change of {self._doc.type}.{ch.field} discarded")
+
+
+class Context:
+    """ResponseContext for one response step of one instance."""
+
+    def __init__(self, run: Run, *, event: str, record: Rec, document: Rec, options: Mapping[str, Any],
+                 workflow_code: str, workflow_description: str, instance_id: str, user: str) -> None:
+        self._run = run
+        self._event = event
+        self._record = record
+        self._document = document
+        self._options = options
+        self._code = workflow_code
+        self._description = workflow_description
+        self._instance = instance_id
+        self._user = user
+        self._approvals: ApprovalsAPI | None = None
+        self._notifications: NotificationsAPI | None = None
+        self._state = RecordState(run, document, workflow_code, instance_id)
+
+    @property
+    def record(self) -> RecordHandle:
+        return self._record
+
+    @property
+    def document(self) -> RecordHandle:
+        return self._document
+
+    @property
+    def options(self) -> Mapping[str, Any]:
+        return self._options
+
+    @property
+    def event(self) -> str:
+        return self._event
+
+    @property
+    def user(self) -> str:
+        return self._user
+
+    @property
+    def workflow_code(self) -> str:
+        return self._code
+
+    @property
+    def workflow_description(self) -> str:
+        return self._description
+
+    @property
+    def instance_id(self) -> str:
+        return self._instance
+
+    def scope(self) -> RunScope:
+        return RunScope(
+            uow=self._run.uow, instance_id=self._instance, workflow_code=self._code,
+            workflow_description=self._description, document=self._document, event_record=self._record,
+            user=self._user, raise_event=self.raise_event, explain=self.explain, emit_effect=self._emit_dict)
+
+    @property
+    def approvals(self) -> ApprovalsAPI:
+        if self._approvals is None:
+            from .approvals.service import ApprovalService
+
+            self._approvals = ApprovalService(self.scope())
+        return self._approvals
+
+    @property
+    def notifications(self) -> NotificationsAPI:
+        if self._notifications is None:
+            from .notifications.service import NotificationService
+
+            self._notifications = NotificationService(self.scope())
+        return self._notifications
+
+    @property
+    def state(self) -> RecordStateAPI:
+        return self._state
+
+    def now(self) -> dt.datetime:
+        return self._run.uow.clock.now()
+
+    def today(self) -> dt.date:
+        return self.now().date()
+
+    def raise_event(self, event: str, record: RecordHandle | None = None) -> None:
+        self._run.queue_event(event, record if record is not None else self._record, self._user,
+                              instance_id=self._instance)
+
+    def _emit_dict(self, kind: str, payload: dict[str, object]) -> None:
+        self.emit_effect(kind, payload)
+
+    def emit_effect(self, kind: str, payload: Mapping[str, Any]) -> None:
+        self._run.effect(kind, dict(payload), instance_id=self._instance, workflow_code=self._code)
+
+    def show_message(self, text: str) -> None:
+        self._run.effect("message", {"user": self._user, "text": text}, instance_id=self._instance,
+                         workflow_code=self._code)
+        self._run.note(f"message to {self._user}: {text}")
+
+    def explain(self, text: str) -> None:
+        self._run.note(text)
+
+    def related(self, record: RecordHandle, relation: str) -> Sequence[RecordHandle]:
+        return self._run.records.related(record.type, record.values, relation)

@@ -1,0 +1,374 @@
+"""Records on the engine side: the catalogue view the engine needs, payload validation against the
+record type, the in-memory record handle, and the per-transaction record cache with related lookups.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any, Protocol
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from ..catalogue import EventSpec, FieldKind, FieldSpec, Library, RecordSpec, RelationSpec, ResponseSpec
+from ..errors import WerkstroomError
+from . import store_codec as codec
+from .clock import Clock
+from .store import RecordRow
+
+
+class InvalidRecord(WerkstroomError):
+    """WF502: a payload that does not fit its record type (names the field)."""
+
+    code = "WF502"
+
+
+class UnknownEvent(WerkstroomError):
+    code = "WF503"
+
+
+class CatalogueView(Protocol):
+    def event(self, name: str) -> EventSpec | None: ...
+    def record(self, name: str) -> RecordSpec | None: ...
+    def response(self, name: str) -> ResponseSpec | None: ...
+
+
+def _norm(name: str) -> str:
+    return "".join(ch for ch in name.lower() if ch.isalnum())
+
+
+class Vocabulary:
+    """What the engine looks up in the catalogue: events (by name, alias or BC code), records and
+    responses. Built from a catalogue object (``event/record/response`` lookups) or from libraries."""
+
+    def __init__(self, catalogue: CatalogueView | None = None, libraries: Iterable[Library] = ()) -> None:
+        self._cat = catalogue
+        self._events: dict[str, EventSpec] = {}
+        self._records: dict[str, RecordSpec] = {}
+        self._responses: dict[str, ResponseSpec] = {}
+        for lib in libraries:
+            for r in lib.records:
+                self._records[r.name] = r
+            for e in lib.events:
+                for n in (e.name, e.bc_code, *e.aliases):
+                    if n:
+                        self._events.setdefault(_norm(n), e)
+            for s in lib.responses:
+                for n in (s.name, s.bc_code, *s.aliases):
+                    if n:
+                        self._responses.setdefault(n, s)
+
+    @classmethod
+    def default(cls) -> Vocabulary:
+        from ..registry import load_catalogue  # the stdlib and partner libraries
+
+        return cls(load_catalogue()[0])
+
+    def event(self, name: str) -> EventSpec | None:
+        found = self._events.get(_norm(name))
+        if found is None and self._cat is not None:
+            found = self._cat.event(name)
+        return found
+
+    def require_event(self, name: str) -> EventSpec:
+        spec = self.event(name)
+        if spec is None:
+            raise UnknownEvent(f"the event {name!r} is not in the catalogue (see `wf catalogue events`)")
+        return spec
+
+    def record(self, name: str) -> RecordSpec | None:
+        found = self._records.get(name)
+        if found is None and self._cat is not None:
+            found = self._cat.record(name)
+        return found
+
+    def response(self, name: str) -> ResponseSpec | None:
+        found = self._responses.get(name)
+        if found is None and self._cat is not None:
+            found = self._cat.response(name)
+        return found
+
+
+# --------------------------------------------------------------------------- values and handles
+
+
+class TypedValues(dict[str, Any]):
+    """A record's field values that know their record type (for related lookups in conditions)."""
+
+    record_type: str = ""
+
+    @classmethod
+    def of(cls, record_type: str, values: Mapping[str, Any]) -> TypedValues:
+        tv = cls(values)
+        tv.record_type = record_type
+        return tv
+
+
+class Rec:
+    """The engine's RecordHandle: type, key, live values (written back), old values."""
+
+    def __init__(self, type: str, key: str, values: Mapping[str, Any],
+                 old_values: Mapping[str, Any] | None = None) -> None:
+        self._type = type
+        self._key = key
+        self._values = TypedValues.of(type, values)
+        self._old = TypedValues.of(type, old_values) if old_values is not None else None
+
+    @property
+    def type(self) -> str:
+        return self._type
+
+    @property
+    def key(self) -> str:
+        return self._key
+
+    @property
+    def values(self) -> MutableMapping[str, Any]:
+        return self._values
+
+    @property
+    def old_values(self) -> Mapping[str, Any] | None:
+        return self._old
+
+    def __repr__(self) -> str:
+        return f"Rec({self._type} {self._key})"
+
+
+def record_key(spec: RecordSpec, values: Mapping[str, Any]) -> str:
+    return "|".join(_key_part(values.get(k)) for k in spec.key)
+
+
+def _key_part(v: Any) -> str:
+    p = codec.plain(v)
+    return "" if p is None else str(p)
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def convert(spec: RecordSpec, f: FieldSpec, raw: Any, where: str) -> Any:
+    """``raw`` as the field's type; raises InvalidRecord naming ``where`` (``PurchaseHeader.amount``)."""
+    if raw is None:
+        return None
+    kind = f.kind
+    try:
+        if kind is FieldKind.DECIMAL:
+            if isinstance(raw, bool) or isinstance(raw, float):
+                raise ValueError("give money and quantities as text or integers, never as floats")
+            return Decimal(raw) if isinstance(raw, Decimal | int) else Decimal(str(raw).strip())
+        if kind is FieldKind.INTEGER:
+            if isinstance(raw, bool) or not isinstance(raw, int | str):
+                raise ValueError("expected a whole number")
+            return int(raw)
+        if kind in (FieldKind.TEXT, FieldKind.CODE, FieldKind.FORMULA):
+            if not isinstance(raw, str | int) or isinstance(raw, bool):
+                raise ValueError("expected text")
+            text = str(raw)
+            if f.max_length is not None and len(text) > f.max_length:
+                raise ValueError(f"longer than {f.max_length} characters")
+            return text.upper() if kind is FieldKind.CODE else text
+        if kind is FieldKind.BOOLEAN:
+            if isinstance(raw, bool):
+                return raw
+            if isinstance(raw, str) and raw.strip().lower() in ("true", "yes", "1", "false", "no", "0"):
+                return raw.strip().lower() in ("true", "yes", "1")
+            raise ValueError("expected true or false")
+        if kind is FieldKind.DATE:
+            if isinstance(raw, dt.datetime):
+                return raw.date()
+            if isinstance(raw, dt.date):
+                return raw
+            return dt.date.fromisoformat(str(raw))
+        if kind is FieldKind.DATETIME:
+            v = raw if isinstance(raw, dt.datetime) else dt.datetime.fromisoformat(str(raw))
+            return v if v.tzinfo is not None else v.replace(tzinfo=dt.UTC)
+        if kind is FieldKind.ENUM:
+            if f.enum is None:
+                return str(raw)
+            canon = f.enum.lookup(str(raw))
+            if canon is None:
+                raise ValueError(f"not one of {', '.join(f.enum.values)}")
+            return canon
+    except (ValueError, InvalidOperation, TypeError) as exc:
+        why = str(exc) if isinstance(exc, ValueError) and str(exc) and "Invalid" not in str(exc) else ""
+        raise InvalidRecord(f"{where}: {raw!r} is not a valid {kind.value}" + (f" ({why})" if why else "")) \
+            from exc
+    return raw
+
+
+def validate(vocab: Vocabulary, record_type: str, payload: Mapping[str, Any], *, where: str = "",
+             require_key: bool = True) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+    """(typed values, embedded related payloads by relation) of a payload; raises InvalidRecord."""
+    spec = vocab.record(record_type)
+    if spec is None:
+        raise InvalidRecord(f"unknown record type {record_type!r}")
+    where = where or record_type
+    if not isinstance(payload, Mapping):
+        raise InvalidRecord(f"{where}: a record must be an object of field values, not {type(payload).__name__}")
+    values: dict[str, Any] = {}
+    embedded: dict[str, list[dict[str, Any]]] = {}
+    for name, raw in payload.items():
+        f = spec.field(name)
+        if f is not None:
+            values[name] = convert(spec, f, raw, f"{where}.{name}")
+            continue
+        rel = spec.relation(name)
+        if rel is not None:
+            items = raw if isinstance(raw, list | tuple) else [raw]
+            if not rel.many and len(items) > 1:
+                raise InvalidRecord(f"{where}.{name}: one related {rel.record} expected, got {len(items)}")
+            for item in items:
+                if not isinstance(item, Mapping):
+                    raise InvalidRecord(f"{where}.{name}: related records must be objects")
+            embedded[name] = [dict(i) for i in items]
+            continue
+        known = ", ".join(sorted([f.name for f in spec.fields] + [r.name for r in spec.relations]))
+        raise InvalidRecord(f"{where}: {record_type} has no field {name!r} (fields: {known})")
+    if require_key:
+        for k in spec.key:
+            if values.get(k) in (None, ""):
+                raise InvalidRecord(f"{where}.{k}: the key field {k!r} of {record_type} is missing")
+    return values, embedded
+
+
+def join_filter(rel: RelationSpec, values: Mapping[str, Any]) -> dict[str, Any]:
+    return {there: values.get(here) for here, there in rel.join}
+
+
+# --------------------------------------------------------------------------- per-transaction store
+
+
+class RecordCache:
+    """Records read and written in one transaction (identity map), flushed at the end."""
+
+    def __init__(self, session: Session, vocab: Vocabulary, clock: Clock) -> None:
+        self.session = session
+        self.vocab = vocab
+        self.clock = clock
+        self._recs: dict[tuple[str, str], Rec] = {}
+        self._dirty: set[tuple[str, str]] = set()
+        self._related: dict[tuple[str, str, str], list[Rec]] = {}
+
+    def get(self, record_type: str, key: str) -> Rec | None:
+        found = self._recs.get((record_type, key))
+        if found is not None:
+            return found
+        row = self.session.get(RecordRow, (record_type, key))
+        if row is None:
+            return None
+        rec = Rec(record_type, key, codec.loads(row.values_json) or {})
+        self._recs[(record_type, key)] = rec
+        return rec
+
+    def put(self, record_type: str, key: str, values: Mapping[str, Any],
+            old: Mapping[str, Any] | None = None) -> Rec:
+        """Store (replace) a record's values; later reads in this transaction see it."""
+        rec = Rec(record_type, key, values, old)
+        self._recs[(record_type, key)] = rec
+        self._dirty.add((record_type, key))
+        self._related = {}
+        return rec
+
+    def mark(self, rec: Rec) -> None:
+        self._recs[(rec.type, rec.key)] = rec
+        self._dirty.add((rec.type, rec.key))
+
+    def put_payload(self, record_type: str, payload: Mapping[str, Any], *, where: str = "",
+                    old: Mapping[str, Any] | None = None) -> Rec:
+        """Validate a host payload (with embedded related records) and store all of it."""
+        values, embedded = validate(self.vocab, record_type, payload, where=where)
+        spec = self.vocab.record(record_type)
+        assert spec is not None
+        key = record_key(spec, values)
+        old_values = None
+        if old is not None:
+            old_values, _ = validate(self.vocab, record_type, old, where=f"{where or record_type} (old)",
+                                     require_key=False)
+        # keep stored fields the payload did not mention (a partial update keeps the rest)
+        existing = self.get(record_type, key)
+        merged = dict(existing.values) if existing is not None else {}
+        merged.update(values)
+        rec = self.put(record_type, key, merged, old_values)
+        for rel_name, items in embedded.items():
+            rel = spec.relation(rel_name)
+            assert rel is not None
+            target = self.vocab.record(rel.record)
+            if target is None:
+                raise InvalidRecord(f"{record_type}.{rel_name}: unknown record type {rel.record!r}")
+            link = join_filter(rel, merged)
+            if rel.many:  # the embedded list replaces the stored one
+                for old_rec in self._scan(rel.record, link):
+                    self.session.execute(delete(RecordRow).where(
+                        RecordRow.record_type == rel.record, RecordRow.record_key == old_rec.key))
+                    self._recs.pop((rel.record, old_rec.key), None)
+                    self._dirty.discard((rel.record, old_rec.key))
+            for i, item in enumerate(items):
+                filled = {**{k: v for k, v in link.items() if v is not None}, **item}
+                self.put_payload(rel.record, filled, where=f"{where or record_type}.{rel_name}[{i}]")
+        return rec
+
+    def related(self, rec_type: str, values: Mapping[str, Any], relation: str) -> list[Rec]:
+        spec = self.vocab.record(rec_type)
+        rel = spec.relation(relation) if spec is not None else None
+        if rel is None:
+            return []
+        link = join_filter(rel, values)
+        if any(v is None for v in link.values()):
+            return []
+        cache_key = (rel.record, relation, codec.dumps(link))
+        hit = self._related.get(cache_key)
+        if hit is None:
+            hit = self._scan(rel.record, link)
+            self._related[cache_key] = hit
+        return hit
+
+    def _scan(self, record_type: str, link: Mapping[str, Any]) -> list[Rec]:
+        target = self.vocab.record(record_type)
+        if target is None:
+            return []
+        self.flush()
+        stmt = select(RecordRow).where(RecordRow.record_type == record_type)
+        # fast path: the join fields are a prefix of the target's key (lines of a document)
+        n = len(link)
+        if n and tuple(target.key[:n]) == tuple(link) and all(link[k] is not None for k in link):
+            prefix = "|".join(_key_part(link[k]) for k in target.key[:n])
+            if n == len(target.key):
+                stmt = stmt.where(RecordRow.record_key == prefix)
+            else:
+                stmt = stmt.where(RecordRow.record_key.startswith(prefix + "|", autoescape=True))
+        out: list[Rec] = []
+        for row in self.session.scalars(stmt.order_by(RecordRow.record_key)):
+            rec = self._recs.get((record_type, row.record_key))
+            if rec is None:
+                rec = Rec(record_type, row.record_key, codec.loads(row.values_json) or {})
+                self._recs[(record_type, row.record_key)] = rec
+            if all(_same(rec.values.get(k), v) for k, v in link.items()):
+                out.append(rec)
+        return out
+
+    def lookup(self, values: Mapping[str, Any], relation: str) -> Sequence[Mapping[str, Any]]:
+        """The related-lookup function conditions use."""
+        rtype = getattr(values, "record_type", "")
+        return [r.values for r in self.related(rtype, values, relation)]
+
+    def flush(self) -> None:
+        now = self.clock.now()
+        for rtype, key in sorted(self._dirty):
+            rec = self._recs[(rtype, key)]
+            text = codec.dumps(dict(rec.values))
+            row = self.session.get(RecordRow, (rtype, key))
+            if row is None:
+                self.session.add(RecordRow(record_type=rtype, record_key=key, values_json=text, updated_at=now))
+            elif row.values_json != text:
+                row.values_json = text
+                row.updated_at = now
+        self._dirty.clear()
+        self.session.flush()
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a == b:
+        return True
+    return _key_part(a) == _key_part(b)

@@ -1,0 +1,374 @@
+"""One handled event, in one transaction: BC's Workflow Management walk (catalogue.md section 7).
+
+``Run.handle`` finds the actionable event step (continue a running instance of the record first;
+else start the first enabled workflow whose entry point matches), fires it (complete it, ignore its
+siblings, run the response chain, follow jumps, activate children), then handles the events the
+responses raised, in order, and archives instances that have no active step left.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections import deque
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+from sqlalchemy import select
+
+from ..context import RecordHandle
+from ..errors import WerkstroomError
+from . import store_codec as codec
+from .compiler import Explanation
+from .context_impl import Context
+from .engine_records import Rec, RecordCache, Vocabulary
+from .engine_trace import Handled, ResponseTrace, StepTrace
+from .engine_workflows import CompiledWorkflow, WorkflowCache
+from .program import BoundStep
+from .store import (
+    ArchivedInstanceRow,
+    ArchivedStepRow,
+    InstanceRow,
+    OutboxRow,
+    StepInstanceRow,
+    WorkflowRow,
+    next_counter,
+)
+from .unit import UnitOfWork
+
+INACTIVE, ACTIVE, COMPLETED, IGNORED = "Inactive", "Active", "Completed", "Ignored"
+MAX_EVENTS_PER_RUN = 500
+
+
+class ResponseFailed(WerkstroomError):
+    """WF505: a response raised; the whole event is rolled back. Carries workflow, step, traceback."""
+
+    code = "WF505"
+
+    def __init__(self, message: str, *, workflow: str, step: int, response: str, original: BaseException,
+                 trace: str) -> None:
+        super().__init__(message)
+        self.workflow = workflow
+        self.step = step
+        self.response = response
+        self.original = original
+        self.traceback = trace
+        self.original_code = getattr(original, "code", None)
+
+
+class EventLoop(WerkstroomError):
+    code = "WF510"
+
+
+class UnknownResponse(WerkstroomError):
+    code = "WF512"
+
+
+class NoKnownInstance(WerkstroomError):
+    code = "WF514"
+
+
+@attrs.define
+class Queued:
+    event: str
+    record: Rec
+    user: str
+    instance_id: str | None = None
+    raised_by: str = ""
+
+
+def as_rec(record: RecordHandle) -> Rec:
+    if isinstance(record, Rec):
+        return record
+    return Rec(record.type, record.key, dict(record.values), record.old_values)
+
+
+class Run:
+    """The state of one transaction: queue, record cache, outbox rows and the trace."""
+
+    def __init__(self, uow: UnitOfWork, vocab: Vocabulary, workflows: WorkflowCache, *,
+                 explain: bool = False, event_id: int | None = None) -> None:
+        self.uow = uow
+        self.vocab = vocab
+        self.workflows = workflows
+        self.explain = explain
+        self.records = RecordCache(uow.session, vocab, uow.clock)
+        self.queue: deque[Queued] = deque()
+        self.handled: list[Handled] = []
+        self.effects: list[dict[str, Any]] = []
+        self._current: Handled | None = None
+        self._current_response: ResponseTrace | None = None
+        self.event_id = event_id
+
+    # ------------------------------------------------------------------ outputs
+
+    def note(self, text: str) -> None:
+        if self._current_response is not None:
+            self._current_response.notes.append(text)
+        elif self._current is not None:
+            self._current.notes.append(text)
+
+    def effect(self, kind: str, payload: dict[str, Any], *, instance_id: str = "",
+               workflow_code: str = "") -> None:
+        row = OutboxRow(kind=kind, payload=codec.dumps(payload), instance_id=instance_id,
+                        workflow_code=workflow_code, event_id=self.event_id, created_at=self.uow.clock.now())
+        self.uow.session.add(row)
+        self.effects.append({"kind": kind, "payload": codec.plain(payload), "instance_id": instance_id,
+                             "workflow_code": workflow_code})
+        if self._current_response is not None:
+            self._current_response.effects.append(kind)
+
+    def queue_event(self, event: str, record: RecordHandle, user: str, *, instance_id: str | None = None,
+                    raised_by: str = "") -> None:
+        src = raised_by or (self._current_response.name if self._current_response else "")
+        self.queue.append(Queued(event, as_rec(record), user, instance_id, src))
+        if self._current_response is not None:
+            self._current_response.raised.append(event)
+
+    # ------------------------------------------------------------------ the loop
+
+    def drain(self) -> None:
+        count = 0
+        while self.queue:
+            count += 1
+            if count > MAX_EVENTS_PER_RUN:
+                raise EventLoop(f"more than {MAX_EVENTS_PER_RUN} events were raised while handling one "
+                                f"event; a workflow probably raises events in a loop")
+            self.handle(self.queue.popleft())
+        self.records.flush()
+
+    def handle(self, q: Queued) -> None:
+        spec = self.vocab.require_event(q.event)
+        rec = q.record
+        h = Handled(event=spec.name, record_type=rec.type, record_key=rec.key, user=q.user,
+                    raised_by=q.raised_by)
+        self.handled.append(h)
+        self._current = h
+        try:
+            self._handle(spec.name, spec.on_known_instance, rec, q, h)
+        finally:
+            self._current = None
+
+    def _handle(self, name: str, known: bool, rec: Rec, q: Queued, h: Handled) -> None:
+        session = self.uow.session
+        if known:
+            iid = q.instance_id or rec.values.get("instance_id")
+            if not iid:
+                raise NoKnownInstance(f"the event {name} is handled only on the workflow instance that owns "
+                                      f"the record, and {rec.type} {rec.key} names none")
+            inst = session.get(InstanceRow, str(iid))
+            if inst is None:
+                h.outcome = "instance not running"
+                h.notes.append(f"instance {iid} is no longer running; nothing to do")
+                return
+            instances = [inst]
+        else:
+            instances = list(session.scalars(
+                select(InstanceRow).where(InstanceRow.record_type == rec.type, InstanceRow.record_key == rec.key)
+                .order_by(InstanceRow.seq)))
+        # 1. continue a running instance: active event steps with this event, in sibling order
+        candidates: list[tuple[InstanceRow, CompiledWorkflow, BoundStep]] = []
+        for inst in instances:
+            cw = self.workflows.version(session, inst.version_id)
+            rows = session.scalars(select(StepInstanceRow).where(
+                StepInstanceRow.instance_id == inst.id, StepInstanceRow.name == name,
+                StepInstanceRow.status == ACTIVE, StepInstanceRow.kind == "event")
+                .order_by(StepInstanceRow.sequence_no, StepInstanceRow.step_id))
+            candidates.extend((inst, cw, cw.workflow.step(r.step_id)) for r in rows)
+        if candidates:
+            for inst, cw, step in candidates:
+                if self._test(cw, step, rec, h, inst.id):
+                    h.outcome = "continued"
+                    h.instance_id, h.workflow_code = inst.id, cw.workflow.code
+                    document = self._document(inst, rec)
+                    self._fire(inst, cw, step, rec, document, q.user, h)
+                    return
+            h.outcome = "no step matched"
+            return
+        if known:
+            h.outcome = "no step waiting"
+            return
+        # 2. start the first enabled workflow whose entry point matches
+        for wf_row in session.scalars(select(WorkflowRow).where(WorkflowRow.enabled.is_(True))
+                                      .order_by(WorkflowRow.code)):
+            cw = self.workflows.current(session, wf_row)
+            for step in cw.workflow.entry_points:
+                if step.name != name or (step.record_type and step.record_type != rec.type):
+                    continue
+                if self._test(cw, step, rec, h, None):
+                    inst = self._start(cw, rec, q.user)
+                    h.outcome = "started"
+                    h.started = True
+                    h.instance_id, h.workflow_code = inst.id, cw.workflow.code
+                    self._fire(inst, cw, step, rec, rec, q.user, h)
+                    return
+        h.outcome = "no workflow matched" if h.not_fired else "no workflow"
+
+    def _document(self, inst: InstanceRow, rec: Rec) -> Rec:
+        if inst.record_type == rec.type and inst.record_key == rec.key:
+            self.records.mark(rec)
+            return rec
+        doc = self.records.get(inst.record_type, inst.record_key)
+        if doc is None:
+            doc = Rec(inst.record_type, inst.record_key, {})
+        return doc
+
+    def _test(self, cw: CompiledWorkflow, step: BoundStep, rec: Rec, h: Handled, instance_id: str | None) -> bool:
+        cond = cw.conditions[step.id]
+        values, old, lookup = rec.values, rec.old_values, self.records.lookup
+        if self.explain:
+            ex = cond.explain(values, old, lookup)
+        else:
+            ex = Explanation(cond(values, old, lookup), ())
+        trace = StepTrace(workflow_code=cw.workflow.code, instance_id=instance_id, step_id=step.id,
+                          event=step.name, condition=step.condition_text or _cond_text(step),
+                          result=ex.result,
+                          tests=[(t.text, [(k, codec.plain(v)) for k, v in t.reads], t.result) for t in ex.tests])
+        if ex.result:
+            h.fired = trace
+        else:
+            h.not_fired.append(trace)
+        return ex.result
+
+    # ------------------------------------------------------------------ instances and steps
+
+    def _start(self, cw: CompiledWorkflow, rec: Rec, user: str) -> InstanceRow:
+        now = self.uow.clock.now()
+        inst = InstanceRow(id=self.uow.ids.new_id("instance"), seq=next_counter(self.uow.session, "instance"),
+                           workflow_code=cw.workflow.code, version_id=cw.version_id, record_type=rec.type,
+                           record_key=rec.key, started_by=user, created_at=now)
+        self.uow.session.add(inst)
+        for s in cw.workflow.steps:
+            self.uow.session.add(StepInstanceRow(
+                instance_id=inst.id, step_id=s.id, kind=s.kind, name=s.name, parent=s.parent,
+                sequence_no=s.sequence_no, next_step=s.next_step, status=INACTIVE, updated_at=now))
+        self.records.mark(rec)
+        self.uow.session.flush()
+        return inst
+
+    def _fire(self, inst: InstanceRow, cw: CompiledWorkflow, step: BoundStep, rec: Rec, document: Rec,
+              user: str, h: Handled) -> None:
+        session = self.uow.session
+        rows = {r.step_id: r for r in session.scalars(
+            select(StepInstanceRow).where(StepInstanceRow.instance_id == inst.id))}
+        wf = cw.workflow
+        now = self.uow.clock.now()
+
+        def set_status(step_id: int, status: str) -> None:
+            row = rows[step_id]
+            if row.status != status:
+                row.status = status
+                row.updated_at = now
+
+        def ignore_siblings(s: BoundStep) -> None:
+            if s.parent is None:
+                return
+            for sib in wf.children(s.parent):
+                if sib.id != s.id and sib.kind == "event" and rows[sib.id].status in (ACTIVE, INACTIVE):
+                    set_status(sib.id, IGNORED)
+
+        def deactivate_below(step_id: int) -> None:
+            for child in wf.children(step_id):
+                set_status(child.id, INACTIVE)
+                deactivate_below(child.id)
+
+        def arm(event_step: BoundStep) -> None:
+            set_status(event_step.id, ACTIVE)
+            deactivate_below(event_step.id)
+
+        def activate_event_children(step_id: int) -> None:
+            for child in wf.children(step_id):
+                if child.kind == "event":
+                    arm(child)
+
+        # the event step fires
+        set_status(step.id, COMPLETED)
+        rows[step.id].record_type, rows[step.id].record_key = rec.type, rec.key
+        ignore_siblings(step)
+        activate_event_children(step.id)
+        current = step
+        while True:
+            responses = [c for c in wf.children(current.id) if c.kind == "response"]
+            if not responses:
+                break
+            resp = responses[0]
+            self._execute(inst, cw, resp, step, rec, document, user, h)
+            if resp.next_step is not None:
+                target = wf.step(resp.next_step)
+                if target.kind == "event":
+                    arm(target)
+                else:
+                    set_status(target.id, COMPLETED)
+                    activate_event_children(target.id)
+                ignore_siblings(target)
+                h.responses[-1].jump = target.id
+            set_status(resp.id, COMPLETED)
+            activate_event_children(resp.id)
+            current = resp
+        if step.next_step is not None:  # a jump stored on an event step with no response before it
+            target = wf.step(step.next_step)
+            if target.kind == "event":
+                arm(target)
+            else:
+                set_status(target.id, COMPLETED)
+                activate_event_children(target.id)
+            ignore_siblings(target)
+        session.flush()
+        self.records.flush()
+        if not any(r.status == ACTIVE for r in rows.values()):
+            self._archive(inst, list(rows.values()))
+            h.archived = True
+
+    def _execute(self, inst: InstanceRow, cw: CompiledWorkflow, resp: BoundStep, event_step: BoundStep,
+                 rec: Rec, document: Rec, user: str, h: Handled) -> None:
+        spec = self.vocab.response(resp.name)
+        trace = ResponseTrace(step_id=resp.id, name=resp.name, label=resp.label or "",
+                              options={k: codec.plain(v) for k, v in resp.options.items()})
+        h.responses.append(trace)
+        if spec is None:
+            raise UnknownResponse(f"step {resp.id} of workflow {cw.workflow.code} uses the response "
+                                  f"{resp.name!r}, which the catalogue does not know")
+        ctx = Context(self, event=event_step.name, record=rec, document=document, options=resp.options,
+                      workflow_code=cw.workflow.code, workflow_description=cw.workflow.description,
+                      instance_id=inst.id, user=user)
+        self._current_response = trace
+        try:
+            spec.run(ctx)
+        except Exception as exc:
+            detail = f"{type(exc).__name__}: {exc}"
+            raise ResponseFailed(
+                f"the response '{resp.name}' (step {resp.id} of workflow {cw.workflow.code}) failed: {detail}; "
+                f"the event was not applied",
+                workflow=cw.workflow.code, step=resp.id, response=resp.name, original=exc,
+                trace="".join(traceback.format_exception(exc))) from exc
+        finally:
+            self._current_response = None
+        self.records.mark(document)
+
+    def _archive(self, inst: InstanceRow, rows: list[StepInstanceRow]) -> None:
+        session = self.uow.session
+        now = self.uow.clock.now()
+        session.add(ArchivedInstanceRow(
+            id=inst.id, seq=inst.seq, workflow_code=inst.workflow_code, version_id=inst.version_id,
+            record_type=inst.record_type, record_key=inst.record_key, started_by=inst.started_by,
+            created_at=inst.created_at, archived_at=now))
+        for r in rows:
+            session.add(ArchivedStepRow(
+                instance_id=r.instance_id, step_id=r.step_id, kind=r.kind, name=r.name, parent=r.parent,
+                sequence_no=r.sequence_no, next_step=r.next_step, status=r.status, record_type=r.record_type,
+                record_key=r.record_key, updated_at=r.updated_at))
+            session.delete(r)
+        session.delete(inst)
+        session.flush()
+
+
+def _cond_text(step: BoundStep) -> str:
+    if step.condition is None:
+        return "<always>"
+    from .compiler import render
+
+    return render(step.condition)
+
+
+def record_from(vals: Mapping[str, Any], rtype: str, key: str) -> Rec:
+    return Rec(rtype, key, vals)

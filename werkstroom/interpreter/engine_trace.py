@@ -1,0 +1,94 @@
+"""What happened while handling an event: the data behind results, the audit row and the timeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+
+@attrs.define
+class StepTrace:
+    """An event step whose condition was tested. ``tests``: (test text, [(field, value)], outcome)."""
+
+    workflow_code: str
+    instance_id: str | None
+    step_id: int
+    event: str
+    condition: str
+    result: bool
+    tests: list[tuple[str, list[tuple[str, Any]], bool]] = attrs.field(factory=list)
+
+
+@attrs.define
+class ResponseTrace:
+    step_id: int
+    name: str
+    label: str = ""
+    options: dict[str, Any] = attrs.field(factory=dict)
+    notes: list[str] = attrs.field(factory=list)
+    effects: list[str] = attrs.field(factory=list)
+    raised: list[str] = attrs.field(factory=list)
+    jump: int | None = None
+
+
+@attrs.define
+class Handled:
+    """One handled event. ``outcome``: started | continued | no step matched | no step waiting |
+    no workflow matched | no workflow | instance not running."""
+
+    event: str
+    record_type: str
+    record_key: str
+    user: str
+    raised_by: str = ""
+    outcome: str = ""
+    started: bool = False
+    instance_id: str | None = None
+    workflow_code: str | None = None
+    fired: StepTrace | None = None
+    not_fired: list[StepTrace] = attrs.field(factory=list)
+    responses: list[ResponseTrace] = attrs.field(factory=list)
+    notes: list[str] = attrs.field(factory=list)
+    archived: bool = False
+
+
+@attrs.define
+class EmitResult:
+    """The answer to ``Engine.emit`` (and to a re-delivery with the same idempotency key).
+
+    ``event_id``: the audit row. ``handled``: the event and every event its responses raised, in
+    order. ``effects``: outbox rows written. ``replayed``: True when this is a stored first answer."""
+
+    event_id: int
+    handled: list[Handled] = attrs.field(factory=list)
+    effects: list[dict[str, Any]] = attrs.field(factory=list)
+    replayed: bool = False
+
+    @property
+    def instance_id(self) -> str | None:
+        return self.handled[0].instance_id if self.handled else None
+
+    @property
+    def outcome(self) -> str:
+        return self.handled[0].outcome if self.handled else ""
+
+    def to_json(self) -> dict[str, Any]:
+        return attrs.asdict(self, recurse=True)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> EmitResult:
+        def step(d: dict[str, Any] | None) -> StepTrace | None:
+            if d is None:
+                return None
+            tests = [(t[0], [(k, v) for k, v in t[1]], t[2]) for t in d.get("tests", [])]
+            return StepTrace(**{**d, "tests": tests})
+
+        handled = []
+        for h in data.get("handled", []):
+            fired = step(h.get("fired"))
+            not_fired = [s for s in (step(x) for x in h.get("not_fired", [])) if s is not None]
+            responses = [ResponseTrace(**r) for r in h.get("responses", [])]
+            handled.append(Handled(**{**h, "fired": fired, "not_fired": not_fired, "responses": responses}))
+        return cls(event_id=data["event_id"], handled=handled, effects=list(data.get("effects", [])),
+                   replayed=bool(data.get("replayed", False)))

@@ -1,0 +1,338 @@
+"""The engine's tables and the database connection (SQLite by default, PostgreSQL by URL).
+
+Schema management: a ``wf_schema_version`` table and an ordered list of migration steps run at
+open. We chose this over alembic because every Werkstroom area (engine, approvals, notifications)
+declares its tables on the one shared ``Base``; version 1 creates all of them with
+``create_all`` (which also adds tables a newer area brings), and later versions append explicit
+steps here. It needs no extra dependency or shipped ini file, runs the same on SQLite and
+PostgreSQL, and a database written by a newer Werkstroom is refused (WF513) instead of damaged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import os
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Engine,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    create_engine,
+    event,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.pool import StaticPool
+
+from ..errors import WerkstroomError
+from .db import Base
+
+DEFAULT_URL = "sqlite:///werkstroom.db"
+MEMORY_URL = "sqlite://"
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """Timezone-aware UTC datetimes on both databases: stored as naive UTC, read back aware."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return value
+
+
+class SchemaVersion(Base):
+    __tablename__ = "wf_schema_version"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+
+
+class WorkflowRow(Base):
+    __tablename__ = "wf_workflow"
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    description: Mapped[str] = mapped_column(String(250), default="")
+    category: Mapped[str] = mapped_column(String(64), default="")
+    enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    template: Mapped[bool] = mapped_column(Boolean, default=False)
+    current_version: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class WorkflowVersionRow(Base):
+    __tablename__ = "wf_workflow_version"
+    __table_args__ = (UniqueConstraint("workflow_code", "version_no"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    workflow_code: Mapped[str] = mapped_column(String(64), index=True)
+    version_no: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(Text, default="")
+    path: Mapped[str] = mapped_column(String(500), default="")
+    program: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class InstanceRow(Base):
+    """A running workflow instance (moves to ``wf_instance_archive`` when no step is active)."""
+
+    __tablename__ = "wf_instance"
+    __table_args__ = (Index("ix_wf_instance_record", "record_type", "record_key"),)
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    workflow_code: Mapped[str] = mapped_column(String(64))
+    version_id: Mapped[int] = mapped_column(Integer)
+    record_type: Mapped[str] = mapped_column(String(64))
+    record_key: Mapped[str] = mapped_column(String(250))
+    started_by: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class ArchivedInstanceRow(Base):
+    __tablename__ = "wf_instance_archive"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    workflow_code: Mapped[str] = mapped_column(String(64), index=True)
+    version_id: Mapped[int] = mapped_column(Integer)
+    record_type: Mapped[str] = mapped_column(String(64))
+    record_key: Mapped[str] = mapped_column(String(250))
+    started_by: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    archived_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class StepInstanceRow(Base):
+    """BC's Workflow Step Instance: one row per step of a running instance."""
+
+    __tablename__ = "wf_step_instance"
+    __table_args__ = (Index("ix_wf_step_instance_name_status", "name", "status"),)
+    instance_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    step_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(100))
+    parent: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    sequence_no: Mapped[int] = mapped_column(Integer, default=0)
+    next_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    status: Mapped[str] = mapped_column(String(16))
+    record_type: Mapped[str] = mapped_column(String(64), default="")
+    record_key: Mapped[str] = mapped_column(String(250), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class ArchivedStepRow(Base):
+    __tablename__ = "wf_step_instance_archive"
+    instance_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    step_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(100))
+    parent: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    sequence_no: Mapped[int] = mapped_column(Integer, default=0)
+    next_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    status: Mapped[str] = mapped_column(String(16))
+    record_type: Mapped[str] = mapped_column(String(64), default="")
+    record_key: Mapped[str] = mapped_column(String(250), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class RecordRow(Base):
+    """A record the engine saw or the host stored (values as typed JSON)."""
+
+    __tablename__ = "wf_record"
+    record_type: Mapped[str] = mapped_column(String(64), primary_key=True)
+    record_key: Mapped[str] = mapped_column(String(250), primary_key=True)
+    values_json: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class RecordStateRow(Base):
+    """The workflow-relevant state of a record, for the host: status, restriction and why."""
+
+    __tablename__ = "wf_record_state"
+    record_type: Mapped[str] = mapped_column(String(64), primary_key=True)
+    record_key: Mapped[str] = mapped_column(String(250), primary_key=True)
+    status: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    restricted: Mapped[bool] = mapped_column(Boolean, default=False)
+    restriction_reason: Mapped[str] = mapped_column(String(250), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class RecordChangeRow(Base):
+    """A pending field change (BC's Workflow Record Change): reverted now, applied on approval."""
+
+    __tablename__ = "wf_record_change"
+    __table_args__ = (Index("ix_wf_record_change_record", "record_type", "record_key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    record_type: Mapped[str] = mapped_column(String(64))
+    record_key: Mapped[str] = mapped_column(String(250))
+    field: Mapped[str] = mapped_column(String(100))
+    old_value: Mapped[str] = mapped_column(Text)
+    new_value: Mapped[str] = mapped_column(Text)
+    instance_id: Mapped[str] = mapped_column(String(64))
+    workflow_code: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class OutboxRow(Base):
+    """A side effect for the host (document released, message, webhook, ...)."""
+
+    __tablename__ = "wf_outbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[str] = mapped_column(Text)
+    instance_id: Mapped[str] = mapped_column(String(64), default="")
+    workflow_code: Mapped[str] = mapped_column(String(64), default="")
+    event_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class EventLogRow(Base):
+    """The audit row of one handled event; its idempotency key answers re-deliveries."""
+
+    __tablename__ = "wf_event_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), nullable=True, unique=True)
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    event: Mapped[str] = mapped_column(String(100))
+    record_type: Mapped[str] = mapped_column(String(64))
+    record_key: Mapped[str] = mapped_column(String(250))
+    user: Mapped[str] = mapped_column(String(64), default="")
+    result: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class CounterRow(Base):
+    """Monotonic counters (instance start order)."""
+
+    __tablename__ = "wf_counter"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
+
+
+# --------------------------------------------------------------------------- connection
+
+
+class SchemaTooNew(WerkstroomError):
+    code = "WF513"
+
+
+def resolve_url(url: str | None) -> str:
+    """The URL to open: the argument, else $WERKSTROOM_DB, else ``werkstroom.db`` in the cwd."""
+    return url or os.environ.get("WERKSTROOM_DB") or DEFAULT_URL
+
+
+def _import_service_tables() -> None:
+    """Make sure the approvals and notifications tables are declared on Base before create_all."""
+    for mod in ("werkstroom.interpreter.approvals", "werkstroom.interpreter.notifications"):
+        try:
+            importlib.import_module(mod)
+        except ModuleNotFoundError as exc:
+            if exc.name is None or not mod.startswith(exc.name):
+                raise
+
+
+def make_engine(url: str) -> Engine:
+    """An SQLAlchemy engine with Werkstroom's settings (WAL + BEGIN IMMEDIATE on SQLite)."""
+    if url.startswith("sqlite"):
+        memory = url in ("sqlite://", "sqlite:///:memory:")
+        kwargs: dict[str, Any] = {}
+        if memory:
+            kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
+        eng = create_engine(url, **kwargs)
+
+        @event.listens_for(eng, "connect")
+        def _pragmas(dbapi_conn: Any, _rec: Any) -> None:
+            dbapi_conn.isolation_level = None  # no implicit BEGIN: we issue BEGIN IMMEDIATE
+            cur = dbapi_conn.cursor()
+            if not memory:
+                cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA busy_timeout=10000")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        @event.listens_for(eng, "begin")
+        def _begin_immediate(conn: Connection) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return eng
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _v1(conn: Connection) -> None:
+    Base.metadata.create_all(conn)
+
+
+# Ordered migration steps: version n is reached by running MIGRATIONS[n-1]. Append, never edit.
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def upgrade(eng: Engine) -> int:
+    """Create or upgrade the schema to SCHEMA_VERSION; returns the version found before."""
+    _import_service_tables()
+    with eng.begin() as conn:
+        Base.metadata.tables["wf_schema_version"].create(conn, checkfirst=True)
+        found = conn.execute(select(SchemaVersion.version).where(SchemaVersion.id == 1)).scalar()
+        current = int(found or 0)
+        if current > SCHEMA_VERSION:
+            raise SchemaTooNew(
+                f"this database has schema version {current}, newer than this Werkstroom understands "
+                f"({SCHEMA_VERSION}); upgrade Werkstroom")
+        for n in range(current, SCHEMA_VERSION):
+            MIGRATIONS[n](conn)
+        # tables declared by areas added since (same schema version) are created too
+        Base.metadata.create_all(conn, checkfirst=True)
+        if found is None:
+            conn.execute(insert(SchemaVersion).values(id=1, version=SCHEMA_VERSION))
+        elif current != SCHEMA_VERSION:
+            conn.execute(update(SchemaVersion).where(SchemaVersion.id == 1)
+                         .values(version=SCHEMA_VERSION))
+    return current
+
+
+def next_counter(session: Session, name: str) -> int:
+    row = session.get(CounterRow, name)
+    if row is None:
+        row = CounterRow(name=name, value=1)
+        session.add(row)
+        session.flush()
+        return 1
+    row.value += 1
+    return row.value
+
+
+__all__ = [
+    "ArchivedInstanceRow",
+    "ArchivedStepRow",
+    "EventLogRow",
+    "InstanceRow",
+    "OutboxRow",
+    "RecordChangeRow",
+    "RecordRow",
+    "RecordStateRow",
+    "StepInstanceRow",
+    "WorkflowRow",
+    "WorkflowVersionRow",
+    "make_engine",
+    "resolve_url",
+    "upgrade",
+]
