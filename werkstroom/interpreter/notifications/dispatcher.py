@@ -60,8 +60,11 @@ def retry_delay(attempts: int) -> dt.timedelta:
 
 
 def entry_text(entry: NotificationEntry) -> str:
-    template = entry.message or message_text.DEFAULT_TEXT.get(entry.entry_type, "{document_no}")
     values = dict(entry.data or {})
+    kind = entry.entry_type
+    if kind == "Approval" and entry.approval_entry_id is None:
+        kind = "Approval (record)"
+    template = entry.message or message_text.DEFAULT_TEXT.get(kind, "{document_no}")
     values.setdefault("recipient", entry.recipient_id)
     values.setdefault("entry_type", entry.entry_type)
     line = message_text.render(template, values)

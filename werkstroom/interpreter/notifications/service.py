@@ -11,6 +11,7 @@ from ...catalogue import normalize_enum
 from ..approvals.errors import ApprovalError
 from ..approvals.models import ApprovalEntry, ApprovalUserSetup
 from ..approvals.records import entry_by_key
+from ..approvals.rules import template_for
 from ..unit import RunScope, UnitOfWork
 from . import text as message_text
 from .models import ENTRY_TYPES, NotificationEntry
@@ -89,7 +90,7 @@ def entry_data(entry: ApprovalEntry, workflow: str, recipient: str, link: str = 
         "record_key": entry.record_key,
         "amount": str(entry.amount),
         "amount_lcy": str(entry.amount_lcy),
-        "currency_code": entry.currency_code,
+        "currency_code": entry.currency_code or "LCY",
         "approver": entry.approver_id,
         "sender": entry.sender_id,
         "recipient": recipient,
@@ -136,12 +137,19 @@ class NotificationService:
         etype = entry_type(options.get("entry_type") or options.get("notification_entry_type"))
         link = str(options.get("custom_link") or options.get("link_target_page") or "")
         doc = scope.document
-        data = snapshot(doc.values, record_type=doc.type, record_key=doc.key, recipient=recipient,
-                        sender=scope.user, workflow=scope.workflow_code, entry_type=etype, link=link)
-        data.setdefault("document_no", doc.key)
         ev = scope.event_record
         ev_entry = entry_by_key(scope.uow, ev.key) if normalize_enum(ev.type) == "approvalentry" else None
         entry_id = ev_entry.id if ev_entry is not None else None
+        if ev_entry is not None:
+            data = entry_data(ev_entry, scope.workflow_code, recipient, link)
+        else:
+            tmpl = template_for(doc.type, doc.key, doc.values)
+            data = snapshot(doc.values, record_type=doc.type, record_key=doc.key, recipient=recipient,
+                            sender=scope.user, workflow=scope.workflow_code, link=link,
+                            document_type=tmpl.document_type, document_no=tmpl.document_no,
+                            amount=tmpl.amount, amount_lcy=tmpl.amount_lcy,
+                            currency_code=tmpl.currency_code or "LCY")
+        data["entry_type"] = etype
         row = add_entry(
             scope.uow,
             entry_type_=etype,

@@ -20,7 +20,7 @@ PLACEHOLDERS: dict[str, str] = {
     "record_key": "the record key",
     "amount": "the amount (document currency, excl. VAT)",
     "amount_lcy": "the amount in local currency (excl. VAT)",
-    "currency_code": "the currency code (blank = local currency)",
+    "currency_code": "the currency code (LCY for local currency)",
     "approver": "the approver's user id",
     "sender": "the user who sent the request",
     "recipient": "the user this notification is for",
@@ -70,8 +70,10 @@ def render(text: str, values: Mapping[str, Any]) -> str:
 
 
 DEFAULT_TEXT: dict[str, str] = {
-    "Approval": "{document_type} {document_no} ({amount} {currency_code}) from {sender} waits for your "
-                "approval, due {due_date}. Status: {status}.",
+    "Approval": "{document_type} {document_no} ({amount} {currency_code}) from {sender}: approval "
+                "request {status}, due {due_date}.",
+    "Approval (record)": "{document_type} {document_no} ({amount} {currency_code}) from {sender} needs "
+                         "your approval.",
     "Overdue": "Overdue: {document_type} {document_no} ({amount} {currency_code}) from {sender} was due "
                "{due_date} and still waits for {approver}.",
     "New Record": "{record_type} {document_no} needs your attention ({workflow}).",
