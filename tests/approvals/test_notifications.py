@@ -58,7 +58,8 @@ def test_daily_weekday_skips_weekend() -> None:
 
 def test_weekly_on_chosen_weekdays() -> None:
     s = sched(schedule="weekly", weekdays=["tue", "thu"], time="16:30")
-    assert due_at(s, dt.datetime(2026, 1, 6, 17, 0, tzinfo=UTC)) == dt.datetime(2026, 1, 8, 16, 30, tzinfo=UTC)
+    tuesday_late = dt.datetime(2026, 1, 6, 17, 0, tzinfo=UTC)
+    assert due_at(s, tuesday_late) == dt.datetime(2026, 1, 8, 16, 30, tzinfo=UTC)
 
 
 def test_monthly_first_last_and_custom_day() -> None:
@@ -216,9 +217,9 @@ def test_failures_are_kept_and_retried(uow: UnitOfWork) -> None:
     report = dispatch(uow, START, Outbox(fail=True))
     assert report.entries_sent == 0 and len(report.failures) == 2
     assert {f.code for f in report.failures} == {"WF621"}
-    ann = uow.session.scalars(select(NotificationEntry).where(NotificationEntry.recipient_id == "ANN")).one()
+    waiting = {n.recipient_id: n for n in uow.session.scalars(select(NotificationEntry))}
+    ann, nomail = waiting["ANN"], waiting["NOMAIL"]
     assert ann.attempts == 1 and "connection refused" in ann.error_message
-    nomail = uow.session.scalars(select(NotificationEntry).where(NotificationEntry.recipient_id == "NOMAIL")).one()
     assert "no e-mail address" in nomail.error_message
     # before the retry time nothing is tried
     box = Outbox()
@@ -235,7 +236,7 @@ class Sink:
     def __init__(self) -> None:
         self.messages: list[tuple[str, list[str], bytes]] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
         return "250 OK"
 
