@@ -33,7 +33,7 @@ class ApprovalsAPI(Protocol):
     def create_requests(self, options: Mapping[str, Any]) -> None:
         """Create entries per approver type / limit type (options as bound: approver_type,
         limit_type, workflow_user_group, approver_id, due_date_formula, delegate_after,
-        show_confirmation, quorum, self_approval)."""
+        show_confirmation, quorum, no_self_approval)."""
 
     def send_requests(self, options: Mapping[str, Any]) -> None:
         """Open the lowest pending sequence and notify its approvers."""
