@@ -1,0 +1,193 @@
+"""Store guarantees: one transaction per event, idempotency, validation, crash safety, lifecycle."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from werkstroom.errors import WerkstroomError
+from werkstroom.interpreter.clock import SequentialIds, VirtualClock
+from werkstroom.interpreter.engine import Engine, IdempotencyConflict, open_engine
+from werkstroom.interpreter.engine_records import InvalidRecord, UnknownEvent
+from werkstroom.interpreter.engine_run import ResponseFailed
+from werkstroom.interpreter.lifecycle import EnableRefused, LifecycleError
+
+from .lib import CALLS, LIBRARY, W, approval, approval_workflow, c, cmp, doc, f
+
+
+def enable_apw(engine: Engine) -> None:
+    engine.deploy_workflow(approval_workflow())
+    engine.enable("DOC-APW")
+
+
+def test_redelivery_with_same_key_is_applied_once(engine: Engine) -> None:
+    enable_apw(engine)
+    first = engine.emit("DocSent", doc(), user="U", idempotency_key="msg-1")
+    again = engine.emit("DocSent", doc(), user="U", idempotency_key="msg-1")
+    assert again.replayed and not first.replayed
+    assert again.event_id == first.event_id and again.instance_id == first.instance_id
+    assert again.handled[0].outcome == first.handled[0].outcome == "started"
+    assert len(engine.instances()) == 1
+    assert CALLS == ["restrict", "set_pending", "wait"]
+    assert len(engine.event_log()) == 1
+
+
+def test_same_key_different_payload_is_refused(engine: Engine) -> None:
+    enable_apw(engine)
+    engine.emit("DocSent", doc(), user="U", idempotency_key="msg-1")
+    with pytest.raises(IdempotencyConflict) as err:
+        engine.emit("DocSent", doc(amount="2000"), user="U", idempotency_key="msg-1")
+    assert err.value.code == "WF504"
+    assert len(engine.instances()) == 1
+
+
+def test_failing_response_rolls_back_everything(engine: Engine) -> None:
+    w = W("BOOM")
+    e1 = w.event("DocSent", None)
+    w.chain(e1, "restrict", "boom")
+    engine.deploy_workflow(w.build())
+    engine.enable("BOOM")
+    with pytest.raises(ResponseFailed) as err:
+        engine.emit("DocSent", doc(), user="U", idempotency_key="k")
+    e = err.value
+    assert e.code == "WF505" and e.workflow == "BOOM" and e.step == 3 and e.response == "boom"
+    assert "the printer is on fire" in e.traceback and "RuntimeError" in e.traceback
+    assert engine.instances() == [] and engine.outbox() == [] and engine.event_log() == []
+    assert engine.record("Doc", "Invoice|1001") is None
+    state = engine.record_state("Doc", "Invoice|1001")
+    assert not state.restricted and state.status is None
+    # the engine stays usable: the same key can be delivered again after the fix
+    engine.disable("BOOM")
+    enable_apw(engine)
+    assert engine.emit("DocSent", doc(), user="U", idempotency_key="k").outcome == "started"
+
+
+def test_bad_payload_names_the_field_and_stores_nothing(engine: Engine) -> None:
+    enable_apw(engine)
+    with pytest.raises(InvalidRecord) as err:
+        engine.emit("DocSent", doc(amount="12,50"), user="U")
+    assert err.value.code == "WF502" and "Doc.amount" in str(err.value)
+    with pytest.raises(InvalidRecord, match="Doc.document_type"):
+        engine.emit("DocSent", doc(document_type="Memo"), user="U")
+    with pytest.raises(InvalidRecord, match="no field 'amout'"):
+        engine.emit("DocSent", {**doc(), "amout": "1"}, user="U")
+    with pytest.raises(InvalidRecord, match=r"Doc.lines\[0\].quantity"):
+        engine.emit("DocSent", doc(lines=[{"line_no": 1, "quantity": 1.5}]), user="U")
+    with pytest.raises(InvalidRecord, match="key field 'no'"):
+        engine.emit("DocSent", {"document_type": "Invoice"}, user="U")
+    assert engine.record("Doc", "Invoice|1001") is None and engine.event_log() == []
+
+
+def test_values_are_typed(engine: Engine) -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    key = engine.put_record("Doc", {"document_type": "invoice", "no": "ab-1", "amount": 10,
+                                    "posting_date": "2026-02-01", "status": "pendingapproval"})
+    assert key == "Invoice|AB-1"
+    rec = engine.record("Doc", key)
+    assert rec == {"document_type": "Invoice", "no": "AB-1", "amount": Decimal(10),
+                   "posting_date": date(2026, 2, 1), "status": "Pending Approval"}
+
+
+def test_unknown_event_is_refused(engine: Engine) -> None:
+    with pytest.raises(UnknownEvent) as err:
+        engine.emit("NoSuchEvent", doc(), user="U")
+    assert err.value.code == "WF503"
+
+
+def test_crash_between_events_loses_nothing_committed(engine_url: str) -> None:
+    clock = VirtualClock()
+    eng = open_engine(engine_url, clock=clock, ids=SequentialIds(), libraries=[LIBRARY])
+    eng.deploy_workflow(approval_workflow())
+    eng.enable("DOC-APW")
+    iid = eng.emit("DocSent", doc(), user="U", idempotency_key="k1").instance_id
+    eng._sa.dispose()  # the process dies: no close, no further commits
+    del eng
+    again = open_engine(engine_url, clock=clock, ids=SequentialIds(start=100), libraries=[LIBRARY])
+    try:
+        assert [i.id for i in again.instances()] == [iid]
+        assert again.emit("DocSent", doc(), user="U", idempotency_key="k1").replayed
+        assert iid is not None
+        r = again.emit("Approved", approval(iid, 0), user="B")
+        assert r.handled[0].archived
+        assert again.record_state("Doc", "Invoice|1001").status == "Released"
+    finally:
+        again.close()
+
+
+def test_lifecycle_versions_and_running_instances_keep_theirs(engine: Engine) -> None:
+    d1 = engine.deploy_workflow(approval_workflow())
+    assert d1.version == 1 and d1.new_version
+    assert not engine.deploy_workflow(approval_workflow()).new_version  # same content, same version
+    engine.enable("DOC-APW")
+    iid = engine.emit("DocSent", doc(no="1"), user="U").instance_id
+    # the enabled workflow is read-only: a change becomes version 2 for new instances
+    changed = approval_workflow(cond=cmp(f("amount"), ">", c("0")))
+    d2 = engine.deploy_workflow(changed)
+    assert d2.version == 2 and d2.content_hash != d1.content_hash
+    assert engine.workflow("DOC-APW", 1).steps[0].condition != engine.workflow("DOC-APW").steps[0].condition
+    new = engine.emit("DocSent", doc(no="2", status="Released"), user="U")  # only v2 accepts this
+    assert new.outcome == "started"
+    versions = {i.id: i.version for i in engine.instances()}
+    assert versions == {iid: 1, new.instance_id: 2}
+    engine.disable("DOC-APW")
+    with pytest.raises(LifecycleError, match="running instance"):
+        engine.delete("DOC-APW")
+    info = engine.workflows()[0]
+    assert info.running == 2 and info.version == 2 and not info.enabled
+
+
+def test_delete_only_without_running_instances(engine: Engine) -> None:
+    engine.deploy_workflow(approval_workflow())
+    engine.enable("DOC-APW")
+    with pytest.raises(LifecycleError, match="enabled"):
+        engine.delete("DOC-APW")
+    engine.disable("DOC-APW")
+    engine.delete("DOC-APW")
+    assert engine.workflows() == []
+    with pytest.raises(WerkstroomError) as err:
+        engine.enable("DOC-APW")
+    assert err.value.code == "WF509"
+
+
+def test_templates_can_be_copied_not_enabled_or_deleted(engine: Engine) -> None:
+    tmpl = approval_workflow("MS-DOCAPW")
+    from attrs import evolve
+
+    engine.deploy_workflow(evolve(tmpl, template=True))
+    with pytest.raises(LifecycleError, match="template") as err:
+        engine.enable("MS-DOCAPW")
+    assert err.value.code == "WF506"
+    with pytest.raises(LifecycleError, match="template"):
+        engine.delete("MS-DOCAPW")
+    with pytest.raises(LifecycleError, match="template"):
+        engine.deploy_workflow(tmpl)  # replacing a template with a non-template
+    copied = engine.copy("MS-DOCAPW", "MY-DOCAPW")
+    assert copied.version == 1
+    engine.enable("MY-DOCAPW")
+    assert engine.emit("DocSent", doc(), user="U").handled[0].workflow_code == "MY-DOCAPW"
+
+
+def test_enable_refused_with_diagnostics(engine: Engine) -> None:
+    w = W("BROKEN")
+    e1 = w.event("DocSent", None)
+    w.response("no_such_response", e1)
+    engine.deploy_workflow(w.build())
+    with pytest.raises(EnableRefused) as err:
+        engine.enable("BROKEN")
+    assert err.value.code == "WF507"
+    assert any("no_such_response" in d.message for d in err.value.diagnostics)
+    assert not engine.workflows()[0].enabled
+
+
+def test_schema_version_newer_than_code_is_refused(engine_url: str) -> None:
+    eng = open_engine(engine_url, libraries=[LIBRARY])
+    eng.close()
+    raw = create_engine(engine_url)
+    with raw.begin() as conn:
+        conn.execute(text("UPDATE wf_schema_version SET version = 99"))
+    raw.dispose()
+    with pytest.raises(WerkstroomError) as err:
+        open_engine(engine_url, libraries=[LIBRARY])
+    assert err.value.code == "WF513"
