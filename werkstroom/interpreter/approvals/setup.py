@@ -184,11 +184,11 @@ def notification_row(where: str, t: Mapping[str, Any]) -> NotificationSetup:
 
 
 def _smtp(where: str, t: Mapping[str, Any]) -> SmtpSettings:
-    _check_keys(where, t, SMTP_KEYS)
     for forbidden in ("password", "username", "user"):
         if forbidden in t:
             raise _bad(where, f"{forbidden}: credentials may not be written in the file; put them in "
                               "environment variables and name those with username_env / password_env")
+    _check_keys(where, t, SMTP_KEYS)
     host = _str(where, t, "host")
     if not host:
         raise _bad(where, "host is required")
