@@ -51,8 +51,8 @@ def check(paths: tuple[str, ...], output_format: str, color: bool | None) -> Non
         use_color = _use_color(color)
         text = render_text(diags, result.sources, use_color)
         if text:
-            click.echo(text)
-        click.echo(render_summary(diags, files, use_color))
+            click.echo(text, color=use_color)
+        click.echo(render_summary(diags, files, use_color), color=use_color)
     if result.io_failed:
         sys.exit(2)
     sys.exit(1 if result.errors else 0)

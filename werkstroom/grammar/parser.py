@@ -578,7 +578,7 @@ def _parse_all(source: SourceFile) -> tuple[list[A.Workflow | A.Step], list[Diag
             items.extend(script.items)
             continue
         failed += 1
-        subs = _step_chunks(text, s, e)
+        subs = _step_chunks(text, s, e) if text[s:s + 8].lower() == "workflow" else []
         sub_failed = 0
         if len(subs) > 1:
             for ss, se, base in subs:
