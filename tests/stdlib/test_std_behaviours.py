@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from wfstd_fakes import FakeContext, FakeRecord, catalogue, response, run
@@ -11,13 +12,19 @@ from werkstroom.errors import WerkstroomError
 
 
 def purchase(status: str = "Pending Approval", **values: object) -> FakeRecord:
-    return FakeRecord("PurchaseHeader", "Invoice|PI-1", {"document_type": "Invoice", "no": "PI-1",
-                                                          "status": status, **values})
+    return FakeRecord(
+        "PurchaseHeader",
+        "Invoice|PI-1",
+        {"document_type": "Invoice", "no": "PI-1", "status": status, **values},
+    )
 
 
 def sales(**values: object) -> FakeRecord:
-    return FakeRecord("SalesHeader", "Order|SO-1", {"document_type": "Order", "no": "SO-1",
-                                                     "status": "Open", "sell_to_customer_no": "C1", **values})
+    return FakeRecord(
+        "SalesHeader",
+        "Order|SO-1",
+        {"document_type": "Order", "no": "SO-1", "status": "Open", "sell_to_customer_no": "C1", **values},
+    )
 
 
 # --------------------------------------------------------------------------- document status
@@ -64,29 +71,40 @@ def test_restrict_and_allow() -> None:
 
 def test_create_send_approve_reject_cancel_call_the_approvals_api() -> None:
     opts = {"approver_type": "Approver", "limit_type": "Direct Approver"}
-    ctx = run("create_approval_requests", FakeContext.for_response("create_approval_requests", purchase(), opts))
-    (name, passed), = ctx.calls
+    ctx = run(
+        "create_approval_requests", FakeContext.for_response("create_approval_requests", purchase(), opts)
+    )
+    ((name, passed),) = ctx.calls
     assert name == "approvals.create_requests"
     assert passed["limit_type"] == "Direct Approver"
     assert passed["delegate_after"] == "Never"
     assert run("send_approval_requests", FakeContext(purchase())).calls[0][0] == "approvals.send_requests"
     assert run("approve_approval_requests", FakeContext(purchase())).calls == [("approvals.approve_all",)]
-    assert run("reject_approval_requests", FakeContext(purchase(), options={"notify_sender": True})).calls == [
-        ("approvals.reject_all", {"notify_sender": True})]
+    assert run(
+        "reject_approval_requests", FakeContext(purchase(), options={"notify_sender": True})
+    ).calls == [("approvals.reject_all", {"notify_sender": True})]
     assert run("cancel_approval_requests", FakeContext(purchase())).calls[0][0] == "approvals.cancel_all"
     assert run("create_and_approve_automatically", FakeContext(sales())).calls == [
-        ("approvals.create_and_approve_automatically",)]
-    assert run("create_overdue_notifications", FakeContext(purchase())).calls[0][0] == \
-        "approvals.create_overdue_notifications"
+        ("approvals.create_and_approve_automatically",)
+    ]
+    assert (
+        run("create_overdue_notifications", FakeContext(purchase())).calls[0][0]
+        == "approvals.create_overdue_notifications"
+    )
     ctx = run("open_approval_comments", FakeContext(purchase()))
     assert ctx.calls == [("approvals.request_comment",)]
     assert ctx.effects[0][0] == "approval.comments_requested"
 
 
 def test_request_approval_creates_then_sends_with_the_same_options() -> None:
-    ctx = run("request_approval", FakeContext.for_response(
-        "request_approval", purchase(), {"approver_type": "Workflow User Group", "workflow_user_group": "FIN",
-                                         "notify_sender": True}))
+    ctx = run(
+        "request_approval",
+        FakeContext.for_response(
+            "request_approval",
+            purchase(),
+            {"approver_type": "Workflow User Group", "workflow_user_group": "FIN", "notify_sender": True},
+        ),
+    )
     assert [c[0] for c in ctx.calls] == ["approvals.create_requests", "approvals.send_requests"]
     assert ctx.calls[0][1]["workflow_user_group"] == "FIN"
     assert ctx.calls[1][1]["notify_sender"] is True
@@ -96,9 +114,13 @@ def test_request_approval_creates_then_sends_with_the_same_options() -> None:
 
 
 def test_notification_entry_gets_the_options() -> None:
-    ctx = run("create_notification", FakeContext.for_response(
-        "create_notification", purchase(), {"recipient": "BOB", "link_target_page": 189}))
-    (name, passed), = ctx.calls
+    ctx = run(
+        "create_notification",
+        FakeContext.for_response(
+            "create_notification", purchase(), {"recipient": "BOB", "link_target_page": 189}
+        ),
+    )
+    ((name, passed),) = ctx.calls
     assert name == "notifications.create_entry"
     assert passed["recipient"] == "BOB"
     assert passed["entry_type"] == "New Record"
@@ -131,8 +153,9 @@ def test_background_posting_needs_a_released_document() -> None:
 
 
 def test_payment_line_effect_carries_template_batch_and_vendor() -> None:
-    inv = FakeRecord("PurchInvHeader", "PPI-9", {"no": "PPI-9", "buy_from_vendor_no": "V1",
-                                                 "pay_to_vendor_no": "V2"})
+    inv = FakeRecord(
+        "PurchInvHeader", "PPI-9", {"no": "PPI-9", "buy_from_vendor_no": "V1", "pay_to_vendor_no": "V2"}
+    )
     for name, background in (("create_payment_line", False), ("create_payment_line_in_background", True)):
         ctx = run(name, FakeContext(inv, options={"template": "PAYMENT", "batch": "GENERAL"}))
         kind, payload = ctx.effects[0]
@@ -147,8 +170,10 @@ def test_payment_line_effect_carries_template_batch_and_vendor() -> None:
 
 def test_approve_over_receipt_only_touches_pending_lines() -> None:
     doc = purchase()
-    lines = [FakeRecord("PurchaseLine", f"Invoice|PI-1|{n}", {"line_no": n, "over_receipt_approval_status": s})
-             for n, s in ((10000, "Pending"), (20000, " "), (30000, "Pending"))]
+    lines = [
+        FakeRecord("PurchaseLine", f"Invoice|PI-1|{n}", {"line_no": n, "over_receipt_approval_status": s})
+        for n, s in ((10000, "Pending"), (20000, " "), (30000, "Pending"))
+    ]
     ctx = run("approve_over_receipt", FakeContext(doc, links={(doc.key, "lines"): lines}))
     assert [line.values["over_receipt_approval_status"] for line in lines] == ["Approved", " ", "Approved"]
     assert ctx.effects[0][1]["line_nos"] == [10000, 30000]
@@ -157,10 +182,18 @@ def test_approve_over_receipt_only_touches_pending_lines() -> None:
 # --------------------------------------------------------------------------- checks that raise events
 
 
-def _credit(limit: str, balance: str, outstanding: str, amount: str | None,
-            amount_field: str = "amount_lcy") -> FakeContext:
-    cust = FakeRecord("Customer", "C1", {"credit_limit_lcy": Decimal(limit), "balance_lcy": Decimal(balance),
-                                         "outstanding_orders_lcy": Decimal(outstanding)})
+def _credit(
+    limit: str, balance: str, outstanding: str, amount: str | None, amount_field: str = "amount_lcy"
+) -> FakeContext:
+    cust = FakeRecord(
+        "Customer",
+        "C1",
+        {
+            "credit_limit_lcy": Decimal(limit),
+            "balance_lcy": Decimal(balance),
+            "outstanding_orders_lcy": Decimal(outstanding),
+        },
+    )
     doc = sales(**({amount_field: Decimal(amount)} if amount is not None else {}))
     return run("check_customer_credit_limit", FakeContext(doc, links={(doc.key, "customer"): [cust]}))
 
@@ -182,8 +215,10 @@ def test_credit_check_prefers_the_bill_to_customer() -> None:
     sell = FakeRecord("Customer", "C1", {"credit_limit_lcy": Decimal(10**6)})
     bill = FakeRecord("Customer", "C2", {"credit_limit_lcy": Decimal(10)})
     doc = sales(bill_to_customer_no="C2", amount_lcy=Decimal(50))
-    ctx = run("check_customer_credit_limit", FakeContext(
-        doc, links={(doc.key, "customer"): [sell], (doc.key, "bill_to_customer"): [bill]}))
+    ctx = run(
+        "check_customer_credit_limit",
+        FakeContext(doc, links={(doc.key, "customer"): [sell], (doc.key, "bill_to_customer"): [bill]}),
+    )
     assert ctx.events[0][0] == "CustomerCreditLimitExceeded"
 
 
@@ -193,7 +228,7 @@ def test_journal_batch_balance() -> None:
     def check(*amounts: str) -> str:
         lines = [FakeRecord("GenJournalLine", f"l{i}", {"amount": Decimal(a)}) for i, a in enumerate(amounts)]
         ctx = run("check_journal_batch_balance", FakeContext(batch, links={(batch.key, "lines"): lines}))
-        (name, key), = ctx.events
+        ((name, key),) = ctx.events
         assert key == batch.key
         return name
 
@@ -242,13 +277,18 @@ def test_create_documents_from_incoming_documents() -> None:
 
 
 def test_record_change_responses() -> None:
-    cust = FakeRecord("Customer", "C1", {"credit_limit_lcy": Decimal(5000)}, {"credit_limit_lcy": Decimal(1000)})
+    cust = FakeRecord(
+        "Customer", "C1", {"credit_limit_lcy": Decimal(5000)}, {"credit_limit_lcy": Decimal(1000)}
+    )
     assert run("revert_field_value", FakeContext(cust, options={"field": "credit_limit_lcy"})).calls == [
-        ("state.revert_field", "credit_limit_lcy")]
+        ("state.revert_field", "credit_limit_lcy")
+    ]
     assert run("apply_new_values", FakeContext(cust, options={"field": None})).calls == [
-        ("state.apply_new_values", None)]
+        ("state.apply_new_values", None)
+    ]
     assert run("apply_new_values", FakeContext(cust, options={"field": "credit_limit_lcy"})).calls == [
-        ("state.apply_new_values", "credit_limit_lcy")]
+        ("state.apply_new_values", "credit_limit_lcy")
+    ]
     assert run("discard_new_values", FakeContext(cust)).calls == [("state.discard_new_values",)]
     with pytest.raises(ValueError):
         run("revert_field_value", FakeContext(cust))
@@ -262,8 +302,14 @@ def test_enable_job_queue_entry() -> None:
 
 
 def test_webhook_notification() -> None:
-    ctx = run("send_notification_to_webhook", FakeContext.for_response(
-        "send_notification_to_webhook", purchase(), {"response_type": "User ID", "response_user_id": "BOB"}))
+    ctx = run(
+        "send_notification_to_webhook",
+        FakeContext.for_response(
+            "send_notification_to_webhook",
+            purchase(),
+            {"response_type": "User ID", "response_user_id": "BOB"},
+        ),
+    )
     kind, payload = ctx.effects[0]
     assert kind == "webhook.notify"
     assert (payload["response_type"], payload["response_user_id"]) == ("User ID", "BOB")
@@ -272,10 +318,14 @@ def test_webhook_notification() -> None:
 
 def test_every_response_behaviour_is_exercised_here() -> None:
     """Guard: a new stdlib response needs a behaviour test in this file."""
-    text = open(__file__, encoding="utf-8").read()
-    missing = [r.name for r in catalogue().responses
-               if f'"{r.name}"' not in text and f'"{r.bc_code}"' not in text
-               and not any(f'"{p.text}"' in text for p in r.patterns)]
+    text = Path(__file__).read_text(encoding="utf-8")
+    missing = [
+        r.name
+        for r in catalogue().responses
+        if f'"{r.name}"' not in text
+        and f'"{r.bc_code}"' not in text
+        and not any(f'"{p.text}"' in text for p in r.patterns)
+    ]
     assert missing == []
 
 
@@ -285,8 +335,12 @@ def test_mandatory_rules() -> None:
     assert create.mandatory({"approver_type": "Workflow User Group", "workflow_user_group": None})
     assert create.mandatory({"approver_type": "Workflow User Group", "workflow_user_group": "G"}) is None
     assert create.mandatory({"approver_type": "Approver", "limit_type": "Specific Approver"})
-    assert create.mandatory({"approver_type": "Approver", "limit_type": "Specific Approver",
-                             "approver_id": "BOB"}) is None
+    assert (
+        create.mandatory(
+            {"approver_type": "Approver", "limit_type": "Specific Approver", "approver_id": "BOB"}
+        )
+        is None
+    )
     assert create.mandatory({"approver_type": "Approver", "limit_type": "Approver Chain"}) is None
     notify = response("create_notification")
     assert notify.mandatory is not None

@@ -22,13 +22,28 @@ DOMAIN = Path("/work/shared/domain/catalogue.json")
 
 def _extract(d: dict[str, Any]) -> dict[str, Any]:
     return {
-        "events": [{"code": e["code"], "table": e["table"], "predecessors": e["predecessors"],
-                    "record_change": e["used_for_record_change"],
-                    "known_instance": e["triggered_by"][0]["engine_entry"] == "HandleEventOnKnownWorkflowInstance",
-                    "responses_allowed_after": e["responses_allowed_after"]} for e in d["events"]],
-        "responses": [{"code": r["code"], "allowed_after_events": r["allowed_after_events"],
-                       "independent": r["independent"], "mandatory": r["arguments_mandatory"] is not None,
-                       "arguments": r["arguments"]} for r in d["responses"]],
+        "events": [
+            {
+                "code": e["code"],
+                "table": e["table"],
+                "predecessors": e["predecessors"],
+                "record_change": e["used_for_record_change"],
+                "known_instance": e["triggered_by"][0]["engine_entry"]
+                == "HandleEventOnKnownWorkflowInstance",
+                "responses_allowed_after": e["responses_allowed_after"],
+            }
+            for e in d["events"]
+        ],
+        "responses": [
+            {
+                "code": r["code"],
+                "allowed_after_events": r["allowed_after_events"],
+                "independent": r["independent"],
+                "mandatory": r["arguments_mandatory"] is not None,
+                "arguments": r["arguments"],
+            }
+            for r in d["responses"]
+        ],
         "enums": d["enums"],
     }
 
@@ -86,8 +101,9 @@ def test_responses_match_bc() -> None:
     for ref in REF["responses"]:
         resp = cat.response(ref["code"])
         assert resp is not None
-        assert sorted(resp.allowed_after) == sorted(BC_EVENT_NAMES[c] for c in ref["allowed_after_events"]), \
+        assert sorted(resp.allowed_after) == sorted(BC_EVENT_NAMES[c] for c in ref["allowed_after_events"]), (
             resp.name
+        )
         assert (not resp.allowed_after) is ref["independent"], resp.name
         assert (resp.mandatory is not None) is ref["mandatory"], resp.name
         assert bool(resp.mandatory_rule) is ref["mandatory"], resp.name
@@ -121,15 +137,17 @@ def test_response_options_cover_bc_arguments() -> None:
 
 def test_request_approval_is_create_plus_send() -> None:
     cat = catalogue()
-    req, create, send = (cat.response(n) for n in (REQUEST_APPROVAL, "create_approval_requests",
-                                                     "send_approval_requests"))
+    req, create, send = (
+        cat.response(n) for n in (REQUEST_APPROVAL, "create_approval_requests", "send_approval_requests")
+    )
     assert req is not None and create is not None and send is not None
     assert set(req.allowed_after) == set(create.allowed_after) & set(send.allowed_after)
     assert {o.name for o in req.options} == {o.name for o in create.options} | {o.name for o in send.options}
     # same approver presets as create
     assert [p.presets for p in req.patterns] == [p.presets for p in create.patterns]
-    assert [p.text.replace("request approval from", "") for p in req.patterns] == \
-        [p.text.replace("create approval requests for", "") for p in create.patterns]
+    assert [p.text.replace("request approval from", "") for p in req.patterns] == [
+        p.text.replace("create approval requests for", "") for p in create.patterns
+    ]
 
 
 def test_check_responses_raise_their_events() -> None:
@@ -147,8 +165,8 @@ def test_check_responses_raise_their_events() -> None:
 _ENUM_MAP = {
     "Workflow Approver Type (enum 460)": "WorkflowApproverType",
     "Workflow Approver Limit Type (enum 465)": "WorkflowApproverLimitType",
-    "Workflow Approval Type (enum 458, Approval Entry.\"Approval Type\")": "WorkflowApprovalType",
-    "Workflow Approval Limit Type (enum 457, Approval Entry.\"Limit Type\")": "WorkflowApprovalLimitType",
+    'Workflow Approval Type (enum 458, Approval Entry."Approval Type")': "WorkflowApprovalType",
+    'Workflow Approval Limit Type (enum 457, Approval Entry."Limit Type")': "WorkflowApprovalLimitType",
     "Approval Status (enum 455)": "ApprovalStatus",
     "Approval Document Type (enum 454)": "ApprovalDocumentType",
     "Notification Entry Type (enum 1511)": "NotificationEntryType",
@@ -175,36 +193,74 @@ def test_enums_have_bc_values_in_order() -> None:
 def test_delegate_after_accepts_bc_shorthand() -> None:
     enum = catalogue().enum("WorkflowDelegateAfter")
     assert enum is not None
-    assert [enum.lookup(x) for x in ("1D", "2d", "5D", "2 days", "never", "3D")] == \
-        ["1 day", "2 days", "5 days", "2 days", "Never", None]
+    assert [enum.lookup(x) for x in ("1D", "2d", "5D", "2 days", "never", "3D")] == [
+        "1 day",
+        "2 days",
+        "5 days",
+        "2 days",
+        "Never",
+        None,
+    ]
 
 
 def test_records_are_typed_and_related() -> None:
     cat = catalogue()
-    for name in ("PurchaseHeader", "PurchaseLine", "PurchInvHeader", "SalesHeader", "SalesLine", "Customer",
-                 "Vendor", "VendorBankAccount", "Item", "GenJournalLine", "GenJournalBatch", "ItemJournalBatch",
-                 "RequisitionWkshName", "IncomingDocument", "IncomingDocumentAttachment", "JobQueueEntry",
-                 "ApprovalEntry", "WorkflowWebhookEntry"):
+    for name in (
+        "PurchaseHeader",
+        "PurchaseLine",
+        "PurchInvHeader",
+        "SalesHeader",
+        "SalesLine",
+        "Customer",
+        "Vendor",
+        "VendorBankAccount",
+        "Item",
+        "GenJournalLine",
+        "GenJournalBatch",
+        "ItemJournalBatch",
+        "RequisitionWkshName",
+        "IncomingDocument",
+        "IncomingDocumentAttachment",
+        "JobQueueEntry",
+        "ApprovalEntry",
+        "WorkflowWebhookEntry",
+    ):
         rec = cat.record(name)
         assert rec is not None, name
         for f in rec.fields:
             assert re.fullmatch(r"[a-z][a-z0-9_]*", f.name), (name, f.name)
             assert f.bc_name, (name, f.name)
-    money = [("PurchaseHeader", "amount"), ("PurchaseHeader", "amount_lcy"), ("SalesLine", "unit_price"),
-             ("Customer", "credit_limit_lcy"), ("Item", "unit_price"), ("ApprovalEntry", "amount_lcy"),
-             ("GenJournalLine", "amount")]
+    money = [
+        ("PurchaseHeader", "amount"),
+        ("PurchaseHeader", "amount_lcy"),
+        ("SalesLine", "unit_price"),
+        ("Customer", "credit_limit_lcy"),
+        ("Item", "unit_price"),
+        ("ApprovalEntry", "amount_lcy"),
+        ("GenJournalLine", "amount"),
+    ]
     for rec_name, field in money:
         rec = cat.record(rec_name)
         assert rec is not None
-        f = rec.field(field)
-        assert f is not None and f.kind is FieldKind.DECIMAL, (rec_name, field)
+        spec = rec.field(field)
+        assert spec is not None and spec.kind is FieldKind.DECIMAL, (rec_name, field)
     approval = cat.record("ApprovalEntry")
     assert approval is not None
     pending = approval.field("pending_approvals")
     assert pending is not None and pending.flowfield and pending.kind is FieldKind.INTEGER
-    for f in ("status", "approver_id", "sender_id", "sequence_no", "amount", "due_date", "record_type",
-              "record_key", "document_type", "document_no"):
-        assert approval.field(f) is not None, f
+    for fname in (
+        "status",
+        "approver_id",
+        "sender_id",
+        "sequence_no",
+        "amount",
+        "due_date",
+        "record_type",
+        "record_key",
+        "document_type",
+        "document_no",
+    ):
+        assert approval.field(fname) is not None, fname
     ph = cat.record("PurchaseHeader")
     assert ph is not None
     lines, vendor = ph.relation("lines"), ph.relation("vendor")
@@ -221,8 +277,9 @@ def test_stdlib_builds_without_side_effects_and_installs_cleanly() -> None:
 
     a, b = libraries(), libraries()
     # pure functions: the same declarations each call (behaviours are fresh closures, so compare names)
-    assert [(lib.name, [e for e in lib.events], [r.name for r in lib.responses]) for lib in a] == \
-        [(lib.name, [e for e in lib.events], [r.name for r in lib.responses]) for lib in b]
+    assert [(lib.name, [e for e in lib.events], [r.name for r in lib.responses]) for lib in a] == [
+        (lib.name, [e for e in lib.events], [r.name for r in lib.responses]) for lib in b
+    ]
     assert [lib.records for lib in a] == [lib.records for lib in b]
     assert len(a) == 8
     cat = Catalogue()

@@ -26,8 +26,13 @@ def response(name: str) -> ResponseSpec:
 
 
 class FakeRecord:
-    def __init__(self, type_: str, key: str, values: dict[str, Any] | None = None,
-                 old_values: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        type_: str,
+        key: str,
+        values: dict[str, Any] | None = None,
+        old_values: dict[str, Any] | None = None,
+    ) -> None:
         self._type = type_
         self._key = key
         self._values: dict[str, Any] = dict(values or {})
@@ -57,8 +62,9 @@ class _Recorder:
 
     def __getattr__(self, name: str) -> Any:
         def call(*args: Any) -> None:
-            self._calls.append((f"{self._prefix}.{name}", *[dict(a) if isinstance(a, Mapping) else a
-                                                             for a in args]))
+            self._calls.append(
+                (f"{self._prefix}.{name}", *[dict(a) if isinstance(a, Mapping) else a for a in args])
+            )
 
         return call
 
@@ -91,9 +97,15 @@ class FakeContext:
     """Records everything a behaviour does: ``calls`` (API calls), ``effects``, ``events``,
     ``messages``, ``explanations``. ``links`` maps (record key, relation) -> related records."""
 
-    def __init__(self, document: FakeRecord, *, options: Mapping[str, Any] | None = None,
-                 record: FakeRecord | None = None, event: str = "SomeEvent",
-                 links: Mapping[tuple[str, str], Sequence[FakeRecord]] | None = None) -> None:
+    def __init__(
+        self,
+        document: FakeRecord,
+        *,
+        options: Mapping[str, Any] | None = None,
+        record: FakeRecord | None = None,
+        event: str = "SomeEvent",
+        links: Mapping[tuple[str, str], Sequence[FakeRecord]] | None = None,
+    ) -> None:
         self._document = document
         self._record = record or document
         self._options = dict(options or {})
@@ -107,8 +119,9 @@ class FakeContext:
         self._state = FakeState(self)
 
     @classmethod
-    def for_response(cls, name: str, document: FakeRecord, options: Mapping[str, Any] | None = None,
-                     **kw: Any) -> FakeContext:
+    def for_response(
+        cls, name: str, document: FakeRecord, options: Mapping[str, Any] | None = None, **kw: Any
+    ) -> FakeContext:
         """Options as the binder would give them: the response's defaults, then ``options``."""
         spec = response(name)
         opts = {o.name: o.default for o in spec.options}
@@ -182,5 +195,5 @@ class FakeContext:
 
 
 def run(name: str, ctx: FakeContext) -> FakeContext:
-    response(name).run(ctx)  # type: ignore[arg-type]
+    response(name).run(ctx)
     return ctx
