@@ -4,4 +4,7 @@ Approvals Mgmt.), plus the options beyond BC (quorum tiers, segregation of dutie
 Modules: ``models`` (tables), ``rules`` (templates and sufficiency), ``service`` (ApprovalService, the
 ApprovalsAPI of a response context), ``records`` (the ApprovalEntry record view), ``actions`` (approve,
 reject, delegate), ``timers`` (automatic delegation and overdue notices), ``queries``, ``setup``.
+Importing the package declares the tables on the shared ``Base``.
 """
+
+from . import models as models

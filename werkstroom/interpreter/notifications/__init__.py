@@ -2,5 +2,7 @@
 that bundles digests per recipient and type, e-mail delivery over SMTP and notes on records.
 
 Modules: ``models``, ``service`` (NotificationService), ``text`` (placeholders), ``schedule``,
-``delivery`` (SMTP), ``dispatcher``.
+``delivery`` (SMTP), ``dispatcher``. Importing the package declares the tables on the shared ``Base``.
 """
+
+from . import models as models
