@@ -281,7 +281,7 @@ def test_stdlib_builds_without_side_effects_and_installs_cleanly() -> None:
         (lib.name, [e for e in lib.events], [r.name for r in lib.responses]) for lib in b
     ]
     assert [lib.records for lib in a] == [lib.records for lib in b]
-    assert len(a) == 8
+    assert len(a) == 9
     cat = Catalogue()
     assert cat.install_all(a) == []
     assert {lib.name for lib in cat.libraries} == {lib.name for lib in a}

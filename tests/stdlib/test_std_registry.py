@@ -434,7 +434,7 @@ def test_a_rejected_library_installs_nothing_and_reports_each_problem_once() -> 
     diags = cat.install(broken)
     assert sorted(codes(diags)) == ["WF903", "WF904"]
     assert cat.record("Widget") is None and cat.response("polish_widget") is None
-    assert cat.libraries[-1].name == "werkstroom.integration"
+    assert cat.libraries[-1].name == "werkstroom.templates"
 
 
 def test_install_all_rejects_dependants_of_a_rejected_library() -> None:
@@ -532,3 +532,19 @@ def test_every_catalogue_code_is_tested_here_or_in_the_behaviour_tests() -> None
     for c in cat_codes.CODES:
         assert f'"{c.code}"' in text, c.code
     assert attrs.has(Diagnostic)
+
+
+def test_template_files_become_template_specs(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from werkstroom.stdlib import mstemplates
+
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "MS-ABC.wf").write_text('workflow MS-ABC "x"\n', encoding="utf-8")
+    (tmp_path / "templates" / "notes.txt").write_text("not a template", encoding="utf-8")
+    monkeypatch.setattr("werkstroom.stdlib.mstemplates.resources.files", lambda package: tmp_path)
+    lib_ = mstemplates.library()
+    assert [(t.code, t.text) for t in lib_.templates] == [("MS-ABC", 'workflow MS-ABC "x"\n')]
+    cat = Catalogue()
+    assert cat.install(lib_) == []
+    t = cat.template("ms-abc")
+    assert t is not None and t.path.endswith("MS-ABC.wf")
+    assert cat.origin("template", "MS-ABC").library == "werkstroom.templates"

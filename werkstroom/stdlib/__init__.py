@@ -12,7 +12,17 @@ from ..catalogue import Library
 
 def libraries() -> tuple[Library, ...]:
     """The stdlib's libraries, one per business area."""
-    from . import administration, approvals, incoming, integration, journals, masterdata, purchase, sales
+    from . import (
+        administration,
+        approvals,
+        incoming,
+        integration,
+        journals,
+        masterdata,
+        mstemplates,
+        purchase,
+        sales,
+    )
 
     return (
         approvals.library(),
@@ -23,4 +33,5 @@ def libraries() -> tuple[Library, ...]:
         masterdata.library(),
         administration.library(),
         integration.library(),
+        mstemplates.library(),
     )
