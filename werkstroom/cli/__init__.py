@@ -18,6 +18,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("werkstroom.cli.check_cmd:check", "Check .wf scripts and report diagnostics."),
     "fmt": ("werkstroom.cli.check_cmd:fmt", "Format .wf scripts in the canonical layout."),
     "explain": ("werkstroom.cli.check_cmd:explain", "Explain a diagnostic code."),
+    "setup": ("werkstroom.cli.approvals_cmd:setup", "Load the organisation setup (users, groups, ...)."),
+    "approvals": ("werkstroom.cli.approvals_cmd:approvals", "List approval entries (--for USER)."),
+    "approve": ("werkstroom.cli.approvals_cmd:approve", "Approve an approval entry and run the workflow."),
+    "reject": ("werkstroom.cli.approvals_cmd:reject", "Reject an approval entry and run the workflow."),
+    "delegate": ("werkstroom.cli.approvals_cmd:delegate", "Delegate an approval entry and run the workflow."),
+    "notifications": ("werkstroom.cli.approvals_cmd:notifications", "List or dispatch notifications."),
 }
 
 

@@ -1,0 +1,197 @@
+"""`wf setup load`, `wf approvals`, `wf approve|reject|delegate`, `wf notifications list|dispatch`.
+
+They work on the database named by the group's ``--db`` (default ./werkstroom.db). Approve, reject and
+delegate run through the engine: the entry changes and the workflow event it raises are handled in one
+transaction, or nothing happens. Refusals exit with code 1 and the WF6xx code.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+from ..errors import WerkstroomError
+
+
+@contextmanager
+def _engine(ctx: click.Context) -> Iterator[Any]:
+    from ..interpreter.engine import open_engine
+
+    db_url = (ctx.find_root().obj or {}).get("db_url")
+    eng = open_engine(db_url)
+    try:
+        yield eng
+    finally:
+        eng.close()
+
+
+def _refuse(exc: WerkstroomError) -> None:
+    click.echo(f"wf: {exc.message} [{exc.code}]", err=True)
+    raise SystemExit(1)
+
+
+def _table(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> None:
+    if not rows:
+        click.echo("(none)")
+        return
+    widths = {c: max(len(c), *(len(str(r.get(c, ""))) for r in rows)) for c in columns}
+    click.echo("  ".join(c.ljust(widths[c]) for c in columns).rstrip())
+    for r in rows:
+        click.echo("  ".join(str(r.get(c, "")).ljust(widths[c]) for c in columns).rstrip())
+
+
+# --------------------------------------------------------------------------- wf setup
+
+
+@click.group("setup")
+def setup() -> None:
+    """Load the organisation setup (users, groups, notification setup, SMTP by reference)."""
+
+
+@setup.command("load")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.pass_context
+def setup_load(ctx: click.Context, file: str) -> None:
+    """Load FILE (TOML, see docs/approvals.md) into the database."""
+    from ..interpreter.approvals.setup import load_file
+
+    try:
+        with _engine(ctx) as eng, eng.transaction() as uow:
+            r = load_file(uow, file)
+    except WerkstroomError as exc:
+        _refuse(exc)
+        return
+    click.echo(f"loaded {r.users} users, {r.groups} groups ({r.members} members), "
+               f"{r.notification_setups} notification setups, {r.smtp} SMTP settings from {file}")
+
+
+# --------------------------------------------------------------------------- wf approvals
+
+
+STATUSES = ["Created", "Open", "Approved", "Rejected", "Canceled"]
+ENTRY_COLUMNS = ("entry_no", "status", "approver_id", "sender_id", "record_type", "document_type",
+                 "document_no", "amount_lcy", "sequence_no", "due_date")
+
+
+@click.command("approvals")
+@click.option("--for", "for_user", default=None, help="Requests to approve for USER (open entries).")
+@click.option("--sent-by", default=None, help="Requests sent by USER.")
+@click.option("--status", "statuses", multiple=True,
+              type=click.Choice(STATUSES, case_sensitive=False),
+              help="Only entries with this status (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def approvals(ctx: click.Context, for_user: str | None, sent_by: str | None, statuses: tuple[str, ...],
+              as_json: bool) -> None:
+    """List approval entries (with --for USER: the open requests USER must act on)."""
+    from ..interpreter.approvals.queries import list_entries
+
+    wanted = tuple(s.capitalize() for s in statuses) or None
+    with _engine(ctx) as eng, eng.transaction() as uow:
+        rows = list_entries(uow, approver=for_user.upper() if for_user else None,
+                            sender=sent_by.upper() if sent_by else None, statuses=wanted)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+    else:
+        _table(rows, ENTRY_COLUMNS)
+
+
+# --------------------------------------------------------------------------- approve / reject / delegate
+
+
+def _action(verb: str) -> Callable[..., None]:
+    past = {"approve": "approved", "reject": "rejected", "delegate": "delegated"}[verb]
+
+    @click.command(verb)
+    @click.argument("entry")
+    @click.option("--as", "as_user", required=True, help="The user acting (approver or administrator).")
+    @click.option("--comment", default=None, help="An approval comment.")
+    @click.option("--json", "as_json", is_flag=True, help="Print the handled events as JSON.")
+    @click.pass_context
+    def command(ctx: click.Context, entry: str, as_user: str, comment: str | None, as_json: bool) -> None:
+        try:
+            with _engine(ctx) as eng:
+                result = getattr(eng, verb)(entry, as_user.upper(), comment)
+        except WerkstroomError as exc:
+            _refuse(exc)
+            return
+        if as_json:
+            click.echo(json.dumps(result.to_json(), indent=2, default=str))
+            return
+        click.echo(f"entry {entry} {past} by {as_user.upper()}")
+        for h in result.handled:
+            responses = ", ".join(r.name for r in h.responses) or "no responses"
+            click.echo(f"  {h.event} on {h.record_type} {h.record_key}: {h.outcome}"
+                       f"{f' ({h.workflow_code})' if h.workflow_code else ''}: {responses}")
+
+    command.help = f"{verb.capitalize()} approval entry ENTRY (its number) as USER and run the workflow."
+    return command
+
+
+approve = _action("approve")
+reject = _action("reject")
+delegate = _action("delegate")
+
+
+# --------------------------------------------------------------------------- notifications
+
+
+@click.group("notifications", invoke_without_command=True)
+@click.pass_context
+def notifications(ctx: click.Context) -> None:
+    """Waiting notifications (default: list) and their dispatch."""
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(notifications_list)
+
+
+@notifications.command("list")
+@click.option("--sent", is_flag=True, help="Show the sent log instead of the waiting entries.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def notifications_list(ctx: click.Context, sent: bool = False, as_json: bool = False) -> None:
+    """List waiting notification entries (failures show their error), or the sent log."""
+    from sqlalchemy import select
+
+    from ..interpreter.notifications.models import NotificationEntry, SentNotification
+
+    with _engine(ctx) as eng, eng.transaction() as uow:
+        if sent:
+            rows = [{"id": s.id, "type": s.entry_type, "recipient": s.recipient_id, "method": s.method,
+                     "address": s.address, "sent_at": s.sent_at.isoformat(timespec="seconds"),
+                     "digest": s.digest_id, "text": s.text}
+                    for s in uow.session.scalars(select(SentNotification).order_by(SentNotification.sent_at))]
+            columns: tuple[str, ...] = ("sent_at", "recipient", "type", "method", "address", "text")
+        else:
+            rows = [{"id": n.id, "type": n.entry_type, "recipient": n.recipient_id,
+                     "record": f"{n.record_type} {n.record_key}".strip(),
+                     "created_at": n.created_at.isoformat(timespec="seconds"), "attempts": n.attempts,
+                     "error": n.error_message}
+                    for n in uow.session.scalars(
+                        select(NotificationEntry).order_by(NotificationEntry.created_at))]
+            columns = ("created_at", "recipient", "type", "record", "attempts", "error")
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+    else:
+        _table(rows, columns)
+
+
+@notifications.command("dispatch")
+@click.pass_context
+def notifications_dispatch(ctx: click.Context) -> None:
+    """Deliver the notifications that are due (per each recipient's schedule), one digest per recipient
+    and type. Failed deliveries stay with their error and are retried by a later dispatch."""
+    from ..interpreter.notifications.dispatcher import dispatch
+
+    with _engine(ctx) as eng, eng.transaction() as uow:
+        report = dispatch(uow, eng.clock.now())
+    click.echo(f"{report.emails} e-mail digests, {report.notes} notes, {report.entries_sent} entries sent; "
+               f"{report.waiting} waiting; {len(report.failures)} failed")
+    for f in report.failures:
+        click.echo(f"  {f.recipient} ({f.entry_type}, {len(f.entry_ids)} entries): {f.error} [{f.code}]",
+                   err=True)
+    if report.failures:
+        raise SystemExit(1)
