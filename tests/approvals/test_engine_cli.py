@@ -1,0 +1,174 @@
+"""End to end with the real engine and stdlib: a purchase invoice through a 3-level approver chain,
+rejection, delegation, refusals leaving everything unchanged; and the `wf` commands on a file database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from werkstroom.cli import cli
+from werkstroom.errors import WerkstroomError
+from werkstroom.interpreter.approvals import queries
+from werkstroom.interpreter.approvals.setup import load_setup
+from werkstroom.interpreter.clock import SequentialIds, VirtualClock
+from werkstroom.interpreter.engine import Engine, open_engine
+
+WORKFLOW = '''\
+workflow PIAPW-T "Purchase invoice approval (test)"
+  category PURCHDOC
+
+  on PurchaseDocSentForApproval
+     when document_type = Invoice and status = Open
+  then
+     restrict record usage
+     set status to pending approval
+     create approval requests for approver chain, due in 2D, delegate after "2 days"
+     send approval requests as send
+
+     on ApprovalRequestApproved when pending_approvals = 0 then
+        allow record usage
+        release document
+     on ApprovalRequestApproved when pending_approvals > 0 then
+        send approval requests
+        continue at send
+     on ApprovalRequestRejected then
+        reject approval requests, notify sender
+        reopen document
+     on ApprovalRequestDelegated then
+        send approval requests
+        continue at send
+'''
+
+ORG: dict[str, Any] = {"users": [
+    {"id": "CEO", "approver": "CEO", "email": "ceo@example.test"},
+    {"id": "BOB", "approver": "CEO", "purchase_limit": 10000, "email": "bob@example.test"},
+    {"id": "ANN", "approver": "BOB", "purchase_limit": 1000, "email": "ann@example.test",
+     "substitute": "SUE"},
+    {"id": "SUE", "approver": "BOB", "purchase_limit": 1000, "email": "sue@example.test"},
+    {"id": "REQ", "approver": "ANN", "email": "req@example.test"},
+]}
+
+
+def invoice(no: str = "1001", amount: str = "50000") -> dict[str, Any]:
+    return {"document_type": "Invoice", "no": no, "status": "Open", "amount": Decimal(amount),
+            "amount_lcy": Decimal(amount), "buy_from_vendor_no": "V1"}
+
+
+def prepare(eng: Engine) -> None:
+    eng.deploy(WORKFLOW, "test.wf")
+    assert [d for d in eng.enable("PIAPW-T") if d.is_error] == []
+    with eng.transaction() as uow:
+        load_setup(uow, ORG)
+
+
+@pytest.fixture()
+def clock() -> VirtualClock:
+    return VirtualClock(dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC))
+
+
+@pytest.fixture()
+def eng(clock: VirtualClock) -> Iterator[Engine]:
+    e = open_engine("sqlite://", clock=clock, ids=SequentialIds())
+    prepare(e)
+    try:
+        yield e
+    finally:
+        e.close()
+
+
+def open_for(eng: Engine, approver: str) -> str:
+    with eng.transaction() as uow:
+        rows = queries.list_entries(uow, approver=approver)
+    assert len(rows) == 1, rows
+    return str(rows[0]["entry_no"])
+
+
+def test_chain_cycle_releases(eng: Engine) -> None:
+    eng.emit("PurchaseDocSentForApproval", invoice(), user="REQ")
+    assert eng.record_state("PurchaseHeader", "Invoice|1001").status == "Pending Approval"
+    for who in ("ANN", "BOB", "CEO"):
+        eng.approve(open_for(eng, who), who)
+    state = eng.record_state("PurchaseHeader", "Invoice|1001")
+    assert (state.status, state.restricted) == ("Released", False)
+
+
+def test_reject_reopens(eng: Engine) -> None:
+    eng.emit("PurchaseDocSentForApproval", invoice(), user="REQ")
+    eng.approve(open_for(eng, "ANN"), "ANN")
+    eng.reject(open_for(eng, "BOB"), "BOB", "not in budget")
+    assert eng.record_state("PurchaseHeader", "Invoice|1001").status == "Open"
+    with eng.transaction() as uow:
+        statuses = [r["status"] for r in queries.list_entries(uow)]
+    assert statuses == ["Rejected"] * 4
+
+
+def test_refusal_rolls_back(eng: Engine) -> None:
+    eng.emit("PurchaseDocSentForApproval", invoice(), user="REQ")
+    with eng.transaction() as uow:
+        before = queries.list_entries(uow)
+    with pytest.raises(WerkstroomError) as err:
+        eng.approve(open_for(eng, "ANN"), "BOB")
+    assert err.value.code == "WF612"
+    with eng.transaction() as uow:
+        assert queries.list_entries(uow) == before
+
+
+def test_delegation_by_timer_goes_through_the_workflow(eng: Engine, clock: VirtualClock) -> None:
+    eng.emit("PurchaseDocSentForApproval", invoice(), user="REQ")
+    clock.advance(dt.timedelta(days=2))
+    eng.run_timers()
+    entry = open_for(eng, "SUE")
+    eng.approve(entry, "SUE")
+    assert open_for(eng, "BOB")
+
+
+# --------------------------------------------------------------------------- the wf commands
+
+
+def run(db: str, *args: str) -> Any:
+    return CliRunner().invoke(cli, ["--db", db, *args], catch_exceptions=False)
+
+
+def test_cli(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'wf.db'}"
+    org = tmp_path / "org.toml"
+    org.write_text('[[users]]\nid = "CEO"\napprover = "CEO"\nemail = "ceo@example.test"\n'
+                   '[[users]]\nid = "ANN"\napprover = "CEO"\npurchase_limit = 1000\n'
+                   'email = "ann@example.test"\n'
+                   '[[users]]\nid = "REQ"\napprover = "ANN"\nemail = "req@example.test"\n')
+    r = run(db, "setup", "load", str(org))
+    assert r.exit_code == 0 and "loaded 3 users" in r.output
+    eng = open_engine(db, clock=VirtualClock(dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)))
+    try:
+        eng.deploy(WORKFLOW, "test.wf")
+        eng.enable("PIAPW-T")
+        eng.emit("PurchaseDocSentForApproval", invoice(amount="5000"), user="REQ")
+    finally:
+        eng.close()
+    r = run(db, "approvals", "--for", "ann", "--json")
+    rows = json.loads(r.output)
+    assert [(x["approver_id"], x["status"]) for x in rows] == [("ANN", "Open")]
+    entry = str(rows[0]["entry_no"])
+    r = run(db, "approve", entry, "--as", "CEO")
+    assert r.exit_code == 1 and "WF612" in r.output
+    r = run(db, "approve", entry, "--as", "ann", "--comment", "fine")
+    assert r.exit_code == 0 and "approved by ANN" in r.output and "send_approval_requests" in r.output
+    r = run(db, "approvals")
+    assert "CEO" in r.output and "Open" in r.output
+    r = run(db, "approve", entry, "--as", "ANN")
+    assert r.exit_code == 1 and "WF611" in r.output
+    r = run(db, "notifications", "list")
+    assert r.exit_code == 0 and "ANN" in r.output and "CEO" in r.output
+    r = run(db, "notifications", "dispatch")  # no SMTP settings loaded: failures kept
+    assert r.exit_code == 1 and "no SMTP settings" in r.output
+    r = run(db, "notifications", "list", "--json")
+    assert all(x["attempts"] == 1 for x in json.loads(r.output))
+    r = run(db, "delegate", "99", "--as", "ANN")
+    assert r.exit_code == 1 and "WF615" in r.output
