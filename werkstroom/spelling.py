@@ -113,13 +113,14 @@ def suggest_phrase(words: Sequence[str], patterns: Iterable[tuple[str, Sequence[
     """The display text of the pattern closest to ``words``.
 
     ``patterns``: ``(display, pattern_words)`` pairs; pattern words are lower case, slots written
-    ``<name>``. A pattern is suggested when at most about a third of its words differ.
+    ``<name>``. A pattern is suggested when at most about half of its words differ.
     """
     lowered = [w.lower() for w in words]
-    best: tuple[int, int, str] | None = None
+    best: tuple[tuple[int, int, int], str] | None = None
     for order, (display, pwords) in enumerate(patterns):
         d = phrase_distance(lowered, pwords)
-        allowed = max(1, (max(len(pwords), len(lowered)) + 1) // 3)
-        if d <= allowed and (best is None or (d, order) < best[:2]):
-            best = (d, order, display)
-    return best[2] if best else None
+        allowed = max(1, (max(len(pwords), len(lowered)) + 1) // 2)
+        key = (d, abs(len(pwords) - len(lowered)), order)
+        if d <= allowed and (best is None or key < best[0]):
+            best = (key, display)
+    return best[1] if best else None

@@ -53,7 +53,8 @@ RECORDS = {
         ("no",), table_id=18),
     "ApprovalEntry": RecordSpec(
         "ApprovalEntry", "approval entry",
-        (_f("entry_no", FieldKind.INTEGER), _f("pending_approvals", FieldKind.INTEGER)), ("entry_no",),
+        (_f("entry_no", FieldKind.INTEGER),
+         FieldSpec("pending_approvals", FieldKind.INTEGER, flowfield=True)), ("entry_no",),
         table_id=454),
 }
 

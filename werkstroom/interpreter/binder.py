@@ -1,11 +1,13 @@
 """The binder: parsed scripts plus the catalogue give a ``BoundProgram`` (BC-shaped step tables).
 
 ``bind(parsed, catalogue)`` never stops at the first problem: it binds every workflow, step,
-condition and response it can and returns every diagnostic (the parse diagnostics first, then
-WF2xx names, WF3xx types and options, WF4xx shape). Steps get ids in source order; a response chain
-``r1 r2`` under an event ``e`` becomes ``e -> r1 -> r2``; nested ``on`` steps hang under the last
-response (or under the event when it has none); ``sequence_no`` is 1 for entry points and k for the
-k-th child (0-based) of a step, as BC's Workflow Setup sets it; ``continue at L`` becomes
+condition and response it can and returns every diagnostic it finds (WF2xx names, WF3xx types and
+options, WF4xx shape; then, when there are no errors, the WF42x meaning checks of ``overlap.py``).
+The parse diagnostics stay with the parse results (the caller reports them).
+Steps get ids in source order; a response chain ``r1 r2`` under an event ``e`` becomes
+``e -> r1 -> r2``; nested ``on`` steps hang under the last response (or under the event when it
+has none); ``sequence_no`` is 1 for entry points and k for the k-th child (0-based) of a step, as
+BC's Workflow Setup sets it; ``continue at L`` becomes
 ``next_step`` on the last response before it (or on the event step when none precedes it).
 
 Combination rules (BC's WF Event/Response Combination table): a nested event must name one of its
@@ -25,12 +27,13 @@ import attrs
 
 from ..catalogue import EventSpec, RecordSpec, ResponseSpec
 from ..codes import binding as c
-from ..diagnostics import Diagnostic, Label, Severity
+from ..diagnostics import Diagnostic, Label, Severity, has_errors
 from ..grammar import ast
 from ..source import NO_SPAN, Span
 from ..spelling import did_you_mean
 from .binder_expr import ExprBinder
 from .binder_phrase import PhraseBinder
+from .overlap import analyse
 from .program import BExpr, BoundProgram, BoundStep, BoundWorkflow
 
 MAX_CODE_LENGTH = 20
@@ -297,7 +300,6 @@ class Binder:
         workflows: list[BoundWorkflow] = []
         first_seen: dict[str, Span] = {}
         for pr in parsed:
-            self.diags.extend(pr.diagnostics)
             src = pr.source
             text: str = getattr(src, "text", "") or ""
             path: str = getattr(src, "path", "") or ""
@@ -328,6 +330,8 @@ class Binder:
                 else:
                     first_seen[code_text] = span
                 workflows.append(bw)
+        if not has_errors(self.diags):
+            self.diags.extend(analyse(workflows, self.catalogue.record))
         return BoundProgram(tuple(workflows), tuple(self.diags))
 
 

@@ -160,6 +160,10 @@ def convert(part: ast.PhrasePart | ast.Expr, kind: FieldKind, enum: EnumType | N
         written = part.value
     elif word is not None:
         written = word
+    elif isinstance(part, ast.FormulaLit):
+        written = part.text
+    elif isinstance(part, ast.IntLit):
+        written = str(part.value)
     if written is None:
         return Converted(error=f"{describe(part)} is not a value of {enum.name}, which {what} needs",
                          help="values: " + ", ".join(enum.values), code=c.BAD_ENUM_VALUE)
