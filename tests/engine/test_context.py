@@ -74,14 +74,16 @@ def test_subscribers_get_committed_outbox_rows(engine: Engine) -> None:
     got: list[list[OutboxItem]] = []
     stop = engine.subscribe(lambda items: got.append(list(items)))
     engine.emit("DocSent", doc(), user="ALICE")
-    assert [[i.kind for i in batch] for batch in got] == [["message", "document.released"]]
+    assert [[i.kind for i in batch] for batch in got] == [["message", "record.status_changed",
+                                                            "document.released"]]
     assert got[0][0].payload == {"user": "ALICE", "text": "hello"}
-    assert got[0][1].workflow_code == "MSG"
+    assert got[0][2].workflow_code == "MSG"
     stop()
     engine.emit("DocSent", doc(no="2"), user="ALICE")
     assert len(got) == 1
-    last = engine.outbox()[1].id
-    assert [i.kind for i in engine.outbox(after=last)] == ["message", "document.released"]
+    last = engine.outbox()[2].id
+    assert [i.kind for i in engine.outbox(after=last)] == ["message", "record.status_changed",
+                                                          "document.released"]
 
 
 def test_events_raised_in_a_loop_are_stopped(engine: Engine) -> None:

@@ -58,7 +58,11 @@ def test_approval_loop_then_all_approved_archives(engine: Engine) -> None:
     archived = {s.step_id: s.status for s in engine.steps(iid)}
     assert archived[5] == "Completed" and archived[10] == "Ignored"
     assert engine.record_state("Doc", "Invoice|1001").status == "Released"
-    assert [o.kind for o in engine.outbox()] == ["document.released"]
+    assert [o.kind for o in engine.outbox()] == ["record.status_changed", "record.status_changed",
+                                                 "document.released"]
+    assert engine.outbox()[2].payload == {"key": "Invoice|1001", "by": "CAROL"}
+    assert engine.outbox()[1].payload == {"record_type": "Doc", "key": "Invoice|1001",
+                                          "old_status": "Pending Approval", "status": "Released"}
 
 
 def test_running_instance_is_continued_before_new_one_starts(engine: Engine) -> None:

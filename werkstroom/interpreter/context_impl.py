@@ -65,21 +65,19 @@ class RecordState(RecordStateAPI):
         self._touch(row)
         self._doc.values["status"] = status
         self._run.records.mark(self._doc)
-        self._run.note(f"{self._doc.type} {self._doc.key}: status {old or '(none)'} -> {status}")
+        self._run.status_change(self._doc, old, status, self._instance, self._code)
 
     def restrict(self) -> None:
         row = self._row()
         row.restricted = True
         row.restriction_reason = restriction_reason(self._code)
         self._touch(row)
-        self._run.note(f"{self._doc.type} {self._doc.key} restricted ({row.restriction_reason})")
 
     def allow(self) -> None:
         row = self._row()
         row.restricted = False
         row.restriction_reason = ""
         self._touch(row)
-        self._run.note(f"{self._doc.type} {self._doc.key}: restriction removed")
 
     def revert_field(self, field: str) -> None:
         """Keep the change pending (old and new value) and put the old value back on the record."""

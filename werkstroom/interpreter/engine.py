@@ -175,9 +175,10 @@ class Engine:
 
         parsed = parse(source, path)
         program = bind([parsed], self.catalogue)
-        if not program.ok:
-            errors = [d for d in program.diagnostics if d.is_error]
-            raise DiagnosticsError(f"{path} has {len(errors)} error(s); nothing was deployed",
+        errors = [d for d in (*parsed.diagnostics, *program.diagnostics) if d.is_error]
+        if errors:
+            first = f"{errors[0].code}: {errors[0].message}"
+            raise DiagnosticsError(f"{path} has {len(errors)} error(s), the first {first}; nothing was deployed",
                                    program.diagnostics)
         return [self.deploy_workflow(wf) for wf in program.workflows]
 

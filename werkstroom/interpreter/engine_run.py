@@ -118,6 +118,12 @@ class Run:
         if self._current_response is not None:
             self._current_response.effects.append(kind)
 
+    def status_change(self, document: Rec, old: Any, new: str, instance_id: str, workflow_code: str) -> None:
+        """Record a document status change (outbox ``record.status_changed`` for the host)."""
+        self.effect("record.status_changed", {"record_type": document.type, "key": document.key,
+                                              "old_status": old, "status": new},
+                    instance_id=instance_id, workflow_code=workflow_code)
+
     def queue_event(self, event: str, record: RecordHandle, user: str, *, instance_id: str | None = None,
                     raised_by: str = "") -> None:
         src = raised_by or (self._current_response.name if self._current_response else "")
@@ -307,6 +313,10 @@ class Run:
             current = resp
         if step.next_step is not None:  # a jump stored on an event step with no response before it
             target = wf.step(step.next_step)
+            h.notes.append(
+                f"continue at step {target.id} ({target.label or target.name.replace('_', ' ')}): "
+                + ("its waiting events are armed again; the response itself is not run again (as in BC)"
+                   if target.kind == "response" else "that event waits again"))
             if target.kind == "event":
                 arm(target)
             else:

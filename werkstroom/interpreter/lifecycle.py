@@ -138,7 +138,7 @@ def _binder_checks(wf: BoundWorkflow, enabled: Sequence[BoundWorkflow], catalogu
         checks = None
     fn: Callable[..., Any] | None = getattr(checks, "enable_checks", None) if checks else None
     if fn is not None and catalogue is not None:
-        out.extend(fn(wf, catalogue, enabled=tuple(enabled)))
+        out.extend(fn(wf, tuple(enabled), catalogue))
     elif catalogue is not None:
         overlap = importlib.import_module("werkstroom.interpreter.overlap")
         out.extend(overlap.entry_point_overlaps([*enabled, wf], catalogue.record))
