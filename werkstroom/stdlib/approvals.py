@@ -315,14 +315,14 @@ def events() -> tuple[Any, ...]:
     return (
         event(
             "RUNWORKFLOWONAPPROVEAPPROVALREQUEST",
-            "An approver approved an approval request (handled by the workflow that created it).",
+            "An approver approved an approval request.",
             "ApprovalEntry",
             after=_APPROVAL_STARTS,
             on_known_instance=True,
         ),
         event(
             "RUNWORKFLOWONREJECTAPPROVALREQUEST",
-            "An approver rejected an approval request (handled by the workflow that created it).",
+            "An approver rejected an approval request.",
             "ApprovalEntry",
             after=_APPROVAL_STARTS,
             on_known_instance=True,
