@@ -80,6 +80,23 @@ def event_names(catalogue: CatalogueView) -> list[str]:
     return [e.name for e in evs] + [a for e in evs for a in (e.bc_code, *e.aliases) if a]
 
 
+TEMPLATE_COMBINATIONS: frozenset[tuple[str, str]] = frozenset({
+    # (event or response BC code, the BC code of the event it follows)
+    ("RUNWORKFLOWONAPPROVEAPPROVALREQUEST", "RUNWORKFLOWONSENDVENDORBANKACCOUNTFORAPPROVAL"),
+    ("RUNWORKFLOWONREJECTAPPROVALREQUEST", "RUNWORKFLOWONSENDVENDORBANKACCOUNTFORAPPROVAL"),
+    ("RUNWORKFLOWONDELEGATEAPPROVALREQUEST", "RUNWORKFLOWONSENDVENDORBANKACCOUNTFORAPPROVAL"),
+    ("RELEASEDOCUMENT", "RUNWORKFLOWONAFTERRECEIVEFROMDOCEXCHINCOMINGDOC"),
+})
+"""Combinations BC's own templates use although the event/response combination table (the lookup
+filter of the workflow editor) lacks them: MS-VENDBANKACCAPW (its events are newer than the table
+entries) and MS-INCDOC-DOCEXCH (releases the incoming document right after it is received). Accepted
+so the templates, and copies of them, bind cleanly."""
+
+TEMPLATE_PREFIX = "MS-"
+"""Workflow codes starting with this are Microsoft's templates (BC reserves the prefix): bound as
+templates (never enabled; options a copy must fill in are not reported)."""
+
+
 def _ev_keys(ev: EventSpec) -> set[str]:
     return {k.lower() for k in (ev.name, ev.bc_code, *ev.aliases) if k}
 
@@ -195,7 +212,8 @@ class _WorkflowBinder:
                            ancestors: tuple[tuple[EventSpec, Span], ...]) -> None:
         if not ancestors or not ev.predecessors:
             return
-        if any(_listed(a, ev.predecessors) for a, _ in ancestors):
+        if any(_listed(a, ev.predecessors) or (ev.bc_code, a.bc_code) in TEMPLATE_COMBINATIONS
+               for a, _ in ancestors):
             return
         parent_ev, parent_span = ancestors[0]
         shown = ", ".join(ev.predecessors[:6]) + (", ..." if len(ev.predecessors) > 6 else "")
@@ -212,7 +230,8 @@ class _WorkflowBinder:
         if bound is not None:
             row.options = dict(bound.options)
             spec = bound.spec
-            if ev is not None and spec.allowed_after and not _listed(ev, spec.allowed_after):
+            if (ev is not None and spec.allowed_after and not _listed(ev, spec.allowed_after)
+                    and (spec.bc_code, ev.bc_code) not in TEMPLATE_COMBINATIONS):
                 shown = ", ".join(spec.allowed_after[:6]) + (", ..." if len(spec.allowed_after) > 6 else "")
                 self.diags.append(Diagnostic(
                     c.RESPONSE_NOT_AFTER, Severity.ERROR,
@@ -320,7 +339,7 @@ class Binder:
                     span = wf.code.span
                     bw = self.workflow(wf.code, code_text, wf.description.value if wf.description else "",
                                        wf.category.text.upper() if wf.category else "", steps, wf.span, text,
-                                       path, template)
+                                       path, template or code_text.startswith(TEMPLATE_PREFIX))
                 prev = first_seen.get(code_text)
                 if prev is not None:
                     self.diags.append(Diagnostic(
@@ -342,6 +361,7 @@ def anonymous_code(path: str) -> str:
 
 
 def bind(parsed: Sequence[ParsedScript], catalogue: CatalogueView, *, template: bool = False) -> BoundProgram:
-    """Bind parse results against ``catalogue``. ``template``: mark the workflows as MS- style templates
-    (never enabled; missing mandatory options are expected and not reported)."""
+    """Bind parse results against ``catalogue``. ``template``: mark every workflow as a template (never
+    enabled; missing mandatory options are expected and not reported); workflows whose code starts
+    with ``MS-`` are templates anyway."""
     return Binder(catalogue).bind(parsed, template=template)
