@@ -240,8 +240,8 @@ class Runner:
                              idempotency_key=entry.get("idempotency_key"),
                              instance_id=entry.get("instance"))]
         if action in ("approve", "reject", "delegate"):
-            entry_id = self._pick_entry(action, step.user, entry.get("entry"))
-            step.title = f"{step.user} {_past(action)} approval entry {entry_id}"
+            entry_id, entry_no = self._pick_entry(action, step.user, entry.get("entry"))
+            step.title = f"{step.user} {_past(action)} approval entry {entry_no}"
             if entry.get("comment"):
                 step.title += f": \"{entry['comment']}\""
             fn = {"approve": eng.approve, "reject": eng.reject, "delegate": eng.delegate}[action]
@@ -279,7 +279,7 @@ class Runner:
                 return str(ev.name)
         raise ScenarioError(f"no cancel event for {rtype} in the catalogue; name it with event = \"...\"")
 
-    def _pick_entry(self, action: str, user: str, wanted: Any) -> str:
+    def _pick_entry(self, action: str, user: str, wanted: Any) -> tuple[str, int]:
         from .approvals.models import ApprovalEntry
 
         with self.engine.transaction() as uow:
@@ -288,14 +288,14 @@ class Runner:
                 row = uow.session.scalar(stmt.where(ApprovalEntry.entry_no == int(wanted)))
                 if row is None:
                     raise ScenarioError(f"there is no approval entry {wanted}")
-                return row.id
+                return row.id, row.entry_no
             rows = list(uow.session.scalars(stmt.where(ApprovalEntry.status == "Open")))
             if self.document is not None:
                 mine = [r for r in rows if (r.record_type, r.record_key) == self.document]
                 rows = mine or rows
             for r in rows:
                 if r.approver_id == user or (action == "delegate" and r.sender_id == user):
-                    return r.id
+                    return r.id, r.entry_no
             open_ = ", ".join(f"{r.entry_no} ({r.approver_id})" for r in rows) or "none"
             raise ScenarioError(f"{user} has no open approval request to {action} (open entries: {open_}); "
                                 f"name one with entry = N")

@@ -1,0 +1,305 @@
+"""`wf deploy | enable | disable | copy | emit | instances | show | archive | delete | outbox | simulate`.
+
+All but ``simulate`` work on the persistent store named by the group's ``--db`` (default: the SQLite
+file ``werkstroom.db`` in the current folder; WERKSTROOM_DB overrides). ``simulate`` runs on a fresh
+in-memory store unless ``--db`` is given to it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import DiagnosticsError, WerkstroomError
+
+
+@contextmanager
+def _engine(ctx: click.Context) -> Iterator[Any]:
+    from ..interpreter.engine import open_engine
+
+    eng = open_engine((ctx.obj or {}).get("db_url"))
+    try:
+        yield eng
+    finally:
+        eng.close()
+
+
+def _fail(exc: WerkstroomError) -> None:
+    click.echo(f"wf: {exc}", err=True)
+    if isinstance(exc, DiagnosticsError):
+        _show_diagnostics(exc.diagnostics)
+    sys.exit(1)
+
+
+def _show_diagnostics(diags: Any) -> None:
+    try:
+        from ..render import render_text
+
+        click.echo(render_text(diags, {}), err=True)
+    except Exception:  # the renderer needs sources for excerpts; fall back to one line each
+        for d in diags:
+            click.echo(f"  {d.code} {d.severity.value}: {d.message}", err=True)
+
+
+def _dump(data: Any) -> None:
+    from ..interpreter.store_codec import plain
+
+    click.echo(json.dumps(plain(data), indent=2, ensure_ascii=False))
+
+
+@click.command()
+@click.argument("scripts", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--enable", "do_enable", is_flag=True, help="Enable the deployed workflows too.")
+@click.pass_context
+def deploy(ctx: click.Context, scripts: tuple[str, ...], do_enable: bool) -> None:
+    """Store the workflows of SCRIPTS (a new version when the text changed)."""
+    try:
+        with _engine(ctx) as eng:
+            for path in scripts:
+                for d in eng.deploy(Path(path).read_text(encoding="utf-8"), path):
+                    state = "new version" if d.new_version else "unchanged"
+                    click.echo(f"{d.code}: version {d.version} ({state}, {d.content_hash[:12]})")
+                    if do_enable:
+                        for w in eng.enable(d.code):
+                            click.echo(f"  warning {w.code}: {w.message}")
+                        click.echo(f"{d.code}: enabled")
+    except WerkstroomError as exc:
+        _fail(exc)
+
+
+def _simple(action: str) -> click.Command:
+    @click.command(name=action, help=f"{action.capitalize()} the workflow CODE.")
+    @click.argument("code")
+    @click.pass_context
+    def cmd(ctx: click.Context, code: str) -> None:
+        try:
+            with _engine(ctx) as eng:
+                result = getattr(eng, action)(code)
+                for w in result or []:
+                    click.echo(f"warning {w.code}: {w.message}")
+                click.echo(f"{code}: {action}d" if action.endswith("e") else f"{code}: {action}ed")
+        except WerkstroomError as exc:
+            _fail(exc)
+
+    return cmd
+
+
+enable = _simple("enable")
+disable = _simple("disable")
+delete = _simple("delete")
+
+
+@click.command()
+@click.argument("code")
+@click.argument("new_code")
+@click.option("--description", default=None)
+@click.pass_context
+def copy(ctx: click.Context, code: str, new_code: str, description: str | None) -> None:
+    """Copy the workflow (or template) CODE to NEW_CODE."""
+    try:
+        with _engine(ctx) as eng:
+            d = eng.copy(code, new_code, description)
+            click.echo(f"{d.code}: version {d.version} (copy of {code})")
+    except WerkstroomError as exc:
+        _fail(exc)
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def workflows(ctx: click.Context, as_json: bool) -> None:
+    """List deployed workflows."""
+    with _engine(ctx) as eng:
+        rows = eng.workflows()
+        if as_json:
+            _dump([{"code": w.code, "description": w.description, "enabled": w.enabled, "template": w.template,
+                    "version": w.version, "running": w.running} for w in rows])
+            return
+        for w in rows:
+            flags = "enabled" if w.enabled else ("template" if w.template else "disabled")
+            click.echo(f"{w.code:20} v{w.version:<3} {flags:9} {w.running} running  {w.description}")
+
+
+def _load_json(text: str) -> Any:
+    """A JSON value from text or @file; numbers become Decimal (never float)."""
+    if text.startswith("@"):
+        text = Path(text[1:]).read_text(encoding="utf-8")
+    return json.loads(text, parse_float=Decimal)
+
+
+@click.command()
+@click.argument("event")
+@click.argument("record")
+@click.option("--user", required=True, help="The acting user.")
+@click.option("--old", default=None, help="The previous record (JSON or @file) for change events.")
+@click.option("--key", "idempotency_key", default=None, help="Idempotency key of this delivery.")
+@click.option("--instance", default=None, help="The instance owning an approval entry.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_context
+def emit(ctx: click.Context, event: str, record: str, user: str, old: str | None, idempotency_key: str | None,
+         instance: str | None, as_json: bool) -> None:
+    """Handle EVENT for RECORD (a JSON object, or @file.json)."""
+    try:
+        payload = _load_json(record)
+        old_payload = _load_json(old) if old else None
+    except (OSError, ValueError) as exc:
+        click.echo(f"wf: cannot read the record: {exc}", err=True)
+        sys.exit(2)
+    try:
+        with _engine(ctx) as eng:
+            result = eng.emit(event, payload, user=user, old=old_payload, idempotency_key=idempotency_key,
+                              instance_id=instance)
+    except WerkstroomError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        _dump(result.to_json())
+        return
+    from ..interpreter.simulate import Step
+    from ..interpreter.simulate_render import render_step
+
+    step = Step(n=result.event_id, at="", action="event", user=user, title=f"{event}",
+                handled=result.to_json()["handled"], effects=result.effects)
+    if result.replayed:
+        click.echo("(a re-delivery: the first result is shown, nothing was applied again)")
+    click.echo("\n".join(render_step(step)[1:]) or "nothing happened")
+
+
+@click.command()
+@click.option("--workflow", default=None)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def instances(ctx: click.Context, workflow: str | None, as_json: bool) -> None:
+    """List running workflow instances."""
+    with _engine(ctx) as eng:
+        rows = eng.instances(workflow)
+        if as_json:
+            _dump([{"id": i.id, "workflow": i.workflow_code, "version": i.version, "record_type": i.record_type,
+                    "record_key": i.record_key, "started_by": i.started_by, "started": i.created_at}
+                   for i in rows])
+            return
+        for i in rows:
+            click.echo(f"{i.id}  {i.workflow_code} v{i.version}  {i.record_type} {i.record_key}  "
+                       f"started {i.created_at:%Y-%m-%d %H:%M} by {i.started_by}")
+        if not rows:
+            click.echo("no running instances")
+
+
+@click.command()
+@click.option("--workflow", default=None)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def archive(ctx: click.Context, workflow: str | None, as_json: bool) -> None:
+    """List finished (archived) workflow instances."""
+    with _engine(ctx) as eng:
+        rows = eng.archive(workflow)
+        if as_json:
+            _dump([{"id": i.id, "workflow": i.workflow_code, "version": i.version, "record_type": i.record_type,
+                    "record_key": i.record_key, "archived": i.archived_at} for i in rows])
+            return
+        for i in rows:
+            assert i.archived_at is not None
+            click.echo(f"{i.id}  {i.workflow_code} v{i.version}  {i.record_type} {i.record_key}  "
+                       f"finished {i.archived_at:%Y-%m-%d %H:%M}")
+        if not rows:
+            click.echo("the archive is empty")
+
+
+@click.command()
+@click.argument("what")
+@click.argument("key", required=False)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def show(ctx: click.Context, what: str, key: str | None, as_json: bool) -> None:
+    """Show an instance's steps (INSTANCE-ID), or a record's state (RECORD-TYPE KEY)."""
+    try:
+        with _engine(ctx) as eng:
+            if key is not None:
+                st = eng.record_state(what, key)
+                data = {"record_type": st.record_type, "key": st.key, "status": st.status,
+                        "restricted": st.restricted, "restriction_reason": st.restriction_reason,
+                        "pending_changes": [{"field": p.field, "old": p.old_value, "new": p.new_value}
+                                            for p in st.pending_changes],
+                        "running_instances": list(st.running_instances), "values": eng.record(what, key)}
+                if as_json:
+                    _dump(data)
+                    return
+                click.echo(f"{what} {key}: status {st.status or '(none)'}"
+                           + (f", restricted ({st.restriction_reason})" if st.restricted else ""))
+                for p in st.pending_changes:
+                    click.echo(f"  pending change: {p.field} {p.old_value} -> {p.new_value}")
+                for i in st.running_instances:
+                    click.echo(f"  running instance: {i}")
+                return
+            steps = eng.steps(what)
+            if as_json:
+                _dump([{"id": s.step_id, "kind": s.kind, "name": s.name, "parent": s.parent,
+                        "sequence_no": s.sequence_no, "next_step": s.next_step, "status": s.status}
+                       for s in steps])
+                return
+            depth: dict[int, int] = {}
+            for s in steps:
+                depth[s.step_id] = 0 if s.parent is None else depth.get(s.parent, 0) + (
+                    1 if s.kind == "event" or _kind(steps, s.parent) == "event" else 0)
+                jump = f" -> {s.next_step}" if s.next_step else ""
+                word = "on" if s.kind == "event" else "then"
+                click.echo(f"{s.step_id:>3} {'  ' * depth[s.step_id]}{word} {s.name}{jump}  [{s.status}]")
+    except WerkstroomError as exc:
+        _fail(exc)
+
+
+def _kind(steps: Any, step_id: int | None) -> str:
+    for s in steps:
+        if s.step_id == step_id:
+            return str(s.kind)
+    return ""
+
+
+@click.command()
+@click.option("--after", type=int, default=0, help="Only rows with an id above this.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def outbox(ctx: click.Context, after: int, as_json: bool) -> None:
+    """List the outbox: side effects for the host (released, posted, messages, ...)."""
+    with _engine(ctx) as eng:
+        rows = eng.outbox(after)
+        if as_json:
+            _dump([{"id": o.id, "kind": o.kind, "payload": o.payload, "instance_id": o.instance_id,
+                    "workflow": o.workflow_code, "created": o.created_at} for o in rows])
+            return
+        for o in rows:
+            click.echo(f"{o.id:>5} {o.kind:24} {json.dumps(o.payload, ensure_ascii=False)}")
+
+
+@click.command()
+@click.argument("scripts", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--scenario", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="The scenario file (TOML, see docs/engine.md).")
+@click.option("--json", "as_json", is_flag=True, help="The timeline as JSON.")
+@click.option("--db", "sim_db", default=None,
+              help="Run on this database instead of a fresh in-memory one (it must be empty).")
+@click.pass_context
+def simulate(ctx: click.Context, scripts: tuple[str, ...], scenario: str, as_json: bool,
+             sim_db: str | None) -> None:
+    """Run SCRIPTS through a scenario and print what happened and why."""
+    from ..interpreter.simulate import simulate as run
+    from ..interpreter.simulate_render import render
+
+    try:
+        sim = run(list(scripts), scenario, url=sim_db)
+    except WerkstroomError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        _dump(sim.to_json())
+    else:
+        click.echo(render(sim))
+    if not sim.ok:
+        sys.exit(1)
