@@ -25,6 +25,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "reject": ("werkstroom.cli.approvals_cmd:reject", "Reject an approval entry and run the workflow."),
     "delegate": ("werkstroom.cli.approvals_cmd:delegate", "Delegate an approval entry and run the workflow."),
     "notifications": ("werkstroom.cli.approvals_cmd:notifications", "List or dispatch notifications."),
+    "deploy": ("werkstroom.cli.engine_cmd:deploy", "Store workflows from .wf scripts (a version per change)."),
+    "enable": ("werkstroom.cli.engine_cmd:enable", "Enable a deployed workflow (runs the enable checks)."),
+    "disable": ("werkstroom.cli.engine_cmd:disable", "Disable a workflow (running instances continue)."),
+    "delete": ("werkstroom.cli.engine_cmd:delete", "Delete a disabled workflow without running instances."),
+    "copy": ("werkstroom.cli.engine_cmd:copy", "Copy a workflow or template under a new code."),
+    "workflows": ("werkstroom.cli.engine_cmd:workflows", "List deployed workflows."),
+    "emit": ("werkstroom.cli.engine_cmd:emit", "Handle an event for a record (JSON)."),
+    "instances": ("werkstroom.cli.engine_cmd:instances", "List running workflow instances."),
+    "show": ("werkstroom.cli.engine_cmd:show", "Show an instance's steps or a record's workflow state."),
+    "archive": ("werkstroom.cli.engine_cmd:archive", "List finished (archived) instances."),
+    "outbox": ("werkstroom.cli.engine_cmd:outbox", "List side effects for the host system."),
+    "simulate": ("werkstroom.cli.engine_cmd:simulate", "Run scripts through a scenario: what happens and why."),
 }
 
 
