@@ -2,7 +2,7 @@
 
 from typing import Any as _Any
 
-__all__ = ["parse"]
+__all__ = ["Engine", "open_engine", "parse"]
 
 
 def __getattr__(name: str) -> _Any:
@@ -11,4 +11,8 @@ def __getattr__(name: str) -> _Any:
         from .grammar.parser import parse
 
         return parse
+    if name in ("Engine", "open_engine"):
+        from .interpreter import engine
+
+        return getattr(engine, name)
     raise AttributeError(f"module 'werkstroom' has no attribute {name!r}")
