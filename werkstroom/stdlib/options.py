@@ -201,10 +201,12 @@ _APPROVER_KINDS: tuple[tuple[str, str, str], ...] = (
     ("direct approver", "Approver", "Direct Approver"),
     ("first qualified approver", "Approver", "First Qualified Approver"),
     ("specific approver {approver_id}", "Approver", "Specific Approver"),
+    ("specific approver", "Approver", "Specific Approver"),
     ("salesperson/purchaser approver chain", "Salesperson/Purchaser", "Approver Chain"),
     ("salesperson/purchaser direct approver", "Salesperson/Purchaser", "Direct Approver"),
     ("salesperson/purchaser first qualified approver", "Salesperson/Purchaser", "First Qualified Approver"),
     ("salesperson/purchaser specific approver {approver_id}", "Salesperson/Purchaser", "Specific Approver"),
+    ("salesperson/purchaser specific approver", "Salesperson/Purchaser", "Specific Approver"),
     ("salesperson/purchaser", "Salesperson/Purchaser", "Approver Chain"),
 )
 
@@ -215,7 +217,11 @@ def approver_phrases(prefix: str) -> list[tuple[str, dict[str, Any]]]:
         (f"{prefix} {words}", {"approver_type": a, "limit_type": limit})
         for words, a, limit in _APPROVER_KINDS
     ]
-    for words in ("workflow user group {workflow_user_group}", "group {workflow_user_group}"):
+    for words in (
+        "workflow user group {workflow_user_group}",
+        "group {workflow_user_group}",
+        "workflow user group",
+    ):
         out.append(
             (f"{prefix} {words}", {"approver_type": "Workflow User Group", "limit_type": "Direct Approver"})
         )
