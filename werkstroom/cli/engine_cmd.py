@@ -21,10 +21,10 @@ from ..errors import DiagnosticsError, WerkstroomError
 
 
 @contextmanager
-def _engine(ctx: click.Context) -> Iterator[Any]:
+def _engine(ctx: click.Context, explain: bool = False) -> Iterator[Any]:
     from ..interpreter.engine import open_engine
 
-    eng = open_engine((ctx.obj or {}).get("db_url"))
+    eng = open_engine((ctx.obj or {}).get("db_url"), explain=explain)
     try:
         yield eng
     finally:
@@ -153,7 +153,7 @@ def emit(ctx: click.Context, event: str, record: str, user: str, old: str | None
         click.echo(f"wf: cannot read the record: {exc}", err=True)
         sys.exit(2)
     try:
-        with _engine(ctx) as eng:
+        with _engine(ctx, explain=True) as eng:
             result = eng.emit(event, payload, user=user, old=old_payload, idempotency_key=idempotency_key,
                               instance_id=instance)
     except WerkstroomError as exc:

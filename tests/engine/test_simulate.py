@@ -1,0 +1,193 @@
+"""`wf simulate` and the persistent CLI on the real stdlib, approvals and notifications."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from werkstroom.cli import cli
+from werkstroom.interpreter.simulate import ScenarioError, load_scenario, parse_advance, simulate
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "purchase-invoice-eu.wf"
+SCENARIO = ROOT / "examples" / "scenarios" / "purchase-invoice-eu.toml"
+
+SCRIPT = """\
+workflow PIAPW-T "Purchase invoice approval (test)"
+  category PURCHDOC
+
+  on PurchaseDocSentForApproval
+     when document_type = Invoice and status = Open and amount > 1000
+  then
+     restrict record usage
+     set status to pending approval
+     create approval requests for approver chain, due in 2D
+     send approval requests as send
+
+     on ApprovalRequestApproved when pending_approvals = 0 then
+        allow record usage
+        release document
+     on ApprovalRequestApproved when pending_approvals > 0 then
+        send approval requests
+        continue at send
+     on ApprovalRequestRejected then
+        reject approval requests, notify sender
+        reopen document
+"""
+
+SETUP = """\
+[[users]]
+id = "BUYER"
+approver = "FINANCE"
+purchase_limit = 1000
+salesperson_purchaser_code = "BY"
+email = "buyer@example.com"
+
+[[users]]
+id = "FINANCE"
+approver = "CEO"
+purchase_limit = 10000
+email = "finance@example.com"
+
+[[users]]
+id = "CEO"
+approver = "CEO"
+unlimited_purchase = true
+email = "ceo@example.com"
+"""
+
+
+def write(tmp_path: Path, timeline: str) -> tuple[Path, Path]:
+    script = tmp_path / "flow.wf"
+    script.write_text(SCRIPT)
+    (tmp_path / "org.toml").write_text(SETUP)
+    scenario = tmp_path / "scenario.toml"
+    scenario.write_text('title = "t"\nsetup = "org.toml"\n' + timeline)
+    return script, scenario
+
+
+TWO_APPROVERS = """
+[[timeline]]
+event = "PurchaseDocSentForApproval"
+user = "BUYER"
+record = { document_type = "Invoice", no = "PI-9", status = "Open", amount = "25000", amount_lcy = "25000", purchaser_code = "BY" }
+expect = { outcome = "started", entries = 3, status = "Pending Approval", restricted = true }
+
+[[timeline]]
+approve = "FINANCE"
+expect = { step = 9, running = 1 }
+
+[[timeline]]
+advance = "1D"
+
+[[timeline]]
+approve = "CEO"
+comment = "ok"
+expect = { step = 6, status = "Released", archived = true, running = 0 }
+"""
+
+
+def test_simulation_follows_the_approver_chain(tmp_path: Path) -> None:
+    script, scenario = write(tmp_path, TWO_APPROVERS)
+    sim = simulate([script], scenario)
+    assert sim.ok, [s.failed_expectations or s.error for s in sim.steps]
+    first = sim.steps[0]
+    fired = first.handled[0]["fired"]
+    assert fired["step_id"] == 1
+    assert ["amount > 1000", [["amount", "25000"]], True] in [list(map(_listify, t)) for t in fired["tests"]]
+    approve_more = sim.steps[1].handled[0]
+    # why not: the "all approved" alternative was tested first and did not hold
+    assert approve_more["not_fired"][0]["step_id"] == 6
+    assert approve_more["not_fired"][0]["tests"][0][1] == [("pending_approvals", 1)]
+    assert [e["status"] for e in sim.steps[-1].approval_entries] == ["Approved", "Approved", "Approved"]
+    assert sim.steps[2].at < sim.steps[3].at  # the virtual clock moved
+
+
+def _listify(v: object) -> object:
+    if isinstance(v, tuple | list):
+        return [_listify(x) for x in v]
+    return v
+
+
+def test_failed_expectation_and_refusal_make_the_run_fail(tmp_path: Path) -> None:
+    script, scenario = write(tmp_path, TWO_APPROVERS.replace('expect = { step = 9, running = 1 }',
+                                                             'expect = { step = 6 }'))
+    sim = simulate([script], scenario)
+    assert not sim.ok
+    assert sim.steps[1].failed_expectations == ["expected step = 6, got 9"]
+    result = CliRunner().invoke(cli, ["simulate", str(script), "--scenario", str(scenario)])
+    assert result.exit_code == 1
+    assert "EXPECTATION FAILED: expected step = 6, got 9" in result.output
+
+
+def test_shipped_example_simulates_cleanly() -> None:
+    result = CliRunner().invoke(cli, ["simulate", str(EXAMPLE), "--scenario", str(SCENARIO)])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "fired step 1: on PurchaseDocSentForApproval" in out
+    assert "✗ amount > 1000" in out and "(amount is 800)" in out
+    assert "not taken: PIAPW-EU step 6" not in out or "pending_approvals" in out
+    assert "Result: every step went as expected." in out
+    data = json.loads(CliRunner().invoke(cli, ["simulate", str(EXAMPLE), "--scenario", str(SCENARIO),
+                                               "--json"]).output)
+    assert data["ok"] is True and data["workflows"][0]["code"] == "PIAPW-EU"
+    assert data["steps"][0]["handled"][0]["outcome"] == "no workflow matched"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[[timeline]]\nuser = \"X\"\n", "exactly one of"),
+    ("[[timeline]]\nevent = \"A\"\napprove = \"B\"\n", "exactly one of"),
+    ("[[timeline]]\nevent = \"A\"\ncolour = 1\n", "unknown key"),
+    ("[[timeline]]\nevent = \"A\"\nexpect = { mood = 1 }\n", "unknown expectation"),
+    ("bogus = 1\n", "unknown top-level"),
+    ("[[timeline\n", "not valid TOML"),
+])
+def test_invalid_scenarios_are_wf511(tmp_path: Path, text: str, message: str) -> None:
+    p = tmp_path / "s.toml"
+    p.write_text(text)
+    with pytest.raises(ScenarioError, match=message) as err:
+        load_scenario(p)
+    assert err.value.code == "WF511"
+
+
+def test_advance_accepts_formulas_and_hours() -> None:
+    import datetime as dt
+
+    now = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
+    assert parse_advance("2D", now) == dt.datetime(2026, 1, 7, 9, 0, tzinfo=dt.UTC)
+    assert parse_advance("3h", now) == dt.datetime(2026, 1, 5, 12, 0, tzinfo=dt.UTC)
+    assert parse_advance("CM", now).date() == dt.date(2026, 1, 31)
+    with pytest.raises(ScenarioError):
+        parse_advance("soon", now)
+
+
+def test_persistent_cli_round_trip(tmp_path: Path, engine_url: str) -> None:
+    script, _ = write(tmp_path, "")
+    run = CliRunner()
+    base = ["--db", engine_url]
+    r = run.invoke(cli, [*base, "deploy", str(script)])
+    assert r.exit_code == 0, r.output
+    assert "PIAPW-T: version 1 (new version" in r.output
+    assert run.invoke(cli, [*base, "enable", "PIAPW-T"]).output.strip() == "PIAPW-T: enabled"
+    r = run.invoke(cli, [*base, "emit", "PurchaseDocSentForApproval",
+                         '{"document_type": "Invoice", "no": "PI-1", "status": "Open", "amount": 5.5}',
+                         "--user", "BUYER"])
+    assert r.exit_code == 0, r.output
+    assert "no enabled workflow's entry condition held" in r.output
+    assert "(amount is 5.5)" in r.output  # a JSON number arrives as Decimal, not float
+    r = run.invoke(cli, [*base, "show", "PurchaseHeader", "Invoice|PI-1", "--json"])
+    assert json.loads(r.output)["values"]["amount"] == "5.5"
+    r = run.invoke(cli, [*base, "emit", "PurchaseDocSentForApproval", '{"no": "PI-1", "amount": "x"}',
+                         "--user", "BUYER"])
+    assert r.exit_code == 1 and "WF502" in r.output
+    assert run.invoke(cli, [*base, "instances"]).output.strip() == "no running instances"
+    assert "the archive is empty" in run.invoke(cli, [*base, "archive"]).output
+    r = run.invoke(cli, [*base, "workflows", "--json"])
+    assert json.loads(r.output)[0]["enabled"] is True
+    r = run.invoke(cli, [*base, "delete", "PIAPW-T"])
+    assert r.exit_code == 1 and "disable it" in r.output
+    assert run.invoke(cli, [*base, "disable", "PIAPW-T"]).exit_code == 0
+    assert run.invoke(cli, [*base, "delete", "PIAPW-T"]).output.strip() == "PIAPW-T: deleted"
