@@ -86,7 +86,8 @@ def _same(ours: Any, theirs: Any) -> bool:
         ours in (None, False) and theirs is False)
 
 
-def check_arguments(code: str, step_id: int, name: str, options: dict[str, Any], args: dict[str, Any]) -> None:
+def check_arguments(code: str, step_id: int, name: str, options: dict[str, Any],
+                    args: dict[str, Any]) -> None:
     spec = catalogue().response(name)
     assert spec is not None
     by_bc = {o.bc_name: o for o in spec.options if o.bc_name}
@@ -130,7 +131,8 @@ def test_template_matches_business_central(template: dict[str, Any]) -> None:
             others = {k: v for k, v in (bc.get("condition") or {}).items() if k != bc["table"]}
             assert all(v == {} for v in others.values()), where
             bc_rule = bc.get("rule")
-            assert rule == ({"field": bc_rule["field"], "operator": bc_rule["operator"]} if bc_rule else None), where
+            want = {"field": bc_rule["field"], "operator": bc_rule["operator"]} if bc_rule else None
+            assert rule == want, where
         else:
             resp = catalogue().response(ours.name)
             assert resp is not None and resp.bc_code == bc["name"], where

@@ -81,6 +81,11 @@ def pattern_words(tokens: Sequence[Token]) -> list[str]:
     return out
 
 
+def plain(tokens: Sequence[Token]) -> str:
+    """A pattern as a user would write it: optional words included, slots as ``<name>``."""
+    return " ".join(pattern_words(tokens))
+
+
 def display(tokens: Sequence[Token]) -> str:
     out: list[str] = []
     for t in tokens:
@@ -255,7 +260,7 @@ class PhraseBinder:
         if not candidates:
             declared = [compile_pattern(t) for o in spec.options for t in o.patterns]
             generic = [p for _o, p in self._opt_pats(spec) if p not in declared]
-            shown = [(display(p), pattern_words(p)) for p in declared + generic]
+            shown = [(plain(p), pattern_words(p)) for p in declared + generic]
             hint = suggest_phrase(_phrase_words(phrase), shown)
             if spec.options:
                 listing = "; ".join(dict.fromkeys(display(p) for p in (declared or generic)))
@@ -303,7 +308,7 @@ class PhraseBinder:
         diags.append(first_err)
 
     def _unknown_response(self, phrase: ast.Phrase, diags: list[Diagnostic]) -> None:
-        shown = [(display(toks), pattern_words(toks)) for _s, _i, toks in self._patterns]
+        shown = [(plain(toks), pattern_words(toks)) for _s, _i, toks in self._patterns]
         hint = suggest_phrase(_phrase_words(phrase), shown)
         diags.append(Diagnostic(
             c.UNKNOWN_RESPONSE, Severity.ERROR,
