@@ -66,6 +66,16 @@ _CREATE_AFTER = (
     "RUNWORKFLOWONSENDVENDORBANKACCOUNTFORAPPROVAL",
 )
 
+# The combined response may also follow a document's release: the one-line form
+# `on PurchaseDocReleased when amount > 1000 then request approval from approver chain` asks for a
+# (post-release) approval of large documents. BC's separate create/send responses keep BC's rules.
+_REQUEST_AFTER = (
+    *_CREATE_AFTER,
+    "RUNWORKFLOWONAFTERRELEASEPURCHASEDOC",
+    "RUNWORKFLOWONAFTERRELEASESALESDOC",
+    "RUNWORKFLOWONAFTERRELEASEINCOMINGDOC",
+)
+
 _SEND_AFTER = (
     *_CREATE_AFTER[:16],
     "RUNWORKFLOWONAPPROVEAPPROVALREQUEST",
@@ -253,11 +263,12 @@ def responses() -> tuple[ResponseSpec, ...]:
         ResponseSpec(
             name=REQUEST_APPROVAL,
             description="Werkstroom: create approval requests for the chosen approvers and send them, in "
-            "one step (BC's create + send responses).",
+            "one step (BC's create + send responses). Besides where BC allows creating requests, it may "
+            "follow a document's release (a post-release approval of, e.g., large documents).",
             patterns=_create_patterns("request approval from"),
             run=_request,
             options=(*approver_options(), *group2()),
-            allowed_after=create_after,
+            allowed_after=events_after(*_REQUEST_AFTER),
             mandatory=create_requests_mandatory,
             mandatory_rule=CREATE_REQUESTS_RULE,
         ),

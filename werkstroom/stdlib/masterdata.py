@@ -19,25 +19,20 @@ CHANGE_EVENTS = (
 
 
 def _revert(ctx: ResponseContext) -> None:
+    # The record-state API keeps the old and new value and explains it on the timeline.
     field = ctx.options.get("field")
     if not field:
         raise ValueError("revert value: no field given")
     ctx.state.revert_field(str(field))
-    ctx.explain(f"change of {field} on {ctx.record.type} {ctx.record.key} kept aside until approved")
 
 
 def _apply(ctx: ResponseContext) -> None:
     field = ctx.options.get("field")
     ctx.state.apply_new_values(str(field) if field else None)
-    ctx.explain(
-        f"new value{'s' if not field else ' of ' + str(field)} applied to {ctx.document.type} "
-        f"{ctx.document.key}"
-    )
 
 
 def _discard(ctx: ResponseContext) -> None:
     ctx.state.discard_new_values()
-    ctx.explain(f"pending changes of {ctx.document.type} {ctx.document.key} discarded")
 
 
 def _field_option(required: bool) -> tuple[OptionSpec, ...]:
@@ -116,7 +111,11 @@ def responses() -> tuple[ResponseSpec, ...]:
             name=BC_RESPONSE_NAMES["REVERTVALUEFORFIELD"],
             description="Put the field's old value back on the record and keep the new value aside until "
             "it is approved (apply new values) or rejected (discard new values).",
-            patterns=(pattern("revert {field}"), pattern("revert [the] value of {field}")),
+            patterns=(
+                pattern("revert {field}"),
+                pattern("revert [the] value of {field}"),
+                pattern("revert [the] value for [field] {field}"),
+            ),
             run=_revert,
             options=_field_option(True),
             allowed_after=events_after(*CHANGE_EVENTS),
