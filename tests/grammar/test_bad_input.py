@@ -66,7 +66,6 @@ def test_tabs_in_indentation() -> None:
     assert len(r.script.items[0].steps[0].body) == 2  # type: ignore[union-attr]
 
 
-@pytest.mark.slow
 def test_ten_megabyte_file(tmp_path: Path) -> None:
     f = tmp_path / "big.wf"
     line = b"on A when amount > 1000 then request approval from approver chain\n"
@@ -113,6 +112,20 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
     assert isinstance(d, Diagnostic) and d.code == "WF100" and "no such file" in d.message
     d = read_source(tmp_path)
     assert isinstance(d, Diagnostic) and d.code == "WF100" and "directory" in d.message
+
+
+def test_gc_state_is_restored() -> None:
+    import gc
+
+    assert gc.isenabled()
+    parse(GOOD)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        parse(GOOD)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_only_junk_lines() -> None:

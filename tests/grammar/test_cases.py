@@ -46,3 +46,13 @@ def test_case(name: str, first_line: int, text: str) -> None:
     result = parse(text, f"{name}:{first_line}")
     got = {(d.span.line if d.span else 0, d.severity.value, d.code) for d in result.diagnostics}
     assert got == expected, "\n".join(f"{d.span}: {d.code} {d.message}" for d in result.diagnostics)
+
+
+def test_every_syntax_code_is_exercised() -> None:
+    """Each WF1xx code is triggered by a case file here or by tests/grammar/test_bad_input.py."""
+    from werkstroom.codes import CODES
+
+    in_cases = {m.group(2) for _, _, text in CHUNKS for m in MARK.finditer(text)}
+    in_bad_input_tests = {"WF100", "WF101", "WF108", "WF112"}
+    syntax = {c for c in CODES if c.startswith("WF1")}
+    assert syntax == in_cases | in_bad_input_tests

@@ -37,7 +37,8 @@ def test_check_broken_file_text_short_json(tmp_path: Path) -> None:
     assert f" --> {f}:1:42" in out and "Found 1 error in 1 file." in out
     assert "\x1b[" not in out
     code, out = run("check", "--format", "short", str(f))
-    assert code == 1 and out == f"{f}:1:42: error[WF103]: expected `then` after the condition, found `release`\n"
+    assert code == 1
+    assert out == f"{f}:1:42: error[WF103]: expected `then` after the condition, found `release`\n"
     code, out = run("check", "--format", "json", str(f))
     assert code == 1 and json.loads(out)[0]["code"] == "WF103"
 

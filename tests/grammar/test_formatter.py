@@ -20,7 +20,8 @@ from werkstroom.grammar.formatter import format_ast, format_script
 from werkstroom.grammar.parser import parse
 
 ROOT = Path(__file__).parents[2]
-EXAMPLES = sorted((ROOT / "examples").glob("*.wf")) + sorted((ROOT / "tests" / "grammar" / "cases").glob("*.wf"))
+EXAMPLES = [*sorted((ROOT / "examples").glob("*.wf")),
+            *sorted((ROOT / "tests" / "grammar" / "cases").glob("*.wf"))]
 
 KEYWORDS = {"workflow", "category", "on", "when", "then", "as", "continue", "at", "and", "or", "not",
             "in", "contains", "starts", "ends", "with", "is", "empty", "any", "all", "no", "increased",
@@ -64,8 +65,9 @@ def test_examples_are_canonical() -> None:
 
 
 def test_layout() -> None:
-    messy = ('# lead\nworkflow   W  "d"   # after header\n    category   C\n    on A when(a=1 or b=2)and c in[1,2]'
-             '  then\n          x ,  y 2D as l   # trailing\n          on B then\n               continue at l\n')
+    messy = ('# lead\nworkflow   W  "d"   # after header\n    category   C\n'
+             "    on A when(a=1 or b=2)and c in[1,2]  then\n"
+             "          x ,  y 2D as l   # trailing\n          on B then\n               continue at l\n")
     assert format_script(messy) == (
         '# lead\nworkflow W "d"  # after header\n  category C\n\n'
         "  on A when (a = 1 or b = 2) and c in [1, 2] then\n"
@@ -108,7 +110,8 @@ formula_lit = st.builds(A.FormulaLit, st.from_regex(r"\A-?(\d{1,2}[DWMQY]|C[DWMQ
                                                     fullmatch=True))
 bool_lit = st.builds(A.BoolLit, st.booleans())
 literal = st.one_of(text_lit, int_lit, dec_lit, date_lit, formula_lit, bool_lit)
-ref = st.builds(lambda names: A.Ref(tuple(A.Name(n) for n in names)), st.lists(_ident, min_size=1, max_size=3))
+ref = st.builds(lambda names: A.Ref(tuple(A.Name(n) for n in names)),
+                st.lists(_ident, min_size=1, max_size=3))
 value = st.one_of(ref, literal)
 rng = st.builds(A.Range, st.none() | value, st.none() | value)
 test_expr = st.one_of(

@@ -43,7 +43,8 @@ def test_one_liner() -> None:
     assert r.script == A.Script((A.Step(
         A.Name("PurchaseDocReleased"),
         A.Compare(">", ref("amount"), A.IntLit(1000)),
-        (A.Response(A.Phrase(tuple(A.Name(w) for w in "request approval from approver chain".split()))),),
+        (A.Response(A.Phrase(tuple(A.Name(w) for w in ["request", "approval", "from", "approver",
+                                                       "chain"]))),),
     ),))
 
 
@@ -58,7 +59,8 @@ def test_workflow_block_nesting_and_jumps() -> None:
     assert entry.event.text == "PurchaseDocSentForApproval"
     responses = [b for b in entry.body if isinstance(b, A.Response)]
     nested = [b for b in entry.body if isinstance(b, A.Step)]
-    assert [r.phrase.words for r in responses][:2] == ["restrict record usage", "set status to pending approval"]
+    assert [r.phrase.words for r in responses][:2] == ["restrict record usage",
+                                                       "set status to pending approval"]
     create = responses[2]
     assert [o.words for o in create.options] == ["due in 2D", "delegate after 5D"]
     assert create.options[0].parts[-1] == A.FormulaLit("2D")
@@ -85,8 +87,9 @@ def test_words_with_slash_and_codes_with_hyphens() -> None:
 def test_literals() -> None:
     r = parse('on E then x "a \\"q\\" \\\\ b" 12 -3 1000.50 2026-01-31 2d 1W -1w CM CM+1D 10 days')
     parts = r.script.items[0].body[0].phrase.parts  # type: ignore[union-attr]
-    assert parts[1:] == (A.TextLit('a "q" \\ b'), A.IntLit(12), A.IntLit(-3), A.DecimalLit(Decimal("1000.50")),
-                         A.DateLit(dt.date(2026, 1, 31)), A.FormulaLit("2D"), A.FormulaLit("1W"),
+    assert parts[1:] == (A.TextLit('a "q" \\ b'), A.IntLit(12), A.IntLit(-3),
+                         A.DecimalLit(Decimal("1000.50")), A.DateLit(dt.date(2026, 1, 31)),
+                         A.FormulaLit("2D"), A.FormulaLit("1W"),
                          A.FormulaLit("-1W"), A.FormulaLit("CM"), A.FormulaLit("CM+1D"), A.IntLit(10),
                          A.Name("days"))
     assert isinstance(parts[4].value, Decimal)

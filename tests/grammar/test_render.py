@@ -64,8 +64,9 @@ def test_colour_only_when_asked_and_never_in_messages() -> None:
 
 def test_related_labels_in_other_files_and_missing_sources() -> None:
     a = SourceFile("a.wf", "on A then x\n")
+    other = SourceFile("b.wf", "on A\n").span(3, 4)
     d = Diagnostic("WF201", Severity.ERROR, "duplicate", a.span(3, 4), label="again here", help="rename it",
-                   notes=("first note",), related=(Label(SourceFile("b.wf", "on A\n").span(3, 4), "first here"),))
+                   notes=("first note",), related=(Label(other, "first here"),))
     out = render_text([d], {"a.wf": a})
     assert " --> a.wf:1:4" in out and "::: b.wf:1:4: first here" in out
     assert "= note: first note" in out and "= help: rename it" in out

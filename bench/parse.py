@@ -1,0 +1,156 @@
+"""Parser benchmark: a generated 10,000-line script, and the start-up cost of `wf check`.
+
+Prints, in one run:
+  * lines/s for Lark building a bare parse tree from our grammar (same post-lexer, no positions
+    propagated, no AST) and for our parse (AST built during the LALR parse, spans on every node),
+    side by side with their ratio (target: parse+AST >= 1.0x the bare tree);
+  * the wall time of `wf check` on one template against `python -c "import lark"` (target <= 3x).
+
+Run: python bench/parse.py [--lines 10000] [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def generate(lines: int) -> str:
+    """A realistic script of about ``lines`` lines: workflows with wrapped conditions, option lists,
+    labels, jumps, nested steps, comments and blank lines."""
+    out: list[str] = []
+    i = 0
+    while len(out) < lines:
+        out += [
+            f"# Workflow {i}: purchase approvals for region {i % 17}.",
+            f'workflow PIAPW-{i} "Purchase invoice approval {i}"',
+            "  category PURCHDOC",
+            "",
+            "  on PurchaseDocSentForApproval",
+            f"     when document_type in [Invoice, \"Credit Memo\"] and amount > {1000 + i}.50",
+            "      and (vendor.blocked = false or vendor.name contains \"ltd\")",
+            f"      and posting_date >= 2026-01-{1 + i % 28:02d}",
+            "  then",
+            "     restrict record usage",
+            "     set status to pending approval",
+            "     create approval requests for approver chain, due in 2D, delegate after 5D",
+            "     send approval requests as send",
+            "",
+            "     on ApprovalRequestApproved when pending_approvals = 0 then",
+            "        allow record usage",
+            "        release document",
+            "     on ApprovalRequestApproved when pending_approvals > 0 then continue at send",
+            "     on ApprovalRequestRejected when any lines with quantity > 8 then",
+            "        reject approval requests, notify sender",
+            "        reopen document",
+            "     on ApprovalRequestDelegated then continue at send",
+            "",
+        ]
+        i += 1
+    return "\n".join(out[:lines]) + "\n"
+
+
+def best(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def wall(cmd: list[str], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, cwd=ROOT)
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--lines", type=int, default=10_000)
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+
+    sys.path.insert(0, str(ROOT))
+    from werkstroom.grammar.parser import _Layout, _State, parse, tree_parser
+    from werkstroom.source import SourceFile
+
+    text = generate(args.lines)
+    n = text.count("\n")
+    bare = tree_parser()
+    layout = bare.options.postlex
+    assert isinstance(layout, _Layout)
+
+    def bare_tree() -> object:
+        layout.state = _State(SourceFile("<bench>", text), len(text))
+        return bare.parse(text)
+
+    def ours() -> object:
+        r = parse(text, "bench.wf")
+        assert not r.diagnostics, r.diagnostics[:3]
+        return r
+
+    from lark import Lark
+
+    from werkstroom.grammar.parser import GRAMMAR_PATH, _lark_options
+
+    pos = Lark(GRAMMAR_PATH.read_text(encoding="utf-8"), postlex=_Layout(), propagate_positions=True,
+               **_lark_options())
+    pos_layout = pos.options.postlex
+    assert isinstance(pos_layout, _Layout)
+
+    def positions_tree() -> object:
+        pos_layout.state = _State(SourceFile("<bench>", text), len(text))
+        return pos.parse(text)
+
+    bare_tree()
+    positions_tree()
+    ours()  # warm up (grammar built / loaded from the cache)
+    t_bare = best(bare_tree, args.repeat)
+    t_pos = best(positions_tree, args.repeat)
+    t_ours = best(ours, args.repeat)
+    print(f"input: {n:,} lines, {len(text):,} characters (best of {args.repeat})")
+    for label, t in (("Lark bare tree (no positions, no AST)", t_bare),
+                     ("werkstroom parse + AST (spans on)", t_ours),
+                     ("Lark tree, propagate_positions=True", t_pos)):
+        print(f"{label:<44} {n / t:>10,.0f} lines/s  {t * 1000:8.1f} ms")
+    print(f"{'ratio parse+AST / bare tree':<44} {t_bare / t_ours:>10.2f}x   (target >= 1.0x)")
+    print(f"{'ratio parse+AST / tree with positions':<44} {t_pos / t_ours:>10.2f}x")
+
+    template_dir = ROOT / "werkstroom" / "stdlib" / "templates"
+    templates = sorted(template_dir.glob("*.wf")) if template_dir.is_dir() else []
+    target = templates[0] if templates else ROOT / "examples" / "purchase-invoice-eu.wf"
+    exe = shutil.which("wf")
+    wf = [exe] if exe else [sys.executable, "-c", "import sys; from werkstroom.cli import main; main()"]
+    wf = [*wf, "check", str(target)]
+    wf_parse_only = [sys.executable, "-c",
+                     "import sys; from werkstroom.cli import main; "
+                     "from werkstroom import checking; "
+                     "checking._bind = lambda parsed: (None, []); main(['check', sys.argv[1]])", str(target)]
+    wall(wf, 1)  # fills the grammar cache
+    t_lark = wall([sys.executable, "-c", "import lark"], args.repeat)
+    t_check = wall(wf, args.repeat)
+    t_check_syntax = wall(wf_parse_only, args.repeat)
+    print(f"\nwf check {target.relative_to(ROOT)}")
+    label = 'python -c "import lark"'
+    print(f"{label:<44} {t_lark * 1000:10.1f} ms")
+    print(f"{'wf check (parse + bind + render)':<44} {t_check * 1000:10.1f} ms  "
+          f"{t_check / t_lark:5.2f}x  (target <= 3x)")
+    print(f"{'wf check, syntax only (binding skipped)':<44} {t_check_syntax * 1000:10.1f} ms  "
+          f"{t_check_syntax / t_lark:5.2f}x")
+
+
+if __name__ == "__main__":
+    main()
