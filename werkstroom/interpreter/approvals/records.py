@@ -30,26 +30,27 @@ class SimpleRecord:
     old_values: Mapping[str, Any] | None = None
 
 
+def _pending_stmt(record_type: str, record_key: str, instance_id: str) -> Any:
+    return select(func.count()).select_from(ApprovalEntry).where(
+        ApprovalEntry.record_type == record_type,
+        ApprovalEntry.record_key == record_key,
+        ApprovalEntry.instance_id == instance_id,
+        ApprovalEntry.status.in_(PENDING),
+    ).scalar_subquery()
+
+
 def pending_approvals(uow: UnitOfWork, record_type: str, record_key: str, instance_id: str) -> int:
-    return int(uow.session.scalar(
-        select(func.count()).select_from(ApprovalEntry).where(
-            ApprovalEntry.record_type == record_type,
-            ApprovalEntry.record_key == record_key,
-            ApprovalEntry.instance_id == instance_id,
-            ApprovalEntry.status.in_(PENDING),
-        )
-    ) or 0)
+    return int(uow.session.scalar(select(_pending_stmt(record_type, record_key, instance_id))) or 0)
 
 
 def entry_values(uow: UnitOfWork, entry: ApprovalEntry) -> dict[str, Any]:
-    uow.session.flush()
-    has_comment = uow.session.scalar(
-        select(func.count()).select_from(ApprovalCommentLine).where(
-            ApprovalCommentLine.instance_id == entry.instance_id,
-            ApprovalCommentLine.record_key == entry.record_key,
-            ApprovalCommentLine.record_type == entry.record_type,
-        )
-    )
+    comments = select(func.count()).select_from(ApprovalCommentLine).where(
+        ApprovalCommentLine.instance_id == entry.instance_id,
+        ApprovalCommentLine.record_key == entry.record_key,
+        ApprovalCommentLine.record_type == entry.record_type,
+    ).scalar_subquery()
+    counts = uow.session.execute(select(
+        _pending_stmt(entry.record_type, entry.record_key, entry.instance_id), comments)).one()
     return {
         "entry_id": entry.id,
         "entry_no": entry.entry_no,
@@ -76,8 +77,8 @@ def entry_values(uow: UnitOfWork, entry: ApprovalEntry) -> dict[str, Any]:
         "last_modified_by_user_id": entry.last_modified_by_user_id,
         "due_date": entry.due_date,
         "delegation_date_formula": entry.delegation_date_formula,
-        "comment": bool(has_comment),
-        "pending_approvals": pending_approvals(uow, entry.record_type, entry.record_key, entry.instance_id),
+        "comment": bool(counts[1]),
+        "pending_approvals": int(counts[0]),
     }
 
 
@@ -87,10 +88,25 @@ def entry_record(uow: UnitOfWork, entry: ApprovalEntry) -> SimpleRecord:
     return SimpleRecord(RECORD_TYPE, str(entry.entry_no), entry_values(uow, entry))
 
 
+_BY_NO = "werkstroom.approval_entry_ids"
+
+
+def remember_entry(uow: UnitOfWork, entry: ApprovalEntry) -> None:
+    """Note entry no. -> id for this session (so later look-ups in the same transaction need no query)."""
+    uow.session.info.setdefault(_BY_NO, {})[entry.entry_no] = entry.id
+
+
 def entry_by_key(uow: UnitOfWork, key: str) -> ApprovalEntry | None:
     """The entry a record key (entry number) or an entry id names."""
     if key.isdigit():
+        known: dict[int, str] = uow.session.info.setdefault(_BY_NO, {})
+        entry_id = known.get(int(key))
+        if entry_id is not None:
+            cached = uow.session.get(ApprovalEntry, entry_id)
+            if cached is not None and cached.entry_no == int(key):
+                return cached
         found = uow.session.scalars(select(ApprovalEntry).where(ApprovalEntry.entry_no == int(key))).first()
         if found is not None:
+            known[found.entry_no] = found.id
             return found
     return uow.session.get(ApprovalEntry, key)

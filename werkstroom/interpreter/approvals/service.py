@@ -28,7 +28,7 @@ from .models import (
     WorkflowUserGroup,
     WorkflowUserGroupMember,
 )
-from .records import RECORD_TYPE, entry_by_key, entry_record
+from .records import RECORD_TYPE, entry_by_key, entry_record, remember_entry
 
 APPROVED_EVENT = "ApprovalRequestApproved"
 REJECTED_EVENT = "ApprovalRequestRejected"
@@ -304,18 +304,22 @@ class ApprovalService:
                 return
         self._send_from_record(options)
 
-    def _open_next_tier(self, options: Mapping[str, Any]) -> list[ApprovalEntry]:
+    def _open_next_tier(self, options: Mapping[str, Any],
+                        entries: list[ApprovalEntry] | None = None) -> list[ApprovalEntry]:
         """Open every Created entry of the lowest Created sequence; a quorum tier that is already met
-        (auto-approved members) is closed and the next tier is tried."""
+        (auto-approved members) is closed and the next tier is tried. ``entries``: all entries of
+        the record in this instance, when the caller has them already."""
+        if entries is None:
+            entries = self._entries()
         while True:
-            created = self._entries(("Created",))
+            created = [e for e in entries if e.status == "Created"]
             if not created:
                 return []
             low = min(e.sequence_no for e in created)
             tier = [e for e in created if e.sequence_no == low]
             quorum = tier[0].quorum
             if quorum is not None:
-                approved = [e for e in self._entries(("Approved",)) if e.sequence_no == low]
+                approved = [e for e in entries if e.status == "Approved" and e.sequence_no == low]
                 if len(approved) >= quorum:
                     settle_quorum_tier(self.uow, approved[0], self.scope.user)
                     continue
@@ -325,7 +329,6 @@ class ApprovalService:
                 e.date_time_sent_for_approval = now
                 e.last_date_time_modified = now
                 e.last_modified_by_user_id = self.scope.user
-                audit(self.uow, e, "send", self.scope.user, "Created")
                 self._entry_notifications(e, options)
             self.scope.explain(f"approval requests sent to {', '.join(e.approver_id for e in tier)}"
                                f" (sequence {low})")
@@ -340,7 +343,7 @@ class ApprovalService:
                 self.scope.raise_event(APPROVED_EVENT, entry_record(self.uow, approved[-1]))
                 return
             raise ApprovalError("WF610", "No approval requests exist.")
-        opened = self._open_next_tier(options)
+        opened = self._open_next_tier(options, entries)
         approved = [e for e in entries if e.status == "Approved"]
         if not opened:  # every remaining tier was closed by its quorum
             if approved:
@@ -358,13 +361,14 @@ class ApprovalService:
         if entry.status == "Open":  # a delegated entry: tell the new approver
             self._entry_notifications(entry, options)
             return
-        open_entries = [e for e in self._entries(("Open",)) if e.id != entry.id]
+        entries = self._entries()
+        open_entries = [e for e in entries if e.status == "Open" and e.id != entry.id]
         if entry.approval_type == "Workflow User Group":
             open_entries = [e for e in open_entries if e.sequence_no > entry.sequence_no]
         if open_entries:
             self.scope.explain("other approvers still have open requests: waiting")
             return
-        self._open_next_tier(options)
+        self._open_next_tier(options, entries)
 
     # -- approve / reject / cancel all --------------------------------------------------------
 
@@ -619,7 +623,7 @@ class _Plan:
             )
             no += 1
             uow.session.add(entry)
-            audit(uow, entry, "create", self.requester, "", f"sequence {seq}, {a_type}, {l_type}")
+            remember_entry(uow, entry)
             scope.explain(f"approval entry {entry.entry_no} for {approver} (sequence {seq}): {status}")
 
 
