@@ -190,7 +190,8 @@ class W:
     def event(self, name: str, parent: int | None, cond: BExpr | None = None, *, record: str = "Doc",
               next_step: int | None = None) -> int:
         sid = len(self.steps) + 1
-        seq = 1 if parent is None else sum(1 for s in self.steps if s.parent == parent and s.kind == "event") + 1
+        siblings = [s for s in self.steps if s.parent == parent and s.kind == "event"]
+        seq = 1 if parent is None else len(siblings) + 1
         self.steps.append(BoundStep(sid, "event", name, parent, sequence_no=seq, entry_point=parent is None,
                                     record_type=record, condition=cond, next_step=next_step))
         return sid

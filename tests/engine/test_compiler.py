@@ -96,7 +96,9 @@ def test_dates_and_related_paths_and_quantifiers() -> None:
     assert ev(d, {"due": dt.date(2026, 1, 31)})
 
     def lookup(values: Any, rel: str) -> list[Any]:
-        return {"vendor": [{"blocked": True}], "lines": [{"q": Decimal(1)}, {"q": Decimal(9)}]}.get(rel, [])
+        table: dict[str, list[Any]] = {"vendor": [{"blocked": True}],
+                                       "lines": [{"q": Decimal(1)}, {"q": Decimal(9)}]}
+        return table.get(rel, [])
 
     blocked = BField(("vendor", "blocked"), K.BOOLEAN)
     assert ev(blocked, {}, None, lookup) and not ev(blocked, {}, None, none)

@@ -31,7 +31,8 @@ def test_revert_then_apply_new_value(engine: Engine) -> None:
     change_workflow(engine)
     from decimal import Decimal
 
-    iid = engine.emit("DocChanged", doc(credit_limit="9000"), old=doc(credit_limit="5000"), user="U").instance_id
+    iid = engine.emit("DocChanged", doc(credit_limit="9000"), old=doc(credit_limit="5000"),
+                      user="U").instance_id
     assert iid is not None
     assert engine.record("Doc", "Invoice|1001")["credit_limit"] == Decimal(5000)  # type: ignore[index]
     pending = engine.record_state("Doc", "Invoice|1001").pending_changes
@@ -45,7 +46,8 @@ def test_revert_then_apply_new_value(engine: Engine) -> None:
 
 def test_apply_refuses_when_field_changed_meanwhile(engine: Engine) -> None:
     change_workflow(engine)
-    iid = engine.emit("DocChanged", doc(credit_limit="9000"), old=doc(credit_limit="5000"), user="U").instance_id
+    iid = engine.emit("DocChanged", doc(credit_limit="9000"), old=doc(credit_limit="5000"),
+                      user="U").instance_id
     assert iid is not None
     engine.put_record("Doc", doc(credit_limit="6000"))  # someone changed it in the meantime
     with pytest.raises(ResponseFailed) as err:
@@ -57,7 +59,8 @@ def test_apply_refuses_when_field_changed_meanwhile(engine: Engine) -> None:
 
 def test_discard_new_values(engine: Engine) -> None:
     change_workflow(engine)
-    iid = engine.emit("DocChanged", doc(credit_limit="9000"), old=doc(credit_limit="5000"), user="U").instance_id
+    iid = engine.emit("DocChanged", doc(credit_limit="9000"), old=doc(credit_limit="5000"),
+                      user="U").instance_id
     assert iid is not None
     engine.emit("Rejected", approval(iid, 0), user="BOSS")
     assert engine.record_state("Doc", "Invoice|1001").pending_changes == ()

@@ -73,7 +73,8 @@ TWO_APPROVERS = """
 [[timeline]]
 event = "PurchaseDocSentForApproval"
 user = "BUYER"
-record = { document_type = "Invoice", no = "PI-9", status = "Open", amount = "25000", amount_lcy = "25000", purchaser_code = "BY" }
+record = { document_type = "Invoice", no = "PI-9", status = "Open", amount = "25000", \
+amount_lcy = "25000", purchaser_code = "BY" }
 expect = { outcome = "started", entries = 3, status = "Pending Approval", restricted = true }
 
 [[timeline]]
@@ -191,3 +192,17 @@ def test_persistent_cli_round_trip(tmp_path: Path, engine_url: str) -> None:
     assert r.exit_code == 1 and "disable it" in r.output
     assert run.invoke(cli, [*base, "disable", "PIAPW-T"]).exit_code == 0
     assert run.invoke(cli, [*base, "delete", "PIAPW-T"]).output.strip() == "PIAPW-T: deleted"
+
+
+def test_templates_installed_copied_and_guarded(tmp_path: Path) -> None:
+    run = CliRunner()
+    base = ["--db", f"sqlite:///{tmp_path / 'w.db'}"]
+    r = run.invoke(cli, [*base, "deploy", "--templates"])
+    assert r.exit_code == 0 and "32 templates stored (32 new or changed)" in r.output
+    r = run.invoke(cli, [*base, "enable", "MS-PIAPW"])
+    assert r.exit_code == 1 and "WF506" in r.output
+    assert run.invoke(cli, [*base, "copy", "MS-PIAPW", "MY-PIAPW"]).exit_code == 0
+    assert run.invoke(cli, [*base, "enable", "MY-PIAPW"]).exit_code == 0
+    r = run.invoke(cli, [*base, "delete", "MS-PIAPW"])
+    assert r.exit_code == 1 and "templates cannot be deleted" in r.output
+    assert run.invoke(cli, [*base, "deploy"]).exit_code == 2

@@ -67,7 +67,7 @@ def test_bad_payload_names_the_field_and_stores_nothing(engine: Engine) -> None:
     with pytest.raises(InvalidRecord) as err:
         engine.emit("DocSent", doc(amount="12,50"), user="U")
     assert err.value.code == "WF502" and "Doc.amount" in str(err.value)
-    with pytest.raises(InvalidRecord, match="Doc.document_type"):
+    with pytest.raises(InvalidRecord, match=r"Doc\.document_type"):
         engine.emit("DocSent", doc(document_type="Memo"), user="U")
     with pytest.raises(InvalidRecord, match="no field 'amout'"):
         engine.emit("DocSent", {**doc(), "amout": "1"}, user="U")

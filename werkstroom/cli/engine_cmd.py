@@ -55,13 +55,20 @@ def _dump(data: Any) -> None:
 
 
 @click.command()
-@click.argument("scripts", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("scripts", nargs=-1, type=click.Path(exists=True, dir_okay=False))
 @click.option("--enable", "do_enable", is_flag=True, help="Enable the deployed workflows too.")
+@click.option("--templates", is_flag=True, help="Also store the catalogue's MS- templates (to copy them).")
 @click.pass_context
-def deploy(ctx: click.Context, scripts: tuple[str, ...], do_enable: bool) -> None:
+def deploy(ctx: click.Context, scripts: tuple[str, ...], do_enable: bool, templates: bool) -> None:
     """Store the workflows of SCRIPTS (a new version when the text changed)."""
+    if not scripts and not templates:
+        raise click.UsageError("name at least one script, or --templates")
     try:
         with _engine(ctx) as eng:
+            if templates:
+                done = eng.install_templates()
+                changed = sum(d.new_version for d in done)
+                click.echo(f"{len(done)} templates stored ({changed} new or changed)")
             for path in scripts:
                 for d in eng.deploy(Path(path).read_text(encoding="utf-8"), path):
                     state = "new version" if d.new_version else "unchanged"
@@ -119,7 +126,8 @@ def workflows(ctx: click.Context, as_json: bool) -> None:
     with _engine(ctx) as eng:
         rows = eng.workflows()
         if as_json:
-            _dump([{"code": w.code, "description": w.description, "enabled": w.enabled, "template": w.template,
+            _dump([{"code": w.code, "description": w.description, "enabled": w.enabled,
+                    "template": w.template,
                     "version": w.version, "running": w.running} for w in rows])
             return
         for w in rows:
@@ -181,7 +189,8 @@ def instances(ctx: click.Context, workflow: str | None, as_json: bool) -> None:
     with _engine(ctx) as eng:
         rows = eng.instances(workflow)
         if as_json:
-            _dump([{"id": i.id, "workflow": i.workflow_code, "version": i.version, "record_type": i.record_type,
+            _dump([{"id": i.id, "workflow": i.workflow_code, "version": i.version,
+                    "record_type": i.record_type,
                     "record_key": i.record_key, "started_by": i.started_by, "started": i.created_at}
                    for i in rows])
             return
@@ -201,7 +210,8 @@ def archive(ctx: click.Context, workflow: str | None, as_json: bool) -> None:
     with _engine(ctx) as eng:
         rows = eng.archive(workflow)
         if as_json:
-            _dump([{"id": i.id, "workflow": i.workflow_code, "version": i.version, "record_type": i.record_type,
+            _dump([{"id": i.id, "workflow": i.workflow_code, "version": i.version,
+                    "record_type": i.record_type,
                     "record_key": i.record_key, "archived": i.archived_at} for i in rows])
             return
         for i in rows:

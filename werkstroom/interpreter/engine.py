@@ -178,9 +178,22 @@ class Engine:
         errors = [d for d in (*parsed.diagnostics, *program.diagnostics) if d.is_error]
         if errors:
             first = f"{errors[0].code}: {errors[0].message}"
-            raise DiagnosticsError(f"{path} has {len(errors)} error(s), the first {first}; nothing was deployed",
+            raise DiagnosticsError(f"{path} has {len(errors)} error(s), the first {first}; "
+                                   f"nothing was deployed",
                                    program.diagnostics)
         return [self.deploy_workflow(wf) for wf in program.workflows]
+
+    def install_templates(self) -> list[lifecycle.Deployed]:
+        """Store the catalogue's workflow templates (MS-...) so they can be copied; never enabled."""
+        from ..grammar.parser import parse
+        from .binder import bind
+
+        out: list[lifecycle.Deployed] = []
+        for t in getattr(self.catalogue, "templates", ()):
+            program = bind([parse(t.text, t.path)], self.catalogue, template=True)
+            for wf in program.workflows:
+                out.append(self.deploy_workflow(attrs.evolve(wf, template=True)))
+        return out
 
     def deploy_workflow(self, wf: BoundWorkflow) -> lifecycle.Deployed:
         with self.transaction() as uow:
@@ -189,7 +202,8 @@ class Engine:
     def enable(self, code: str) -> list[Diagnostic]:
         """Enable a workflow; raises EnableRefused (WF507) with the diagnostics when checks fail."""
         with self.transaction() as uow:
-            return lifecycle.enable(uow.session, self.clock, self._workflows, self.vocab, code, self.catalogue)
+            return lifecycle.enable(uow.session, self.clock, self._workflows, self.vocab, code,
+                                    self.catalogue)
 
     def disable(self, code: str) -> None:
         with self.transaction() as uow:
@@ -359,7 +373,8 @@ class Engine:
                     RecordChangeRow.record_type == record_type, RecordChangeRow.record_key == key)
                     .order_by(RecordChangeRow.id)))
             running = tuple(s.scalars(select(InstanceRow.id).where(
-                InstanceRow.record_type == record_type, InstanceRow.record_key == key).order_by(InstanceRow.seq)))
+                InstanceRow.record_type == record_type, InstanceRow.record_key == key)
+                .order_by(InstanceRow.seq)))
             status = st.status if st is not None else None
             if status is None:
                 row = s.get(RecordRow, (record_type, key))

@@ -155,7 +155,7 @@ def convert(spec: RecordSpec, f: FieldSpec, raw: Any, where: str) -> Any:
     kind = f.kind
     try:
         if kind is FieldKind.DECIMAL:
-            if isinstance(raw, bool) or isinstance(raw, float):
+            if isinstance(raw, bool | float):
                 raise ValueError("give money and quantities as text or integers, never as floats")
             return Decimal(raw) if isinstance(raw, Decimal | int) else Decimal(str(raw).strip())
         if kind is FieldKind.INTEGER:
@@ -206,7 +206,8 @@ def validate(vocab: Vocabulary, record_type: str, payload: Mapping[str, Any], *,
         raise InvalidRecord(f"unknown record type {record_type!r}")
     where = where or record_type
     if not isinstance(payload, Mapping):
-        raise InvalidRecord(f"{where}: a record must be an object of field values, not {type(payload).__name__}")
+        raise InvalidRecord(f"{where}: a record must be an object of field values, "
+                            f"not {type(payload).__name__}")
     values: dict[str, Any] = {}
     embedded: dict[str, list[dict[str, Any]]] = {}
     for name, raw in payload.items():
@@ -360,7 +361,8 @@ class RecordCache:
             text = codec.dumps(dict(rec.values))
             row = self.session.get(RecordRow, (rtype, key))
             if row is None:
-                self.session.add(RecordRow(record_type=rtype, record_key=key, values_json=text, updated_at=now))
+                self.session.add(RecordRow(record_type=rtype, record_key=key, values_json=text,
+                                           updated_at=now))
             elif row.values_json != text:
                 row.values_json = text
                 row.updated_at = now

@@ -162,16 +162,18 @@ class Run:
             if not iid:
                 raise NoKnownInstance(f"the event {name} is handled only on the workflow instance that owns "
                                       f"the record, and {rec.type} {rec.key} names none")
-            inst = session.get(InstanceRow, str(iid))
+            inst = session.get(InstanceRow, str(iid), with_for_update=True)
             if inst is None:
                 h.outcome = "instance not running"
                 h.notes.append(f"instance {iid} is no longer running; nothing to do")
                 return
             instances = [inst]
         else:
+            # lock the record's running instances (PostgreSQL; SQLite serializes writers already)
             instances = list(session.scalars(
-                select(InstanceRow).where(InstanceRow.record_type == rec.type, InstanceRow.record_key == rec.key)
-                .order_by(InstanceRow.seq)))
+                select(InstanceRow)
+                .where(InstanceRow.record_type == rec.type, InstanceRow.record_key == rec.key)
+                .order_by(InstanceRow.seq).with_for_update()))
         # 1. continue a running instance: active event steps with this event, in sibling order
         candidates: list[tuple[InstanceRow, CompiledWorkflow, BoundStep]] = []
         for inst in instances:
@@ -219,17 +221,16 @@ class Run:
             doc = Rec(inst.record_type, inst.record_key, {})
         return doc
 
-    def _test(self, cw: CompiledWorkflow, step: BoundStep, rec: Rec, h: Handled, instance_id: str | None) -> bool:
+    def _test(self, cw: CompiledWorkflow, step: BoundStep, rec: Rec, h: Handled,
+              instance_id: str | None) -> bool:
         cond = cw.conditions[step.id]
         values, old, lookup = rec.values, rec.old_values, self.records.lookup
-        if self.explain:
-            ex = cond.explain(values, old, lookup)
-        else:
-            ex = Explanation(cond(values, old, lookup), ())
+        ex = cond.explain(values, old, lookup) if self.explain else Explanation(cond(values, old, lookup), ())
         trace = StepTrace(workflow_code=cw.workflow.code, instance_id=instance_id, step_id=step.id,
                           event=step.name, condition=step.condition_text or _cond_text(step),
                           result=ex.result,
-                          tests=[(t.text, [(k, codec.plain(v)) for k, v in t.reads], t.result) for t in ex.tests])
+                          tests=[(t.text, [(k, codec.plain(v)) for k, v in t.reads], t.result)
+                                 for t in ex.tests])
         if ex.result:
             h.fired = trace
         else:
@@ -347,7 +348,8 @@ class Run:
         except Exception as exc:
             detail = f"{type(exc).__name__}: {exc}"
             raise ResponseFailed(
-                f"the response '{resp.name}' (step {resp.id} of workflow {cw.workflow.code}) failed: {detail}; "
+                f"the response '{resp.name}' (step {resp.id} of workflow {cw.workflow.code}) failed: "
+                f"{detail}; "
                 f"the event was not applied",
                 workflow=cw.workflow.code, step=resp.id, response=resp.name, original=exc,
                 trace="".join(traceback.format_exception(exc))) from exc

@@ -27,7 +27,8 @@ class CompiledWorkflow:
     conditions: dict[int, CompiledCondition]
 
 
-def compile_workflow(version_id: int, version_no: int, content_hash: str, wf: BoundWorkflow) -> CompiledWorkflow:
+def compile_workflow(version_id: int, version_no: int, content_hash: str,
+                     wf: BoundWorkflow) -> CompiledWorkflow:
     conditions = {s.id: compile_condition(s.condition, f"step {s.id} of workflow {wf.code}")
                   for s in wf.steps if s.kind == "event"}
     return CompiledWorkflow(version_id, version_no, content_hash, wf, conditions)

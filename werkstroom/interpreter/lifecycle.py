@@ -3,8 +3,8 @@ overlap check across enabled workflows), disable, delete, copy a template.
 
 Rules (BC's, catalogue.md section 7, and issue 4): a stored version is never edited in place; an
 enabled workflow is read-only, so deploying changed text for it stores a new version that new
-instances use, while running instances stay on the version they started with. Templates (``template = True``) can be copied, never enabled or
-deleted. Delete only when no instance is running.
+instances use, while running instances stay on the version they started with. Templates
+(``template = True``) can be copied, never enabled or deleted. Delete only when no instance is running.
 """
 
 from __future__ import annotations
@@ -68,7 +68,8 @@ def deploy(session: Session, clock: Clock, wf: BoundWorkflow) -> Deployed:
     row = session.get(WorkflowRow, wf.code)
     if row is not None:
         current = session.scalar(select(WorkflowVersionRow).where(
-            WorkflowVersionRow.workflow_code == wf.code, WorkflowVersionRow.version_no == row.current_version))
+            WorkflowVersionRow.workflow_code == wf.code,
+            WorkflowVersionRow.version_no == row.current_version))
         if current is not None and current.content_hash == digest:
             return Deployed(wf.code, row.current_version, digest, False, row.enabled)
         if row.template and not wf.template:
@@ -203,5 +204,5 @@ def copy(session: Session, clock: Clock, cache: WorkflowCache, code: str, new_co
 
 def info(session: Session, cache: WorkflowCache, row: WorkflowRow) -> WorkflowInfo:
     cw = cache.current(session, row)
-    return WorkflowInfo(row.code, row.description, row.category, row.enabled, row.template, row.current_version,
-                        cw.content_hash, running_count(session, row.code))
+    return WorkflowInfo(row.code, row.description, row.category, row.enabled, row.template,
+                        row.current_version, cw.content_hash, running_count(session, row.code))

@@ -33,6 +33,7 @@ and makes the run fail.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import tomllib
@@ -96,7 +97,8 @@ class Simulation:
 
     @property
     def ok(self) -> bool:
-        return all(not s.failed_expectations and (s.error is None or s.error.get("expected")) for s in self.steps)
+        return all(not s.failed_expectations and (s.error is None or s.error.get("expected"))
+                   for s in self.steps)
 
     def to_json(self) -> dict[str, Any]:
         return {**attrs.asdict(self), "ok": self.ok}
@@ -151,8 +153,8 @@ def parse_advance(text: str, now: dt.datetime) -> dt.datetime:
     try:
         day = parse(text).apply(now.date())
     except DateFormulaError as exc:
-        raise ScenarioError(f"advance = {text!r}: {exc.message} (use a date formula like 2D, 1W, CM, or 3h)") \
-            from exc
+        raise ScenarioError(f"advance = {text!r}: {exc.message} "
+                            f"(use a date formula like 2D, 1W, CM, or 3h)") from exc
     return dt.datetime.combine(day, now.timetz())
 
 
@@ -216,10 +218,8 @@ class Runner:
         return step
 
     def _doc_from(self, record_type: str, record: Mapping[str, Any]) -> None:
-        try:
+        with contextlib.suppress(WerkstroomError):  # an invalid record is reported by the emit itself
             self.document = (record_type, self.engine.record_key(record_type, record))
-        except WerkstroomError:
-            pass
 
     def _do(self, action: str, entry: Mapping[str, Any], step: Step) -> list[EmitResult]:
         eng = self.engine
@@ -247,8 +247,7 @@ class Runner:
             fn = {"approve": eng.approve, "reject": eng.reject, "delegate": eng.delegate}[action]
             return [fn(entry_id, step.user, entry.get("comment"))]
         if action == "advance":
-            before = self.clock.now()
-            self.clock.set(parse_advance(str(entry["advance"]), before))
+            self.clock.set(parse_advance(str(entry["advance"]), self.clock.now()))
             step.title = f"time passes: {entry['advance']} (now {self.clock.now():%Y-%m-%d %H:%M})"
             step.user = "(job queue)"
             result = eng.run_timers()
@@ -314,8 +313,8 @@ class Runner:
         step.document = {
             "record_type": rtype, "key": key, "status": st.status, "restricted": st.restricted,
             "restriction_reason": st.restriction_reason,
-            "pending_changes": [{"field": p.field, "old": codec.plain(p.old_value), "new": codec.plain(p.new_value)}
-                                for p in st.pending_changes],
+            "pending_changes": [{"field": p.field, "old": codec.plain(p.old_value),
+                                 "new": codec.plain(p.new_value)} for p in st.pending_changes],
             "running_instances": list(st.running_instances),
         }
         with self.engine.transaction() as uow:

@@ -9,7 +9,8 @@ from .simulate import Simulation, Step
 OUTCOMES = {
     "started": "started workflow {wf} ({inst})",
     "continued": "continued workflow {wf} ({inst})",
-    "no step matched": "a running workflow waits for this event, but none of its conditions held: nothing happens",
+    "no step matched":
+        "a running workflow waits for this event, but none of its conditions held: nothing happens",
     "no step waiting": "the workflow instance is not waiting for this event: nothing happens",
     "no workflow matched": "no enabled workflow's entry condition held: no workflow starts",
     "no workflow": "no enabled workflow starts on this event",
@@ -104,7 +105,8 @@ def render_step(step: Step) -> list[str]:
         restr = f", restricted ({d['restriction_reason']})" if d["restricted"] else ""
         lines.append(f"    document {d['record_type']} {d['key']}: {status}{restr}")
         for ch in d["pending_changes"]:
-            lines.append(f"      pending change: {ch['field']} {ch['old']} -> {ch['new']} (waits for approval)")
+            lines.append(f"      pending change: {ch['field']} {ch['old']} -> {ch['new']} "
+                         f"(waits for approval)")
     for f in step.failed_expectations:
         lines.append(f"    EXPECTATION FAILED: {f}")
     return lines
