@@ -548,3 +548,16 @@ def test_template_files_become_template_specs(tmp_path: Any, monkeypatch: pytest
     t = cat.template("ms-abc")
     assert t is not None and t.path.endswith("MS-ABC.wf")
     assert cat.origin("template", "MS-ABC").library == "werkstroom.templates"
+
+
+def test_importing_the_registry_stays_cheap() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, werkstroom.registry; "
+        "heavy = [m for m in ('sqlalchemy', 'lark', 'rich', 'werkstroom.stdlib', 'werkstroom.interpreter') "
+        "if m in sys.modules]; print(','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

@@ -73,7 +73,6 @@ def entry_type() -> OptionSpec:
         FieldKind.ENUM,
         "Kind of notification entry.",
         "entry type {value}",
-        "as {value} notification",
         enum_type=E.NOTIFICATION_ENTRY_TYPE,
         default="New Record",
         bc="Notification Entry Type",
