@@ -800,6 +800,9 @@ def _syntax_error(exc: Exception, st: _State) -> Diagnostic:
             return _diag("WF105", "unclosed text: the closing `\"` is missing", span,
                          label="this text is never closed",
                          help='end the text on the same line with `"` (write `\\"` for a quote inside it)')
+        if ch == "'":
+            return _diag("WF102", "unexpected character `'`: texts are written in double quotes", span,
+                         label="not part of the language", help='write "text" instead of \'text\'')
         shown = ch if ch.isprintable() else f"U+{ord(ch):04X}"
         return _diag("WF102", f"unexpected character `{shown}`", span, label="not part of the language",
                      help="names use letters, digits, `_` (and `-`, `/` inside); texts go in double quotes")
@@ -847,14 +850,18 @@ def _syntax_error(exc: Exception, st: _State) -> Diagnostic:
         related: tuple[Label, ...] = ()
         if st.on_tok is not None:
             related = (Label(_tok_span(st, st.on_tok), "the step starts here"),)
+        help = "a step reads `on EVENT [when CONDITION] then RESPONSE`"
         if "_WHEN" in expected:
             msg = f"expected `when` or `then` after the event name, found {found}"
             label = "expected `when CONDITION` or `then` here"
         else:
             msg = f"expected `then` after the condition, found {found}"
             label = "expected `then` here"
-        return _diag("WF103", msg, where, label=label,
-                     help="a step reads `on EVENT [when CONDITION] then RESPONSE`", related=related)
+            if t == "NAME" and prev is not None and prev.type == "NAME" and tok.line == prev.line:
+                help = f'a value of several words goes in quotes: `"{prev} {tok}"`'
+            elif t == "_COMMA" and prev is not None and prev.type in ("INT", "DECIMAL"):
+                help = "write numbers without thousands separators: `1000.50`"
+        return _diag("WF103", msg, where, label=label, help=help, related=related)
     if t == "_INDENT":
         return _diag("WF107", "unexpected indentation", here, label="this line is indented more "
                      "than the block it belongs to",
@@ -872,6 +879,9 @@ def _syntax_error(exc: Exception, st: _State) -> Diagnostic:
     after = f" {_AFTER[prev.type]}" if prev is not None and prev.type in _AFTER else ""
     if not layout:
         where = here
+    if t == "COMPOP" and prev is not None and prev.type == "COMPOP":
+        return _diag("WF109", f"unexpected `{tok}` after `{prev}`", here, label="one comparison sign too many",
+                     help="compare with a single `=` (`amount = 100`); `<>` means not equal")
     label = "unexpected here" if where is here else f"expected {_describe_expected(expected)} here"
     return _diag("WF109", f"expected {_describe_expected(expected)}{after}, found {found}", where,
                  label=label)
