@@ -44,6 +44,10 @@ workflow PIAPW-T "Purchase invoice approval (test)"
      on ApprovalRequestDelegated then
         send approval requests
         continue at send
+     on PurchaseDocApprovalRequestCanceled then
+        cancel approval requests
+        allow record usage
+        reopen document
 '''
 
 ORG: dict[str, Any] = {"users": [
@@ -172,3 +176,13 @@ def test_cli(tmp_path: Path) -> None:
     assert all(x["attempts"] == 1 for x in json.loads(r.output))
     r = run(db, "delegate", "99", "--as", "ANN")
     assert r.exit_code == 1 and "WF615" in r.output
+    r = run(db, "cancel", entry, "--as", "ANN")  # only the sender (or the administrator)
+    assert r.exit_code == 1 and "WF612" in r.output
+    r = run(db, "cancel", entry, "--as", "REQ")
+    assert r.exit_code == 0, r.output
+    assert "PurchaseDocApprovalRequestCanceled raised by REQ" in r.output
+    assert "cancel_approval_requests" in r.output
+    rows = json.loads(run(db, "approvals", "--json").output)
+    assert [x["status"] for x in rows] == ["Canceled"] * 3  # BC cancels approved entries too
+    r = run(db, "cancel", entry, "--as", "REQ")
+    assert r.exit_code == 1 and "WF611" in r.output

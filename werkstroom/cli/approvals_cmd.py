@@ -195,3 +195,40 @@ def notifications_dispatch(ctx: click.Context) -> None:
                    err=True)
     if report.failures:
         raise SystemExit(1)
+
+
+@click.command("cancel")
+@click.argument("entry")
+@click.option("--as", "as_user", required=True, help="The user canceling (the sender or the administrator).")
+@click.option("--json", "as_json", is_flag=True, help="Print the handled events as JSON.")
+@click.pass_context
+def cancel(ctx: click.Context, entry: str, as_user: str, as_json: bool) -> None:
+    """Cancel the approval request that ENTRY belongs to: raises the record's ...ApprovalRequestCanceled
+    event (e.g. PurchaseDocApprovalRequestCanceled), whose responses cancel the entries."""
+    from ..interpreter.approvals.actions import cancel_target
+
+    user = as_user.upper()
+    try:
+        with _engine(ctx) as eng:
+            with eng.transaction() as uow:
+                target = cancel_target(uow, entry, user)
+            events = [e.name for e in eng.catalogue.events_on(target.record_type)
+                      if e.name.endswith("ApprovalRequestCanceled")]
+            if not events:
+                click.echo(f"wf: no cancel event is declared for {target.record_type}", err=True)
+                raise SystemExit(1)
+            values = eng.record(target.record_type, target.record_key)
+            if values is None:
+                click.echo(f"wf: {target.record_type} {target.record_key} is not stored", err=True)
+                raise SystemExit(1)
+            result = eng.emit(events[0], values, user=user, instance_id=target.instance_id)
+    except WerkstroomError as exc:
+        _refuse(exc)
+        return
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=2, default=str))
+        return
+    click.echo(f"{events[0]} raised by {user} for {target.record_type} {target.record_key}")
+    for h in result.handled:
+        responses = ", ".join(r.name for r in h.responses) or "no responses"
+        click.echo(f"  {h.event} on {h.record_type} {h.record_key}: {h.outcome}: {responses}")

@@ -18,7 +18,7 @@ CODES: tuple[CodeInfo, ...] = (
     CodeInfo("WF608", E, "no approval user is linked to the document's salesperson/purchaser code"),
     CodeInfo("WF609", E, "the specific approver is missing or not in the approval user setup"),
     CodeInfo("WF610", E, "no approval requests exist for the record"),
-    CodeInfo("WF611", E, "only open approval requests can be approved, rejected or delegated"),
+    CodeInfo("WF611", E, "only open approval requests can be approved, rejected, delegated or canceled"),
     CodeInfo("WF612", E, "the user may not act on this approval request"),
     CodeInfo("WF613", E, "there is no substitute, approver or approval administrator to delegate to"),
     CodeInfo("WF614", E, "self-approval is refused (segregation of duties)"),

@@ -21,6 +21,7 @@ from .service import (
     administrator,
     audit,
     is_admin,
+    record_entries,
     settle_quorum_tier,
 )
 
@@ -159,3 +160,31 @@ def add_comment(uow: UnitOfWork, entry_id: str, user: str, comment: str) -> None
     entry = find_entry(uow, entry_id)
     _comment(uow, entry, user, comment)
     audit(uow, entry, "comment", user, entry.status, comment=comment)
+
+
+@attrs.frozen
+class CancelTarget:
+    """What a cancel needs: the record whose approval request is canceled and its instance."""
+
+    record_type: str
+    record_key: str
+    instance_id: str
+    workflow_code: str
+
+
+def cancel_target(uow: UnitOfWork, entry_id: str, user: str) -> CancelTarget:
+    """Check that ``user`` may cancel the approval request ``entry_id`` belongs to and say which
+    record and instance it is. BC's cancel is the requester's action on the document: the sender of
+    the request or the approval administrator may cancel while the request is pending (some entry of
+    the record and instance still Created or Open). The cancel itself is the record's
+    ``...ApprovalRequestCanceled`` event, whose responses (cancel approval requests ...) do the work."""
+    entry = find_entry(uow, entry_id)
+    if user != entry.sender_id and not is_admin(uow, user):
+        raise ApprovalError("WF612", f"{user} may not cancel the approval request of entry {entry.entry_no}: "
+                                     f"only its sender {entry.sender_id} or the approval administrator can.")
+    pending = [e for e in record_entries(uow, entry.record_type, entry.record_key, entry.instance_id)
+               if e.status in ("Created", "Open")]
+    if not pending:
+        raise ApprovalError("WF611", f"the approval request of entry {entry.entry_no} is no longer pending: "
+                                     "only pending requests can be canceled.")
+    return CancelTarget(entry.record_type, entry.record_key, entry.instance_id, entry.approval_code)
