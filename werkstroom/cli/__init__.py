@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "fmt": ("werkstroom.cli.check_cmd:fmt", "Format .wf scripts in the canonical layout."),
     "explain": ("werkstroom.cli.check_cmd:explain", "Explain a diagnostic code."),
     "catalogue": ("werkstroom.cli.catalogue_cmd:catalogue", "Show events, responses, record types and enums."),
+    "templates": ("werkstroom.cli.templates_cmd:templates", "List, show and copy the MS- workflow templates."),
     "setup": ("werkstroom.cli.approvals_cmd:setup", "Load the organisation setup (users, groups, ...)."),
     "approvals": ("werkstroom.cli.approvals_cmd:approvals", "List approval entries (--for USER)."),
     "approve": ("werkstroom.cli.approvals_cmd:approve", "Approve an approval entry and run the workflow."),

@@ -32,7 +32,9 @@ def _use_color(flag: bool | None) -> bool:
               help="text: rustc-style blocks; short: one line each; json: an array of objects.")
 @click.option("--color/--no-color", default=None,
               help="Colour the text output (default: only when writing to a terminal; NO_COLOR honoured).")
-def check(paths: tuple[str, ...], output_format: str, color: bool | None) -> None:
+@click.option("--enable", "enable", is_flag=True,
+              help="Also run BC's enable-time checks, as if every checked workflow were enabled together.")
+def check(paths: tuple[str, ...], output_format: str, color: bool | None, enable: bool = False) -> None:
     """Check .wf scripts: syntax, then names, types and workflow shape against the catalogue.
 
     PATHS are files or directories (searched recursively for *.wf).
@@ -42,6 +44,13 @@ def check(paths: tuple[str, ...], output_format: str, color: bool | None) -> Non
 
     result = check_paths(paths)
     diags = result.diagnostics
+    if enable and result.program is not None:
+        from ..diagnostics import sort_key
+        from ..interpreter.checks import enable_all
+        from ..registry import load_catalogue
+
+        extra = enable_all(result.program.workflows, load_catalogue()[0])
+        diags = tuple(sorted([*diags, *extra], key=sort_key))
     files = len(result.sources) + sum(1 for d in diags if d.code in ("WF100", "WF101", "WF112"))
     if output_format == "json":
         click.echo(render_json(diags), nl=False)
@@ -55,7 +64,7 @@ def check(paths: tuple[str, ...], output_format: str, color: bool | None) -> Non
         click.echo(render_summary(diags, files, use_color), color=use_color)
     if result.io_failed:
         sys.exit(2)
-    sys.exit(1 if result.errors else 0)
+    sys.exit(1 if any(d.is_error for d in diags) else 0)
 
 
 @click.command()

@@ -189,3 +189,12 @@ def enable_checks(workflow: BoundWorkflow, enabled: Sequence[BoundWorkflow],
         out.append(_diag(c.REVERT_APPLY_PAIR, f"the workflow has no `{missing}` to pair with this response",
                          have, wf, label="unpaired", help=f"add `{missing}` (BC requires both)"))
     return out
+
+
+def enable_all(workflows: Sequence[BoundWorkflow], catalogue: CatalogueView) -> list[Diagnostic]:
+    """The enable checks for each workflow as if all the others were enabled too (``wf check --enable``)."""
+    out: list[Diagnostic] = []
+    for i, wf in enumerate(workflows):
+        others = [o for j, o in enumerate(workflows) if j != i]
+        out.extend(enable_checks(wf, others, catalogue))
+    return out
