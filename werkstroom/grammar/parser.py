@@ -601,32 +601,47 @@ def _parse_all(source: SourceFile) -> tuple[list[A.Workflow | A.Step], list[Diag
     script, diags, err = _parse_region(source, 0, len(text))
     if script is not None:
         return list(script.items), diags
-    # Recovery: parse each top-level item on its own; a failing workflow again step by step.
+    # Recovery: parse each top-level item on its own; a failing item again piece by piece.
     items: list[A.Workflow | A.Step] = []
     all_diags: list[Diagnostic] = []
     failed = 0
     for s, e in _top_chunks(text):
         script, d, chunk_err = _parse_region(source, s, e)
-        all_diags.extend(d)
         if script is not None:
+            all_diags.extend(d)
             items.extend(script.items)
             continue
         failed += 1
-        subs = _step_chunks(text, s, e) if text[s:s + 8].lower() == "workflow" else []
-        sub_failed = 0
-        if len(subs) > 1:
-            for ss, se, base in subs:
-                sub_script, d2, sub_err = _parse_region(source, ss, se, base)
-                all_diags.extend(d2)
-                if sub_script is None:
-                    sub_failed += 1
-                    if sub_err is not None:
-                        all_diags.append(sub_err)
-        if sub_failed == 0 and chunk_err is not None:
-            all_diags.append(chunk_err)
+        all_diags.extend(_explain_failure(source, s, e, 0, d, chunk_err, 0))
     if failed == 0:  # the pieces parse but the whole does not: report the whole file's error
         all_diags = [*diags, *([err] if err is not None else [])]
     return items, _dedupe(all_diags)
+
+
+def _explain_failure(source: SourceFile, start: int, end: int, base: int, diags: list[Diagnostic],
+                     err: Diagnostic | None, depth: int) -> list[Diagnostic]:
+    """The diagnostics of a region that failed to parse: the errors of its pieces (the header and
+    each step one level down, recursively) when some piece fails on its own, else its own error."""
+    deeper = depth < MAX_RECOVERY_DEPTH and (err is None or err.code != "WF108")
+    subs = _sub_chunks(source.text, start, end, base) if deeper else []
+    found: list[Diagnostic] = []
+    any_failed = False
+    if len(subs) > 1:
+        for i, (ss, se, sb) in enumerate(subs):
+            script, d, sub_err = _parse_region(source, ss, se, sb)
+            if script is None and i == 0 and sub_err is not None and sub_err.code == "WF114":
+                continue  # a header whose body is all nested steps: the steps are the pieces
+            if script is None:
+                any_failed = True
+                found.extend(_explain_failure(source, ss, se, sb, d, sub_err, depth + 1))
+            else:
+                found.extend(d)
+    if any_failed:
+        return [*diags, *found]
+    return [*diags, *([err] if err is not None else [])]
+
+
+MAX_RECOVERY_DEPTH = 8
 
 
 def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
@@ -683,26 +698,28 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|\Z)")
 _STEP_LINE = re.compile(r"(?i)on(?![\w-])")
 
 
-def _step_chunks(text: str, start: int, end: int) -> list[tuple[int, int, int]]:
-    """Cut a workflow chunk into its header and one piece per entry-point step."""
-    lines = [(m.start(), m.end()) for m in _LINE.finditer(text, start, end) if m.end() > m.start()]
-    step_indent = None
+def _sub_chunks(text: str, start: int, end: int, base: int) -> list[tuple[int, int, int]]:
+    """Cut a region (a workflow or a step) into its header and one piece per child step: the lines
+    that start with `on` at the indentation of the first such line deeper than ``base``."""
+    child: int | None = None
     cuts = [start]
-    for ls, le in lines[1:]:
-        raw = text[ls:le].rstrip("\r\n")
+    first = True
+    for m in _LINE.finditer(text, start, end):
+        if m.end() == m.start():
+            continue
+        if first:
+            first = False
+            continue
+        raw = m.group().rstrip("\r\n")
         body = raw.lstrip(" \t\f")
-        if not body or body.startswith("#"):
+        if not body or body.startswith("#") or not _STEP_LINE.match(body):
             continue
         indent = _indent_width(raw[: len(raw) - len(body)])
-        if step_indent is None:
-            if indent == 0:
-                break
-            if _STEP_LINE.match(body) or not body.lower().startswith("category"):
-                step_indent = indent
-        if indent == step_indent and _STEP_LINE.match(body):
-            cuts.append(ls)
-    cuts = sorted(set(cuts))
-    bases = [0] + [step_indent or 0] * (len(cuts) - 1)
+        if child is None and indent > base:
+            child = indent
+        if indent == child:
+            cuts.append(m.start())
+    bases = [base] + [child or 0] * (len(cuts) - 1)
     return list(zip(cuts, [*cuts[1:], end], bases, strict=True))
 
 
