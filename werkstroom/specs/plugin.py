@@ -1,0 +1,89 @@
+"""The pytest plugin (entry point ``pytest11: werkstroom``): Werkstroom's Gherkin steps for every project.
+
+Installing the package is enough: pytest loads this module, which registers the step modules
+(``steps_given``, ``steps_when``, ``steps_then``), the step modules partner libraries name in
+``Library.step_modules``, and any listed under the ini option ``werkstroom_step_modules``. A project
+then needs only ``.feature`` files, ``.wf`` files and a test module::
+
+    from pytest_bdd import scenarios
+    scenarios(".")
+
+Importing this module is cheap (no engine, no catalogue, no database): the engine of a scenario is
+opened by the first step that needs it. Opt out with ``-p no:werkstroom``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+STEP_MODULES = ("werkstroom.specs.steps_given", "werkstroom.specs.steps_when", "werkstroom.specs.steps_then")
+_FEATURE_DIR = pytest.StashKey[Path]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini("werkstroom_step_modules", "extra modules with Gherkin step definitions (one per line)",
+                  type="linelist", default=[])
+    parser.addini("werkstroom_partner_steps", "load the step modules of installed partner libraries",
+                  type="bool", default=True)
+
+
+def partner_step_modules() -> list[str]:
+    """``Library.step_modules`` of the installed partner libraries (entry-point group
+    ``werkstroom.libraries``); nothing is imported when no partner is installed."""
+    from importlib import metadata
+
+    try:
+        if not list(metadata.entry_points(group="werkstroom.libraries")):
+            return []
+    except Exception:  # a broken distribution must not break every test run
+        return []
+    from ..registry import partner_libraries
+
+    libs, diags = partner_libraries()
+    for d in diags:
+        warnings.warn(f"werkstroom: {d.code} {d.message}", stacklevel=2)
+    return [m for lib in libs for m in lib.step_modules]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    names = list(STEP_MODULES)
+    if config.getini("werkstroom_partner_steps"):
+        names += partner_step_modules()
+    names += [str(m) for m in config.getini("werkstroom_step_modules")]
+    seen: set[str] = set()
+    for name in names:
+        if name in seen or config.pluginmanager.has_plugin(name):
+            continue
+        seen.add(name)
+        try:
+            module = importlib.import_module(name)
+        except ImportError as exc:
+            raise pytest.UsageError(f"werkstroom: cannot import the step module {name!r}: {exc}") from exc
+        config.pluginmanager.register(module, name)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
+    """Remember the feature file's folder: workflow files are named relative to it."""
+    filename = getattr(feature, "filename", None)
+    if filename:
+        request.node.stash[_FEATURE_DIR] = Path(filename).parent
+
+
+@pytest.fixture
+def werkstroom_world(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """The scenario's world: an engine on its own store with a virtual clock (see werkstroom.specs.world)."""
+    from .world import World
+
+    base = request.node.stash.get(_FEATURE_DIR, None) or Path(str(request.node.path)).parent
+    world = World(base)  # a fresh in-memory SQLite store per scenario
+    try:
+        yield world
+    finally:
+        world.close()

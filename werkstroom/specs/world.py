@@ -1,0 +1,540 @@
+"""The world of one scenario: an engine on its own SQLite store, a virtual clock, the records the
+scenario named, and a running timeline of what the engine did (the text failing steps show).
+
+Everything here uses the engine's public API (``open_engine``, ``emit``, ``approve``/``reject``/
+``delegate``, ``run_timers``, ``record_state``, ``instances``/``archive``) plus the approvals and
+notifications packages' setup loader, queries and dispatcher. The engine is opened lazily, on the first
+step that needs it, so a scenario that only parses costs nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+if TYPE_CHECKING:
+    from ..catalogue import RecordSpec
+    from ..interpreter.clock import VirtualClock
+    from ..interpreter.engine import Engine
+    from ..interpreter.engine_trace import EmitResult, Handled, StepTrace
+
+START = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)  # a Monday, 09:00 UTC
+
+_CATALOGUE: list[Any] = []  # the loaded catalogue, shared by every scenario of the process
+
+
+def shared_catalogue() -> Any:
+    """The stdlib + partner catalogue, loaded once per process (loading it is the slow part)."""
+    if not _CATALOGUE:
+        from ..registry import load_catalogue
+
+        _CATALOGUE.append(load_catalogue()[0])
+    return _CATALOGUE[0]
+
+
+class SpecError(AssertionError):
+    """A step could not do what it says (bad table, unknown record, a Given the engine refused).
+
+    An AssertionError so pytest reports it as a failed step with the message as written."""
+
+
+# --------------------------------------------------------------------------- record kinds
+
+DOC_TYPES = {
+    "quote": "Quote", "order": "Order", "invoice": "Invoice", "credit memo": "Credit Memo",
+    "blanket order": "Blanket Order", "return order": "Return Order",
+}
+
+
+@attrs.frozen
+class Kind:
+    """What a business noun ("purchase invoice") means: a record type, fixed field values, and the
+    key fields the quoted id fills (split on ``/`` when there are several)."""
+
+    record_type: str
+    fixed: tuple[tuple[str, str], ...] = ()
+    id_fields: tuple[str, ...] = ("no",)
+
+
+KINDS: dict[str, Kind] = {
+    **{f"purchase {k}": Kind("PurchaseHeader", (("document_type", v),)) for k, v in DOC_TYPES.items()},
+    **{f"sales {k}": Kind("SalesHeader", (("document_type", v),)) for k, v in DOC_TYPES.items()},
+    "customer": Kind("Customer"),
+    "vendor": Kind("Vendor"),
+    "item": Kind("Item"),
+    "general journal batch": Kind("GenJournalBatch", id_fields=("journal_template_name", "name")),
+    "general journal line": Kind("GenJournalLine",
+                                 id_fields=("journal_template_name", "journal_batch_name", "line_no")),
+    "item journal batch": Kind("ItemJournalBatch", id_fields=("journal_template_name", "name")),
+    "requisition worksheet": Kind("RequisitionWkshName", id_fields=("worksheet_template_name", "name")),
+    "incoming document": Kind("IncomingDocument", id_fields=("entry_no",)),
+    "vendor bank account": Kind("VendorBankAccount", id_fields=("vendor_no", "code")),
+    "job queue entry": Kind("JobQueueEntry", id_fields=("id",)),
+}
+
+PLURALS: dict[str, str] = {
+    "customers": "customer", "vendors": "vendor", "items": "item",
+    "general journal lines": "general journal line", "general journal batches": "general journal batch",
+    "vendor bank accounts": "vendor bank account", "incoming documents": "incoming document",
+    "job queue entries": "job queue entry", "item journal batches": "item journal batch",
+    "requisition worksheets": "requisition worksheet",
+}
+
+REF = r'the (?P<kind>[A-Za-z][A-Za-z ]*?) "(?P<id>[^"]*)"'
+"""How a step names a record: ``the purchase invoice "1001"``, ``the customer "C100"``,
+``the general journal batch "GENERAL/DEFAULT"``, or a record type and its key, ``the Vendor "V1"``."""
+
+
+def norm(text: str) -> str:
+    """``Credit limit (LCY)`` -> ``credit_limit_lcy``: how table headers and field words are matched."""
+    return re.sub(r"[^a-z0-9]+", "_", text.strip().lower()).strip("_")
+
+
+@attrs.define
+class Thing:
+    """A record the scenario named. ``values``: what the scenario gave (the engine's stored copy wins
+    once it exists). ``lines``: document lines, embedded when the record is sent."""
+
+    label: str
+    record_type: str
+    values: dict[str, Any]
+    key: str = ""
+    lines: list[dict[str, Any]] = attrs.field(factory=list)
+
+
+class RecordingTransport:
+    """The dispatcher's e-mail transport in a scenario: it keeps the messages instead of sending them."""
+
+    def __init__(self) -> None:
+        self.sent: list[dict[str, str]] = []
+
+    def send(self, to: str, subject: str, body: str) -> None:
+        self.sent.append({"to": to, "subject": subject, "body": body})
+
+
+# --------------------------------------------------------------------------- the world
+
+
+class World:
+    """One scenario's engine, clock, records and timeline (the ``werkstroom_world`` fixture)."""
+
+    def __init__(self, base_dir: Path | None = None, *, url: str = "sqlite://") -> None:
+        self.base_dir = base_dir or Path.cwd()
+        self.url = url
+        self._engine: Engine | None = None
+        self._clock: VirtualClock | None = None
+        self._start = START
+        self.things: dict[str, Thing] = {}
+        self.timeline: list[str] = []
+        self.last: list[Handled] = []  # the events handled by the last action
+        self.error: Exception | None = None  # the refusal of the last action, until a Then reads it
+        self.messages: list[str] = []  # "show message" texts shown to users
+        self.transport = RecordingTransport()
+        self.workflows: list[str] = []
+
+    # ------------------------------------------------------------------ engine and clock
+
+    @property
+    def clock(self) -> VirtualClock:
+        if self._clock is None:
+            from ..interpreter.clock import VirtualClock
+
+            self._clock = VirtualClock(self._start)
+        return self._clock
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            from ..interpreter.clock import SequentialIds
+            from ..interpreter.engine import open_engine
+
+            self._engine = open_engine(self.url, clock=self.clock, ids=SequentialIds(),
+                                       catalogue=shared_catalogue(), explain=True)
+        return self._engine
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None
+
+    def set_today(self, day: dt.date) -> None:
+        moment = dt.datetime.combine(day, dt.time(9, 0), tzinfo=dt.UTC)
+        if self._clock is None:
+            self._start = moment
+            return
+        if moment < self._clock.now():
+            raise SpecError(f"today cannot go back to {day} (it is already {self._clock.now():%Y-%m-%d %H:%M})")
+        self._clock.set(moment)
+
+    def now(self) -> dt.datetime:
+        return self.clock.now()
+
+    def note(self, line: str) -> None:
+        self.timeline.append(f"[{self.now():%Y-%m-%d %H:%M}] {line}")
+
+    # ------------------------------------------------------------------ setup
+
+    def load_setup(self, data: Mapping[str, Any]) -> None:
+        from ..interpreter.approvals.setup import load_setup
+
+        try:
+            with self.engine.transaction() as uow:
+                load_setup(uow, data)
+        except Exception as exc:
+            from ..errors import WerkstroomError
+
+            if isinstance(exc, WerkstroomError):
+                raise SpecError(f"the approval setup was refused: {exc}") from exc
+            raise
+
+    def resolve_path(self, name: str) -> Path:
+        p = Path(name)
+        if p.is_absolute():
+            return p
+        for base in (self.base_dir, Path.cwd()):
+            if (base / p).exists():
+                return base / p
+        return self.base_dir / p
+
+    def deploy_and_enable(self, text: str, path: str) -> list[str]:
+        """Deploy every workflow of ``text`` and enable them; raises the engine's error unchanged."""
+        deployed = self.engine.deploy(text, path)
+        codes = [d.code for d in deployed]
+        for code in codes:
+            self.engine.enable(code)
+            self.workflows.append(code)
+            self.note(f"workflow {code} enabled (from {path})")
+        return codes
+
+    def template_text(self, template: str, code: str, edits: Sequence[tuple[str, str]] = ()) -> str:
+        spec = self.engine.catalogue.template(template)
+        if spec is None:
+            known = ", ".join(t.code for t in self.engine.catalogue.templates) or "none"
+            raise SpecError(f"there is no template {template!r} (templates: {known})")
+        text: str = spec.text
+        header = re.compile(rf"^(\s*workflow\s+){re.escape(spec.code)}\b", re.MULTILINE | re.IGNORECASE)
+        if not header.search(text):
+            raise SpecError(f"template {template} has no `workflow {spec.code}` header to rename")
+        text = header.sub(lambda m: m.group(1) + code, text, count=1)
+        for old, new in edits:
+            if old not in text:
+                raise SpecError(f"the template {template} does not contain {old!r}, so it cannot be "
+                                f"replaced by {new!r}")
+            text = text.replace(old, new)
+        return text
+
+    # ------------------------------------------------------------------ records
+
+    def kind(self, words: str) -> Kind:
+        w = " ".join(words.lower().split())
+        found = KINDS.get(w)
+        if found is not None:
+            return found
+        spec = self.record_spec_named(words.strip())
+        if spec is not None:
+            return Kind(spec.name, (), tuple(spec.key))
+        known = ", ".join(sorted(KINDS))
+        raise SpecError(f"unknown kind of record {words!r}: use one of {known}, or a record type name "
+                        "with its key (the PurchaseHeader \"Invoice|1001\")")
+
+    def record_spec_named(self, name: str) -> RecordSpec | None:
+        cat = self.engine.catalogue
+        spec: RecordSpec | None = cat.record(name)
+        if spec is None:
+            for r in cat.records:
+                if r.name.lower() == name.lower():
+                    return r  # type: ignore[no-any-return]
+        return spec
+
+    def spec(self, record_type: str) -> RecordSpec:
+        spec = self.record_spec_named(record_type)
+        if spec is None:
+            raise SpecError(f"unknown record type {record_type!r}")
+        return spec
+
+    def thing(self, words: str, ident: str, *, create: bool = True) -> Thing:
+        """The record named ``the <words> "<ident>"`` (made with its key values when first named)."""
+        kind = self.kind(words)
+        label = f'{" ".join(words.split())} "{ident}"'
+        tag = f"{kind.record_type}|{label.lower()}"
+        found = self.things.get(tag)
+        if found is not None:
+            return found
+        if not create:
+            raise SpecError(f"the scenario has not created {label} yet")
+        sep = "|" if kind.record_type.lower() == " ".join(words.split()).lower() else "/"
+        parts = ident.split(sep) if len(kind.id_fields) > 1 else [ident]
+        if len(parts) != len(kind.id_fields):
+            raise SpecError(f"{label}: give {' and '.join(kind.id_fields)} separated by {sep!r}")
+        values: dict[str, Any] = dict(kind.fixed)
+        values.update(zip(kind.id_fields, parts, strict=True))
+        spec = self.spec(kind.record_type)
+        if spec.field("status") is not None and kind.record_type in ("PurchaseHeader", "SalesHeader"):
+            values.setdefault("status", "Open")
+        t = Thing(label, kind.record_type, values)
+        self.things[tag] = t
+        return t
+
+    def field_name(self, record_type: str, words: str) -> str:
+        spec = self.spec(record_type)
+        n = norm(words)
+        names = [f.name for f in spec.fields]
+        if n in names:
+            return n
+        starts = [f for f in names if f.startswith(n + "_")]
+        if len(starts) == 1:
+            return starts[0]
+        raise SpecError(f"{record_type} has no field {words!r} (fields: {', '.join(names)})")
+
+    def typed_values(self, record_type: str, row: Mapping[str, str]) -> dict[str, Any]:
+        """Table cells as field values: headers are field names in words; empty cells are left out."""
+        out: dict[str, Any] = {}
+        spec = self.spec(record_type)
+        for head, cell in row.items():
+            if cell == "":
+                continue
+            rel = spec.relation(norm(head))
+            if rel is not None:
+                raise SpecError(f"{head!r}: give related {rel.record} records with their own step")
+            out[self.field_name(record_type, head)] = cell
+        return out
+
+    def store(self, t: Thing) -> None:
+        """Write the record to the engine (validated there)."""
+        from ..errors import WerkstroomError
+
+        values = dict(t.values)
+        if t.lines:
+            values["lines"] = [dict(x) for x in t.lines]
+        try:
+            t.key = self.engine.put_record(t.record_type, values)
+        except WerkstroomError as exc:
+            raise SpecError(f"{t.label} cannot be stored: {exc}") from exc
+
+    def current(self, t: Thing) -> dict[str, Any]:
+        """The record as the engine has it now (responses change status and fields), lines embedded."""
+        if not t.key:
+            self.store(t)
+        stored = self.engine.record(t.record_type, t.key)
+        values = dict(stored) if stored is not None else dict(t.values)
+        if t.lines:
+            values["lines"] = [dict(x) for x in t.lines]
+        return values
+
+    def put_table(self, kind_words: str, rows: Sequence[Mapping[str, str]]) -> list[Thing]:
+        kind = self.kind(kind_words)
+        made = []
+        for row in rows:
+            values = self.typed_values(kind.record_type, row)
+            parts = [str(values.get(f, "")) for f in kind.id_fields]
+            if any(p == "" for p in parts):
+                raise SpecError(f"every row of {kind_words} needs {', '.join(kind.id_fields)}")
+            t = self.thing(kind_words, "/".join(parts) if kind.record_type.lower() != kind_words.lower()
+                           else "|".join(parts))
+            t.values.update(values)
+            self.store(t)
+            made.append(t)
+        return made
+
+    # ------------------------------------------------------------------ actions
+
+    def attempt(self, what: str, action: Callable[[], Sequence[EmitResult] | EmitResult | None]) -> None:
+        """Run a When action: refusals (Werkstroom errors) are kept for a Then step to check."""
+        from ..errors import WerkstroomError
+
+        self.last = []
+        self.error = None
+        self.note(what)
+        try:
+            result = action()
+        except (WerkstroomError, SpecError) as exc:
+            self.error = exc
+            self.timeline.append(f"   REFUSED: {describe_error(exc)}")
+            return
+        results = [result] if result is not None and not isinstance(result, list | tuple) else list(result or [])
+        for r in results:
+            for h in r.handled:
+                self.last.append(h)
+                self.timeline.extend("   " + line for line in handled_lines(h))
+
+    def event_of(self, record_type: str, test: Callable[[Any], bool], what: str) -> str:
+        for ev in self.engine.catalogue.events:
+            if ev.record == record_type and test(ev):
+                return str(ev.name)
+        raise SpecError(f"no event in the catalogue {what} a {record_type}")
+
+    def emit(self, event: str, t: Thing, user: str, old: Mapping[str, Any] | None = None,
+             values: Mapping[str, Any] | None = None) -> EmitResult:
+        record = dict(values) if values is not None else self.current(t)
+        return self.engine.emit(event, record, user=user.upper(), old=old)
+
+    def open_entries(self, t: Thing | None) -> list[dict[str, Any]]:
+        from ..interpreter.approvals.queries import list_entries
+
+        with self.engine.transaction() as uow:
+            rows = list_entries(uow, statuses=("Open",))
+        if t is not None:
+            rows = [r for r in rows if r["record_type"] == t.record_type and r["record_key"] == self.key(t)]
+        return rows
+
+    def key(self, t: Thing) -> str:
+        if not t.key:
+            try:
+                t.key = self.engine.record_key(t.record_type, t.values)
+            except Exception as exc:
+                raise SpecError(f"{t.label}: {exc}") from exc
+        return t.key
+
+    def pick_entry(self, verb: str, user: str, t: Thing | None) -> str:
+        rows = self.open_entries(t)
+        where = f" for {t.label}" if t is not None else ""
+        if not rows:
+            raise SpecError(f"there is no open approval request{where} that {user} could {verb}")
+        mine = [r for r in rows if r["approver_id"] == user.upper()]
+        if not mine and verb == "delegate":
+            mine = [r for r in rows if r["sender_id"] == user.upper()]
+        chosen = (mine or rows)[0]
+        return str(chosen["entry_id"])
+
+    def entries(self, t: Thing | None) -> list[dict[str, Any]]:
+        from ..interpreter.approvals.queries import list_entries
+
+        with self.engine.transaction() as uow:
+            rows = list_entries(uow)
+        if t is not None:
+            rows = [r for r in rows if r["record_type"] == t.record_type and r["record_key"] == self.key(t)]
+        return rows
+
+    def sent_notifications(self) -> list[dict[str, Any]]:
+        from sqlalchemy import select
+
+        from ..interpreter.notifications.models import SentNotification
+
+        with self.engine.transaction() as uow:
+            rows = uow.session.scalars(select(SentNotification).order_by(SentNotification.sent_at,
+                                                                         SentNotification.id))
+            return [{"recipient": r.recipient_id, "method": r.method, "type": r.entry_type, "text": r.text,
+                     "address": r.address} for r in rows]
+
+    def waiting_notifications(self) -> list[dict[str, Any]]:
+        from sqlalchemy import select
+
+        from ..interpreter.notifications.dispatcher import entry_text
+        from ..interpreter.notifications.models import NotificationEntry
+
+        with self.engine.transaction() as uow:
+            rows = uow.session.scalars(select(NotificationEntry).order_by(NotificationEntry.created_at,
+                                                                          NotificationEntry.id))
+            out = []
+            for r in rows:
+                try:
+                    text = entry_text(r)
+                except Exception as exc:  # a broken placeholder shows as the error, not a crash
+                    text = f"(text cannot be made: {exc})"
+                out.append({"recipient": r.recipient_id, "type": r.entry_type, "text": text,
+                            "error": r.error_message})
+            return out
+
+    # ------------------------------------------------------------------ explaining
+
+    def report(self, t: Thing | None = None) -> str:
+        """What the engine did: the timeline, and (for a record) its entries and state now."""
+        lines = ["What the engine did (timeline):"]
+        lines += ["  " + x for x in (self.timeline[-60:] or ["(nothing happened)"])]
+        if t is not None and self._engine is not None and t.key:
+            st = self.engine.record_state(t.record_type, t.key)
+            lines.append(f"Now {t.label}: status {st.status or '(none)'}, "
+                         f"{'restricted' if st.restricted else 'not restricted'}, "
+                         f"{len(st.running_instances)} running workflow instance(s)")
+            rows = self.entries(t)
+            if rows:
+                lines.append("Approval entries now:")
+                lines += ["  " + x for x in table_text(
+                    ["entry", "approver", "sequence", "status", "due date", "sender"],
+                    [[str(r["entry_no"]), r["approver_id"], str(r["sequence_no"]), r["status"], r["due_date"],
+                      r["sender_id"]] for r in rows])]
+            else:
+                lines.append("Approval entries now: none")
+        return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def describe_error(exc: BaseException) -> str:
+    text = str(exc)
+    diags = getattr(exc, "diagnostics", ()) or ()
+    extra = [f"{d.code} {d.message}" for d in diags if f"{d.code}: {d.message}" not in text]
+    return text + "".join(f"\n      {x}" for x in extra)
+
+
+def _value(v: Any) -> str:
+    if isinstance(v, Decimal):
+        return format(v, "f")
+    return str(v)
+
+
+def trace_text(t: StepTrace) -> str:
+    cond = t.condition or "(no condition)"
+    parts = []
+    for text, seen, ok in t.tests:
+        vals = ", ".join(f"{k}={_value(v)}" for k, v in seen)
+        parts.append(f"{text}: {'true' if ok else 'false'}" + (f" [{vals}]" if vals else ""))
+    why = f" ({'; '.join(parts)})" if parts else ""
+    return f"step {t.step_id} of {t.workflow_code} on {t.event} when {cond}{why}"
+
+
+def handled_lines(h: Handled) -> list[str]:
+    head = f"{h.event} on {h.record_type} {h.record_key} by {h.user}"
+    if h.raised_by:
+        head += f" (raised by {h.raised_by})"
+    head += f": {h.outcome or 'handled'}"
+    if h.workflow_code:
+        head += f" [{h.workflow_code}{' ' + h.instance_id if h.instance_id else ''}]"
+    out = [head]
+    if h.fired is not None:
+        out.append(f"  fired: {trace_text(h.fired)}")
+    out += [f"  did not fire: {trace_text(t)}" for t in h.not_fired]
+    for r in h.responses:
+        line = f"  - {r.name.replace('_', ' ')}"
+        if r.notes:
+            line += ": " + "; ".join(r.notes)
+        out.append(line)
+        out += [f"      raised {x}" for x in r.raised]
+    out += [f"  note: {n}" for n in h.notes]
+    if h.archived:
+        out.append("  the instance is complete and archived")
+    return out
+
+
+def table_text(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    body = [list(header), *[list(r) for r in rows]]
+    widths = [max(len(r[i]) for r in body) for i in range(len(header))]
+    return ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |" for r in body]
+
+
+def rows_of(datatable: Sequence[Sequence[str]]) -> list[dict[str, str]]:
+    """A Gherkin table (first row the header) as dicts; headers stripped, cells stripped."""
+    if not datatable:
+        raise SpecError("the step needs a table with a header row")
+    header = [h.strip() for h in datatable[0]]
+    return [dict(zip(header, (c.strip() for c in row), strict=True)) for row in datatable[1:]]
+
+
+def pairs_of(datatable: Sequence[Sequence[str]]) -> dict[str, str]:
+    """A two-column table of field | value (an optional ``field | value`` header row is skipped)."""
+    out: dict[str, str] = {}
+    for i, row in enumerate(datatable):
+        if len(row) != 2:
+            raise SpecError("give the fields as a two-column table: | field | value |")
+        k, v = row[0].strip(), row[1].strip()
+        if i == 0 and k.lower() == "field" and v.lower() == "value":
+            continue
+        out[k] = v
+    return out
