@@ -412,7 +412,7 @@ class Catalogue:
     def _add(self, lib: Library) -> None:
         origin = Origin(lib.name, lib.version)
         self._libraries.append(lib)
-        for e in lib.enums:
+        for e in declared_enums(lib):
             if name_key(e.name) not in self._enums:
                 self._enums[name_key(e.name)] = e
                 self._origins[("enum", e.name)] = origin
@@ -422,10 +422,6 @@ class Catalogue:
                 self._records.setdefault(record_key(r.bc_name), r)
             self._record_list.append(r)
             self._origins[("record", r.name)] = origin
-            for f in r.fields:
-                if f.enum is not None and name_key(f.enum.name) not in self._enums:
-                    self._enums[name_key(f.enum.name)] = f.enum
-                    self._origins[("enum", f.enum.name)] = origin
         for ev in lib.events:
             for key in _event_keys(ev):
                 self._events[name_key(key)] = ev
@@ -439,6 +435,20 @@ class Catalogue:
         for t in lib.templates:
             self._templates[t.code.upper()] = t
             self._origins[("template", t.code)] = origin
+
+
+def declared_enums(lib: Library) -> list[EnumType]:
+    """The library's enums: listed ones, then those its fields and options use (each object once)."""
+    out: list[EnumType] = list(lib.enums)
+    out.extend(f.enum for r in lib.records for f in r.fields if f.enum is not None)
+    out.extend(o.enum for p in lib.responses for o in p.options if o.enum is not None)
+    seen: set[int] = set()
+    unique: list[EnumType] = []
+    for e in out:
+        if id(e) not in seen:
+            seen.add(id(e))
+            unique.append(e)
+    return unique
 
 
 def _event_keys(ev: EventSpec) -> list[str]:
@@ -520,7 +530,12 @@ class _Validator:
         enums: dict[str, tuple[str, EnumType]] = {
             name_key(e.name): (cat.origin("enum", e.name).library, e) for e in cat.enums
         }
+        libraries = {lib.name.casefold() for lib in cat.libraries}
         for lib in self.libs:
+            if lib.name.casefold() in libraries:
+                self.report(lib, "WF901", f"a library named {lib.name!r} is already installed")
+            libraries.add(lib.name.casefold())
+            self._shapes(lib)
             for r in lib.records:
                 k = record_key(r.name)
                 if k in records:
@@ -539,10 +554,7 @@ class _Validator:
                         lib, "WF901", f"template {t.code!r} is already declared by library {templates[k]}"
                     )
                 templates[k] = lib.name
-            declared = list(lib.enums)
-            for r in lib.records:
-                declared.extend(f.enum for f in r.fields if f.enum is not None)
-            for et in declared:
+            for et in declared_enums(lib):
                 k = name_key(et.name)
                 if k in enums and enums[k][1] != et:
                     self.report(
@@ -551,6 +563,32 @@ class _Validator:
                         f"enum {et.name!r} is already declared by library {enums[k][0]} with other values",
                     )
                 enums.setdefault(k, (lib.name, et))
+
+    def _shapes(self, lib: Library) -> None:
+        """Names scripts must be able to write: identifiers (letters, digits, underscores)."""
+
+        def check(what: str, name: str) -> None:
+            if not name.isidentifier():
+                self.report(
+                    lib,
+                    "WF914",
+                    f"{what} {name!r} is not a name a script can write",
+                    "use letters, digits and underscores, starting with a letter",
+                )
+
+        for r in lib.records:
+            check("record type", r.name)
+            for f in r.fields:
+                check(f"record type {r.name!r}: field", f.name)
+            for rel in r.relations:
+                check(f"record type {r.name!r}: relation", rel.name)
+        for ev in lib.events:
+            for k in (ev.name, *ev.aliases):
+                check("event", k)
+        for resp in lib.responses:
+            check("response", resp.name)
+            for o in resp.options:
+                check(f"response {resp.name!r}: option", o.name)
 
     def _claim(
         self, lib: Library, kind: str, name: str, keys: list[str], taken: dict[str, tuple[str, str]]

@@ -221,7 +221,7 @@ def test_wf901_duplicate_event_name_against_installed() -> None:
 
 
 def test_wf901_duplicate_record_response_template_and_enum() -> None:
-    assert codes(install(lib(records=(rec(), rec("purchase header"))))[1]) == ["WF901"]
+    assert codes(install(lib(records=(rec(), rec("Purchase_Header"))))[1]) == ["WF901"]
     assert codes(
         install(lib(responses=(resp(), resp("release_document", patterns=(PhrasePattern("buff widget"),)))))[
             1
@@ -561,3 +561,21 @@ def test_importing_the_registry_stays_cheap() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_wf914_names_scripts_cannot_write() -> None:
+    d = only(install(lib(events=(ev("Widget Painted"),), responses=(resp(allowed_after=()),)))[1], "WF914")
+    assert "event 'Widget Painted'" in d.message
+    bad_field = rec(fields=(*rec().fields, FieldSpec("unit-price", FieldKind.DECIMAL)))
+    d = only(install(lib(records=(bad_field,)))[1], "WF914")
+    assert "field 'unit-price'" in d.message
+    bad_option = resp(options=(*resp().options, OptionSpec("2fast", FieldKind.BOOLEAN, patterns=("fast",))))
+    assert codes(install(lib(responses=(bad_option,)))[1]) == ["WF914"]
+
+
+def test_wf901_library_installed_twice() -> None:
+    cat, diags = install(lib())
+    assert diags == []
+    again = cat.install(lib(records=(), events=(), responses=()))
+    d = only(again, "WF901")
+    assert "a library named 'acme.widgets' is already installed" in d.message

@@ -21,4 +21,5 @@ CODES: tuple[CodeInfo, ...] = (
     CodeInfo("WF911", E, "A record type's key or relation names a field it does not have."),
     CodeInfo("WF912", E, "A stdlib response ran on a record type it does not support."),
     CodeInfo("WF913", E, "A stdlib response's precondition on the record does not hold."),
+    CodeInfo("WF914", E, "A declared name cannot be written in a script."),
 )
