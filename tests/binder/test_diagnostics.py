@@ -240,3 +240,9 @@ def test_examples_bind_cleanly(path: str) -> None:
     p = root / path
     pr = parse(p.read_text(encoding="utf-8"), str(p))
     assert bind([pr], catalogue()).diagnostics == ()
+
+
+def test_contradictory_condition() -> None:
+    d = only("WF423", "on PurchaseDocReleased when amount > 5000 and amount < 1000 then\n"
+                      "   restrict record usage\n")
+    assert at(d) == (1, 1) and d.notes == ("condition: amount > 5000 and amount < 1000",)

@@ -46,6 +46,7 @@ ENTRY_NOT_EVENT = "WF418"
 OVERLAPPING_ENTRY_POINTS = "WF420"
 ALTERNATIVES_GAP = "WF421"
 UNREACHABLE_STEP = "WF422"
+NEVER_TRUE = "WF423"
 
 CODES: tuple[CodeInfo, ...] = (
     CodeInfo(UNKNOWN_EVENT, E, "The event name is not in the catalogue."),
@@ -84,4 +85,5 @@ CODES: tuple[CodeInfo, ...] = (
     CodeInfo(OVERLAPPING_ENTRY_POINTS, W, "One record can match two entry points on the same event."),
     CodeInfo(ALTERNATIVES_GAP, W, "Some records match none of a set of alternative steps."),
     CodeInfo(UNREACHABLE_STEP, W, "An alternative can never run: an earlier sibling always matches first."),
+    CodeInfo(NEVER_TRUE, W, "A step's condition contradicts itself, so the step never runs."),
 )

@@ -11,6 +11,7 @@ are compared by meaning:
   negative): no warning.
 * **Unreachable alternatives** (WF422): an alternative whose every matching record is already taken
   by an earlier sibling on the same event (first match wins).
+* **Contradictions** (WF423): a condition no record can meet (``amount > 5000 and amount < 1000``).
 
 How: each condition is brought to negation normal form and then to a small disjunctive normal form
 (at most ``MAX_TERMS`` conjunctions, else the analysis says nothing). A conjunction is satisfiable
@@ -434,6 +435,17 @@ def entry_point_overlaps(workflows: Sequence[BoundWorkflow], records: RecordLook
 def alternatives(wf: BoundWorkflow, records: RecordLookup) -> list[Diagnostic]:
     """WF421 gaps and WF422 unreachable alternatives among sibling steps on the same event."""
     out: list[Diagnostic] = []
+    never: set[int] = set()
+    for s in wf.steps:
+        if s.kind != "event" or s.condition is None or not s.record_type or not _decided([s.condition]):
+            continue
+        if none_of([], records, s.record_type, but=s.condition, with_but=True) is None:
+            never.add(s.id)
+            out.append(Diagnostic(
+                c.NEVER_TRUE, Severity.WARNING, "this condition can never be true, so the step never runs",
+                span=s.span, label="contradictory condition",
+                help="check the comparisons: no record can meet all of them at once",
+                notes=(f"condition: {s.condition_text}",) if s.condition_text else ()))
     parents = {s.parent for s in wf.steps if s.kind == "event" and s.parent is not None}
     for p in sorted(parents):
         sibs = [s for s in wf.children(p) if s.kind == "event"]
@@ -445,7 +457,7 @@ def alternatives(wf: BoundWorkflow, records: RecordLookup) -> list[Diagnostic]:
             if not rt:
                 continue
             for j, s in enumerate(group):
-                if j == 0:
+                if j == 0 or s.id in never:
                     continue
                 earlier = [g.condition for g in group[:j]]
                 if any(cnd is None for cnd in earlier):
