@@ -78,8 +78,9 @@ def clock() -> VirtualClock:
 
 
 @pytest.fixture()
-def eng(clock: VirtualClock) -> Iterator[Engine]:
-    e = open_engine("sqlite://", clock=clock, ids=SequentialIds())
+def eng(clock: VirtualClock, engine_url: str) -> Iterator[Engine]:
+    """The engine on SQLite and on PostgreSQL (tests/conftest.py's engine_url)."""
+    e = open_engine(engine_url, clock=clock, ids=SequentialIds())
     prepare(e)
     try:
         yield e
