@@ -14,6 +14,7 @@ USER = r"(?P<user>[A-Za-z][\w.-]*)"
 
 
 def fail(w: World, message: str, t: Thing | None = None) -> None:
+    __tracebackhide__ = True
     raise SpecError(f"{message}\n\n{w.report(t)}")
 
 
@@ -126,7 +127,7 @@ def restricted(werkstroom_world: World, kind: str, id: str, neg: str | None) -> 
                 f"{'is' + why if st.restricted else 'is not'}", t)
 
 
-@then(r'the (?P<field>[A-Za-z][\w ()./-]*?) of ' + REF + r' is (?:"(?P<quoted>[^"]*)"|(?P<plain>\S+))',
+@then(r'the (?!status of )(?P<field>[A-Za-z][\w ./-]*?) of ' + REF + r' is (?:"(?P<quoted>[^"]*)"|(?P<plain>\S+))',
       example='Then the credit limit lcy of the customer "C100" is 5000', section="Records")
 def field_is(werkstroom_world: World, field: str, kind: str, id: str, quoted: str | None,
              plain: str | None) -> None:
@@ -141,7 +142,7 @@ def field_is(werkstroom_world: World, field: str, kind: str, id: str, quoted: st
         fail(w, f"expected {name} of {t.label} to be {want}, but it is {values.get(name)}", t)
 
 
-@then(REF + r" has (?P<none>no )?pending changes?(?: of (?P<field>[A-Za-z][\w ()./-]*?) to (?P<value>\S+))?",
+@then(REF + r" has (?:(?P<none>no )|a )?pending changes?(?: of (?P<field>[A-Za-z][\w ./-]*?) to (?P<value>\S+))?",
       example='Then the customer "C100" has a pending change of credit limit lcy to 9000', section="Records")
 def pending_changes(werkstroom_world: World, kind: str, id: str, none: str | None, field: str | None,
                     value: str | None) -> None:

@@ -47,7 +47,7 @@ def event_happens(werkstroom_world: World, event: str, kind: str, id: str, user:
     w.attempt(f"{_user(user)}: {event} for {t.label}", lambda: w.emit(event, t, user))
 
 
-@when(USER + r" changes the (?P<field>[A-Za-z][\w ()./-]*?) of " + REF
+@when(USER + r" changes the (?P<field>[A-Za-z][\w ./-]*?) of " + REF
       + r' to (?:"(?P<quoted>[^"]*)"|(?P<plain>\S+))',
       example='When SALES changes the credit limit lcy of the customer "C100" to 9000', section="Events")
 def change_field(werkstroom_world: World, user: str, field: str, kind: str, id: str,
