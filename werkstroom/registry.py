@@ -21,11 +21,8 @@ Importing this module is cheap: it does not import the stdlib, SQLAlchemy or the
 
 from __future__ import annotations
 
-import difflib
 import functools
-import inspect
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from importlib import metadata
 from typing import Any, Literal, TypeAlias
 
 import attrs
@@ -460,6 +457,8 @@ def _response_keys(resp: ResponseSpec) -> list[str]:
 
 
 def close_matches(written: str, pool: Iterable[str], n: int = 1) -> list[str]:
+    import difflib
+
     pool = list(pool)
     by_lower = {p.lower(): p for p in pool}
     return [by_lower[m] for m in difflib.get_close_matches(written.lower(), list(by_lower), n=n, cutoff=0.6)]
@@ -828,6 +827,8 @@ class _Validator:
 
 def _one_positional(fn: object) -> str:
     """'' when ``fn`` can be called with exactly one positional argument, else what is wrong."""
+    import inspect
+
     if not callable(fn):
         return f"is not callable (got {type(fn).__name__})"
     try:
@@ -877,6 +878,8 @@ def stdlib_catalogue() -> Catalogue:
 
 def partner_libraries() -> tuple[list[Library], list[Diagnostic]]:
     """Load the libraries of the ``werkstroom.libraries`` entry-point group; failures become WF909."""
+    from importlib import metadata
+
     libs: list[Library] = []
     diags: list[Diagnostic] = []
     try:

@@ -488,7 +488,7 @@ def entry_points(monkeypatch: pytest.MonkeyPatch) -> list[_EP]:
         assert group == "werkstroom.libraries"
         return eps
 
-    monkeypatch.setattr("werkstroom.registry.metadata.entry_points", fake)
+    monkeypatch.setattr("importlib.metadata.entry_points", fake)
     return eps
 
 
