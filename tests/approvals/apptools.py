@@ -4,6 +4,7 @@ RunScope factory that records raised events, timeline lines and outbox effects."
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -28,12 +29,21 @@ from werkstroom.interpreter.unit import RunScope, UnitOfWork
 START = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)  # a Monday
 
 
+# The service tests run on in-memory SQLite; WERKSTROOM_APPROVALS_TEST_DB names another database
+# (e.g. a PostgreSQL URL with its own search_path) to run them there. Each test rolls back.
+TEST_DB = os.environ.get("WERKSTROOM_APPROVALS_TEST_DB", "sqlite://")
+
+
 @pytest.fixture()
 def uow() -> Iterator[UnitOfWork]:
-    engine = create_engine("sqlite://")
+    engine = create_engine(TEST_DB)
     Base.metadata.create_all(engine)
-    with Session(engine) as session, session.begin():
-        yield UnitOfWork(session=session, clock=VirtualClock(START), ids=SequentialIds())
+    with Session(engine) as session:
+        session.begin()
+        try:
+            yield UnitOfWork(session=session, clock=VirtualClock(START), ids=SequentialIds())
+        finally:
+            session.rollback()
     engine.dispose()
 
 
