@@ -68,6 +68,19 @@ def compile_pattern(text: str) -> tuple[Token, ...]:
     return tuple(stack[0])
 
 
+def first_words(tokens: Sequence[Token]) -> set[str | None]:
+    """The words a phrase matching ``tokens`` can start with; None when it may start with a slot
+    (or match nothing at all)."""
+    if not tokens:
+        return {None}
+    head, rest = tokens[0], tokens[1:]
+    if isinstance(head, Word):
+        return {head.text}
+    if isinstance(head, Slot):
+        return {None}
+    return first_words(tuple(head.tokens) + tuple(rest)) | first_words(rest)
+
+
 def pattern_words(tokens: Sequence[Token]) -> list[str]:
     """Words of a pattern for phrase suggestions (slots as ``<name>``, optional words included)."""
     out: list[str] = []
@@ -190,6 +203,11 @@ class PhraseBinder:
     def __init__(self, responses: Iterable[ResponseSpec]) -> None:
         self.responses = list(responses)
         self._patterns = _response_patterns(self.responses)
+        # patterns by the words they can start with (None: may start with a slot or be empty)
+        self._by_first: dict[str | None, list[int]] = {}
+        for order, (_spec, _pi, toks) in enumerate(self._patterns):
+            for w in first_words(toks):
+                self._by_first.setdefault(w, []).append(order)
         self._option_patterns: dict[str, list[tuple[OptionSpec, tuple[Token, ...]]]] = {}
 
     def _opt_pats(self, spec: ResponseSpec) -> list[tuple[OptionSpec, tuple[Token, ...]]]:
@@ -203,7 +221,13 @@ class PhraseBinder:
         phrase = resp.phrase
         parts = phrase.parts
         candidates: list[tuple[int, int, ResponseSpec, int, Binds]] = []
-        for order, (spec, pi, toks) in enumerate(self._patterns):
+        first = _part_word(parts[0]) if parts else None
+        orders = sorted(set(self._by_first.get(None, [])) | set(self._by_first.get(first, []) if first else []))
+        if parts and isinstance(parts[0], ast.BoolLit):
+            orders = sorted(set(orders) | {o for w in ("yes", "no", "true", "false")
+                                           for o in self._by_first.get(w, [])})
+        for order in orders:
+            spec, pi, toks = self._patterns[order]
             for words, binds in match(toks, parts):
                 candidates.append((words, order, spec, pi, binds))
         if not candidates:
