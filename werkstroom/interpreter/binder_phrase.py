@@ -222,7 +222,8 @@ class PhraseBinder:
         parts = phrase.parts
         candidates: list[tuple[int, int, ResponseSpec, int, Binds]] = []
         first = _part_word(parts[0]) if parts else None
-        orders = sorted(set(self._by_first.get(None, [])) | set(self._by_first.get(first, []) if first else []))
+        starting = self._by_first.get(first, []) if first else []
+        orders = sorted(set(self._by_first.get(None, [])) | set(starting))
         if parts and isinstance(parts[0], ast.BoolLit):
             orders = sorted(set(orders) | {o for w in ("yes", "no", "true", "false")
                                            for o in self._by_first.get(w, [])})
