@@ -4,6 +4,7 @@ exact line, column and hint a user sees. The seven seeded mistake kinds of issue
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 import pytest
 
@@ -233,13 +234,15 @@ def test_unreachable_alternative() -> None:
     assert at(d) == (5, 4)
 
 
-@pytest.mark.parametrize("path", ["examples/purchase-invoice-eu.wf"])
-def test_examples_bind_cleanly(path: str) -> None:
-    from pathlib import Path
-    root = Path(__file__).resolve().parents[2]
-    p = root / path
-    pr = parse(p.read_text(encoding="utf-8"), str(p))
-    assert bind([pr], catalogue()).diagnostics == ()
+EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.wf"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_examples_bind_cleanly(path: Path) -> None:
+    pr = parse(path.read_text(encoding="utf-8"), str(path))
+    assert pr.ok
+    prog = bind([pr], catalogue())
+    assert prog.diagnostics == (), [(d.code, str(d.span), d.message) for d in prog.diagnostics]
 
 
 def test_contradictory_condition() -> None:
