@@ -145,8 +145,10 @@ class BoundStep:
 
     ``id``: 1-based, in source order. ``kind``: ``"event"`` or ``"response"``. ``name``: the event
     name or the response spec name. ``parent``: previous step id (None for the entry point).
-    ``sequence_no``: order among event siblings (1-based; responses 0, as BC). ``next_step``: jump
-    target id (``continue at``). Event steps: ``record_type``, ``condition`` (None = always),
+    ``sequence_no``: as BC's Workflow Setup sets it: 1 for an entry point, k for the k-th child
+    (0-based) of its parent, so a response (the only child of its parent) has 0 and alternative
+    events under one step have 0, 1, 2, ... in priority order. ``next_step``: jump target id
+    (``continue at``). Event steps: ``record_type``, ``condition`` (None = always),
     ``condition_text`` (the source text, for timelines). Response steps: ``options`` (bound values,
     defaults filled), ``label``. ``entry_point``: the root event step.
     """
