@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from werkstroom.catalogue import FieldKind as K
 from werkstroom.interpreter.engine import Engine
 
 from .lib import CALLS, W, approval, approval_workflow, c, cmp, doc, f, invoice_open
@@ -205,3 +206,26 @@ def test_related_records_embedded_and_stored(engine: Engine) -> None:
     CALLS.clear()
     r = engine.emit("DocSent", doc(no="77"), user="U")
     assert r.outcome == "started" and CALLS == ["lines=1"]
+
+
+def test_jump_to_a_response_completes_its_chain_without_running_it(engine: Engine) -> None:
+    # on DocSent: wait (as send), then message; the waiting events hang under the message.
+    w = W("CHAIN")
+    e1 = w.event("DocSent", None)
+    send = w.response("wait", e1, label="send")
+    msg = w.response("message", send, text="sent")
+    w.event("Approved", msg, cmp(f("pending", K.INTEGER), "=", c(0, K.INTEGER)), record="Approval")
+    w.response("release", 4)
+    w.event("Approved", msg, cmp(f("pending", K.INTEGER), ">", c(0, K.INTEGER)), record="Approval",
+            next_step=send)
+    engine.deploy_workflow(w.build())
+    engine.enable("CHAIN")
+    iid = engine.emit("DocSent", doc(), user="U").instance_id
+    assert iid is not None
+    CALLS.clear()
+    r = engine.emit("Approved", approval(iid, 1), user="B")
+    assert r.handled[0].fired is not None and r.handled[0].fired.step_id == 6
+    assert CALLS == []  # neither the target nor the rest of its chain ran again
+    assert [s.step_id for s in engine.steps(iid) if s.status == "Active"] == [4, 6]
+    r = engine.emit("Approved", approval(iid, 0), user="B")
+    assert CALLS == ["release"] and r.handled[0].archived

@@ -288,6 +288,20 @@ class Run:
                 if child.kind == "event":
                     arm(child)
 
+        def jump_to(target: BoundStep) -> None:
+            """BC's Next Workflow Step: an event target waits again; a response target is completed
+            without running it, and so is the rest of its response chain (a chain is a response and
+            its first response child, recursively), whose event children wait again."""
+            if target.kind == "event":
+                arm(target)
+            else:
+                cur: BoundStep | None = target
+                while cur is not None:
+                    set_status(cur.id, COMPLETED)
+                    activate_event_children(cur.id)
+                    cur = next((c for c in wf.children(cur.id) if c.kind == "response"), None)
+            ignore_siblings(target)
+
         # the event step fires
         set_status(step.id, COMPLETED)
         rows[step.id].record_type, rows[step.id].record_key = rec.type, rec.key
@@ -301,14 +315,8 @@ class Run:
             resp = responses[0]
             self._execute(inst, cw, resp, step, rec, document, user, h)
             if resp.next_step is not None:
-                target = wf.step(resp.next_step)
-                if target.kind == "event":
-                    arm(target)
-                else:
-                    set_status(target.id, COMPLETED)
-                    activate_event_children(target.id)
-                ignore_siblings(target)
-                h.responses[-1].jump = target.id
+                jump_to(wf.step(resp.next_step))
+                h.responses[-1].jump = resp.next_step
             set_status(resp.id, COMPLETED)
             activate_event_children(resp.id)
             current = resp
@@ -318,12 +326,7 @@ class Run:
                 f"continue at step {target.id} ({target.label or target.name.replace('_', ' ')}): "
                 + ("its waiting events are armed again; the response itself is not run again (as in BC)"
                    if target.kind == "response" else "that event waits again"))
-            if target.kind == "event":
-                arm(target)
-            else:
-                set_status(target.id, COMPLETED)
-                activate_event_children(target.id)
-            ignore_siblings(target)
+            jump_to(target)
         session.flush()
         self.records.flush()
         if not any(r.status == ACTIVE for r in rows.values()):
