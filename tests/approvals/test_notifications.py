@@ -4,9 +4,14 @@ delivery to an aiosmtpd server on loopback, failures kept and retried."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import smtplib
 import socket
+import ssl
+import subprocess
 from collections.abc import Iterator
 from email import message_from_bytes
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +22,7 @@ from sqlalchemy import select
 from werkstroom.interpreter.approvals.errors import ApprovalError
 from werkstroom.interpreter.approvals.setup import notification_row
 from werkstroom.interpreter.clock import VirtualClock
+from werkstroom.interpreter.db import Base
 from werkstroom.interpreter.notifications import text as message_text
 from werkstroom.interpreter.notifications.delivery import SmtpConfig, SmtpTransport
 from werkstroom.interpreter.notifications.dispatcher import dispatch
@@ -318,3 +324,56 @@ def test_add_entry_direct(uow: UnitOfWork) -> None:
     assert row is not None
     report = dispatch(uow, START, box := Outbox())
     assert report.emails == 1 and "late: 2026-01-01" in box.sent[0][2]
+
+
+def _self_signed(tmp: Path) -> tuple[Path, Path]:
+    cert, key = tmp / "cert.pem", tmp / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
+                    "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    return cert, key
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl for a test certificate")
+def test_starttls_and_login_with_credentials_from_environment(
+        uow: UnitOfWork, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    cert, key = _self_signed(tmp_path)
+    server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_ctx.load_cert_chain(cert, key)
+    logins: list[tuple[bytes, bytes]] = []
+
+    def authenticator(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        if isinstance(data, LoginPassword) and (data.login, data.password) == (b"robot", b"s3cret"):
+            logins.append((data.login, data.password))
+            return AuthResult(success=True)
+        return AuthResult(success=False, handled=False)
+
+    sink = Sink()
+    port = free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port, tls_context=server_ctx,
+                            require_starttls=True, authenticator=authenticator, auth_require_tls=True)
+    controller.start()
+    try:
+        cfg = SmtpConfig(host="127.0.0.1", port=port, sender="workflow@example.test", starttls=True,
+                         username_env="WF_TEST_SMTP_USER", password_env="WF_TEST_SMTP_PASS",
+                         timeout_seconds=5)
+        client_ctx = ssl.create_default_context(cafile=str(cert))
+        monkeypatch.setenv("WF_TEST_SMTP_USER", "robot")
+        monkeypatch.setenv("WF_TEST_SMTP_PASS", "wrong")
+        with pytest.raises(smtplib.SMTPAuthenticationError):
+            SmtpTransport(cfg, client_ctx).send("ann@example.test", "s", "b")
+        monkeypatch.setenv("WF_TEST_SMTP_PASS", "s3cret")
+        user(uow, "ANN", email="ann@example.test")
+        notify(uow, "ANN", "1001")
+        report = dispatch(uow, START, SmtpTransport(cfg, client_ctx))
+    finally:
+        controller.stop()
+    assert report.emails == 1 and report.failures == ()
+    assert logins == [(b"robot", b"s3cret")]
+    assert len(sink.messages) == 1 and sink.messages[0][1] == ["ann@example.test"]
+    # the password is nowhere in the database
+    uow.session.flush()
+    for table in Base.metadata.sorted_tables:
+        assert "s3cret" not in repr(uow.session.execute(select(table)).all()), table.name
