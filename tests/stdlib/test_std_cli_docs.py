@@ -110,3 +110,14 @@ def test_rich_output_keeps_brackets() -> None:
     )
     assert result.exit_code == 0
     assert "release [the] document" in result.stdout
+
+
+def test_show_response_by_phrase() -> None:
+    code, out, _ = wf("responses", "release the document", "--json", "--stdlib-only")
+    assert code == 0 and json.loads(out)["name"] == "release_document"
+    code, out, _ = wf("responses", 'notify BOB "hello"', "--json", "--stdlib-only")
+    assert json.loads(out)["name"] == "create_notification"
+    code, out, _ = wf("responses", "notify sender", "--json", "--stdlib-only")
+    assert json.loads(out)["name"] == "create_notification"
+    code, _, _ = wf("responses", "release the hounds", "--stdlib-only")
+    assert code == 1

@@ -119,12 +119,12 @@ def events(name: str | None, as_json: bool, plain: bool, stdlib_only: bool, libr
 @catalogue.command()
 @_common
 def responses(name: str | None, as_json: bool, plain: bool, stdlib_only: bool, library: str | None) -> None:
-    """List responses, or show one (by id or BC code) with its phrases and options."""
+    """List responses, or show one (by id, BC code or a phrase such as "release the document")."""
     from ..stdlib.describe import default_text, presets_text, response_json
 
     cat = _load(stdlib_only)
     if name:
-        spec = cat.response(name)
+        spec = cat.response(name) or _by_phrase(cat, name)
         if spec is None:
             _not_found(cat, "response", name)
             return
@@ -186,6 +186,20 @@ def responses(name: str | None, as_json: bool, plain: bool, stdlib_only: bool, l
         _rich(plain),
         title=f"{len(specs)} responses",
     )
+
+
+def _by_phrase(cat: Catalogue, phrase: str) -> Any:
+    """The response a written phrase binds to (``release the document``), the most specific first;
+    quoted parts are values that only a ``{slot}`` takes."""
+    import shlex
+
+    try:
+        tokens = shlex.split(phrase, posix=False)
+    except ValueError:
+        tokens = phrase.split()
+    parts = [None if t[:1] in "\"'" else t.lower() for t in tokens]
+    found = [(cp.literal_words, r) for r, _, cp in cat.phrase_index() if cp.match(parts) is not None]
+    return max(found, key=lambda t: t[0])[1] if found else None
 
 
 # --------------------------------------------------------------------------- records
