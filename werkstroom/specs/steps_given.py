@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from .library import REF, given
@@ -168,6 +169,23 @@ def workflow_text(werkstroom_world: World, docstring: str) -> None:
 def template_copy(werkstroom_world: World, code: str, template: str) -> None:
     """Copies an MS- template under a new code (as BC's "New Workflow from Template") and enables it."""
     _enable(werkstroom_world, werkstroom_world.template_text(template, code), f"{template} as {code}")
+
+
+GROUP_BLANK = re.compile(r'workflow user group(?:\s+"[^"]*")?')
+
+
+@given(r'the workflow "(?P<code>[^"]+)" is copied from the template "(?P<template>[^"]+)" for the workflow user '
+       r'group "(?P<group>[^"]+)" and enabled',
+       example='Given the workflow "BPO" is copied from the template "MS-BPOAPW" for the workflow user group '
+               '"BOARD" and enabled', section="Workflows")
+def template_copy_group(werkstroom_world: World, code: str, template: str, group: str) -> None:
+    """Copies a template whose approvers are a workflow user group (MS-BPOAPW, MS-BSOAPW, MS-CCLCAPW,
+    MS-IUPCAPW, MS-INCDOCAPW), fills in the group, and enables the copy."""
+    text = werkstroom_world.template_text(template, code)
+    if not GROUP_BLANK.search(text):
+        raise SpecError(f"the template {template} does not ask a workflow user group")
+    text = GROUP_BLANK.sub(lambda m: f'workflow user group "{group}"', text)
+    _enable(werkstroom_world, text, f"{template} as {code}")
 
 
 def edits_of(datatable: list[list[str]]) -> list[tuple[str, str]]:
