@@ -206,3 +206,11 @@ def test_templates_installed_copied_and_guarded(tmp_path: Path) -> None:
     r = run.invoke(cli, [*base, "delete", "MS-PIAPW"])
     assert r.exit_code == 1 and "templates cannot be deleted" in r.output
     assert run.invoke(cli, [*base, "deploy"]).exit_code == 2
+
+
+@pytest.mark.parametrize("scenario", sorted((ROOT / "examples" / "scenarios").glob("*.toml")),
+                         ids=lambda p: p.stem)
+def test_every_shipped_scenario_runs_as_expected(scenario: Path) -> None:
+    result = CliRunner().invoke(cli, ["simulate", "--scenario", str(scenario)])
+    assert result.exit_code == 0, result.output
+    assert "Result: every step went as expected." in result.output

@@ -289,7 +289,7 @@ def outbox(ctx: click.Context, after: int, as_json: bool) -> None:
 
 
 @click.command()
-@click.argument("scripts", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("scripts", nargs=-1, type=click.Path(exists=True, dir_okay=False))
 @click.option("--scenario", required=True, type=click.Path(exists=True, dir_okay=False),
               help="The scenario file (TOML, see docs/engine.md).")
 @click.option("--json", "as_json", is_flag=True, help="The timeline as JSON.")
@@ -298,7 +298,7 @@ def outbox(ctx: click.Context, after: int, as_json: bool) -> None:
 @click.pass_context
 def simulate(ctx: click.Context, scripts: tuple[str, ...], scenario: str, as_json: bool,
              sim_db: str | None) -> None:
-    """Run SCRIPTS through a scenario and print what happened and why."""
+    """Run SCRIPTS (default: the scenario's `scripts`) through a scenario: what happened and why."""
     from ..interpreter.simulate import simulate as run
     from ..interpreter.simulate_render import render
 

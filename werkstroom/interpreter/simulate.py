@@ -10,6 +10,8 @@ The scenario format is documented in docs/engine.md ("Simulation"). In short::
     type = "Vendor"
     values = { no = "V100", name = "Office Supplies Ltd" }
 
+    scripts = ["../purchase-invoice-eu.wf"]   # optional: used when no script is named
+
     [[timeline]]                          # one entry per thing that happens, in order
     event = "PurchaseDocSentForApproval"
     user = "BUYER"
@@ -368,6 +370,12 @@ def simulate(scripts: Sequence[str | Path], scenario: str | Path, *, url: str | 
     that does not bind or enable."""
     scenario_path = Path(scenario)
     data = load_scenario(scenario_path)
+    if not scripts:
+        named = data.get("scripts", [])
+        if not named or not all(isinstance(n, str) for n in named):
+            raise ScenarioError(f"{scenario_path}: name the scripts to run, on the command line or as "
+                                f"scripts = [\"...\"] in the scenario")
+        scripts = [scenario_path.parent / n for n in named]
     start = data.get("start")
     if start is not None and not isinstance(start, dt.datetime):
         raise ScenarioError("start must be a date-time such as 2026-01-05T09:00:00Z")
