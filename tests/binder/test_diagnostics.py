@@ -249,3 +249,13 @@ def test_contradictory_condition() -> None:
     d = only("WF423", "on PurchaseDocReleased when amount > 5000 and amount < 1000 then\n"
                       "   restrict record usage\n")
     assert at(d) == (1, 1) and d.notes == ("condition: amount > 5000 and amount < 1000",)
+
+
+def test_jump_without_labels_suggests_labelling_the_response() -> None:
+    text = ('workflow J "jump"\n'
+            '  on PurchaseDocSentForApproval then\n'
+            '     request approval from approver chain\n'
+            '     on ApprovalRequestApproved when pending_approvals > 0 then continue at reqest\n')
+    d = only("WF205", text)
+    assert at(d) == (4, 77)
+    assert d.help == "label the response to jump to, e.g. `request approval from approver chain as reqest`"

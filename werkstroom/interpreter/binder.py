@@ -30,7 +30,7 @@ from ..codes import binding as c
 from ..diagnostics import Diagnostic, Label, Severity, has_errors
 from ..grammar import ast
 from ..source import NO_SPAN, Span
-from ..spelling import did_you_mean
+from ..spelling import did_you_mean, suggest
 from .binder_expr import ExprBinder
 from .binder_phrase import PhraseBinder
 from .overlap import analyse
@@ -136,6 +136,7 @@ class _WorkflowBinder:
         self.rows: list[_Row] = []
         self.labels: dict[str, tuple[int, ast.Name]] = {}
         self.jumps: list[tuple[int, ast.Jump]] = []
+        self.phrases: list[str] = []
 
     @property
     def diags(self) -> list[Diagnostic]:
@@ -226,6 +227,7 @@ class _WorkflowBinder:
 
     def response(self, resp: ast.Response, parent: int, ev: EventSpec | None, step: ast.Step) -> _Row:
         bound = self.b.phrases.bind(resp, self.diags)
+        self.phrases.append(resp.phrase.words)
         row = self._new("response", bound.spec.name if bound else resp.phrase.words, parent, 0, resp.span)
         if bound is not None:
             row.options = dict(bound.options)
@@ -269,8 +271,14 @@ class _WorkflowBinder:
                 names = [n.text for _, n in self.labels.values()]
                 hint = did_you_mean(jump.target.text, names)
                 if not hint:
-                    hint = (f"labels in this workflow: {', '.join(names)}" if names
-                            else "label a response with `as NAME` to jump to it")
+                    near = [ph for ph in self.phrases
+                            if suggest(jump.target.text, ph.split(), cap=2)]
+                    if near:
+                        hint = (f"label the response to jump to, e.g. `{near[0]} as {jump.target.text}`")
+                    elif names:
+                        hint = f"labels in this workflow: {', '.join(names)}"
+                    else:
+                        hint = "label a response with `as NAME` to jump to it"
                 self.diags.append(Diagnostic(
                     c.MISSING_LABEL, Severity.ERROR, f"no response is labelled `{jump.target.text}`",
                     span=jump.target.span, label="unknown label", help=hint))

@@ -288,7 +288,9 @@ class PhraseBinder:
             shown = [(plain(p), pattern_words(p)) for p in declared + generic]
             hint = suggest_phrase(_phrase_words(phrase), shown)
             if spec.options:
-                listing = "; ".join(dict.fromkeys(display(p) for p in (declared or generic)))
+                firsts = [compile_pattern(o.patterns[0]) if o.patterns else option_patterns(o)[0]
+                          for o in spec.options]
+                listing = "; ".join(dict.fromkeys(display(p) for p in firsts))
                 note = (f"options of `{spec.name}`: {listing}",)
             else:
                 note = (f"`{spec.name}` has no options",)
