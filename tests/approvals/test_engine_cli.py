@@ -187,3 +187,46 @@ def test_cli(tmp_path: Path) -> None:
     assert [x["status"] for x in rows] == ["Canceled"] * 3  # BC cancels approved entries too
     r = run(db, "cancel", entry, "--as", "REQ")
     assert r.exit_code == 1 and "WF611" in r.output
+
+
+def test_self_approved_request_releases_at_once(eng: Engine) -> None:
+    small = invoice(no="2002", amount="800")
+    small["amount_lcy"] = Decimal(800)
+    with eng.transaction() as uow:
+        load_setup(uow, {"users": [{"id": "ANN", "approver": "BOB", "purchase_limit": 1000}]})
+    eng.emit("PurchaseDocSentForApproval", small, user="ANN")
+    assert eng.record_state("PurchaseHeader", "Invoice|2002").status == "Released"
+
+
+GROUP_WORKFLOW = '''\
+workflow GRP-T "Group approval with a quorum, no self approval"
+  on PurchaseDocSentForApproval when document_type = Invoice then
+     set status to pending approval
+     create approval requests for group BOARD, any 1 of group, no self approval
+     send approval requests as send
+
+     on ApprovalRequestApproved when pending_approvals = 0 then release document
+     on ApprovalRequestApproved when pending_approvals > 0 then
+        send approval requests
+        continue at send
+'''
+
+
+def test_group_quorum_and_segregation_from_a_script(eng: Engine) -> None:
+    eng.disable("PIAPW-T")
+    eng.deploy(GROUP_WORKFLOW, "group.wf")
+    assert [d for d in eng.enable("GRP-T") if d.is_error] == []
+    with eng.transaction() as uow:
+        load_setup(uow, {"groups": [{"code": "BOARD", "members": [
+            {"user": "ANN", "sequence": 1}, {"user": "BOB", "sequence": 1}, {"user": "REQ", "sequence": 1},
+            {"user": "CEO", "sequence": 2}]}]})
+    eng.emit("PurchaseDocSentForApproval", invoice(no="3003"), user="REQ")
+    with eng.transaction() as uow:
+        rows = [(r["approver_id"], r["sequence_no"], r["status"]) for r in queries.list_entries(uow)]
+    assert rows == [("ANN", 1, "Open"), ("BOB", 1, "Open"), ("CEO", 2, "Created")]  # no entry for REQ
+    eng.approve(open_for(eng, "BOB"), "BOB")
+    with eng.transaction() as uow:
+        rows = [(r["approver_id"], r["status"]) for r in queries.list_entries(uow)]
+    assert rows == [("ANN", "Canceled"), ("BOB", "Approved"), ("CEO", "Open")]
+    eng.approve(open_for(eng, "CEO"), "CEO")
+    assert eng.record_state("PurchaseHeader", "Invoice|3003").status == "Released"
