@@ -55,6 +55,10 @@ def render(cat: Catalogue | None = None) -> str:
         "optional. Option phrases follow the response after a comma "
         "(`create approval requests for approver chain, due in 2D, delegate after 5D`).",
         "",
+        "Browse the installed catalogue, partner libraries included, with "
+        "`wf catalogue events|responses|records|enums [NAME] [--json]`; `wf catalogue responses "
+        '"release the document"` shows the response a phrase binds to.',
+        "",
         "## Libraries",
         "",
         "| library | version | events | responses | records | what |",
