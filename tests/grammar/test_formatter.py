@@ -156,7 +156,7 @@ workflow = st.builds(A.Workflow, _code.map(A.Name), st.none() | text_lit, st.non
 script = st.builds(A.Script, st.lists(st.one_of(workflow, _steps(2)), min_size=1, max_size=3).map(tuple))
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(script)
 def test_random_asts_round_trip(s: A.Script) -> None:
     text = format_ast(s)
@@ -164,3 +164,20 @@ def test_random_asts_round_trip(s: A.Script) -> None:
     assert r.diagnostics == (), text + "\n" + "\n".join(f"{d.span} {d.message}" for d in r.diagnostics)
     assert r.script == s, text
     assert format_ast(r.script, r.source) == text
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(script, st.data())
+def test_comments_anywhere_are_kept(s: A.Script, data: st.DataObject) -> None:
+    lines = format_ast(s).split("\n")[:-1]
+    out = []
+    for i, line in enumerate(lines):
+        where = data.draw(st.sampled_from(["none", "end", "own"]), label=f"line {i}")
+        if where == "own":
+            out.append(" " * data.draw(st.integers(0, 9)) + f"# own {i}")
+        out.append(line + (f"  # end {i}" if where == "end" else ""))
+    text = "\n".join(out) + "\n"
+    once = format_script(text)
+    assert parse(once).script == s
+    assert format_script(once) == once
+    assert sorted(_comments(once)) == sorted(_comments(text))
