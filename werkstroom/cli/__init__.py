@@ -18,7 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("werkstroom.cli.check_cmd:check", "Check .wf scripts and report diagnostics."),
     "fmt": ("werkstroom.cli.check_cmd:fmt", "Format .wf scripts in the canonical layout."),
     "explain": ("werkstroom.cli.check_cmd:explain", "Explain a diagnostic code."),
-    "catalogue": ("werkstroom.cli.catalogue_cmd:catalogue", "Show events, responses, record types and enums."),
+    "catalogue": ("werkstroom.cli.catalogue_cmd:catalogue", "Show events, responses, records and enums."),
     "templates": ("werkstroom.cli.templates_cmd:templates", "List, show and copy the MS- workflow templates."),
     "setup": ("werkstroom.cli.approvals_cmd:setup", "Load the organisation setup (users, groups, ...)."),
     "approvals": ("werkstroom.cli.approvals_cmd:approvals", "List approval entries (--for USER)."),
