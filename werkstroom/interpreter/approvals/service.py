@@ -499,14 +499,9 @@ class _Plan:
         """Walk Approver IDs up from ``start`` until a sufficient approver, making entries (every link,
         or in sufficient-only mode just the sufficient one)."""
         svc = self.svc
-        guard = int(svc.session.scalar(select(func.count()).select_from(ApprovalUserSetup)) or 0)
         current = start
-        steps = 0
+        visited = {start.user_id}
         while not self._sufficient(current):
-            steps += 1
-            if steps > guard:
-                raise ApprovalError("WF604", "No sufficient approver was found in the approver chain "
-                                             f"(it loops back after {current.user_id}).")
             nxt = current.approver_id
             if not nxt:
                 raise ApprovalError("WF603", f"No qualified approver was found: {current.user_id} has no "
@@ -514,6 +509,10 @@ class _Plan:
             if nxt == current.user_id:  # only reached with refused self-approval at the top
                 raise ApprovalError("WF614", f"{current.user_id} is the top of the approver chain and may "
                                              "not approve their own request.")
+            if nxt in visited:  # BC stops after more links than users; a repeated user is that loop
+                raise ApprovalError("WF604", "No sufficient approver was found in the approver chain "
+                                             f"(it loops back from {current.user_id} to {nxt}).")
+            visited.add(nxt)
             current = svc._require_setup(nxt)
             if self.refuse and current.user_id == self.requester:
                 continue
