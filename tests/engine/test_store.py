@@ -191,3 +191,34 @@ def test_schema_version_newer_than_code_is_refused(engine_url: str) -> None:
     with pytest.raises(WerkstroomError) as err:
         open_engine(engine_url, libraries=[LIBRARY])
     assert err.value.code == "WF513"
+
+
+def test_concurrent_redeliveries_apply_once(engine_url: str) -> None:
+    import threading
+
+    eng = open_engine(engine_url, clock=VirtualClock(), libraries=[LIBRARY])
+    try:
+        eng.deploy_workflow(approval_workflow())
+        eng.enable("DOC-APW")
+        results: list[object] = []
+        barrier = threading.Barrier(4)
+
+        def deliver() -> None:
+            barrier.wait()
+            try:
+                results.append(eng.emit("DocSent", doc(), user="U", idempotency_key="same"))
+            except Exception as exc:  # collected and checked below
+                results.append(exc)
+
+        threads = [threading.Thread(target=deliver) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        errors = [r for r in results if isinstance(r, Exception)]
+        assert not errors, errors
+        replayed = [r.replayed for r in results]  # type: ignore[attr-defined]
+        assert sorted(replayed) == [False, True, True, True]
+        assert len(eng.instances()) == 1 and len(eng.event_log()) == 1
+    finally:
+        eng.close()
