@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import socket
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import attrs
 import pytest
+from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
@@ -116,3 +118,33 @@ def chain_org(uow: UnitOfWork) -> UnitOfWork:
     user(uow, "REQ", "ANN")
     user(uow, "ADMIN", "", approval_administrator=True)
     return uow
+
+
+# --------------------------------------------------------------------------- a real SMTP server
+
+
+class Sink:
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, list[str], bytes]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture()
+def smtp_server() -> Iterator[tuple[Sink, int]]:
+    sink = Sink()
+    port = free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield sink, port
+    finally:
+        controller.stop()

@@ -1,5 +1,5 @@
 """Fixtures for the approvals tests (helpers live in apptools.py)."""
 
-from apptools import chain_org, uow
+from apptools import chain_org, smtp_server, uow
 
-__all__ = ["chain_org", "uow"]
+__all__ = ["chain_org", "smtp_server", "uow"]

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from apptools import Sink
 from click.testing import CliRunner
 
 from werkstroom.cli import cli
@@ -230,3 +231,30 @@ def test_group_quorum_and_segregation_from_a_script(eng: Engine) -> None:
     assert rows == [("ANN", "Canceled"), ("BOB", "Approved"), ("CEO", "Open")]
     eng.approve(open_for(eng, "CEO"), "CEO")
     assert eng.record_state("PurchaseHeader", "Invoice|3003").status == "Released"
+
+
+def test_cli_dispatch_delivers_to_smtp(tmp_path: Path, smtp_server: tuple[Sink, int]) -> None:
+    sink, port = smtp_server
+    db = f"sqlite:///{tmp_path / 'wf.db'}"
+    org = tmp_path / "org.toml"
+    org.write_text(f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nsender = "wf@example.test"\n'
+                   '[[users]]\nid = "CEO"\napprover = "CEO"\nemail = "ceo@example.test"\n'
+                   '[[users]]\nid = "REQ"\napprover = "CEO"\nemail = "req@example.test"\n'
+                   '[[notifications]]\nuser = "CEO"\ntype = "approval"\nmethod = "email"\n')
+    assert run(db, "setup", "load", str(org)).exit_code == 0
+    eng = open_engine(db)
+    try:
+        eng.deploy(WORKFLOW, "test.wf")
+        eng.enable("PIAPW-T")
+        eng.emit("PurchaseDocSentForApproval", invoice(no="4004", amount="5000"), user="REQ")
+    finally:
+        eng.close()
+    r = run(db, "notifications", "dispatch")
+    assert r.exit_code == 0, r.output
+    assert "1 e-mail digests" in r.output and "0 failed" in r.output
+    assert [m[1] for m in sink.messages] == [["ceo@example.test"]]
+    assert b"Invoice 4004" in sink.messages[0][2]
+    sent = json.loads(run(db, "notifications", "list", "--sent", "--json").output)
+    assert [(x["recipient"], x["method"], x["address"]) for x in sent] == \
+        [("CEO", "Email", "ceo@example.test")]
+    assert run(db, "notifications").output.strip() == "(none)"

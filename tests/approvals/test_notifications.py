@@ -6,17 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import smtplib
-import socket
 import ssl
 import subprocess
-from collections.abc import Iterator
 from email import message_from_bytes
 from pathlib import Path
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from apptools import START, make_scope, purchase, user
+from apptools import START, Sink, free_port, make_scope, purchase, user
 from sqlalchemy import select
 
 from werkstroom.interpreter.approvals.errors import ApprovalError
@@ -236,33 +234,6 @@ def test_failures_are_kept_and_retried(uow: UnitOfWork) -> None:
 
 
 # --------------------------------------------------------------------------- real SMTP
-
-
-class Sink:
-    def __init__(self) -> None:
-        self.messages: list[tuple[str, list[str], bytes]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture()
-def smtp_server() -> Iterator[tuple[Sink, int]]:
-    sink = Sink()
-    port = free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield sink, port
-    finally:
-        controller.stop()
 
 
 def test_email_is_delivered_over_smtp(uow: UnitOfWork, smtp_server: tuple[Sink, int]) -> None:
