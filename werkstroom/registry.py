@@ -726,6 +726,10 @@ class _Validator:
         option_names = [o.name for o in resp.options]
         for o in resp.options:
             self._check_field(lib, f"{where} option {o.name!r}", o.kind, o.enum)
+            if o.default is not None:
+                problem = value_problem(o, o.default)
+                if problem:
+                    self.report(lib, "WF905", f"{where} option {o.name!r}: default {o.default!r} {problem}")
         if not resp.patterns:
             self.report(lib, "WF910", f"{where} has no phrase pattern", "add PhrasePattern('...')")
         for p in resp.patterns:
@@ -743,13 +747,20 @@ class _Validator:
                         "response has no such option",
                         _hint(slot, option_names),
                     )
-            for preset in p.presets:
-                if preset not in option_names:
+            for preset, value in p.presets.items():
+                opt = resp.option(preset)
+                if opt is None:
                     self.report(
                         lib,
                         "WF907",
                         f"{where}: pattern {p.text!r} presets unknown option {preset!r}",
                         _hint(preset, option_names),
+                    )
+                elif value is not None and (problem := value_problem(opt, value)):
+                    self.report(
+                        lib,
+                        "WF905",
+                        f"{where}: pattern {p.text!r} presets {preset} = {value!r}, which {problem}",
                     )
         compiled_options: list[tuple[OptionSpec, CompiledPattern]] = []
         for o in resp.options:
@@ -823,6 +834,42 @@ class _Validator:
                             )
                 for cp in mine:
                     seen.append((lib.name, resp.name, cp))
+
+
+def value_problem(option: OptionSpec, value: Any) -> str:
+    """'' when ``value`` suits the option's kind (a default or a preset), else what is wrong. Money and
+    quantities must be Decimal (or int), never float; an enum value must be one of the enum's."""
+    import datetime as dt
+    from decimal import Decimal
+
+    kind = option.kind
+    if not isinstance(kind, FieldKind):
+        return ""  # reported as WF905 already
+    if kind is FieldKind.ENUM:
+        if option.enum is None:
+            return ""
+        if not isinstance(value, str) or option.enum.lookup(value) is None:
+            return f"is not a value of {option.enum.name} ({', '.join(option.enum.values)})"
+        return ""
+    expected: dict[FieldKind, tuple[type, ...]] = {
+        FieldKind.DECIMAL: (Decimal, int),
+        FieldKind.INTEGER: (int,),
+        FieldKind.TEXT: (str,),
+        FieldKind.CODE: (str,),
+        FieldKind.FORMULA: (str,),
+        FieldKind.BOOLEAN: (bool,),
+        FieldKind.DATE: (dt.date,),
+        FieldKind.DATETIME: (dt.datetime,),
+    }
+    ok = expected[kind]
+    if kind in (FieldKind.DECIMAL, FieldKind.INTEGER) and isinstance(value, bool):
+        return f"is not a {kind.value} value"
+    if kind is FieldKind.DATE and isinstance(value, dt.datetime):
+        return "is a datetime, not a date"
+    if not isinstance(value, ok):
+        hint = " (use Decimal, never float)" if kind is FieldKind.DECIMAL and isinstance(value, float) else ""
+        return f"is not a {kind.value} value{hint}"
+    return ""
 
 
 def _one_positional(fn: object) -> str:

@@ -579,3 +579,31 @@ def test_wf901_library_installed_twice() -> None:
     again = cat.install(lib(records=(), events=(), responses=()))
     d = only(again, "WF901")
     assert "a library named 'acme.widgets' is already installed" in d.message
+
+
+def test_wf905_defaults_and_presets_must_suit_the_option_kind() -> None:
+    money = OptionSpec("limit", FieldKind.DECIMAL, patterns=("limit {value}",), default=0.5)
+    d = only(install(lib(responses=(resp(options=(*resp().options, money)),)))[1], "WF905")
+    assert "default 0.5" in d.message and "never float" in d.message
+    from decimal import Decimal
+
+    good = OptionSpec("limit", FieldKind.DECIMAL, patterns=("limit {value}",), default=Decimal("0.5"))
+    assert install(lib(responses=(resp(options=(*resp().options, good)),)))[1] == []
+    colour = OptionSpec("colour", FieldKind.ENUM, patterns=("in {value}",), enum=COLOUR, default="Blue")
+    d = only(install(lib(responses=(resp(options=(*resp().options, colour)),)))[1], "WF905")
+    assert "not a value of Colour (Red, Green)" in d.message
+    typo = resp(patterns=(PhrasePattern("polish widget", {"shine": "yes please"}),))
+    d = only(install(lib(responses=(typo,)))[1], "WF905")
+    assert "presets shine = 'yes please'" in d.message and "boolean" in d.message
+    flag = OptionSpec("count", FieldKind.INTEGER, patterns=("times {value}",), default=True)
+    assert codes(install(lib(responses=(resp(options=(*resp().options, flag)),)))[1]) == ["WF905"]
+
+
+def test_stdlib_presets_are_valid_enum_values() -> None:
+    from werkstroom.registry import value_problem
+
+    for r in stdlib_catalogue().responses:
+        for p in r.patterns:
+            for name, value in p.presets.items():
+                opt = r.option(name)
+                assert opt is not None and value_problem(opt, value) == "", (r.name, p.text, name)
