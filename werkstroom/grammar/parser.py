@@ -177,7 +177,7 @@ def _indent_width(s: str) -> int:
             col += TAB_WIDTH - col % TAB_WIDTH
         elif ch == "#":
             break
-        else:
+        elif ch != "\ufeff":  # a stray byte-order mark takes no room
             col += 1
     return col
 
@@ -223,6 +223,13 @@ class _Layout:
                         st.diags.append(_bad_dedent(st, tok, indent, indents[-1]))
                         st.bad_dedent_lines.add(tok.end_line)
                 continue
+            if not emitted:
+                # the first line's own indentation counts too (an indented first line is WF107)
+                text = st.source.text
+                line_start = max(text.rfind("\n", 0, tok.start_pos), text.rfind("\r", 0, tok.start_pos)) + 1
+                if _indent_width(text[line_start:tok.start_pos]) > indents[-1]:
+                    indents.append(_indent_width(text[line_start:tok.start_pos]))
+                    yield Token.new_borrow_pos("_INDENT", "", tok)
             if t == "ON":
                 st.on_tok = tok
             elif t == "_THEN":
