@@ -44,7 +44,7 @@ def _witness(a: CompiledPattern, b: CompiledPattern) -> list[str | None] | None:
     return None
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(pattern_texts(), pattern_texts())
 def test_overlap_iff_some_phrase_matches_both(ta: str, tb: str) -> None:
     a, b = compile_pattern(ta), compile_pattern(tb)
@@ -53,7 +53,7 @@ def test_overlap_iff_some_phrase_matches_both(ta: str, tb: str) -> None:
     assert (found is not None) == (_witness(a, b) is not None)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(pattern_texts())
 def test_every_sequence_of_a_pattern_matches_it(text: str) -> None:
     cp = compile_pattern(text)
