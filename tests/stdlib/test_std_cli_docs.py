@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from werkstroom.cli import cli
@@ -121,3 +122,32 @@ def test_show_response_by_phrase() -> None:
     assert json.loads(out)["name"] == "create_notification"
     code, _, _ = wf("responses", "release the hounds", "--stdlib-only")
     assert code == 1
+
+
+def test_libraries_lists_stdlib_and_reports_partner_problems(monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, err = wf("libraries", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    names = [lib["name"] for lib in data["libraries"]]
+    assert names[:8] == [
+        "werkstroom.approvals",
+        "werkstroom.purchase",
+        "werkstroom.sales",
+        "werkstroom.journals",
+        "werkstroom.incoming",
+        "werkstroom.masterdata",
+        "werkstroom.administration",
+        "werkstroom.integration",
+    ]
+    assert data["diagnostics"] == []
+
+    class EP:
+        name, value = "broken", "acme:broken"
+
+        def load(self) -> object:
+            raise ImportError("no module named acme")
+
+    monkeypatch.setattr("importlib.metadata.entry_points", lambda group: [EP()])
+    code, out, err = wf("libraries")
+    assert code == 1
+    assert "error[WF909]" in err and "'broken'" in err

@@ -330,6 +330,58 @@ def enums(name: str | None, as_json: bool, plain: bool, stdlib_only: bool, libra
 
 
 @catalogue.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--plain", is_flag=True, help="Plain text even on a terminal.")
+def libraries(as_json: bool, plain: bool) -> None:
+    """List installed libraries (stdlib and partners) and report library problems (WF9xx).
+
+    Exit 1 when a partner library could not be loaded or was rejected.
+    """
+    from ..diagnostics import has_errors
+    from ..registry import load_catalogue
+    from ..render import render_json, render_text
+
+    cat, diags = load_catalogue()
+    rows: list[dict[str, Any]] = []
+    for lib in cat.libraries:
+        rows.append(
+            {
+                "name": lib.name,
+                "version": lib.version,
+                "description": lib.description,
+                "records": len(lib.records),
+                "events": len(lib.events),
+                "responses": len(lib.responses),
+                "templates": len(lib.templates),
+                "stdlib": lib.name.startswith("werkstroom."),
+            }
+        )
+    if as_json:
+        _emit_json({"libraries": rows, "diagnostics": json.loads(render_json(diags))})
+    else:
+        _show_table(
+            ["library", "version", "records", "events", "responses", "templates", "what"],
+            [
+                [
+                    r["name"],
+                    r["version"],
+                    str(r["records"]),
+                    str(r["events"]),
+                    str(r["responses"]),
+                    str(r["templates"]),
+                    r["description"],
+                ]
+                for r in rows
+            ],
+            _rich(plain),
+            title=f"{len(rows)} libraries",
+        )
+        if diags:
+            click.echo(render_text(diags, {}), err=True)
+    sys.exit(1 if has_errors(diags) else 0)
+
+
+@catalogue.command()
 @click.option("--write", is_flag=True, help="Rewrite the page.")
 @click.option("--check", is_flag=True, help="Exit 1 when the page is stale.")
 @click.option("--path", type=click.Path(dir_okay=False), default="docs/stdlib.md", show_default=True)
