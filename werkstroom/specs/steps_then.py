@@ -328,14 +328,18 @@ def timeline_says(werkstroom_world: World, text: str) -> None:
       example='Then the step on ApprovalRequestApproved when "pending_approvals = 0" did not fire',
       section="Timeline")
 def step_fired(werkstroom_world: World, event: str, condition: str, verdict: str, test: str | None) -> None:
-    """Whether, during the last action, the step waiting for the event with that condition fired; for
-    a step that did not fire, optionally which test of its condition was false."""
+    """Whether, during the last action, the step waiting for the event with that condition fired (write
+    `when ""` for a step without a condition); for a step that did not fire, optionally which test of
+    its condition was false."""
     w = werkstroom_world
     no_refusal(w)
     cond = " ".join(condition.split()).lower()
 
     def match(trace: Any) -> bool:
-        return bool(trace.event.lower() == event.lower() and " ".join(trace.condition.split()).lower() == cond)
+        written = " ".join(trace.condition.split()).lower()
+        if written == "<always>":
+            written = ""  # a step without a condition: write when ""
+        return bool(trace.event.lower() == event.lower() and written == cond)
 
     fired = [h.fired for h in w.last if h.fired is not None and match(h.fired)]
     missed = [t for h in w.last for t in h.not_fired if match(t)]
