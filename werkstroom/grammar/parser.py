@@ -904,7 +904,8 @@ def _syntax_error(exc: Exception, st: _State) -> Diagnostic:
     if not layout:
         where = here
     if t == "COMPOP" and prev is not None and prev.type == "COMPOP":
-        return _diag("WF109", f"unexpected `{tok}` after `{prev}`", here, label="one comparison sign too many",
+        return _diag("WF109", f"unexpected `{tok}` after `{prev}`", here,
+                     label="one comparison sign too many",
                      help="compare with a single `=` (`amount = 100`); `<>` means not equal")
     label = "unexpected here" if where is here else f"expected {_describe_expected(expected)} here"
     return _diag("WF109", f"expected {_describe_expected(expected)}{after}, found {found}", where,
