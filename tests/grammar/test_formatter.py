@@ -21,7 +21,8 @@ from werkstroom.grammar.parser import parse
 
 ROOT = Path(__file__).parents[2]
 EXAMPLES = [*sorted((ROOT / "examples").glob("*.wf")),
-            *sorted((ROOT / "tests" / "grammar" / "cases").glob("*.wf"))]
+            *sorted((ROOT / "tests" / "grammar" / "cases").glob("*.wf")),
+            *sorted((ROOT / "werkstroom" / "stdlib" / "templates").glob("*.wf"))]
 
 KEYWORDS = {"workflow", "category", "on", "when", "then", "as", "continue", "at", "and", "or", "not",
             "in", "contains", "starts", "ends", "with", "is", "empty", "any", "all", "no", "increased",
