@@ -91,3 +91,15 @@ def test_unknown_record_type_of_an_event() -> None:
     finally:
         EVENTS.pop()
     assert [d.code for d in prog.diagnostics] == ["WF206"]
+
+
+def test_same_filters_in_another_order_conflict() -> None:
+    a = check('workflow A "a"\n  on PurchaseDocReleased when amount > 5 and status = Open then\n'
+              '     restrict record usage\n')
+    b = check('workflow B "b"\n  on PurchaseDocReleased when status = open   and amount > 5.0 then\n'
+              '     restrict record usage\n')
+    ds = enable_checks(b.workflows[0], a.workflows, catalogue())
+    assert [d.code for d in ds] == ["WF413"] and "the same" in ds[0].message
+    c = check('workflow C "c"\n  on PurchaseDocReleased when status = Open and amount > 6 then\n'
+              '     restrict record usage\n')
+    assert codes(c.workflows[0], a.workflows) == []

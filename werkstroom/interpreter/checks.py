@@ -15,8 +15,8 @@ in ``enabled`` is the one being re-enabled and is skipped). The ten checks, in B
 7. every response has its mandatory options (WF412);
 8. entry-point uniqueness: another entry point on the same event and table (this workflow or an
    enabled one) must have different conditions; a step without conditions conflicts with every
-   other (WF413). Like BC this compares the condition text (normalised for spacing and case);
-   ``overlap.py`` goes further and compares meaning;
+   other (WF413). Like BC this compares the conditions as filters (layout and the order of
+   ``and``-ed tests do not matter); ``overlap.py`` goes further and compares meaning;
 9. an event and the next events in its subtree are on the same table or on related tables (WF414);
 10. ``revert value for field`` and ``apply new values`` appear together (WF415).
 
@@ -27,12 +27,13 @@ lists everything to fix.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 from ..catalogue import RecordSpec
 from ..codes import binding as c
 from ..diagnostics import Diagnostic, Label, Severity
 from .binder import CatalogueView
-from .program import BoundStep, BoundWorkflow
+from .program import BAnd, BCompare, BConst, BExpr, BNot, BOr, BoundStep, BoundWorkflow
 
 _APPROVAL_LINK_RECORDS = frozenset({"ApprovalEntry", "WorkflowWebhookEntry"})
 """Record types linked to any record by its record id (BC's approval and webhook table relations)."""
@@ -50,7 +51,26 @@ REVERT_CODE = "REVERTVALUEFORFIELD"
 APPLY_CODE = "APPLYNEWVALUES"
 
 
+def _canonical(e: BExpr | None) -> str:
+    """A text for a condition that ignores layout and the order of ``and``/``or`` operands, the way
+    BC's stored filters do not depend on the order the fields were filled in."""
+    if e is None:
+        return ""
+    if isinstance(e, BAnd | BOr):
+        parts = sorted({_canonical(o) for o in e.operands})
+        return f"{type(e).__name__}({', '.join(parts)})"
+    if isinstance(e, BNot):
+        return f"BNot({_canonical(e.operand)})"
+    if isinstance(e, BCompare):
+        return f"({_canonical(e.left)} {e.op} {_canonical(e.right)})"
+    if isinstance(e, BConst) and isinstance(e.value, Decimal):
+        return f"BConst({format(e.value.normalize(), 'f')}, {e.kind.value})"
+    return repr(e)
+
+
 def _normal_condition(step: BoundStep) -> str:
+    if step.condition is not None:
+        return _canonical(step.condition)
     return " ".join(step.condition_text.lower().split())
 
 
