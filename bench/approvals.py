@@ -14,6 +14,8 @@ BEGIN IMMEDIATE):
 2. engine: the same cycles, timed, without the listener;
 3. raw: the captured writes replayed with ``sqlite3`` directly (same statements, same parameters,
    same transactions, foreign-key checks off), timed. That is the floor for these row writes.
+4. for reference: the approval services alone (ApprovalService + approve action, no workflow engine),
+   the same 4 transactions per cycle, to show which share of a cycle is approvals work.
 
 Prints cycles/s for both, the ratio, and rows written per cycle. Targets: >= 1,000 cycles/s and
 >= 0.3x the raw rate.
@@ -148,6 +150,51 @@ def replay(path: Path, transactions: list[list[tuple[str, Any, bool]]]) -> tuple
     return elapsed, rows
 
 
+def services_only(path: Path, n: int) -> float:
+    """The approval services alone (no workflow engine): per cycle the same 4 transactions doing what
+    the workflow's approval responses and the approve action do. Returns seconds for ``n`` cycles."""
+    from sqlalchemy.orm import Session
+
+    from werkstroom.interpreter.approvals import actions
+    from werkstroom.interpreter.approvals.records import SimpleRecord
+    from werkstroom.interpreter.approvals.service import ApprovalService
+    from werkstroom.interpreter.store import make_engine, upgrade
+    from werkstroom.interpreter.unit import RunScope, UnitOfWork
+
+    sa = make_engine(f"sqlite:///{path}")
+    upgrade(sa)
+    clock, ids = VirtualClock(START), SequentialIds()
+    with Session(sa) as s, s.begin():
+        load_setup(UnitOfWork(s, clock, ids), ORGANISATION)
+
+    def scope(uow: UnitOfWork, doc: SimpleRecord, user: str, ev: SimpleRecord | None = None) -> RunScope:
+        return RunScope(uow=uow, instance_id=f"i-{doc.key}", workflow_code="PIAPW-B", workflow_description="",
+                        document=doc, event_record=ev or doc, user=user, raise_event=lambda name, rec: None,
+                        explain=lambda text: None, emit_effect=lambda kind, payload: None)
+
+    t0 = time.perf_counter()
+    entry_no = 0
+    for i in range(n):
+        values = invoice(i)
+        doc = SimpleRecord("PurchaseHeader", f"Invoice|{values['no']}", values)
+        with Session(sa, expire_on_commit=False) as s, s.begin():
+            svc = ApprovalService(scope(UnitOfWork(s, clock, ids), doc, "REQ"))
+            svc.create_requests({"approver_type": "Approver", "limit_type": "Approver Chain",
+                                 "due_date_formula": "2D"})
+            svc.send_requests({})
+        entry_no += 1
+        for who in APPROVERS:
+            entry_no += 1
+            with Session(sa, expire_on_commit=False) as s, s.begin():
+                uow = UnitOfWork(s, clock, ids)
+                res = actions.approve(uow, str(entry_no), who)
+                if res.record.values["pending_approvals"]:
+                    ApprovalService(scope(uow, doc, who, res.record)).send_requests({})
+    elapsed = time.perf_counter() - t0
+    sa.dispose()
+    return elapsed
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--cycles", type=int, default=300)
@@ -182,6 +229,7 @@ def main() -> None:
         schema = prepared(tmpdir / "raw.db")
         schema.close()
         raw_s, rows = replay(tmpdir / "raw.db", cap.transactions)
+        services_s = services_only(tmpdir / "services.db", n)
 
     engine_rate = n / engine_s
     raw_rate = n / raw_s
@@ -191,6 +239,8 @@ def main() -> None:
           f"({engine_s * 1000 / n:.2f} ms/cycle)")
     print(f"raw sqlite3, same row writes:       {raw_rate:10.1f} cycles/s  ({raw_s * 1000 / n:.2f} ms/cycle)")
     print(f"ratio engine/raw: {engine_rate / raw_rate:.3f}x  (targets: >= 1,000 cycles/s, >= 0.3x)")
+    print(f"for reference, the approval services alone (same 4 transactions, no workflow engine): "
+          f"{n / services_s:.1f} cycles/s ({services_s * 1000 / n:.2f} ms/cycle)")
 
 
 def _timed_cycles(eng: Engine, start: int, n: int, entry_base: int) -> None:
