@@ -130,6 +130,21 @@ def dispatcher_runs(werkstroom_world: World) -> None:
     w.attempt("the notification dispatcher runs", act)
 
 
+@when("the overdue approvals job runs", example="When the overdue approvals job runs",
+      section="Time and notifications")
+def overdue_job(werkstroom_world: World) -> None:
+    """The job queue raises BC's "send overdue notifications" event (OverdueNotificationsRequested),
+    which MS-OVERDUE answers by notifying approvers of open requests past their due date."""
+    w = werkstroom_world
+    event = w.event_of("ApprovalEntry", lambda ev: "overdue" in ev.name.lower(), "requests overdue notices for")
+
+    def act() -> Any:
+        # BC runs the event on an empty Approval Entry record; entry no. 0 plays that part here
+        return w.engine.emit(event, {"entry_no": 0}, user="JOB QUEUE")
+
+    w.attempt(f"the job queue runs the overdue approvals job ({event})", act)
+
+
 def _attempt_enable(w: World, what: str, text: str, path: str) -> None:
     def act() -> None:
         w.deploy_and_enable(text, path)
