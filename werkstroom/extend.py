@@ -1,0 +1,182 @@
+"""The public partner API: everything a package needs to add records, events, responses, templates
+and Gherkin steps to Werkstroom. ``docs/extending.md`` is the guide; ``examples/partner-extension/``
+is a complete package built on it.
+
+A partner package exposes one zero-argument function returning a :class:`Library` and names it in
+the ``werkstroom.libraries`` entry-point group of its ``pyproject.toml``::
+
+    [project.entry-points."werkstroom.libraries"]
+    expenses = "werkstroom_expenses:library"
+
+Installing the package is enough: ``load_catalogue()`` (used by ``wf check``, ``wf catalogue``, the
+engine and ``wf simulate``) validates the library (WF9xx diagnostics naming the library, the entry and
+the problem) and installs it whole or not at all. A response's behaviour is a function
+``run(ctx: ResponseContext) -> None``: the context is its only door to the engine (record, options,
+approvals, notifications, record state, outbox effects, messages, raised events), and everything it
+does commits with the handled event or not at all.
+
+The stdlib declares itself with the same classes, imported from here. Only the names in ``__all__``
+are the contract; everything else in ``werkstroom`` may change between versions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from .catalogue import (
+    EnumType,
+    EventSpec,
+    FieldKind,
+    FieldSpec,
+    Library,
+    MandatoryCheck,
+    OptionSpec,
+    Origin,
+    PhrasePattern,
+    RecordSpec,
+    RelationSpec,
+    ResponseFn,
+    ResponseSpec,
+    TemplateSpec,
+)
+from .context import ApprovalsAPI, NotificationsAPI, RecordHandle, RecordStateAPI, ResponseContext
+from .diagnostics import Diagnostic
+from .errors import DiagnosticsError, WerkstroomError
+from .stdlib._run import first, ref, to_decimal, total
+
+if TYPE_CHECKING:
+    from .registry import Catalogue
+    from .specs.library import REF, given, then, when
+    from .specs.world import SpecError, World
+
+# Gherkin step declarations come from werkstroom.specs, imported on first use (loading a catalogue
+# must not import the step library).
+_LAZY = {
+    "REF": "werkstroom.specs.library",
+    "given": "werkstroom.specs.library",
+    "when": "werkstroom.specs.library",
+    "then": "werkstroom.specs.library",
+    "World": "werkstroom.specs.world",
+    "SpecError": "werkstroom.specs.world",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'werkstroom.extend' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+ENTRY_POINT_GROUP = "werkstroom.libraries"
+"""The entry-point group Werkstroom reads partner libraries from."""
+
+
+class LibraryError(DiagnosticsError):
+    """WF9xx: a library could not be installed; ``diagnostics`` lists every problem found."""
+
+    def __init__(self, message: str, diagnostics: Iterable[Diagnostic]) -> None:
+        diags = tuple(diagnostics)
+        super().__init__(message, diags, code=diags[0].code if diags else "WF909")
+
+
+def templates_from_package(package: str, folder: str = "templates") -> tuple[TemplateSpec, ...]:
+    """Every ``*.wf`` file in ``folder`` of the installed ``package``, as templates sorted by code.
+
+    The code is the file name without ``.wf``, upper-cased (``EXP-APPROVAL.wf`` -> ``EXP-APPROVAL``);
+    the file must hold a workflow of that code. Files are read with ``importlib.resources``, so this
+    works for wheels and zipped installs alike; include the folder as package data. The ``path``
+    shown in diagnostics is ``<package as a path>/<folder>/<file>``. A missing folder gives ``()``.
+    """
+    try:
+        root = resources.files(package)
+    except ModuleNotFoundError as exc:
+        raise ValueError(f"templates_from_package: there is no installed package {package!r}") from exc
+    base = root
+    for part in (p for p in folder.replace("\\", "/").split("/") if p):
+        base = base.joinpath(part)
+    if not base.is_dir():
+        return ()
+    prefix = package.replace(".", "/") + "/" + folder.strip("/")
+    found: list[TemplateSpec] = []
+    for entry in base.iterdir():
+        if entry.is_file() and entry.name.lower().endswith(".wf"):
+            code = entry.name[: -len(".wf")].upper()
+            found.append(TemplateSpec(code, entry.read_text(encoding="utf-8-sig"), f"{prefix}/{entry.name}"))
+    return tuple(sorted(found, key=lambda t: t.code))
+
+
+def validate(library: Library, *, partners: bool = False) -> list[Diagnostic]:
+    """What installing ``library`` next to the stdlib would report (empty when it installs cleanly).
+
+    ``partners``: also install the partner libraries found through the entry-point group first, to
+    see clashes with them. A partner's unit tests assert ``validate(library()) == []``. Installing the
+    same library a second time reports WF901, so test a library that is not installed yet, or pass
+    ``partners=False`` (the default)."""
+    from .registry import load_catalogue
+
+    cat, _ = load_catalogue(partners=partners)
+    return cat.install(library)
+
+
+def catalogue_with(*libraries: Library, partners: bool = False) -> Catalogue:
+    """The stdlib catalogue with ``libraries`` installed, for tests and embedding hosts
+    (``open_engine("sqlite://", catalogue=catalogue_with(library()))``). Raises :class:`LibraryError`
+    when a library is rejected."""
+    from .registry import load_catalogue
+
+    cat, _ = load_catalogue(partners=partners)
+    diags = cat.install_all(libraries)
+    errors = [d for d in diags if d.is_error]
+    if errors:
+        raise LibraryError(
+            f"{len(errors)} problem(s) installing {', '.join(lib.name for lib in libraries)}; "
+            f"the first: {errors[0].code} {errors[0].message}",
+            diags,
+        )
+    return cat
+
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "REF",
+    "ApprovalsAPI",
+    "Diagnostic",
+    "EnumType",
+    "EventSpec",
+    "FieldKind",
+    "FieldSpec",
+    "Library",
+    "LibraryError",
+    "MandatoryCheck",
+    "NotificationsAPI",
+    "OptionSpec",
+    "Origin",
+    "PhrasePattern",
+    "RecordHandle",
+    "RecordSpec",
+    "RecordStateAPI",
+    "RelationSpec",
+    "ResponseContext",
+    "ResponseFn",
+    "ResponseSpec",
+    "SpecError",
+    "TemplateSpec",
+    "WerkstroomError",
+    "World",
+    "catalogue_with",
+    "first",
+    "given",
+    "ref",
+    "templates_from_package",
+    "then",
+    "to_decimal",
+    "total",
+    "validate",
+    "when",
+]
