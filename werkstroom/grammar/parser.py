@@ -170,6 +170,15 @@ _LONE_CR = re.compile(r"\r(?!\n)")
 _LAST_LINE = re.compile(r"[^\r\n]*\Z")
 
 
+def _whole_span(source: SourceFile, lf_lines: bool) -> Span:
+    """The span of the whole text, without building the line table when lines end in LF/CRLF."""
+    text = source.text
+    if not lf_lines:
+        return source.span(0, len(text))
+    last = text.rfind("\n")
+    return Span(source.path, 0, len(text), 1, 1, text.count("\n") + 1, len(text) - last)
+
+
 def _indent_width(s: str) -> int:
     col = 0
     for ch in s:
@@ -326,7 +335,7 @@ class _Builder:
     def start(self, c: list[Any]) -> A.Script:
         st = self.st
         assert st is not None
-        return A.Script(tuple(c), span=st.source.span(0, len(st.source.text)))
+        return A.Script(tuple(c), span=_whole_span(st.source, st.exact_lines))
 
     def workflow(self, c: list[Any]) -> A.Workflow:
         code = self._name(c[1])
@@ -447,7 +456,11 @@ class _Builder:
         return A.Ref(names, span=self._cover(names[0], names[-1]))
 
     def literal(self, c: list[Any]) -> A.Literal:
-        return self._literal(c[0])
+        tok = c[0]
+        t = tok.type
+        if t == "INT":
+            return A.IntLit(int(tok), span=self._tspan(tok))
+        return self._literal(tok)
 
     # ---- helpers
     def _literal(self, tok: Token) -> A.Literal:
@@ -599,7 +612,7 @@ def parse_source(source: SourceFile) -> ParseResult:
                            help='start with `workflow CODE "description"` or a one-line step '
                                 "`on EVENT then RESPONSE`"))
     diags.sort(key=lambda d: (d.span.start if d.span else -1, d.code))
-    script = A.Script(tuple(items), span=source.span(0, len(text)))
+    script = A.Script(tuple(items), span=_whole_span(source, _LONE_CR.search(text) is None))
     return ParseResult(script, tuple(diags[:MAX_ERRORS]), source)
 
 
