@@ -11,7 +11,7 @@ from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 import attrs
-from sqlalchemy import func, select
+from sqlalchemy import BindParameter, bindparam, func, select
 
 from ..unit import UnitOfWork
 from .models import ApprovalCommentLine, ApprovalEntry
@@ -30,27 +30,32 @@ class SimpleRecord:
     old_values: Mapping[str, Any] | None = None
 
 
-def _pending_stmt(record_type: str, record_key: str, instance_id: str) -> Any:
-    return select(func.count()).select_from(ApprovalEntry).where(
-        ApprovalEntry.record_type == record_type,
-        ApprovalEntry.record_key == record_key,
-        ApprovalEntry.instance_id == instance_id,
-        ApprovalEntry.status.in_(PENDING),
-    ).scalar_subquery()
+_RT: BindParameter[str] = bindparam("rt")
+_RK: BindParameter[str] = bindparam("rk")
+_INST: BindParameter[str] = bindparam("inst")
+_PENDING = select(func.count()).select_from(ApprovalEntry).where(
+    ApprovalEntry.record_type == _RT,
+    ApprovalEntry.record_key == _RK,
+    ApprovalEntry.instance_id == _INST,
+    ApprovalEntry.status.in_(PENDING),
+).scalar_subquery()
+_COMMENTS = select(func.count()).select_from(ApprovalCommentLine).where(
+    ApprovalCommentLine.instance_id == _INST,
+    ApprovalCommentLine.record_key == _RK,
+    ApprovalCommentLine.record_type == _RT,
+).scalar_subquery()
+_COUNTS = select(_PENDING, _COMMENTS)  # built once: only the parameters change
+_BY_ENTRY_NO = select(ApprovalEntry).where(ApprovalEntry.entry_no == bindparam("no"))
 
 
 def pending_approvals(uow: UnitOfWork, record_type: str, record_key: str, instance_id: str) -> int:
-    return int(uow.session.scalar(select(_pending_stmt(record_type, record_key, instance_id))) or 0)
+    return int(uow.session.execute(_COUNTS, {"rt": record_type, "rk": record_key,
+                                             "inst": instance_id}).one()[0])
 
 
 def entry_values(uow: UnitOfWork, entry: ApprovalEntry) -> dict[str, Any]:
-    comments = select(func.count()).select_from(ApprovalCommentLine).where(
-        ApprovalCommentLine.instance_id == entry.instance_id,
-        ApprovalCommentLine.record_key == entry.record_key,
-        ApprovalCommentLine.record_type == entry.record_type,
-    ).scalar_subquery()
-    counts = uow.session.execute(select(
-        _pending_stmt(entry.record_type, entry.record_key, entry.instance_id), comments)).one()
+    counts = uow.session.execute(_COUNTS, {"rt": entry.record_type, "rk": entry.record_key,
+                                           "inst": entry.instance_id}).one()
     return {
         "entry_id": entry.id,
         "entry_no": entry.entry_no,
@@ -105,7 +110,7 @@ def entry_by_key(uow: UnitOfWork, key: str) -> ApprovalEntry | None:
             cached = uow.session.get(ApprovalEntry, entry_id)
             if cached is not None and cached.entry_no == int(key):
                 return cached
-        found = uow.session.scalars(select(ApprovalEntry).where(ApprovalEntry.entry_no == int(key))).first()
+        found = uow.session.scalars(_BY_ENTRY_NO, {"no": int(key)}).first()
         if found is not None:
             known[found.entry_no] = found.id
             return found

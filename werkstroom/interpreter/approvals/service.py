@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from ...catalogue import normalize_enum
 from .. import dateformula
@@ -129,16 +129,27 @@ def administrator(uow: UnitOfWork) -> ApprovalUserSetup | None:
     ).first()
 
 
+_OF_RECORD = select(ApprovalEntry).where(
+    ApprovalEntry.record_type == bindparam("rt"),
+    ApprovalEntry.record_key == bindparam("rk"),
+    ApprovalEntry.instance_id == bindparam("inst"),
+).order_by(ApprovalEntry.entry_no)
+_LAST_SEQUENCE = select(func.max(ApprovalEntry.sequence_no)).where(
+    ApprovalEntry.record_type == bindparam("rt"),
+    ApprovalEntry.record_key == bindparam("rk"),
+    ApprovalEntry.instance_id == bindparam("inst"),
+)
+_LAST_ENTRY_NO = select(func.max(ApprovalEntry.entry_no))
+
+
 def record_entries(uow: UnitOfWork, record_type: str, record_key: str, instance_id: str,
                    statuses: Iterable[str] | None = None) -> list[ApprovalEntry]:
-    stmt = select(ApprovalEntry).where(
-        ApprovalEntry.record_type == record_type,
-        ApprovalEntry.record_key == record_key,
-        ApprovalEntry.instance_id == instance_id,
-    )
-    if statuses is not None:
-        stmt = stmt.where(ApprovalEntry.status.in_(tuple(statuses)))
-    return list(uow.session.scalars(stmt.order_by(ApprovalEntry.entry_no)))
+    """The entries of a record in an instance, by entry number (optionally only some statuses)."""
+    rows = uow.session.scalars(_OF_RECORD, {"rt": record_type, "rk": record_key, "inst": instance_id})
+    if statuses is None:
+        return list(rows)
+    wanted = set(statuses)
+    return [e for e in rows if e.status in wanted]
 
 
 def settle_quorum_tier(uow: UnitOfWork, entry: ApprovalEntry, user: str) -> list[ApprovalEntry]:
@@ -205,16 +216,12 @@ class ApprovalService:
         return setup
 
     def _last_sequence(self) -> int:
-        value = self.session.scalar(
-            select(func.max(ApprovalEntry.sequence_no)).where(
-                ApprovalEntry.record_type == self._doc_type,
-                ApprovalEntry.record_key == self._doc_key,
-                ApprovalEntry.instance_id == self.scope.instance_id,
-            ))
+        value = self.session.scalar(_LAST_SEQUENCE, {"rt": self._doc_type, "rk": self._doc_key,
+                                                     "inst": self.scope.instance_id})
         return int(value or 0)
 
     def _next_entry_no(self) -> int:
-        return int(self.session.scalar(select(func.max(ApprovalEntry.entry_no))) or 0) + 1
+        return int(self.session.scalar(_LAST_ENTRY_NO) or 0) + 1
 
     def _notify_entry(self, entry: ApprovalEntry, recipient: str, options: Mapping[str, Any],
                       etype: str = "Approval") -> None:
