@@ -113,13 +113,18 @@ def suggest_phrase(words: Sequence[str], patterns: Iterable[tuple[str, Sequence[
     """The display text of the pattern closest to ``words``.
 
     ``patterns``: ``(display, pattern_words)`` pairs; pattern words are lower case, slots written
-    ``<name>``. A pattern is suggested when at most about half of its words differ.
+    ``<name>``. A pattern is suggested when at most about half of its words differ and at least half of its
+    own words appear in the phrase.
     """
     lowered = [w.lower() for w in words]
     best: tuple[tuple[int, int, int], str] | None = None
     for order, (display, pwords) in enumerate(patterns):
         d = phrase_distance(lowered, pwords)
         allowed = max(1, (max(len(pwords), len(lowered)) + 1) // 2)
+        literal = [w for w in pwords if not w.startswith("<")]
+        shared = sum(1 for w in literal if any(_word_equal(x, w) for x in lowered))
+        if shared < max(1, (len(literal) + 1) // 2):
+            continue
         key = (d, abs(len(pwords) - len(lowered)), order)
         if d <= allowed and (best is None or key < best[0]):
             best = (key, display)

@@ -18,7 +18,7 @@ def run(*args: str) -> tuple[int, str]:
 def test_list_shows_all_32_templates() -> None:
     code, out = run("templates", "list", "--json")
     assert code == 0
-    rows = json.loads(out)
+    rows = [r for r in json.loads(out) if r["code"].startswith("MS-")]  # partners may add their own
     assert len(rows) == 32
     piapw = next(r for r in rows if r["code"] == "MS-PIAPW")
     assert piapw["category"] == "PURCHDOC" and piapw["description"] == "Purchase Invoice Approval Workflow"
