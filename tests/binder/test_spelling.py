@@ -25,7 +25,8 @@ def test_distance_is_a_symmetric_measure(a: str, b: str) -> None:
 
 def test_suggest_ignores_case_and_underscores() -> None:
     assert suggest("AmountLCY", ["amount", "amount_lcy"]) == ["amount_lcy"]
-    assert suggest("PurchaseDocRelased", ["PurchaseDocReleased", "SalesDocReleased"]) == ["PurchaseDocReleased"]
+    events = ["PurchaseDocReleased", "SalesDocReleased"]
+    assert suggest("PurchaseDocRelased", events) == ["PurchaseDocReleased"]
     assert suggest("zzz", ["amount"]) == []
     assert did_you_mean("stauts", ["status", "amount"]) == "did you mean `status`?"
     assert did_you_mean("qqqqq", ["status"]) == ""
@@ -34,5 +35,5 @@ def test_suggest_ignores_case_and_underscores() -> None:
 def test_phrase_suggestion_prefers_a_similar_length() -> None:
     patterns = [("revert <field>", ["revert", "<field>"]),
                 ("revert the value of <field>", ["revert", "the", "value", "of", "<field>"])]
-    assert suggest_phrase("revert value for field x".split(), patterns) == "revert the value of <field>"
-    assert suggest_phrase("launch rockets now".split(), patterns) is None
+    assert suggest_phrase(["revert", "value", "for", "field", "x"], patterns) == "revert the value of <field>"
+    assert suggest_phrase(["launch", "rockets", "now"], patterns) is None
