@@ -52,19 +52,26 @@ def partner_step_modules() -> list[str]:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    names = list(STEP_MODULES)
+    # (module, required): our own and the ini-listed modules must import; a partner's broken step
+    # module only warns, so an installed partner package can never break unrelated test runs
+    names = [(m, True) for m in STEP_MODULES]
     if config.getini("werkstroom_partner_steps"):
-        names += partner_step_modules()
-    names += [str(m) for m in config.getini("werkstroom_step_modules")]
+        names += [(m, False) for m in partner_step_modules()]
+    names += [(str(m), True) for m in config.getini("werkstroom_step_modules")]
     seen: set[str] = set()
-    for name in names:
+    for name, required in names:
         if name in seen or config.pluginmanager.has_plugin(name):
             continue
         seen.add(name)
         try:
             module = importlib.import_module(name)
         except ImportError as exc:
-            raise pytest.UsageError(f"werkstroom: cannot import the step module {name!r}: {exc}") from exc
+            if required:
+                raise pytest.UsageError(f"werkstroom: cannot import the step module {name!r}: {exc}") from exc
+            config.issue_config_time_warning(pytest.PytestConfigWarning(
+                f"werkstroom: the partner step module {name!r} cannot be imported ({exc}); its steps are "
+                "not available"), stacklevel=2)
+            continue
         config.pluginmanager.register(module, name)
 
 
