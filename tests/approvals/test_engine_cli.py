@@ -258,3 +258,20 @@ def test_cli_dispatch_delivers_to_smtp(tmp_path: Path, smtp_server: tuple[Sink, 
     assert [(x["recipient"], x["method"], x["address"]) for x in sent] == \
         [("CEO", "Email", "ceo@example.test")]
     assert run(db, "notifications").output.strip() == "(none)"
+
+
+def test_cli_timers_delegate_overdue_requests(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'wf.db'}"
+    eng = open_engine(db, clock=VirtualClock(dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)))
+    try:
+        prepare(eng)
+        eng.emit("PurchaseDocSentForApproval", invoice(no="5005"), user="REQ")
+    finally:
+        eng.close()
+    # the wf command runs on the real clock: long after the two days of "delegate after"
+    r = run(db, "timers")
+    assert r.exit_code == 0, r.output
+    assert "1 approval requests delegated" in r.output and "send_approval_requests" in r.output
+    rows = json.loads(run(db, "approvals", "--status", "open", "--json").output)
+    assert [x["approver_id"] for x in rows] == ["SUE"]  # ANN's substitute
+    assert "0 approval requests delegated" in run(db, "timers").output

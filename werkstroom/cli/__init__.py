@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "reject": ("werkstroom.cli.approvals_cmd:reject", "Reject an approval entry and run the workflow."),
     "delegate": ("werkstroom.cli.approvals_cmd:delegate", "Delegate an approval entry and run the workflow."),
     "cancel": ("werkstroom.cli.approvals_cmd:cancel", "Cancel the approval request of an entry (requester)."),
+    "timers": ("werkstroom.cli.approvals_cmd:timers", "Run due delegations and overdue reminders."),
     "notifications": ("werkstroom.cli.approvals_cmd:notifications", "List or dispatch notifications."),
     "deploy": ("werkstroom.cli.engine_cmd:deploy", "Store workflows from .wf scripts (a version per change)."),
     "enable": ("werkstroom.cli.engine_cmd:enable", "Enable a deployed workflow (runs the enable checks)."),
