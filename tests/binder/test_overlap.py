@@ -140,3 +140,15 @@ def test_witness_satisfies_both_and_none_means_none(a: BExpr, b: BExpr) -> None:
                 for frac in (Decimal(0), Decimal("0.5")):
                     record = {"amount": Decimal(v) + frac, "document_type": d}
                     assert not (evaluate(a, record) and evaluate(b, record))
+
+
+def test_emptiness_tests_cover_each_other() -> None:
+    cc = BField(("currency_code",), K.CODE)
+    empty = BText("is empty", cc, None)
+    not_empty = BText("is not empty", cc, None)
+    assert none_of([empty, not_empty], rec, "PurchaseHeader") is None
+    assert both(empty, not_empty, rec, "PurchaseHeader") is None
+    assert both(empty, BCompare("=", cc, BConst("EUR", K.CODE)), rec, "PurchaseHeader") is None
+    assert none_of([empty], rec, "PurchaseHeader") == {"currency_code": "X"}
+    pd = BText("is empty", PD, None)
+    assert none_of([pd, BText("is not empty", PD, None)], rec, "PurchaseHeader") is None

@@ -108,6 +108,11 @@ def dnf(e: BExpr | None, negate: bool = False) -> list[Term]:
         if len(flat) > MAX_TERMS:
             raise TooComplex
         return flat
+    if isinstance(e, BText) and e.op in ("is empty", "is not empty"):
+        if e.op == "is not empty":
+            return dnf(BText("is empty", e.operand, None), not negate)
+        if e.operand.kind in (FieldKind.TEXT, FieldKind.CODE):
+            return dnf(BCompare("=", e.operand, BConst("", e.operand.kind)), negate)
     if isinstance(e, BCompare) and isinstance(e.left, BField) and isinstance(e.right, BConst):
         return [(_neg_lit(e) if negate else Lit(e),)]
     if isinstance(e, BIn):
@@ -211,7 +216,7 @@ def _pick(iv: Interval, kind: FieldKind) -> Any:
         return iv.hi
     if kind in (FieldKind.TEXT, FieldKind.CODE):
         if iv.lo is not None:
-            cand = str(iv.lo) + "A"
+            cand = str(iv.lo) + "A" if iv.lo else "X"
             return cand if iv.hi is None or cand < iv.hi else None
         if iv.hi is not None:
             return "" if iv.hi != "" else None
