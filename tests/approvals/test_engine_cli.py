@@ -168,6 +168,11 @@ def test_cli(tmp_path: Path) -> None:
     assert r.exit_code == 0 and "approved by ANN" in r.output and "send_approval_requests" in r.output
     r = run(db, "approvals")
     assert "CEO" in r.output and "Open" in r.output
+    history = json.loads(run(db, "approvals", "--history", entry, "--json").output)
+    assert [(a["user"], a["action"], a["new_status"], a["comment"]) for a in history["audit"]] == \
+        [("ANN", "approve", "Approved", "fine")]
+    assert [c["comment"] for c in history["comments"]] == ["fine"]
+    assert "approve" in run(db, "approvals", "--history", entry).output
     r = run(db, "approve", entry, "--as", "ANN")
     assert r.exit_code == 1 and "WF611" in r.output
     r = run(db, "notifications", "list")

@@ -83,13 +83,18 @@ ENTRY_COLUMNS = ("entry_no", "status", "approver_id", "sender_id", "record_type"
 @click.option("--status", "statuses", multiple=True,
               type=click.Choice(STATUSES, case_sensitive=False),
               help="Only entries with this status (repeatable).")
+@click.option("--history", "history", default=None, metavar="ENTRY",
+              help="Show the audit trail and comments of approval entry ENTRY instead.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def approvals(ctx: click.Context, for_user: str | None, sent_by: str | None, statuses: tuple[str, ...],
-              as_json: bool) -> None:
+              history: str | None, as_json: bool) -> None:
     """List approval entries (with --for USER: the open requests USER must act on)."""
     from ..interpreter.approvals.queries import list_entries
 
+    if history is not None:
+        _history(ctx, history, as_json)
+        return
     wanted = tuple(s.capitalize() for s in statuses) or None
     with _engine(ctx) as eng, eng.transaction() as uow:
         rows = list_entries(uow, approver=for_user.upper() if for_user else None,
@@ -98,6 +103,31 @@ def approvals(ctx: click.Context, for_user: str | None, sent_by: str | None, sta
         click.echo(json.dumps(rows, indent=2))
     else:
         _table(rows, ENTRY_COLUMNS)
+
+
+def _history(ctx: click.Context, ref: str, as_json: bool) -> None:
+    from ..interpreter.approvals.actions import find_entry
+    from ..interpreter.approvals.queries import audit_trail, comments
+
+    try:
+        with _engine(ctx) as eng, eng.transaction() as uow:
+            entry = find_entry(uow, ref)
+            trail = audit_trail(uow, entry.id)
+            notes = comments(uow, entry.record_type, entry.record_key, entry.instance_id)
+            head = {"entry_no": entry.entry_no, "status": entry.status, "approver_id": entry.approver_id,
+                    "sender_id": entry.sender_id, "record": f"{entry.record_type} {entry.record_key}"}
+    except WerkstroomError as exc:
+        _refuse(exc)
+        return
+    if as_json:
+        click.echo(json.dumps({**head, "audit": trail, "comments": notes}, indent=2))
+        return
+    click.echo(f"entry {head['entry_no']} for {head['approver_id']} ({head['status']}), sent by "
+               f"{head['sender_id']}, {head['record']}")
+    _table(trail, ("at", "user", "action", "old_status", "new_status", "detail", "comment"))
+    if notes:
+        click.echo("comments on the request:")
+        _table(notes, ("at", "user", "comment"))
 
 
 # --------------------------------------------------------------------------- approve / reject / delegate
