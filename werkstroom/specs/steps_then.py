@@ -75,6 +75,21 @@ def entries_are(werkstroom_world: World, kind: str, id: str, datatable: list[lis
              + "\nActual:\n" + "\n".join("  " + x for x in table_text(heads, got)), t)
 
 
+@then(r"the approval entries for " + REF + r' read "(?P<summary>[^"]*)"',
+      example='Then the approval entries for the purchase invoice "1001" read "REQ Approved, ANN Open, BOB Created"',
+      section="Approval entries")
+def entries_read(werkstroom_world: World, kind: str, id: str, summary: str) -> None:
+    """The record's approval entries in one line, in entry order: `APPROVER Status` separated by commas
+    (`none` for no entries). Handy in Scenario Outlines, where the number of entries varies."""
+    w = werkstroom_world
+    t = w.thing(kind, id)
+    no_refusal(w, t)
+    got = ", ".join(f"{r['approver_id']} {r['status']}" for r in w.entries(t)) or "none"
+    want = ", ".join(" ".join(x.split()) for x in summary.split(",")) if summary.strip() else "none"
+    if got.lower() != want.lower():
+        fail(w, f'expected the approval entries for {t.label} to read "{want}", but they read "{got}"', t)
+
+
 @then(r"there are no approval entries for " + REF, example='Then there are no approval entries for the vendor "V1"',
       section="Approval entries")
 def no_entries(werkstroom_world: World, kind: str, id: str) -> None:
