@@ -21,6 +21,7 @@ from werkstroom.interpreter.program import (
     BIn,
     BNot,
     BOr,
+    BQuantified,
     BRange,
     BText,
 )
@@ -152,3 +153,14 @@ def test_emptiness_tests_cover_each_other() -> None:
     assert none_of([empty], rec, "PurchaseHeader") == {"currency_code": "X"}
     pd = BText("is empty", PD, None)
     assert none_of([pd, BText("is not empty", PD, None)], rec, "PurchaseHeader") is None
+
+
+def test_quantifiers_are_normalised() -> None:
+    q = BCompare(">", BField(("quantity",), K.DECIMAL), BConst(Decimal(8), K.DECIMAL))
+    any_ = BQuantified("any", ("lines",), "PurchaseLine", q)
+    no = BQuantified("no", ("lines",), "PurchaseLine", q)
+    all_not = BQuantified("all", ("lines",), "PurchaseLine", BNot(q))
+    assert none_of([any_, no], rec, "PurchaseHeader") is None
+    assert both(any_, no, rec, "PurchaseHeader") is None
+    assert both(any_, all_not, rec, "PurchaseHeader") is None
+    assert both(no, all_not, rec, "PurchaseHeader") is not None

@@ -108,6 +108,15 @@ def dnf(e: BExpr | None, negate: bool = False) -> list[Term]:
         if len(flat) > MAX_TERMS:
             raise TooComplex
         return flat
+    if isinstance(e, BQuantified) and e.quantifier != "any":
+        # no X with C == not (any X with C); all X with C == not (any X with not C)
+        inner = e.condition
+        if e.quantifier == "all":
+            if inner is None:
+                inner = BConst(False, FieldKind.BOOLEAN)
+            else:
+                inner = inner.operand if isinstance(inner, BNot) else BNot(inner)
+        return dnf(BQuantified("any", e.relation, e.record_type, inner), not negate)
     if isinstance(e, BText) and e.op in ("is empty", "is not empty"):
         if e.op == "is not empty":
             return dnf(BText("is empty", e.operand, None), not negate)
