@@ -131,7 +131,9 @@ def show(code: str, steps: bool) -> None:
             while p is not None:
                 depth += 1
                 p = wf.step(p).parent
-            what = f"on {s.name}" if s.kind == "event" else s.name
+            spec = cat.event(s.name) if s.kind == "event" else cat.response(s.name)
+            bc = f" [{spec.bc_code}]" if spec is not None and spec.bc_code else ""
+            what = (f"on {s.name}" if s.kind == "event" else s.name) + bc
             if s.kind == "event" and s.condition_text:
                 what += f" when {s.condition_text}"
             opts = {k: v for k, v in s.options.items() if v not in (None, "", False)}
