@@ -259,3 +259,10 @@ def test_jump_without_labels_suggests_labelling_the_response() -> None:
     d = only("WF205", text)
     assert at(d) == (4, 77)
     assert d.help == "label the response to jump to, e.g. `request approval from approver chain as reqest`"
+
+
+def test_long_file_name_of_bare_steps() -> None:
+    pr = parse("on PurchaseDocReleased then restrict record usage\n", "purchase-documents-released.wf")
+    (d,) = bind([pr], catalogue()).diagnostics
+    assert d.code == "WF404" and at(d) == (1, 1)
+    assert d.help.startswith("the code of a file of bare steps is the file name")

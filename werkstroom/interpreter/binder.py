@@ -318,7 +318,9 @@ class Binder:
                 c.CODE_TOO_LONG, Severity.ERROR,
                 f"workflow code `{code_text}` has {len(code_text)} characters; BC allows {MAX_CODE_LENGTH}",
                 span=code.span if code else span, label="too long",
-                help=f"shorten it, e.g. `{code_text[:MAX_CODE_LENGTH]}`"))
+                help=(f"shorten it, e.g. `{code_text[:MAX_CODE_LENGTH]}`" if code else
+                      "the code of a file of bare steps is the file name: rename the file, or start it "
+                      f"with a header such as `workflow {code_text[:MAX_CODE_LENGTH]}`")))
         return BoundWorkflow(code_text, description, category, tuple(r.freeze() for r in wb.rows),
                              source=source_text, path=path, template=template, span=span)
 
