@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import attrs
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 
 from ..context import RecordHandle
 from ..errors import WerkstroomError
@@ -245,12 +245,14 @@ class Run:
                            workflow_code=cw.workflow.code, version_id=cw.version_id, record_type=rec.type,
                            record_key=rec.key, started_by=user, created_at=now)
         self.uow.session.add(inst)
-        for s in cw.workflow.steps:
-            self.uow.session.add(StepInstanceRow(
-                instance_id=inst.id, step_id=s.id, kind=s.kind, name=s.name, parent=s.parent,
-                sequence_no=s.sequence_no, next_step=s.next_step, status=INACTIVE, updated_at=now))
-        self.records.mark(rec)
         self.uow.session.flush()
+        # one multi-row INSERT for the step instances (BC's CreateInstance copies every step)
+        self.uow.session.execute(insert(StepInstanceRow), [
+            {"instance_id": inst.id, "step_id": s.id, "kind": s.kind, "name": s.name, "parent": s.parent,
+             "sequence_no": s.sequence_no, "next_step": s.next_step, "status": INACTIVE, "record_type": "",
+             "record_key": "", "updated_at": now}
+            for s in cw.workflow.steps])
+        self.records.mark(rec)
         return inst
 
     def _fire(self, inst: InstanceRow, cw: CompiledWorkflow, step: BoundStep, rec: Rec, document: Rec,
@@ -367,12 +369,16 @@ class Run:
             id=inst.id, seq=inst.seq, workflow_code=inst.workflow_code, version_id=inst.version_id,
             record_type=inst.record_type, record_key=inst.record_key, started_by=inst.started_by,
             created_at=inst.created_at, archived_at=now))
+        session.flush()
+        cols = ["instance_id", "step_id", "kind", "name", "parent", "sequence_no", "next_step", "status",
+                "record_type", "record_key", "updated_at"]
+        source = (select(*(getattr(StepInstanceRow, c) for c in cols))
+                  .where(StepInstanceRow.instance_id == inst.id))
+        session.execute(insert(ArchivedStepRow).from_select(cols, source))
+        session.execute(delete(StepInstanceRow).where(StepInstanceRow.instance_id == inst.id),
+                        execution_options={"synchronize_session": False})
         for r in rows:
-            session.add(ArchivedStepRow(
-                instance_id=r.instance_id, step_id=r.step_id, kind=r.kind, name=r.name, parent=r.parent,
-                sequence_no=r.sequence_no, next_step=r.next_step, status=r.status, record_type=r.record_type,
-                record_key=r.record_key, updated_at=r.updated_at))
-            session.delete(r)
+            session.expunge(r)
         session.delete(inst)
         session.flush()
 
