@@ -148,3 +148,30 @@ def test_every_template_is_shipped_and_loaded() -> None:
     assert shipped == sorted(t["code"] for t in bc_templates())
     assert len(shipped) == domain()["counts"]["templates"] == 32
     assert sorted(t.code for t in catalogue().templates) == shipped
+
+
+def _needs_configuration(step: dict[str, Any]) -> bool:
+    """BC's mandatory-argument rules applied to a template step's arguments (catalogue.json)."""
+    a = step.get("arguments", {})
+    if step["name"] == "CREATENOTIFICATIONENTRY":
+        return not a.get("Notify Sender") and not a.get("Notification User ID")
+    if step["name"] == "CREATEAPPROVALREQUESTS":
+        return a.get("Approver Type") == "Workflow User Group" and not a.get("Workflow User Group Code")
+    if step["name"] in ("BACKGROUNDCREATEPMTLINEFORPOSTEDDOCUMENT", "CREATEPMTLINEFORPOSTEDDOCUMENT"):
+        return not a.get("General Journal Template Name") or not a.get("General Journal Batch Name")
+    return False
+
+
+@pytest.mark.parametrize("template", bc_templates(), ids=lambda t: t["code"])
+def test_a_copy_passes_the_enable_checks_once_configured(template: dict[str, Any]) -> None:
+    """A copy (new code) passes BC's enable checks except for the options BC leaves blank."""
+    from werkstroom.interpreter.checks import enable_checks
+
+    path = TEMPLATES / f"{template['code']}.wf"
+    text = path.read_text(encoding="utf-8").replace(f"workflow {template['code']}", "workflow COPY-01")
+    prog = bind([parse(text, str(path))], catalogue())
+    (wf,) = prog.workflows
+    assert not wf.template
+    found = [(d.code, d.message.split(" ")[6]) for d in enable_checks(wf, [], catalogue())]
+    want = [("WF412", str(s["id"])) for s in template["steps"] if _needs_configuration(s)]
+    assert found == want
