@@ -266,3 +266,10 @@ def test_long_file_name_of_bare_steps() -> None:
     (d,) = bind([pr], catalogue()).diagnostics
     assert d.code == "WF404" and at(d) == (1, 1)
     assert d.help.startswith("the code of a file of bare steps is the file name")
+
+
+def test_condition_text_leaves_out_comments() -> None:
+    prog = check('on PurchaseDocReleased\n   when amount > 1000      # big ones\n'
+                 '    and vendor_invoice_no <> "#1"\nthen restrict record usage\n')
+    assert prog.ok
+    assert prog.workflows[0].steps[0].condition_text == 'amount > 1000 and vendor_invoice_no <> "#1"'

@@ -150,7 +150,8 @@ class _WorkflowBinder:
     def _slice(self, span: Span) -> str:
         if span is NO_SPAN or span.end <= span.start or span.end > len(self.text):
             return ""
-        return " ".join(self.text[span.start:span.end].split())
+        lines = [_strip_comment(ln) for ln in self.text[span.start:span.end].splitlines()]
+        return " ".join(" ".join(lines).split())
 
     def step(self, step: ast.Step, parent: int | None, seq: int,
              ancestors: tuple[tuple[EventSpec, Span], ...]) -> None:
@@ -362,6 +363,22 @@ class Binder:
         if not has_errors(self.diags):
             self.diags.extend(analyse(workflows, self.catalogue.record))
         return BoundProgram(tuple(workflows), tuple(self.diags))
+
+
+def _strip_comment(line: str) -> str:
+    """``line`` without a ``#`` comment (a ``#`` inside double quotes is text)."""
+    quoted = False
+    escaped = False
+    for i, ch in enumerate(line):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = quoted
+        elif ch == '"':
+            quoted = not quoted
+        elif ch == "#" and not quoted:
+            return line[:i]
+    return line
 
 
 def anonymous_code(path: str) -> str:
