@@ -142,3 +142,14 @@ def test_explain_records_values_read(engine: Engine) -> None:
     fired: Any = r2.handled[0].fired
     assert fired.tests == [("amount > 1000", [("amount", "1000.01")], True)]
     assert CALLS == ["wait"]
+
+
+def test_change_event_without_old_uses_the_stored_values(engine: Engine) -> None:
+    change_workflow(engine)
+    engine.put_record("Doc", doc(credit_limit="5000"))
+    r = engine.emit("DocChanged", doc(credit_limit="7000"), user="U")  # no old: the stored 5000 is old
+    assert r.outcome == "started"
+    assert r.handled[0].fired is not None
+    assert r.handled[0].fired.tests == [("credit_limit > 0", [("credit_limit", "7000")], True)]
+    pending = engine.record_state("Doc", "Invoice|1001").pending_changes
+    assert [(str(p.old_value), str(p.new_value)) for p in pending] == [("5000", "7000")]

@@ -243,7 +243,8 @@ class Engine:
              idempotency_key: str | None = None, instance_id: str | None = None) -> EmitResult:
         """Handle ``event`` for ``record`` (a dict, validated against the event's record type).
 
-        ``old``: the previous values for record-change events. ``idempotency_key``: a re-delivery with
+        ``old``: the previous values for record-change events (default: the values stored for the
+        record before this event, when there are any). ``idempotency_key``: a re-delivery with
         the same key answers the first result and applies nothing; a different payload is refused
         (WF504). ``instance_id``: for approval events, the instance owning the entry."""
         spec = self.vocab.require_event(event)
@@ -252,7 +253,7 @@ class Engine:
                    "instance_id": instance_id}
 
         def work(run: Run) -> tuple[str, str]:
-            rec = run.records.put_payload(spec.record, record, old=old)
+            rec = run.records.put_payload(spec.record, record, old=old, old_from_store=spec.record_change)
             run.queue_event(spec.name, rec, user, instance_id=instance_id)
             return rec.type, rec.key
 

@@ -277,8 +277,11 @@ class RecordCache:
         self._dirty.add((rec.type, rec.key))
 
     def put_payload(self, record_type: str, payload: Mapping[str, Any], *, where: str = "",
-                    old: Mapping[str, Any] | None = None) -> Rec:
-        """Validate a host payload (with embedded related records) and store all of it."""
+                    old: Mapping[str, Any] | None = None, old_from_store: bool = False) -> Rec:
+        """Validate a host payload (with embedded related records) and store all of it.
+
+        ``old``: the previous values (record-change events). ``old_from_store``: when ``old`` is not
+        given, use the values stored before this payload (the engine remembers the last state)."""
         values, embedded = validate(self.vocab, record_type, payload, where=where)
         spec = self.vocab.record(record_type)
         assert spec is not None
@@ -289,6 +292,8 @@ class RecordCache:
                                      require_key=False)
         # keep stored fields the payload did not mention (a partial update keeps the rest)
         existing = self.get(record_type, key)
+        if old_values is None and old_from_store and existing is not None:
+            old_values = dict(existing.values)
         merged = dict(existing.values) if existing is not None else {}
         merged.update(values)
         rec = self.put(record_type, key, merged, old_values)
