@@ -189,3 +189,16 @@ def test_parse_result_is_frozen_and_ok() -> None:
     r = parse("on A then b")
     assert r.ok
     assert not parse("on A b").ok
+
+
+def test_recovery_keeps_the_items_around_errors() -> None:
+    good = "on A when x = 1 then y\n"
+    text = good * 300 + "on B b\n" + good * 200 + "workflow W\n  on C when then q\n" + good * 100
+    r = parse(text)
+    assert [(d.code, d.span.line) for d in r.diagnostics if d.span] == [("WF103", 301), ("WF109", 503)]
+    assert len(r.script.items) == 600
+
+
+def test_error_count_is_capped() -> None:
+    r = parse("on A when x = 1 y\n" * 500)
+    assert len(r.diagnostics) == 50

@@ -617,25 +617,49 @@ def parse_source(source: SourceFile) -> ParseResult:
 
 
 def _parse_all(source: SourceFile) -> tuple[list[A.Workflow | A.Step], list[Diagnostic]]:
+    """Parse the whole text; after an error, resynchronise at the top-level chunk after the one that
+    failed (a chunk starts at each line beginning with `workflow` or `on` at column 0) and go on.
+    Each round parses up to the next error only, so the work stays linear in the text."""
     text = source.text
-    script, diags, err = _parse_region(source, 0, len(text))
-    if script is not None:
-        return list(script.items), diags
-    # Recovery: parse each top-level item on its own; a failing item again piece by piece.
+    n = len(text)
+    chunks: list[tuple[int, int]] | None = None
     items: list[A.Workflow | A.Step] = []
-    all_diags: list[Diagnostic] = []
-    failed = 0
-    for s, e in _top_chunks(text):
-        script, d, chunk_err = _parse_region(source, s, e)
+    diags: list[Diagnostic] = []
+    pos = 0
+    errors = 0
+    while pos < n:
+        script, d, err = _parse_region(source, pos, n)
         if script is not None:
-            all_diags.extend(d)
             items.extend(script.items)
-            continue
-        failed += 1
-        all_diags.extend(_explain_failure(source, s, e, 0, d, chunk_err, 0))
-    if failed == 0:  # the pieces parse but the whole does not: report the whole file's error
-        all_diags = [*diags, *([err] if err is not None else [])]
-    return items, _dedupe(all_diags)
+            diags.extend(d)
+            break
+        if chunks is None:
+            chunks = _top_chunks(text)
+        at = err.span.start if err is not None and err.span is not None else pos
+        at = min(max(at, pos), n - 1)
+        cs, ce = next(((cs, ce) for cs, ce in chunks if cs <= at < ce), (pos, n))
+        cs = max(cs, pos)
+        if cs > pos:  # the chunks before the failing one: they parsed up to the error, so they are fine
+            pre, pre_d, pre_err = _parse_region(source, pos, cs)
+            diags.extend(pre_d)
+            if pre is not None:
+                items.extend(pre.items)
+            else:
+                found = _explain_failure(source, pos, cs, 0, [], pre_err, 0)
+                diags.extend(found)
+                errors += sum(1 for x in found if x.is_error)
+        one, one_d, one_err = _parse_region(source, cs, ce)
+        if one is not None:  # fine alone: the error comes from how it meets its neighbours
+            items.extend(one.items)
+            found = [*one_d, *([err] if err is not None else [])]
+        else:
+            found = _explain_failure(source, cs, ce, 0, one_d, one_err, 0)
+        diags.extend(found)
+        errors += sum(1 for x in found if x.is_error)
+        if errors >= MAX_ERRORS:
+            break
+        pos = ce
+    return items, _dedupe(diags)
 
 
 def _explain_failure(source: SourceFile, start: int, end: int, base: int, diags: list[Diagnostic],
