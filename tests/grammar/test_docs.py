@@ -31,3 +31,14 @@ def test_language_reference_covers_the_constructs() -> None:
                  "contains", "starts with", "is empty", "not in", "2d", "cm+1d", "comment", "tab",
                  "limit"]:
         assert word in text, word
+
+
+def test_wf_examples_in_the_docs_parse() -> None:
+    from werkstroom.grammar.parser import parse
+
+    text = (DOCS / "language.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```wf\n(.*?)```", text, re.S)
+    assert len(blocks) >= 2
+    for block in blocks:
+        r = parse(block, "language.md")
+        assert r.diagnostics == (), block
