@@ -103,3 +103,17 @@ def test_same_filters_in_another_order_conflict() -> None:
     c = check('workflow C "c"\n  on PurchaseDocReleased when status = Open and amount > 6 then\n'
               '     restrict record usage\n')
     assert codes(c.workflows[0], a.workflows) == []
+
+
+def test_a_catalogue_template_code_binds_as_template() -> None:
+    from werkstroom.catalogue import TemplateSpec
+
+    class WithTemplates(FakeCatalogue):
+        templates = (TemplateSpec("ACME-T", "", "acme.wf"),)
+
+    src = Src('workflow ACME-T "partner template"\n  on PurchaseDocReleased then restrict record usage\n')
+    step = src.step("PurchaseDocReleased", None, src.resp("restrict record usage"))
+    prog = bind([Parsed(src, src.workflow("ACME-T", step))], WithTemplates())
+    assert prog.workflows[0].template
+    prog = bind([Parsed(src, src.workflow("ACME-T", step))], FakeCatalogue())
+    assert not prog.workflows[0].template

@@ -294,6 +294,7 @@ class Binder:
         self.catalogue = catalogue
         self.phrases = PhraseBinder(_values(catalogue.responses))
         self._event_names: list[str] | None = None
+        self.template_codes = {t.code.upper() for t in getattr(catalogue, "templates", ())}
         self.diags: list[Diagnostic] = []
 
     def event(self, name: ast.Name) -> EventSpec | None:
@@ -350,7 +351,8 @@ class Binder:
                     span = wf.code.span
                     bw = self.workflow(wf.code, code_text, wf.description.value if wf.description else "",
                                        wf.category.text.upper() if wf.category else "", steps, wf.span, text,
-                                       path, template or code_text.startswith(TEMPLATE_PREFIX))
+                                       path, template or code_text.startswith(TEMPLATE_PREFIX)
+                                       or code_text in self.template_codes)
                 prev = first_seen.get(code_text)
                 if prev is not None:
                     self.diags.append(Diagnostic(
@@ -390,5 +392,5 @@ def anonymous_code(path: str) -> str:
 def bind(parsed: Sequence[ParsedScript], catalogue: CatalogueView, *, template: bool = False) -> BoundProgram:
     """Bind parse results against ``catalogue``. ``template``: mark every workflow as a template (never
     enabled; missing mandatory options are expected and not reported); workflows whose code starts
-    with ``MS-`` are templates anyway."""
+    with ``MS-`` or is the code of a catalogue template (a partner's) are templates anyway."""
     return Binder(catalogue).bind(parsed, template=template)

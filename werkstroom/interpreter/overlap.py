@@ -359,10 +359,28 @@ def _opaque_text(atom: BExpr) -> str:
     if isinstance(atom, BChange):
         return f"{_show(atom.field)} {atom.kind}"
     if isinstance(atom, BQuantified):
-        return f"{atom.quantifier} {'.'.join(atom.relation)} with ..."
+        rel = ".".join(atom.relation)
+        if atom.condition is None:
+            return f"{atom.quantifier} {rel}"
+        return f"{atom.quantifier} {rel} with {_expr_text(atom.condition)}"
     if isinstance(atom, BCompare):
         return f"{_describe(atom.left)} {atom.op} {_describe(atom.right)}"
     return "condition"
+
+
+def _expr_text(e: BExpr) -> str:
+    """A short rendering of a condition for witness notes."""
+    if isinstance(e, BAnd | BOr):
+        joiner = " and " if isinstance(e, BAnd) else " or "
+        return joiner.join(_expr_text(o) if not isinstance(o, BAnd | BOr) else f"({_expr_text(o)})"
+                           for o in e.operands)
+    if isinstance(e, BNot):
+        return f"not ({_expr_text(e.operand)})"
+    if isinstance(e, BCompare):
+        return f"{_describe(e.left)} {e.op} {_describe(e.right)}"
+    if isinstance(e, BIn):
+        return f"{_show(e.operand)} {'not in' if e.negated else 'in'} [...]"
+    return _opaque_text(e) if not isinstance(e, BField | BConst) else _describe(e)
 
 
 def _describe(e: BExpr) -> str:
@@ -410,7 +428,7 @@ def none_of(conds: Sequence[BExpr | None], records: RecordLookup, record_type: s
 def witness_text(w: dict[str, str]) -> str:
     if not w:
         return "any record"
-    return ", ".join(f"{k} = {v}" if v not in ("yes", "no") or " " not in k else f"{k}: {v}"
+    return ", ".join(f"{k} = {v}" if " " not in k else (k if v == "yes" else f"not ({k})")
                      for k, v in w.items())
 
 
