@@ -36,6 +36,10 @@ workflow PIAPW-T "Purchase invoice approval (test)"
      on ApprovalRequestRejected then
         reject approval requests, notify sender
         reopen document
+     on PurchaseDocApprovalRequestCanceled then
+        cancel approval requests
+        allow record usage
+        reopen document
 """
 
 SETUP = """\
@@ -220,3 +224,30 @@ def test_every_shipped_scenario_runs_as_expected(scenario: Path) -> None:
     result = CliRunner().invoke(cli, ["simulate", "--scenario", str(scenario)])
     assert result.exit_code == 0, result.output
     assert "Result: every step went as expected." in result.output
+
+
+def test_cancel_and_redelivery_in_a_scenario(tmp_path: Path) -> None:
+    script, scenario = write(tmp_path, """
+[[timeline]]
+event = "PurchaseDocSentForApproval"
+user = "BUYER"
+idempotency_key = "m1"
+record = { document_type = "Invoice", no = "PI-5", status = "Open", amount = "5000", purchaser_code = "BY" }
+
+[[timeline]]
+note = "the ERP sends the same message again"
+event = "PurchaseDocSentForApproval"
+user = "BUYER"
+idempotency_key = "m1"
+record = { document_type = "Invoice", no = "PI-5", status = "Open", amount = "5000", purchaser_code = "BY" }
+expect = { outcome = "started", running = 1, entries = 2 }
+
+[[timeline]]
+cancel = "BUYER"
+expect = { step = 14, status = "Open", restricted = false, archived = true, running = 0 }
+""")
+    sim = simulate([script], scenario)
+    assert sim.ok, [(s.n, s.failed_expectations, s.error) for s in sim.steps]
+    assert sim.steps[1].replayed and not sim.steps[0].replayed
+    assert sim.steps[2].title.startswith("PurchaseDocApprovalRequestCanceled on PurchaseHeader")
+    assert [e["status"] for e in sim.steps[2].approval_entries] == ["Canceled", "Canceled"]

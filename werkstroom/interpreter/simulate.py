@@ -85,6 +85,7 @@ class Step:
     deliveries: list[dict[str, Any]] = attrs.field(factory=list)
     document: dict[str, Any] | None = None
     running: list[str] = attrs.field(factory=list)
+    replayed: bool = False
     failed_expectations: list[str] = attrs.field(factory=list)
 
 
@@ -208,6 +209,7 @@ class Runner:
         try:
             results = self._do(action, entry, step)
             for r in results:
+                step.replayed = step.replayed or r.replayed
                 step.handled.extend(h for h in r.to_json()["handled"])
                 step.effects.extend(r.effects)
         except WerkstroomError as exc:

@@ -49,6 +49,9 @@ def render_step(step: Step) -> list[str]:
     lines = [f"[{step.n}] {step.at[:16].replace('T', ' ')}  {step.user or '-'}: {step.title}"]
     if step.note:
         lines.append(f"    note: {step.note}")
+    if step.replayed:
+        lines.append("    a re-delivery (same idempotency key): the first answer is repeated, nothing is "
+                     "applied again")
     for i, h in enumerate(step.handled):
         ind = "    "
         if i > 0 or h.get("raised_by"):
