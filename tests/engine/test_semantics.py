@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from werkstroom.catalogue import FieldKind as K
 from werkstroom.interpreter.engine import Engine
+from werkstroom.interpreter.program import BField
 
 from .lib import CALLS, W, approval, approval_workflow, c, cmp, doc, f, invoice_open
 
@@ -229,3 +230,18 @@ def test_jump_to_a_response_completes_its_chain_without_running_it(engine: Engin
     assert [s.step_id for s in engine.steps(iid) if s.status == "Active"] == [4, 6]
     r = engine.emit("Approved", approval(iid, 0), user="B")
     assert CALLS == ["release"] and r.handled[0].archived
+
+
+def test_to_one_relation_embedded_in_the_payload(engine: Engine) -> None:
+    w = W("VENDOR")
+    e1 = w.event("DocSent", None, BField(("vendor", "blocked"), K.BOOLEAN))
+    w.response("wait", e1)
+    engine.deploy_workflow(w.build())
+    engine.enable("VENDOR")
+    r = engine.emit("DocSent", doc(vendor={"blocked": False}), user="U")
+    assert r.outcome == "no workflow matched"
+    assert engine.record("Vendor", "V1") == {"no": "V1", "blocked": False}  # join field filled in
+    r = engine.emit("DocSent", doc(no="2", vendor={"no": "V1", "blocked": "yes"}), user="U")
+    assert r.outcome == "started"
+    assert r.handled[0].fired is not None
+    assert r.handled[0].fired.tests == [("vendor.blocked", [("vendor.blocked", True)], True)]
