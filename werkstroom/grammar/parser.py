@@ -940,6 +940,14 @@ def _syntax_error(exc: Exception, st: _State) -> Diagnostic:
     after = f" {_AFTER[prev.type]}" if prev is not None and prev.type in _AFTER else ""
     if not layout:
         where = here
+    if prev is not None and prev.type == "_COMMA" and "RSQB" not in expected and "NAME" in expected:
+        return _diag("WF109", f"expected an option after `,`, found {found}", where,
+                     label="expected an option here" if where is not here else "unexpected here",
+                     help="options follow the response after commas: `create approval requests, due in 2D`")
+    if prev is not None and prev.type == "_AS" and expected == {"NAME"}:
+        return _diag("WF109", f"expected a label after `as`, found {found}", where,
+                     label="expected a label here" if where is not here else "unexpected here",
+                     help="name the response: `send approval requests as send`")
     if t == "COMPOP" and prev is not None and prev.type == "COMPOP":
         return _diag("WF109", f"unexpected `{tok}` after `{prev}`", here,
                      label="one comparison sign too many",
