@@ -280,3 +280,46 @@ def test_cli_timers_delegate_overdue_requests(tmp_path: Path) -> None:
     rows = json.loads(run(db, "approvals", "--status", "open", "--json").output)
     assert [x["approver_id"] for x in rows] == ["SUE"]  # ANN's substitute
     assert "0 approval requests delegated" in run(db, "timers").output
+
+
+def test_parallel_approvals_at_the_same_time(eng: Engine) -> None:
+    """Two members of a parallel tier approve at the same moment (two threads): the next tier opens
+    once and its approver is notified once (on PostgreSQL the request's entries are locked)."""
+    import threading
+
+    from sqlalchemy import select as sa_select
+
+    from werkstroom.interpreter.notifications.models import NotificationEntry
+
+    eng.disable("PIAPW-T")
+    eng.deploy(GROUP_WORKFLOW.replace(", any 1 of group, no self approval", ""), "group.wf")
+    assert [d for d in eng.enable("GRP-T") if d.is_error] == []
+    with eng.transaction() as uow:
+        load_setup(uow, {"groups": [{"code": "BOARD", "members": [
+            {"user": "ANN", "sequence": 1}, {"user": "BOB", "sequence": 1},
+            {"user": "CEO", "sequence": 2}]}]})
+    eng.emit("PurchaseDocSentForApproval", invoice(no="6006"), user="REQ")
+    ann, bob = open_for(eng, "ANN"), open_for(eng, "BOB")
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def act(entry: str, who: str) -> None:
+        try:
+            barrier.wait()
+            eng.approve(entry, who)
+        except BaseException as exc:  # collected and re-raised in the test thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=act, args=(ann, "ANN")),
+               threading.Thread(target=act, args=(bob, "BOB"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with eng.transaction() as uow:
+        rows = [(r["approver_id"], r["status"]) for r in queries.list_entries(uow)]
+        to_ceo = uow.session.scalars(sa_select(NotificationEntry).where(
+            NotificationEntry.recipient_id == "CEO")).all()
+    assert rows == [("ANN", "Approved"), ("BOB", "Approved"), ("CEO", "Open")]
+    assert len(to_ceo) == 1
