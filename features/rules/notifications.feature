@@ -25,7 +25,7 @@ Feature: Notifications: methods, schedules and digests
     And the notification dispatcher runs
     Then the notifications sent are:
       | recipient | method | type     | text                             |
-      | ANN       | Email  | Approval | Invoice 1001 (700.00 ) from REQ  |
+      | ANN       | Email  | Approval | Invoice 1001                     |
     And ANN received an e-mail containing "You have 1 approval notification"
     And no notifications are waiting
 

@@ -20,9 +20,9 @@ def fail(w: World, message: str, t: Thing | None = None) -> None:
 
 def no_refusal(w: World, t: Thing | None = None) -> None:
     """Every Then but the refusal checks first insists the last action was not refused."""
-    if w.error is not None:
+    if w.error is not None and not w.error_checked:
         err = describe_error(w.error)
-        w.error = None
+        w.error_checked = True
         fail(w, f"the last action was refused: {err}", t)
 
 
@@ -219,14 +219,14 @@ def none_started(werkstroom_world: World, kind: str, id: str) -> None:
       example='Then the action is refused with "is not allowed to approve"', section="Refusals")
 def refused(werkstroom_world: World, text: str) -> None:
     """The last action (a When step) was refused and the message (or its diagnostics, or its code
-    such as WF507) contains the text, ignoring case."""
+    such as WF507) contains the text, ignoring case. Repeat the step to check more texts."""
     w = werkstroom_world
     if w.error is None:
         fail(w, f'expected the last action to be refused with "{text}", but it succeeded')
     err = w.error
     assert err is not None
     full = describe_error(err) + " " + str(getattr(err, "code", ""))
-    w.error = None
+    w.error_checked = True  # more refusal checks may follow; other Then steps no longer complain
     if text.lower() not in full.lower():
         fail(w, f'expected the refusal to say "{text}", but it says: {full}')
 

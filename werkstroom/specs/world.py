@@ -133,7 +133,8 @@ class World:
         self.things: dict[str, Thing] = {}
         self.timeline: list[str] = []
         self.last: list[Handled] = []  # the events handled by the last action
-        self.error: Exception | None = None  # the refusal of the last action, until a Then reads it
+        self.error: Exception | None = None  # the refusal of the last action
+        self.error_checked = False  # a Then step has looked at it
         self.messages: list[str] = []  # "show message" texts shown to users
         self.transport = RecordingTransport()
         self.workflows: list[str] = []
@@ -350,6 +351,7 @@ class World:
 
         self.last = []
         self.error = None
+        self.error_checked = False
         self.note(what)
         try:
             result = action()
