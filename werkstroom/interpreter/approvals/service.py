@@ -16,7 +16,6 @@ from sqlalchemy import bindparam, func, select
 from ...catalogue import normalize_enum
 from .. import dateformula
 from ..notifications import service as notes
-from ..notifications.models import NotificationEntry
 from ..unit import RunScope, UnitOfWork
 from . import rules
 from .errors import ApprovalError
@@ -638,7 +637,6 @@ __all__ = [
     "DELEGATED_EVENT",
     "REJECTED_EVENT",
     "ApprovalService",
-    "NotificationEntry",
     "create_overdue",
     "settle_quorum_tier",
 ]
