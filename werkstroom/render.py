@@ -28,16 +28,20 @@ from .source import SourceFile, Span
 
 __all__ = ["TAB_WIDTH", "render_json", "render_short", "render_summary", "render_text"]
 
+
 TAB_WIDTH = 4
 """Tab stops used when showing source lines (the same as the language's indentation rule)."""
 
+
 _REPLACEMENT = "\N{REPLACEMENT CHARACTER}"
+
 
 def _clean(text: str) -> str:
     """Remove anything a terminal would interpret (escape sequences, other control characters)."""
     if text.isprintable():
         return text
     return "".join(ch if ch.isprintable() or ch == " " else _REPLACEMENT for ch in text)
+
 
 def _char_width(ch: str) -> int:
     if ch < "\u0300":
@@ -47,6 +51,7 @@ def _char_width(ch: str) -> int:
     from rich.cells import cell_len
 
     return cell_len(ch)
+
 
 def _display(line: str) -> tuple[str, list[int]]:
     """Expand ``line`` for display. Returns the text and, for each code-point index (plus one past
@@ -69,6 +74,7 @@ def _display(line: str) -> tuple[str, list[int]]:
     cols.append(col)
     return "".join(out), cols
 
+
 class _Paint:
     def __init__(self, color: bool) -> None:
         self.color = color
@@ -87,13 +93,16 @@ class _Paint:
         assert isinstance(st, Style)
         return st.render(text, color_system=ColorSystem.STANDARD)
 
+
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.NOTE: "bold cyan"}
+
 
 def render_text(diags: Iterable[Diagnostic], sources: Mapping[str, SourceFile], color: bool = False) -> str:
     """All diagnostics, sorted by file and position, each as a rustc-style block; '' when none."""
     paint = _Paint(color)
     blocks = [_render_one(d, sources, paint) for d in sorted(diags, key=sort_key)]
     return "\n".join(blocks)
+
 
 def _render_one(d: Diagnostic, sources: Mapping[str, SourceFile], paint: _Paint) -> str:
     sev = d.severity.value
@@ -105,26 +114,28 @@ def _render_one(d: Diagnostic, sources: Mapping[str, SourceFile], paint: _Paint)
         annotations.append((d.span, d.label, True))
     for rel in d.related:
         annotations.append((rel.span, rel.message, False))
-    same_file = [a for a in annotations if src is not None and a[0].path == src.path]
-    width = max([len(str(a[0].line)) for a in same_file] or [1])
+    marks: dict[int, list[_Mark]] = {}
+    if src is not None:
+        for span, label, primary in annotations:
+            if span.path == src.path:
+                for m in _marks(src, span, label, primary):
+                    marks.setdefault(m.line, []).append(m)
+    width = max([len(str(ln)) for ln in marks] or [1])
     pad = " " * width
     bar = paint("bold blue", "|")
     if d.span is not None:
         lines.append(f"{pad}{paint('bold blue', '-->')} {_clean(str(d.span))}")
-    if src is not None and same_file:
+    if src is not None and marks:
         lines.append(f"{pad} {bar}")
-        by_line: dict[int, list[tuple[Span, str, bool]]] = {}
-        for a in same_file:
-            by_line.setdefault(a[0].line, []).append(a)
         prev_line = None
-        for ln in sorted(by_line):
+        for ln in sorted(marks):
             if prev_line is not None and ln > prev_line + 1:
                 lines.append(paint("bold blue", "..."))
             prev_line = ln
             text, cols = _display(src.line_text(ln))
             lines.append(f"{paint('bold blue', str(ln).rjust(width))} {bar} {text}".rstrip())
-            for span, label, primary in sorted(by_line[ln], key=lambda a: (not a[2], a[0].col)):
-                lines.append(f"{pad} {bar} " + _marker(span, label, primary, cols, d.severity, paint))
+            for m in sorted(marks[ln], key=lambda m: (not m.primary, m.start)):
+                lines.append(f"{pad} {bar} " + _marker(m, cols, d.severity, paint))
         lines.append(f"{pad} {bar}")
     for rel_span, rel_msg, _ in annotations:
         if (src is None or rel_span.path != src.path) and rel_span is not d.span:
@@ -137,18 +148,45 @@ def _render_one(d: Diagnostic, sources: Mapping[str, SourceFile], paint: _Paint)
         lines.append(f"{pad} {paint('bold blue', '=')} {paint('bold', 'help')}: {_clean(d.help)}")
     return "\n".join(lines) + "\n"
 
-def _marker(span: Span, label: str, primary: bool, cols: list[int], severity: Severity,
-            paint: _Paint) -> str:
+
+class _Mark:
+    """Carets under part of one source line: code-point indexes [start, end) (end None: to the end)."""
+
+    __slots__ = ("end", "label", "line", "primary", "start")
+
+    def __init__(self, line: int, start: int, end: int | None, label: str, primary: bool) -> None:
+        self.line = line
+        self.start = start
+        self.end = end
+        self.label = label
+        self.primary = primary
+
+
+def _marks(src: SourceFile, span: Span, label: str, primary: bool) -> list[_Mark]:
+    """One mark for a one-line span; for a span over several lines, its first line to the end and
+    its last line from the first non-blank character (the label goes on the last)."""
+    if span.end_line == span.line or (span.end_line == span.line + 1 and span.end_col == 1):
+        end = span.end_col - 1 if span.end_line == span.line else None
+        return [_Mark(span.line, span.col - 1, end, label, primary)]
+    last_text = src.line_text(span.end_line)
+    first_char = len(last_text) - len(last_text.lstrip())
+    if span.end_col == 1:  # ends at the start of a line: the previous line is the last one
+        return [_Mark(span.line, span.col - 1, None, label, primary)]
+    return [_Mark(span.line, span.col - 1, None, "", primary),
+            _Mark(span.end_line, min(first_char, span.end_col - 1), span.end_col - 1, label, primary)]
+
+
+def _marker(m: _Mark, cols: list[int], severity: Severity, paint: _Paint) -> str:
     last = len(cols) - 1  # index one past the last character
-    start_i = min(max(span.col - 1, 0), last)
-    end_i = min(max(span.end_col - 1, 0), last) if span.end_line == span.line else last
+    start_i = min(max(m.start, 0), last)
+    end_i = last if m.end is None else min(max(m.end, 0), last)
     start = cols[start_i]
-    end = cols[end_i]
-    n = max(1, end - start)
-    ch = "^" if primary else "-"
-    style = _SEVERITY_STYLE[severity] if primary else "bold blue"
-    mark = paint(style, ch * n + (" " + _clean(label) if label else ""))
+    n = max(1, cols[end_i] - start)
+    ch = "^" if m.primary else "-"
+    style = _SEVERITY_STYLE[severity] if m.primary else "bold blue"
+    mark = paint(style, ch * n + (" " + _clean(m.label) if m.label else ""))
     return " " * start + mark
+
 
 def render_short(diags: Iterable[Diagnostic]) -> str:
     """One line per diagnostic: ``file:line:col: error[WF103]: message``."""
@@ -158,9 +196,11 @@ def render_short(diags: Iterable[Diagnostic]) -> str:
         out.append(f"{where}{d.severity.value}[{d.code}]: {_clean(d.message)}")
     return "\n".join(out) + ("\n" if out else "")
 
+
 def render_json(diags: Iterable[Diagnostic]) -> str:
     """A JSON array of ``Diagnostic.to_json()`` objects, sorted by file and position."""
     return json.dumps([d.to_json() for d in sorted(diags, key=sort_key)], indent=2, ensure_ascii=False) + "\n"
+
 
 def render_summary(diags: Sequence[Diagnostic], files: int, color: bool = False) -> str:
     """``Found 2 errors and 1 warning in 3 files.`` (or ``All checks passed (3 files).``)."""

@@ -81,3 +81,17 @@ def test_json_and_summary() -> None:
     assert data[0]["start"] == {"line": 1, "column": 6, "offset": 5}
     assert render_summary(r.diagnostics, 1) == "Found 1 error in 1 file."
     assert render_summary([], 3) == "All checks passed (3 files)."
+
+
+def test_multi_line_spans_mark_first_and_last_line() -> None:
+    src = SourceFile("m.wf", "workflow W\n  on A when a = 1\n     and b = 2\n  then\n     x\n")
+    start = src.text.index("on A")
+    end = src.text.index("b = 2") + len("b = 2")
+    d = Diagnostic("WF401", Severity.ERROR, "m", src.span(start, end), label="this condition")
+    out = render_text([d], {"m.wf": src})
+    assert out.splitlines()[3:7] == [
+        "2 |   on A when a = 1",
+        "  |   ^^^^^^^^^^^^^^^",
+        "3 |      and b = 2",
+        "  |      ^^^^^^^^^ this condition",
+    ]
