@@ -13,7 +13,7 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "specs.md"
 
 def test_docs_current() -> None:
     text = docs.render(docs.load_steps())
-    assert DOC.read_text(encoding="utf-8") == text, "docs/specs.md is stale: run python -m werkstroom.specs.docs"
+    assert DOC.read_text(encoding="utf-8") == text, "docs/specs.md is stale: run python -m werkstroom.specs.docs"  # noqa: E501
 
 
 def test_every_step_documented_with_example_that_matches_it() -> None:

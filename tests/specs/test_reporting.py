@@ -52,7 +52,7 @@ def test_gherkin_terminal_reporter(tmp_path: Path) -> None:
     assert "Scenario: Approved" in out
     assert 'When REQ sends the purchase invoice "1001" for approval' in out
     assert "PASSED" in out and "FAILED" in out
-    assert 'expected the status of purchase invoice "1001" to be "Released", but it is "Pending Approval"' in out
+    assert 'expected the status of purchase invoice "1001" to be "Released", but it is "Pending Approval"' in out  # noqa: E501
 
 
 def test_cucumber_json(tmp_path: Path) -> None:

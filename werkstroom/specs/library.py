@@ -44,7 +44,7 @@ def _register(kind: str, pattern: str, example: str, section: str, func: Callabl
 
     doc = inspect.getdoc(func) or ""
     if not doc:
-        raise TypeError(f"step {pattern!r} ({func.__module__}) needs a docstring: it is the step's documentation")
+        raise TypeError(f"step {pattern!r} ({func.__module__}) needs a docstring: it is the step's documentation")  # noqa: E501
     if not example:
         raise TypeError(f"step {pattern!r} ({func.__module__}) needs an example")
     STEPS.append(StepDoc(kind.capitalize(), pattern, example, doc, func.__module__, section))

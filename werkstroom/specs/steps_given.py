@@ -19,7 +19,7 @@ USER_COLUMNS = {
     "request_limit": "request", "request_amount_approval_limit": "request",
     "substitute": "substitute", "email": "email", "e_mail": "email",
     "administrator": "administrator", "approval_administrator": "administrator",
-    "salesperson_purchaser_code": "salesperson_purchaser_code", "salesperson_purchaser": "salesperson_purchaser_code",
+    "salesperson_purchaser_code": "salesperson_purchaser_code", "salesperson_purchaser": "salesperson_purchaser_code",  # noqa: E501
     "purchaser_code": "salesperson_purchaser_code", "salesperson_code": "salesperson_purchaser_code",
     "time_zone": "time_zone",
 }
@@ -77,7 +77,8 @@ def approval_users(werkstroom_world: World, datatable: list[list[str]]) -> None:
     werkstroom_world.load_setup({"users": [user_row(r) for r in rows_of(datatable)]})
 
 
-@given(r'the workflow user group "(?P<code>[^"]+)" with the members:', example="""Given the workflow user group "BOARD" with the members:
+@given(r'the workflow user group "(?P<code>[^"]+)" with the members:', example="""\
+Given the workflow user group "BOARD" with the members:
   | user | sequence |
   | ANN  | 1        |
   | BOB  | 1        |
@@ -143,7 +144,7 @@ def _enable(world: World, text: str, path: str) -> None:
         raise SpecError(f"the workflow in {path} could not be enabled: {describe_error(exc)}") from exc
 
 
-@given(r'the workflow in "(?P<path>[^"]+)" is enabled', example='Given the workflow in "purchase-approval.wf" is enabled',
+@given(r'the workflow in "(?P<path>[^"]+)" is enabled', example='Given the workflow in "purchase-approval.wf" is enabled',  # noqa: E501
        section="Workflows")
 def workflow_file(werkstroom_world: World, path: str) -> None:
     """Deploys every workflow of a .wf file (relative to the feature file's folder) and enables it;
@@ -165,7 +166,7 @@ def workflow_text(werkstroom_world: World, docstring: str) -> None:
 
 
 @given(r'the workflow "(?P<code>[^"]+)" is copied from the template "(?P<template>[^"]+)" and enabled',
-       example='Given the workflow "PIAPW" is copied from the template "MS-PIAPW" and enabled', section="Workflows")
+       example='Given the workflow "PIAPW" is copied from the template "MS-PIAPW" and enabled', section="Workflows")  # noqa: E501
 def template_copy(werkstroom_world: World, code: str, template: str) -> None:
     """Copies an MS- template under a new code (as BC's "New Workflow from Template") and enables it."""
     _enable(werkstroom_world, werkstroom_world.template_text(template, code), f"{template} as {code}")
@@ -174,7 +175,7 @@ def template_copy(werkstroom_world: World, code: str, template: str) -> None:
 GROUP_BLANK = re.compile(r'workflow user group(?:\s+"[^"]*")?')
 
 
-@given(r'the workflow "(?P<code>[^"]+)" is copied from the template "(?P<template>[^"]+)" for the workflow user '
+@given(r'the workflow "(?P<code>[^"]+)" is copied from the template "(?P<template>[^"]+)" for the workflow user '  # noqa: E501
        r'group "(?P<group>[^"]+)" and enabled',
        example='Given the workflow "BPO" is copied from the template "MS-BPOAPW" for the workflow user group '
                '"BOARD" and enabled', section="Workflows")
@@ -198,11 +199,12 @@ def edits_of(datatable: list[list[str]]) -> list[tuple[str, str]]:
     return out
 
 
-@given(r'the workflow "(?P<code>[^"]+)" is copied from the template "(?P<template>[^"]+)" with these changes, and enabled:',
-       example='''Given the workflow "BPO" is copied from the template "MS-BPOAPW" with these changes, and enabled:
+@given(r'the workflow "(?P<code>[^"]+)" is copied from the template "(?P<template>[^"]+)" with these changes, and enabled:',  # noqa: E501
+       example='''\
+Given the workflow "BPO" is copied from the template "MS-BPOAPW" with these changes, and enabled:
   | replace                 | with                         |
   | workflow user group ""  | workflow user group "BOARD"  |''', section="Workflows")
-def template_copy_edited(werkstroom_world: World, code: str, template: str, datatable: list[list[str]]) -> None:
+def template_copy_edited(werkstroom_world: World, code: str, template: str, datatable: list[list[str]]) -> None:  # noqa: E501
     """Copies an MS- template, replaces text in the copy (each `replace` must occur), and enables it.
     This is how a consultant fills in a template's blanks, such as its workflow user group."""
     text = werkstroom_world.template_text(template, code, edits_of(datatable))
@@ -276,7 +278,8 @@ def these_records(werkstroom_world: World, plural: str, datatable: list[list[str
     werkstroom_world.put_table(words, rows_of(datatable))
 
 
-@given(r'these records of type "(?P<record_type>\w+)":', example="""Given these records of type "PurchaseHeader":
+@given(r'these records of type "(?P<record_type>\w+)":', example="""\
+Given these records of type "PurchaseHeader":
   | document type | no   | amount | status |
   | Invoice       | 1001 | 700    | Open   |""", section="Records")
 def these_typed_records(werkstroom_world: World, record_type: str, datatable: list[list[str]]) -> None:

@@ -46,7 +46,8 @@ def same(expected: str, actual: Any) -> bool:
         return False
 
 
-@then(r"the approval entries for " + REF + " are:", example="""Then the approval entries for the purchase invoice "1001" are:
+@then(r"the approval entries for " + REF + " are:", example="""\
+Then the approval entries for the purchase invoice "1001" are:
   | approver | sequence | status   | due date   |
   | REQ      | 1        | Approved | 2026-01-05 |
   | ANN      | 2        | Open     | 2026-01-07 |""", section="Approval entries")
@@ -71,12 +72,12 @@ def entries_are(werkstroom_world: World, kind: str, id: str, datatable: list[lis
                                        for e, a in zip(wr, gr, strict=True))
     if not ok:
         heads = [h for h, _ in cols]
-        fail(w, "the approval entries differ.\nExpected:\n" + "\n".join("  " + x for x in table_text(heads, want))
+        fail(w, "the approval entries differ.\nExpected:\n" + "\n".join("  " + x for x in table_text(heads, want))  # noqa: E501
              + "\nActual:\n" + "\n".join("  " + x for x in table_text(heads, got)), t)
 
 
 @then(r"the approval entries for " + REF + r' read "(?P<summary>[^"]*)"',
-      example='Then the approval entries for the purchase invoice "1001" read "REQ Approved, ANN Open, BOB Created"',
+      example='Then the approval entries for the purchase invoice "1001" read "REQ Approved, ANN Open, BOB Created"',  # noqa: E501
       section="Approval entries")
 def entries_read(werkstroom_world: World, kind: str, id: str, summary: str) -> None:
     """The record's approval entries in one line, in entry order: `APPROVER Status` separated by commas
@@ -90,7 +91,7 @@ def entries_read(werkstroom_world: World, kind: str, id: str, summary: str) -> N
         fail(w, f'expected the approval entries for {t.label} to read "{want}", but they read "{got}"', t)
 
 
-@then(r"there are no approval entries for " + REF, example='Then there are no approval entries for the vendor "V1"',
+@then(r"there are no approval entries for " + REF, example='Then there are no approval entries for the vendor "V1"',  # noqa: E501
       section="Approval entries")
 def no_entries(werkstroom_world: World, kind: str, id: str) -> None:
     """No approval entry was ever made for the record (in any status)."""
@@ -142,7 +143,7 @@ def restricted(werkstroom_world: World, kind: str, id: str, neg: str | None) -> 
                 f"{'is' + why if st.restricted else 'is not'}", t)
 
 
-@then(r'the (?!status of )(?P<field>[A-Za-z][\w ./-]*?) of ' + REF + r' is (?:"(?P<quoted>[^"]*)"|(?P<plain>\S+))',
+@then(r'the (?!status of )(?P<field>[A-Za-z][\w ./-]*?) of ' + REF + r' is (?:"(?P<quoted>[^"]*)"|(?P<plain>\S+))',  # noqa: E501
       example='Then the credit limit lcy of the customer "C100" is 5000', section="Records")
 def field_is(werkstroom_world: World, field: str, kind: str, id: str, quoted: str | None,
              plain: str | None) -> None:
@@ -157,7 +158,7 @@ def field_is(werkstroom_world: World, field: str, kind: str, id: str, quoted: st
         fail(w, f"expected {name} of {t.label} to be {want}, but it is {values.get(name)}", t)
 
 
-@then(REF + r" has (?:(?P<none>no )|a )?pending changes?(?: of (?P<field>[A-Za-z][\w ./-]*?) to (?P<value>\S+))?",
+@then(REF + r" has (?:(?P<none>no )|a )?pending changes?(?: of (?P<field>[A-Za-z][\w ./-]*?) to (?P<value>\S+))?",  # noqa: E501
       example='Then the customer "C100" has a pending change of credit limit lcy to 9000', section="Records")
 def pending_changes(werkstroom_world: World, kind: str, id: str, none: str | None, field: str | None,
                     value: str | None) -> None:

@@ -16,7 +16,7 @@ def _user(user: str) -> str:
     return user.upper()
 
 
-@when(USER + " sends " + REF + " for approval", example='When REQ sends the purchase invoice "1001" for approval',
+@when(USER + " sends " + REF + " for approval", example='When REQ sends the purchase invoice "1001" for approval',  # noqa: E501
       section="Events")
 def send_for_approval(werkstroom_world: World, user: str, kind: str, id: str) -> None:
     """Raises the record's "sent for approval" event (PurchaseDocSentForApproval,
@@ -136,7 +136,7 @@ def overdue_job(werkstroom_world: World) -> None:
     """The job queue raises BC's "send overdue notifications" event (OverdueNotificationsRequested),
     which MS-OVERDUE answers by notifying approvers of open requests past their due date."""
     w = werkstroom_world
-    event = w.event_of("ApprovalEntry", lambda ev: "overdue" in ev.name.lower(), "requests overdue notices for")
+    event = w.event_of("ApprovalEntry", lambda ev: "overdue" in ev.name.lower(), "requests overdue notices for")  # noqa: E501
 
     def act() -> Any:
         # BC runs the event on an empty Approval Entry record; entry no. 0 plays that part here
@@ -175,7 +175,7 @@ def when_workflow_text(werkstroom_world: World, docstring: str) -> None:
 
 
 @when(r'the workflow "(?P<code>[^"]+)" is copied from the template "(?P<template>[^"]+)" and enabled',
-      example='When the workflow "BPO" is copied from the template "MS-BPOAPW" and enabled', section="Workflows")
+      example='When the workflow "BPO" is copied from the template "MS-BPOAPW" and enabled', section="Workflows")  # noqa: E501
 def when_template_copy(werkstroom_world: World, code: str, template: str) -> None:
     """Tries to copy a template and enable the copy as it is (templates with blanks, such as a workflow
     user group to fill in, are refused)."""

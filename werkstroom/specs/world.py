@@ -170,7 +170,7 @@ class World:
             self._start = moment
             return
         if moment < self._clock.now():
-            raise SpecError(f"today cannot go back to {day} (it is already {self._clock.now():%Y-%m-%d %H:%M})")
+            raise SpecError(f"today cannot go back to {day} (it is already {self._clock.now():%Y-%m-%d %H:%M})")  # noqa: E501
         self._clock.set(moment)
 
     def now(self) -> dt.datetime:
@@ -359,7 +359,11 @@ class World:
             self.error = exc
             self.timeline.append(f"   REFUSED: {describe_error(exc)}")
             return
-        results = [result] if result is not None and not isinstance(result, list | tuple) else list(result or [])
+        results: list[EmitResult] = []
+        if isinstance(result, list | tuple):
+            results.extend(result)
+        elif result is not None:
+            results.append(result)
         for r in results:
             for h in r.handled:
                 self.last.append(h)
