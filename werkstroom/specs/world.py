@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
@@ -363,7 +363,7 @@ class World:
         if isinstance(result, list | tuple):
             results.extend(result)
         elif result is not None:
-            results.append(result)
+            results.append(cast("EmitResult", result))
         for r in results:
             for h in r.handled:
                 self.last.append(h)
