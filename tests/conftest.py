@@ -16,11 +16,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from sqlalchemy import Engine
 
 PG_URL = os.environ.get("WERKSTROOM_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
-def _pg_admin() -> object:
+def _pg_admin() -> Engine:
     from sqlalchemy import create_engine
 
     return create_engine(PG_URL, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
@@ -37,21 +38,21 @@ def engine_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
     admin = _pg_admin()
     try:
-        with admin.connect() as conn:  # type: ignore[attr-defined]
+        with admin.connect() as conn:
             conn.execute(text("select 1"))
     except OperationalError as exc:
         reason = f"PostgreSQL at {PG_URL} is not reachable: {exc.orig}"
-        admin.dispose()  # type: ignore[attr-defined]
+        admin.dispose()
         if os.environ.get("WERKSTROOM_REQUIRE_PG") == "1":
             pytest.fail(reason + " (WERKSTROOM_REQUIRE_PG=1)")
         pytest.skip(reason)
     schema = f"t_{uuid.uuid4().hex[:16]}"
-    with admin.connect() as conn:  # type: ignore[attr-defined]
+    with admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     sep = "&" if "?" in PG_URL else "?"
     try:
         yield f"{PG_URL}{sep}options={quote(f'-csearch_path={schema}')}"
     finally:
-        with admin.connect() as conn:  # type: ignore[attr-defined]
+        with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()  # type: ignore[attr-defined]
+        admin.dispose()

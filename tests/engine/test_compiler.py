@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from werkstroom.catalogue import FieldKind as K
 from werkstroom.interpreter.compiler import MAX_DEPTH, ConditionTooComplex, compile_condition, render
+from werkstroom.interpreter.engine import Engine
 from werkstroom.interpreter.program import (
     BAnd,
     BChange,
@@ -146,3 +147,14 @@ def test_compiled_matches_python_semantics(value: Decimal, op: str) -> None:
     expected = {"=": value == limit, "<>": value != limit, "<": value < limit, "<=": value <= limit,
                 ">": value > limit, ">=": value >= limit}[op]
     assert ev(BCompare(op, AMOUNT, BConst(limit, K.DECIMAL)), {"amount": value}) is expected
+
+
+def test_deploy_refuses_a_too_complex_condition(engine: Engine) -> None:
+    from .lib import W
+
+    w = W("HUGE")
+    wide = BOr(tuple(BCompare("=", AMOUNT, BConst(Decimal(i), K.DECIMAL)) for i in range(300)))
+    w.event("DocSent", None, wide)
+    with pytest.raises(ConditionTooComplex):
+        engine.deploy_workflow(w.build())
+    assert engine.workflows() == []

@@ -22,7 +22,7 @@ from ..errors import DiagnosticsError, WerkstroomError
 from . import store_codec as codec
 from .clock import Clock
 from .engine_records import Vocabulary
-from .engine_workflows import UnknownWorkflow, WorkflowCache
+from .engine_workflows import UnknownWorkflow, WorkflowCache, compile_workflow
 from .program import BoundWorkflow
 from .store import InstanceRow, WorkflowRow, WorkflowVersionRow
 
@@ -62,7 +62,9 @@ class WorkflowInfo:
 
 
 def deploy(session: Session, clock: Clock, wf: BoundWorkflow) -> Deployed:
-    """Store ``wf`` as a new version unless its content hash is the current one."""
+    """Store ``wf`` as a new version unless its content hash is the current one. Its conditions are
+    compiled first, so one past the size limits is refused here (WF501), not at run time."""
+    compile_workflow(0, 0, "", wf)
     digest = codec.workflow_hash(wf)
     now = clock.now()
     row = session.get(WorkflowRow, wf.code)
