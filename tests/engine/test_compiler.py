@@ -109,6 +109,12 @@ def test_dates_and_related_paths_and_quantifiers() -> None:
     assert not ev(BQuantified("no", ("lines",), "L", big), {}, None, lookup)
     assert ev(BQuantified("any", ("lines",), "L", None), {}, None, lookup)
     assert ev(BQuantified("no", ("lines",), "L", None), {}, None, none)
+    ex = compile_condition(BQuantified("any", ("lines",), "L", big)).explain({}, None, lookup)
+    assert [(t.text, t.reads, t.result) for t in ex.tests] == [
+        ("q > 8", (("lines.q", Decimal(1)),), False),
+        ("q > 8", (("lines.q", Decimal(9)),), True),
+        ("any lines with q > 8", (), True),
+    ]
 
 
 def test_explain_lists_every_test_with_values() -> None:

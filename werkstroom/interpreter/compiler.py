@@ -246,7 +246,8 @@ def _any_of(results: Iterable[bool]) -> bool:
 
 
 class _Gen:
-    """Builds one function body. ``explain``: wrap every test to log its reads and outcome."""
+    """Builds one function body. ``explain``: wrap every test to log its reads and outcome.
+    ``prefix``: put before field labels in explanations (``lines.`` inside ``any lines with ...``)."""
 
     def __init__(self, explain: bool, consts: dict[str, Any], texts: list[str],
                  prefix: str, counter: itertools.count[int]) -> None:
@@ -282,7 +283,7 @@ class _Gen:
             src = ast.BoolOp(ast.Or(), [src, ast.Dict([], [])])
         get = ast.Call(ast.Attribute(src, "get", ast.Load()), [ast.Constant(name)], [])
         if self.explain and self.reads is not None:
-            label = ("old." if f.old else "") + ".".join(f.path)
+            label = ("old." if f.old else "") + self.prefix + ".".join(f.path)
             t = self.tmp()
             named = ast.NamedExpr(ast.Name(t, ast.Store()), get)
             self.reads.append(ast.Tuple([ast.Constant(label), ast.Name(t, ast.Load())], ast.Load()))
@@ -447,7 +448,8 @@ class _Gen:
             return exists
         # the sub-condition becomes its own function, evaluated per related record
         sub_name = f"_q{next(self.counter)}"
-        sub = _Gen(self.explain, self.consts, self.texts, self.prefix, self.counter)
+        sub = _Gen(self.explain, self.consts, self.texts, self.prefix + ".".join(e.relation) + ".",
+                   self.counter)
         self.consts[sub_name] = _build(sub, e.condition, sub_name)
         args: list[ast.expr] = [ast.Name("x", ast.Load()), ast.Constant(None), ast.Name("L", ast.Load())]
         if self.explain:
@@ -457,9 +459,18 @@ class _Gen:
             [ast.comprehension(ast.Name("x", ast.Store()), items, [], 0)],
         )
         fn = {"any": "any", "all": "all", "no": "any"}[e.quantifier]
-        result: ast.expr = _call(fn, gen)
+        if self.explain:  # test every related record, then log the quantified test itself
+            listed = ast.ListComp(gen.elt, gen.generators)
+            result: ast.expr = _call(fn, listed)
+        else:
+            result = _call(fn, gen)
         if e.quantifier == "no":
             result = ast.UnaryOp(ast.Not(), result)
+        if self.explain:
+            idx = len(self.texts)
+            self.texts.append(render(e))
+            result = _call("_log", ast.Name("_log_list", ast.Load()), ast.Constant(idx),
+                           ast.Tuple([], ast.Load()), result)
         return result
 
 
@@ -559,9 +570,9 @@ def compile_condition(expr: BExpr | None, name: str = "cond") -> CompiledConditi
             f"the condition of {name} has {nodes} parts nested {depth} deep; the limits are "
             f"{MAX_NODES} parts and {MAX_DEPTH} levels - split it over several steps")
     counter = itertools.count()
-    fast = _build(_Gen(False, {}, [], "f", counter), expr, "_cond")
+    fast = _build(_Gen(False, {}, [], "", counter), expr, "_cond")
     texts: list[str] = []
-    slow = _build(_Gen(True, {}, texts, "x", counter), expr, "_explain")
+    slow = _build(_Gen(True, {}, texts, "", counter), expr, "_explain")
     return CompiledCondition(fast, slow, tuple(texts), nodes)
 
 
