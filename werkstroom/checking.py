@@ -9,6 +9,7 @@ with ``werkstroom.interpreter.binder.bind``. Nothing here raises for bad input.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -99,4 +100,38 @@ def _bind(parsed: Sequence[ParseResult]) -> tuple[Any, list[Diagnostic]]:
         raise
     catalogue, cat_diags = registry.load_catalogue()
     program = binder.bind(parsed, catalogue)
-    return program, [*cat_diags, *program.diagnostics]
+    return program, library_problems(cat_diags, catalogue, program.diagnostics)
+
+
+LIBRARY_NOTE = ("wf check goes on without it: scripts that do not use its names are checked as usual, "
+                "those that do report them as unknown")
+
+
+def library_problems(cat_diags: Sequence[Diagnostic], catalogue: Any,
+                     bind_diags: Sequence[Diagnostic]) -> list[Diagnostic]:
+    """A library that could not be loaded or installed (WF9xx) is reported once, as a warning, so it never
+    fails the check of scripts that do not use it. An unknown event that such a library declares
+    gets a note naming the library (docs/extending.md)."""
+    if not cat_diags:
+        return list(bind_diags)
+    out = [attrs.evolve(d, severity=Severity.WARNING, notes=(*d.notes, LIBRARY_NOTE)) if d.is_error else d
+           for d in cat_diags]
+    declared: dict[str, str] = {}  # event name (casefolded) -> "library version"
+    try:
+        from .registry import partner_libraries
+
+        installed = {(lib.name, lib.version) for lib in catalogue.libraries}
+        for lib in partner_libraries()[0]:
+            if (lib.name, lib.version) not in installed:
+                for ev in lib.events:
+                    declared.setdefault(ev.name.casefold(), f"{lib.name} {lib.version}")
+    except Exception:  # the notes are a courtesy: never let them break the check
+        declared = {}
+    for d in bind_diags:
+        m = re.search(r"`([A-Za-z_][A-Za-z0-9_]*)`", d.message) if d.code == "WF201" else None
+        if m and m.group(1).casefold() in declared:
+            d = attrs.evolve(d, notes=(*d.notes, f"`{m.group(1)}` is declared by library "
+                                      f"{declared[m.group(1).casefold()]}, which could not be installed "
+                                      "(see its WF9xx warnings)"))
+        out.append(d)
+    return out

@@ -22,8 +22,9 @@ are the contract; everything else in ``werkstroom`` may change between versions.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .catalogue import (
     EnumType,
@@ -44,7 +45,6 @@ from .catalogue import (
 from .context import ApprovalsAPI, NotificationsAPI, RecordHandle, RecordStateAPI, ResponseContext
 from .diagnostics import Diagnostic
 from .errors import DiagnosticsError, WerkstroomError
-from .stdlib._run import first, ref, to_decimal, total
 
 if TYPE_CHECKING:
     from .registry import Catalogue
@@ -83,6 +83,44 @@ class LibraryError(DiagnosticsError):
     def __init__(self, message: str, diagnostics: Iterable[Diagnostic]) -> None:
         diags = tuple(diagnostics)
         super().__init__(message, diags, code=diags[0].code if diags else "WF909")
+
+
+# --------------------------------------------------------------------------- helpers for behaviours
+
+
+def to_decimal(value: Any) -> Decimal:
+    """A field value as Decimal: None and blank count as 0; floats go through str (no binary noise).
+    Raises TypeError for anything that is not a number."""
+    if value is None or value == "":
+        return Decimal(0)
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool):
+        raise TypeError(f"expected a number, got {value!r}")
+    try:
+        return Decimal(str(value))
+    except InvalidOperation as exc:
+        raise TypeError(f"expected a number, got {value!r}") from exc
+
+
+def total(records: Iterable[RecordHandle], field: str) -> Decimal:
+    """The sum of ``field`` over records (``total(ctx.related(ctx.document, "lines"), "amount")``)."""
+    return sum((to_decimal(r.values.get(field)) for r in records), Decimal(0))
+
+
+def first(records: Iterable[RecordHandle]) -> RecordHandle | None:
+    """The first record, or None."""
+    for r in records:
+        return r
+    return None
+
+
+def ref(record: RecordHandle) -> dict[str, Any]:
+    """The identity of a record for effect payloads: ``{"record_type": ..., "key": ...}``."""
+    return {"record_type": record.type, "key": record.key}
+
+
+# --------------------------------------------------------------------------- templates, validation
 
 
 def templates_from_package(package: str, folder: str = "templates") -> tuple[TemplateSpec, ...]:

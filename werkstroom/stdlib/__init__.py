@@ -7,7 +7,7 @@ refer to each other's events and record types (as partner libraries refer to the
 
 from __future__ import annotations
 
-from ..catalogue import Library
+from ..extend import Library
 
 
 def libraries() -> tuple[Library, ...]:

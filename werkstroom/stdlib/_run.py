@@ -1,13 +1,16 @@
-"""Helpers shared by the stdlib's response behaviours (they only use the ResponseContext)."""
+"""Helpers shared by the stdlib's response behaviours (they only use the ResponseContext). The generic
+ones (``to_decimal``, ``total``, ``first``, ``ref``) live in ``werkstroom.extend``, for partners too."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
-from decimal import Decimal, InvalidOperation
+from collections.abc import Collection
 from typing import Any
 
-from ..context import RecordHandle, ResponseContext
-from ..errors import WerkstroomError
+from ..extend import RecordHandle, ResponseContext, WerkstroomError
+from ..extend import first as first
+from ..extend import ref as ref
+from ..extend import to_decimal as to_decimal
+from ..extend import total as total
 
 
 class UnsupportedRecordError(WerkstroomError):
@@ -22,41 +25,12 @@ class ResponsePreconditionError(WerkstroomError):
     code = "WF913"
 
 
-def ref(record: RecordHandle) -> dict[str, Any]:
-    """The identity of a record, for effect payloads."""
-    return {"record_type": record.type, "key": record.key}
-
-
 def require_type(ctx: ResponseContext, response: str, record: RecordHandle, allowed: Collection[str]) -> None:
     if record.type not in allowed:
         raise UnsupportedRecordError(
             f"record type {record.type} is not supported by the response '{response}' "
             f"(supported: {', '.join(sorted(allowed))})"
         )
-
-
-def to_decimal(value: Any) -> Decimal:
-    """A field value as Decimal: None and blank count as 0; floats go through str (no binary noise)."""
-    if value is None or value == "":
-        return Decimal(0)
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, bool):
-        raise TypeError(f"expected a number, got {value!r}")
-    try:
-        return Decimal(str(value))
-    except InvalidOperation as exc:
-        raise TypeError(f"expected a number, got {value!r}") from exc
-
-
-def total(records: Iterable[RecordHandle], field: str) -> Decimal:
-    return sum((to_decimal(r.values.get(field)) for r in records), Decimal(0))
-
-
-def first(records: Iterable[RecordHandle]) -> RecordHandle | None:
-    for r in records:
-        return r
-    return None
 
 
 def base(ctx: ResponseContext) -> dict[str, Any]:

@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..catalogue import EventSpec, Library, ResponseSpec
-from ..context import ResponseContext
+from ..extend import EventSpec, Library, ResponseContext, ResponseSpec
 from . import records
 from ._build import enums_of, event, events_after, pattern, patterns
 from ._run import base, require_type

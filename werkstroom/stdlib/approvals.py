@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..catalogue import Library, ResponseSpec
-from ..context import ResponseContext
+from ..extend import Library, ResponseContext, ResponseSpec
 from . import records
 from ._build import enums_of, event, events_after, pattern, patterns
 from ._run import base, ref, require_type

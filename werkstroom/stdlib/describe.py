@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..catalogue import EventSpec, FieldSpec, OptionSpec, RecordSpec, ResponseSpec
+from ..extend import EventSpec, FieldSpec, OptionSpec, RecordSpec, ResponseSpec
 from ..registry import Catalogue
 
 

@@ -7,7 +7,7 @@ blank BC option member (``" "``) is kept as the first value where BC has one; sc
 
 from __future__ import annotations
 
-from ..catalogue import EnumType
+from ..extend import EnumType
 
 _DOCUMENT_TYPES = ("Quote", "Order", "Invoice", "Credit Memo", "Blanket Order", "Return Order")
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..catalogue import EventSpec, Library, ResponseSpec
-from ..context import RecordHandle, ResponseContext
+from ..extend import EventSpec, Library, RecordHandle, ResponseContext, ResponseSpec
 from . import records
 from ._build import enums_of, event, events_after, patterns
 from ._run import ResponsePreconditionError, base, first, ref, require_type

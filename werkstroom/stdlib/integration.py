@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from ..catalogue import EventSpec, FieldKind, Library, ResponseSpec
-from ..context import ResponseContext
+from ..extend import EventSpec, FieldKind, Library, ResponseContext, ResponseSpec
 from . import enums as E
 from . import records
 from ._build import enums_of, event, events_after, option, patterns

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from ..catalogue import EventSpec, Library, ResponseSpec
-from ..context import ResponseContext
+from ..extend import EventSpec, Library, ResponseContext, ResponseSpec
 from . import records
 from ._build import enums_of, event, events_after, patterns
 from ._run import require_type, total

@@ -3,8 +3,7 @@ and the record-change responses (revert a field, apply or discard the new values
 
 from __future__ import annotations
 
-from ..catalogue import EventSpec, FieldKind, Library, OptionSpec, ResponseSpec
-from ..context import ResponseContext
+from ..extend import EventSpec, FieldKind, Library, OptionSpec, ResponseContext, ResponseSpec
 from . import records
 from ._build import enums_of, event, events_after, option, pattern, patterns
 from .names import BC_RESPONSE_NAMES

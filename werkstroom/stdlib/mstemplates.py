@@ -4,24 +4,13 @@ in the package becomes a ``TemplateSpec``. The template code is the file name wi
 
 from __future__ import annotations
 
-from importlib import resources
-
-from ..catalogue import Library, TemplateSpec
+from ..extend import Library, TemplateSpec, templates_from_package
 
 VERSION = "1.0"
 
 
 def templates() -> tuple[TemplateSpec, ...]:
-    folder = resources.files("werkstroom.stdlib").joinpath("templates")
-    if not folder.is_dir():
-        return ()
-    found: list[TemplateSpec] = []
-    for entry in folder.iterdir():
-        if entry.is_file() and entry.name.endswith(".wf"):
-            code = entry.name[: -len(".wf")].upper()
-            text = entry.read_text(encoding="utf-8-sig")
-            found.append(TemplateSpec(code, text, f"werkstroom/stdlib/templates/{entry.name}"))
-    return tuple(sorted(found, key=lambda t: t.code))
+    return templates_from_package("werkstroom.stdlib", "templates")
 
 
 def library() -> Library:

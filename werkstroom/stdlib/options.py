@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..catalogue import FieldKind, OptionSpec
+from ..extend import FieldKind, OptionSpec
 from . import enums as E
 from ._build import option
 

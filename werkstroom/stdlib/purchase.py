@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..catalogue import EventSpec, FieldKind, Library, ResponseSpec
-from ..context import ResponseContext
+from ..extend import EventSpec, FieldKind, Library, ResponseContext, ResponseSpec
 from . import records
 from ._build import enums_of, event, events_after, option, patterns
 from ._run import ResponsePreconditionError, base, require_type

@@ -6,7 +6,7 @@ quantities are DECIMAL. ``bc_name`` on every field is BC's caption, shown in doc
 
 from __future__ import annotations
 
-from ..catalogue import RecordSpec
+from ..extend import RecordSpec
 from . import enums as E
 from ._build import boolean, code, date, datetime, dec, enum, formula, integer, many, one, text
 

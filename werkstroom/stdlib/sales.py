@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..catalogue import EventSpec, Library, ResponseSpec
-from ..context import ResponseContext
+from ..extend import EventSpec, Library, ResponseContext, ResponseSpec
 from . import records
 from ._build import enums_of, event, events_after, patterns
 from ._run import first, require_type, to_decimal

@@ -1,0 +1,144 @@
+"""Discovery through a real distribution on sys.path, what `wf catalogue` and `wf check` show, and a
+broken partner library that must not break `wf check` for scripts that do not use it."""
+
+from __future__ import annotations
+
+import ast
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import attrs
+from click.testing import CliRunner
+from conftest import SHIP, Partners, widgets
+
+from werkstroom.cli import cli
+from werkstroom.extend import Origin
+from werkstroom.registry import load_catalogue
+
+PARTNER_SOURCE = '''
+from werkstroom.extend import EventSpec, FieldKind, FieldSpec, Library, PhrasePattern, RecordSpec, ResponseSpec
+
+
+def _polish(ctx):
+    ctx.emit_effect("widget.polished", {"key": ctx.document.key})
+
+
+def library():
+    return Library(
+        name="acme.polish",
+        version="3.2.1",
+        records=(RecordSpec("Trinket", "A trinket.", (FieldSpec("no", FieldKind.CODE),
+                                                       FieldSpec("shine", FieldKind.INTEGER)), key=("no",)),),
+        events=(EventSpec("TrinketFound", "A trinket was found.", "Trinket"),),
+        responses=(ResponseSpec("polish_trinket", "Polish it.", (PhrasePattern("polish [the] trinket"),),
+                                run=_polish),),
+    )
+'''
+
+GOOD = 'workflow GOOD\n  on PurchaseDocReleased when amount > 100 then show message "released"\n'
+USES_WIDGETS = "workflow WID\n  on WidgetPainted then ship widget\n"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_a_distribution_with_an_entry_point_is_discovered(installed_dist: Callable[..., str]) -> None:
+    installed_dist(PARTNER_SOURCE, "3.2.1")
+    cat, diags = load_catalogue()
+    assert [d for d in diags if "acme.polish" in d.message] == []
+    assert cat.origin("event", "TrinketFound") == Origin("acme.polish", "3.2.1")
+    assert cat.response("polish_trinket") is not None
+
+
+def test_wf_catalogue_events_shows_the_origin_library_and_version(installed_dist: Callable[..., str]) -> None:
+    installed_dist(PARTNER_SOURCE, "3.2.1")
+    code, out, _ = run("catalogue", "events", "--plain")
+    assert code == 0
+    line = next(x for x in out.splitlines() if x.startswith("TrinketFound"))
+    assert "acme.polish" in line
+    code, out, _ = run("catalogue", "events", "TrinketFound", "--plain")
+    assert code == 0 and "acme.polish 3.2.1" in out
+    code, out, _ = run("catalogue", "events", "--library", "acme.polish", "--json")
+    assert [(e["name"], e["origin"]) for e in json.loads(out)] == [
+        ("TrinketFound", {"library": "acme.polish", "version": "3.2.1"})]
+    code, out, _ = run("catalogue", "responses", "polish the trinket", "--plain")
+    assert code == 0 and "polish_trinket" in out and "acme.polish 3.2.1" in out
+
+
+def test_a_script_using_partner_names_checks(installed_dist: Callable[..., str], tmp_path: Path) -> None:
+    installed_dist(PARTNER_SOURCE, "3.2.1")
+    script = tmp_path / "trinkets.wf"
+    script.write_text("workflow TRK\n  on TrinketFound when shine < 3 then polish the trinket\n", encoding="utf-8")
+    code, out, _ = run("check", str(script), "--format", "short")
+    assert code == 0, out
+
+
+# --------------------------------------------------------------------------- broken partners and wf check
+
+
+def test_a_broken_partner_does_not_fail_the_check_of_other_scripts(partners: Partners, tmp_path: Path) -> None:
+    partners.add(widgets(responses=(attrs.evolve(SHIP, run=lambda: None),)))
+    good = tmp_path / "good.wf"
+    good.write_text(GOOD, encoding="utf-8")
+    code, out, _ = run("check", str(good), "--format", "short")
+    assert code == 0, out
+    lines = [x for x in out.splitlines() if "WF906" in x]
+    assert len(lines) == 1, out  # reported once
+    assert "warning" in lines[0] and "library acme.widgets 2.1" in lines[0] and "ship_widget" in lines[0]
+
+
+def test_a_broken_partner_is_reported_once_for_many_scripts(partners: Partners, tmp_path: Path) -> None:
+    partners.add(lambda: 1 / 0, name="acme_broken")
+    for i in range(3):
+        (tmp_path / f"s{i}.wf").write_text(GOOD.replace("GOOD", f"GOOD{i}"), encoding="utf-8")
+    code, out, _ = run("check", str(tmp_path), "--format", "json")
+    found = [d for d in json.loads(out) if d["code"] == "WF909"]
+    assert len(found) == 1 and found[0]["severity"] == "warning"
+    assert "'acme_broken'" in found[0]["message"] and "ZeroDivisionError" in found[0]["message"]
+    assert code == 0
+
+
+def test_a_script_that_uses_the_broken_partner_fails_and_says_why(partners: Partners, tmp_path: Path) -> None:
+    partners.add(widgets(responses=(attrs.evolve(SHIP, run="not a function"),)))
+    script = tmp_path / "widgets.wf"
+    script.write_text(USES_WIDGETS, encoding="utf-8")
+    code, out, _ = run("check", str(script), "--format", "json")
+    assert code == 1
+    diags = json.loads(out)
+    unknown = [d for d in diags if d["code"] == "WF201"]
+    assert len(unknown) == 1 and unknown[0]["severity"] == "error"
+    assert any("declared by library acme.widgets 2.1, which could not be installed" in n for n in unknown[0]["notes"])
+    assert [d["severity"] for d in diags if d["code"] == "WF906"] == ["warning"]
+
+
+def test_the_same_script_checks_once_the_partner_is_fixed(partners: Partners, tmp_path: Path) -> None:
+    partners.add(widgets())
+    script = tmp_path / "widgets.wf"
+    script.write_text(USES_WIDGETS, encoding="utf-8")
+    code, out, _ = run("check", str(script), "--format", "short")
+    assert code == 0, out
+
+
+# --------------------------------------------------------------------------- the stdlib uses the public API
+
+
+def test_the_stdlib_declares_itself_with_the_public_api_only() -> None:
+    """Library modules of the stdlib import from werkstroom only `werkstroom.extend` (and each other)."""
+    import werkstroom.stdlib as stdlib
+
+    folder = Path(stdlib.__file__).parent
+    tooling = {"describe.py", "docgen.py"}  # documentation generators for the CLI, not declarations
+    offenders = []
+    for path in sorted(folder.glob("*.py")):
+        if path.name in tooling:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 2 and node.module not in ("extend",):
+                offenders.append(f"{path.name}: from ..{node.module} import ...")
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("werkstroom"):
+                if node.module != "werkstroom.extend":
+                    offenders.append(f"{path.name}: from {node.module} import ...")
+    assert offenders == []

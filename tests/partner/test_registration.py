@@ -1,0 +1,259 @@
+"""Registration of partner libraries found through the entry-point group: every problem is a WF9xx
+diagnostic that names the library (name and version), the entry and what is wrong; a rejected library
+installs nothing, and the rest of the catalogue is unaffected."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pytest
+from conftest import PAINTED, SHIP, SHIPPED, WIDGET, Partners, ship, widgets
+
+from werkstroom.diagnostics import Diagnostic
+from werkstroom.extend import (
+    EventSpec,
+    FieldKind,
+    FieldSpec,
+    Library,
+    LibraryError,
+    OptionSpec,
+    Origin,
+    PhrasePattern,
+    RecordSpec,
+    ResponseContext,
+    ResponseSpec,
+    catalogue_with,
+    validate,
+)
+from werkstroom.registry import load_catalogue
+
+
+def problems(diags: list[Diagnostic], library: str = "acme.widgets 2.1") -> list[Diagnostic]:
+    """The diagnostics about ``library``; each must name it and say it was not installed."""
+    mine = [d for d in diags if library in d.message]
+    for d in mine:
+        assert d.is_error
+        assert any(f"library {library} was not installed" in n for n in d.notes), d.notes
+    return mine
+
+
+def one(diags: list[Diagnostic], code: str, library: str = "acme.widgets 2.1") -> Diagnostic:
+    found = problems(diags, library)
+    assert [d.code for d in found] == [code], [f"{d.code} {d.message}" for d in found]
+    return found[0]
+
+
+def test_a_valid_partner_is_installed_with_its_origin(partners: Partners) -> None:
+    partners.add(widgets())
+    cat, diags = load_catalogue()
+    assert diags == []
+    assert cat.origin("event", "WidgetShipped") == Origin("acme.widgets", "2.1")
+    assert cat.origin("response", "ship_widget") == Origin("acme.widgets", "2.1")
+    assert cat.origin("record", "Widget") == Origin("acme.widgets", "2.1")
+    assert [e.name for e in cat.successors("WidgetPainted")] == ["WidgetShipped"]
+
+
+# --------------------------------------------------------------------------- duplicate names
+
+
+def test_duplicate_event_name_against_the_stdlib(partners: Partners) -> None:
+    clash = EventSpec("PurchaseDocReleased", "Ours.", "Widget")
+    partners.add(widgets(events=(PAINTED, SHIPPED, clash)))
+    cat, diags = load_catalogue()
+    d = one(diags, "WF901")
+    assert "event 'PurchaseDocReleased' is already declared by library werkstroom.purchase" in d.message
+    assert cat.event("WidgetPainted") is None  # whole or nothing
+    assert cat.origin("event", "PurchaseDocReleased").library == "werkstroom.purchase"
+
+
+def test_duplicate_record_and_response_against_the_stdlib(partners: Partners) -> None:
+    vendor = RecordSpec("Vendor", "Ours.", (FieldSpec("no", FieldKind.CODE),), key=("no",))
+    release = attrs.evolve(SHIP, name="release_document", patterns=(PhrasePattern("release the widget"),))
+    partners.add(widgets(records=(WIDGET, vendor), responses=(SHIP, release)))
+    _, diags = load_catalogue()
+    messages = sorted(d.message for d in problems(diags))
+    assert len(messages) == 2, messages
+    assert "record type 'Vendor' is already declared by library werkstroom.masterdata" in messages[0]
+    assert "response 'release_document' is already declared by library werkstroom." in messages[1]
+
+
+def test_duplicate_event_name_between_two_partners(partners: Partners) -> None:
+    partners.add(widgets())
+    gadgets = Library(
+        "globex.gadgets",
+        "0.3",
+        records=(attrs.evolve(WIDGET, name="Gadget"),),
+        events=(EventSpec("WidgetShipped", "A gadget was shipped.", "Gadget"),),
+    )
+    partners.add(gadgets)
+    cat, diags = load_catalogue()
+    d = one(diags, "WF901", "globex.gadgets 0.3")
+    assert "event 'WidgetShipped' is already declared by library acme.widgets" in d.message
+    assert cat.origin("event", "WidgetShipped").library == "acme.widgets"  # the first one stays
+    assert cat.record("Gadget") is None
+
+
+# --------------------------------------------------------------------------- references
+
+
+def test_unknown_predecessor_event(partners: Partners) -> None:
+    typo = attrs.evolve(SHIPPED, predecessors=("WidgetPainteed",))
+    partners.add(widgets(events=(PAINTED, typo)))
+    _, diags = load_catalogue()
+    d = one(diags, "WF904")
+    assert "event 'WidgetShipped' names unknown predecessor event 'WidgetPainteed'" in d.message
+    assert d.help == "did you mean `WidgetPainted`?"
+
+
+def test_a_predecessor_from_the_stdlib_or_another_partner_is_fine(partners: Partners) -> None:
+    partners.add(widgets())
+    after_release = EventSpec("GadgetBoxed", "Boxed.", "Widget", predecessors=("PurchaseDocReleased", "WidgetShipped"))
+    partners.add(Library("globex.gadgets", "0.3", events=(after_release,)))
+    cat, diags = load_catalogue()
+    assert diags == []
+    assert cat.origin("event", "GadgetBoxed") == Origin("globex.gadgets", "0.3")
+
+
+# --------------------------------------------------------------------------- phrases
+
+
+def test_phrase_pattern_colliding_with_a_stdlib_response(partners: Partners) -> None:
+    greedy = attrs.evolve(SHIP, patterns=(PhrasePattern("ship [the] widget"), PhrasePattern("release [the] {what}")),
+                          options=(*SHIP.options, OptionSpec("what", FieldKind.TEXT, "What")))
+    partners.add(widgets(responses=(greedy,)))
+    _, diags = load_catalogue()
+    d = one(diags, "WF908")
+    assert "response 'ship_widget': pattern 'release [the] {what}'" in d.message
+    assert "of response 'release_document' (library werkstroom." in d.message
+    assert "can both match" in d.message
+
+
+def test_phrase_pattern_colliding_with_another_partner(partners: Partners) -> None:
+    partners.add(widgets())
+    copycat = ResponseSpec("dispatch_widget", "Dispatch.", (PhrasePattern("ship widget"),), run=ship)
+    partners.add(Library("globex.gadgets", "0.3", responses=(copycat,)))
+    _, diags = load_catalogue()
+    d = one(diags, "WF908", "globex.gadgets 0.3")
+    assert "pattern 'ship widget' and pattern 'ship [the] widget' of response 'ship_widget' (library acme.widgets)" \
+        in d.message
+
+
+# --------------------------------------------------------------------------- options and behaviour
+
+
+def test_option_without_a_type(partners: Partners) -> None:
+    untyped = OptionSpec("carrier", None, "Carrier", ("by {value}",))  # type: ignore[arg-type]
+    partners.add(widgets(responses=(attrs.evolve(SHIP, options=(*SHIP.options, untyped)),)))
+    _, diags = load_catalogue()
+    d = one(diags, "WF905")
+    assert "response 'ship_widget' option 'carrier' has no value kind (got None)" in d.message
+
+
+def test_enum_option_without_its_enum(partners: Partners) -> None:
+    loose = OptionSpec("speed", FieldKind.ENUM, "Speed", ("at {value} speed",))
+    partners.add(widgets(responses=(attrs.evolve(SHIP, options=(*SHIP.options, loose)),)))
+    _, diags = load_catalogue()
+    assert "option 'speed' is an enum but names no EnumType" in one(diags, "WF905").message
+
+
+def test_option_default_as_float_is_refused(partners: Partners) -> None:
+    floaty = attrs.evolve(SHIP.options[0], default=1.5)
+    partners.add(widgets(responses=(attrs.evolve(SHIP, options=(floaty,)),)))
+    _, diags = load_catalogue()
+    d = one(diags, "WF905")
+    assert "option 'weight': default 1.5" in d.message and "never float" in d.message
+
+
+def _two(ctx: ResponseContext, extra: Any) -> None:
+    """A behaviour with a second required parameter."""
+
+
+def _keyword(ctx: ResponseContext, *, mode: str) -> None:
+    """A behaviour with a required keyword-only parameter."""
+
+
+@pytest.mark.parametrize(
+    ("run", "says"),
+    [
+        (_two, "takes 2 required positional parameter(s); it must take exactly one"),
+        (_keyword, "needs keyword argument(s) mode"),
+        (lambda: None, "takes 0 required positional parameter(s)"),
+        ("ship", "is not callable (got str)"),
+    ],
+)
+def test_response_function_with_a_wrong_signature(partners: Partners, run: Any, says: str) -> None:
+    partners.add(widgets(responses=(attrs.evolve(SHIP, run=run),)))
+    _, diags = load_catalogue()
+    d = one(diags, "WF906")
+    assert f"response 'ship_widget': its behaviour (run) {says}" in d.message
+    assert d.help == "define run(ctx: ResponseContext) -> None"
+
+
+def test_mandatory_check_with_a_wrong_signature(partners: Partners) -> None:
+    partners.add(widgets(responses=(attrs.evolve(SHIP, mandatory=lambda: None),)))
+    _, diags = load_catalogue()
+    assert "response 'ship_widget': its mandatory check takes 0" in one(diags, "WF906").message
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _raises() -> Library:
+    raise RuntimeError("database not configured")
+
+
+def test_entry_points_that_cannot_give_a_library(partners: Partners) -> None:
+    def import_fails() -> Any:
+        raise ModuleNotFoundError("No module named 'acme_missing'")
+
+    partners.add_loader("missing", import_fails)
+    partners.add(_raises, name="raising")
+    partners.add(lambda: {"not": "a library"}, name="dict")
+    partners.add(widgets())
+    cat, diags = load_catalogue()
+    by_name = {d.message.split("'")[1]: d for d in diags}
+    assert {d.code for d in diags} == {"WF909"} and set(by_name) == {"missing", "raising", "dict"}
+    assert "could not be imported: ModuleNotFoundError: No module named 'acme_missing'" in by_name["missing"].message
+    assert "raised RuntimeError: database not configured" in by_name["raising"].message
+    assert "returned dict, not a werkstroom Library" in by_name["dict"].message
+    assert cat.event("WidgetShipped") is not None  # the good partner is still installed
+
+
+def test_a_library_relying_on_a_rejected_one_is_rejected_too(partners: Partners) -> None:
+    partners.add(widgets(responses=(attrs.evolve(SHIP, run=_two),)))
+    boxed = EventSpec("GadgetBoxed", "Boxed.", "Widget", predecessors=("WidgetShipped",))
+    partners.add(Library("globex.gadgets", "0.3", events=(boxed,)))
+    cat, diags = load_catalogue()
+    one(diags, "WF906")
+    found = {d.code: d.message for d in problems(diags, "globex.gadgets 0.3")}
+    assert set(found) == {"WF903", "WF904"}
+    assert "event 'GadgetBoxed' refers to unknown record type 'Widget'" in found["WF903"]
+    assert "event 'GadgetBoxed' names unknown predecessor event 'WidgetShipped'" in found["WF904"]
+    assert cat.event("GadgetBoxed") is None and cat.record("Widget") is None
+
+
+def test_every_problem_of_a_library_is_reported_once(partners: Partners) -> None:
+    bad = widgets(
+        events=(PAINTED, attrs.evolve(SHIPPED, predecessors=("Nope",)), EventSpec("PurchaseDocReleased", "x", "Widget")),
+        responses=(attrs.evolve(SHIP, run=_two),),
+    )
+    partners.add(bad)
+    _, diags = load_catalogue()
+    assert sorted(d.code for d in problems(diags)) == ["WF901", "WF904", "WF906"]
+    assert len(diags) == 3
+
+
+# --------------------------------------------------------------------------- the API's own helpers
+
+
+def test_validate_and_catalogue_with() -> None:
+    assert validate(widgets()) == []
+    assert [d.code for d in validate(widgets(responses=(attrs.evolve(SHIP, run=_two),)))] == ["WF906"]
+    cat = catalogue_with(widgets())
+    assert cat.response("ship_widget") is not None
+    with pytest.raises(LibraryError) as info:
+        catalogue_with(widgets(events=(attrs.evolve(SHIPPED, predecessors=("Nope",)),)))
+    assert info.value.code == "WF904" and "acme.widgets 2.1" in str(info.value)
+    assert SHIP.option("weight") is not None and SHIP.option("weight").default == Decimal("1")  # type: ignore[union-attr]
