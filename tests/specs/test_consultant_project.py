@@ -12,7 +12,8 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[2] / "examples" / "consultant-project"
 
 
-def run_pytest(folder: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_pytest(folder: Path, *args: str,
+               env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}, **(env or {})}
     return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args], cwd=folder,
                           env=env, capture_output=True, text=True, timeout=300)

@@ -40,8 +40,8 @@ def test_plugin_is_cheap_for_projects_that_do_not_use_it(tmp_path: Path) -> None
     (tmp_path / "test_plain.py").write_text(
         "import os, sys\n\n"
         "def test_nothing_heavy_loaded():\n"
-        "    heavy = [m for m in sys.modules if m.startswith(('sqlalchemy', 'lark', 'werkstroom.interpreter',\n"
-        "                                                      'werkstroom.grammar', 'werkstroom.stdlib'))]\n"
+        "    heavy = [m for m in sys.modules if m.startswith(\n"
+        "        ('sqlalchemy', 'lark', 'werkstroom.interpreter', 'werkstroom.grammar', 'werkstroom.stdlib'))]\n"
         "    assert heavy == []\n"
         "    assert 'werkstroom.specs.plugin' in sys.modules\n"
         "    if os.environ.get('NO_PARTNERS'):\n"
