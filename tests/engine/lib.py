@@ -58,6 +58,8 @@ LINE = RecordSpec(
     fields=(FieldSpec("document_type", K.ENUM, enum=DOC_TYPE), FieldSpec("document_no", K.CODE),
             FieldSpec("line_no", K.INTEGER), FieldSpec("quantity", K.DECIMAL)),
     key=("document_type", "document_no", "line_no"),
+    relations=(RelationSpec("header", "Doc", False,
+                            (("document_type", "document_type"), ("document_no", "no"))),),
 )
 VENDOR = RecordSpec("Vendor", "a vendor", fields=(FieldSpec("no", K.CODE), FieldSpec("blocked", K.BOOLEAN)),
                     key=("no",))
@@ -74,6 +76,7 @@ EVENTS = (
     EventSpec("Approved", "an approval is given", "Approval", on_known_instance=True),
     EventSpec("Rejected", "an approval is refused", "Approval", on_known_instance=True),
     EventSpec("Poked", "raised by a response", "Doc"),
+    EventSpec("LineChanged", "a line of a document changed", "Line"),
 )
 
 CALLS: list[str] = []  # responses append here so tests can see the order they ran in

@@ -245,3 +245,24 @@ def test_to_one_relation_embedded_in_the_payload(engine: Engine) -> None:
     assert r.outcome == "started"
     assert r.handled[0].fired is not None
     assert r.handled[0].fired.tests == [("vendor.blocked", [("vendor.blocked", True)], True)]
+
+
+def test_event_on_a_related_record_continues_the_documents_instance(engine: Engine) -> None:
+    w = W("LINEWATCH")
+    e1 = w.event("DocSent", None)
+    r1 = w.response("set_pending", e1)
+    e2 = w.event("LineChanged", r1, cmp(f("quantity"), ">", c("10")), record="Line")
+    w.response("release", e2)
+    engine.deploy_workflow(w.build())
+    engine.enable("LINEWATCH")
+    iid = engine.emit("DocSent", doc(), user="U").instance_id
+    line = {"document_type": "Invoice", "document_no": "1001", "line_no": 1, "quantity": "5"}
+    r = engine.emit("LineChanged", line, user="U")
+    assert r.outcome == "no step matched"  # the waiting step's condition does not hold
+    r = engine.emit("LineChanged", {**line, "quantity": "50"}, user="U")
+    assert r.outcome == "continued" and r.instance_id == iid
+    assert r.handled[0].archived
+    # the response acted on the document the instance is about, not on the line
+    assert engine.record_state("Doc", "Invoice|1001").status == "Released"
+    other = {**line, "document_no": "999", "quantity": "50"}
+    assert engine.emit("LineChanged", other, user="U").outcome == "no workflow"

@@ -21,7 +21,7 @@ from ..errors import WerkstroomError
 from . import store_codec as codec
 from .compiler import Explanation
 from .context_impl import Context
-from .engine_records import Rec, RecordCache, Vocabulary
+from .engine_records import Rec, RecordCache, Vocabulary, record_key
 from .engine_trace import Handled, ResponseTrace, StepTrace
 from .engine_workflows import CompiledWorkflow, WorkflowCache
 from .program import BoundStep
@@ -175,14 +175,11 @@ class Run:
                 .where(InstanceRow.record_type == rec.type, InstanceRow.record_key == rec.key)
                 .order_by(InstanceRow.seq).with_for_update()))
         # 1. continue a running instance: active event steps with this event, in sibling order
-        candidates: list[tuple[InstanceRow, CompiledWorkflow, BoundStep]] = []
-        for inst in instances:
-            cw = self.workflows.version(session, inst.version_id)
-            rows = session.scalars(select(StepInstanceRow).where(
-                StepInstanceRow.instance_id == inst.id, StepInstanceRow.name == name,
-                StepInstanceRow.status == ACTIVE, StepInstanceRow.kind == "event")
-                .order_by(StepInstanceRow.sequence_no, StepInstanceRow.step_id))
-            candidates.extend((inst, cw, cw.workflow.step(r.step_id)) for r in rows)
+        candidates = self._candidates(instances, name)
+        if not candidates and not known:
+            # 2. BC's related-record match: an instance about a record this record points to
+            # (a line event continuing its document's instance)
+            candidates = self._candidates(self._related_instances(rec), name)
         if candidates:
             for inst, cw, step in candidates:
                 if self._test(cw, step, rec, h, inst.id):
@@ -211,6 +208,39 @@ class Run:
                     self._fire(inst, cw, step, rec, rec, q.user, h)
                     return
         h.outcome = "no workflow matched" if h.not_fired else "no workflow"
+
+    def _candidates(self, instances: list[InstanceRow],
+                    name: str) -> list[tuple[InstanceRow, CompiledWorkflow, BoundStep]]:
+        session = self.uow.session
+        out: list[tuple[InstanceRow, CompiledWorkflow, BoundStep]] = []
+        for inst in instances:
+            cw = self.workflows.version(session, inst.version_id)
+            rows = session.scalars(select(StepInstanceRow).where(
+                StepInstanceRow.instance_id == inst.id, StepInstanceRow.name == name,
+                StepInstanceRow.status == ACTIVE, StepInstanceRow.kind == "event")
+                .order_by(StepInstanceRow.sequence_no, StepInstanceRow.step_id))
+            out.extend((inst, cw, cw.workflow.step(r.step_id)) for r in rows)
+        return out
+
+    def _related_instances(self, rec: Rec) -> list[InstanceRow]:
+        """Running instances of the records ``rec`` links to through its to-one relations."""
+        spec = self.vocab.record(rec.type)
+        if spec is None:
+            return []
+        found: list[InstanceRow] = []
+        for rel in spec.relations:
+            target = self.vocab.record(rel.record)
+            if rel.many or target is None:
+                continue
+            link = {there: rec.values.get(here) for here, there in rel.join}
+            if tuple(sorted(link)) != tuple(sorted(target.key)) or any(v is None for v in link.values()):
+                continue
+            key = record_key(target, link)
+            found.extend(self.uow.session.scalars(
+                select(InstanceRow)
+                .where(InstanceRow.record_type == rel.record, InstanceRow.record_key == key)
+                .order_by(InstanceRow.seq).with_for_update()))
+        return found
 
     def _document(self, inst: InstanceRow, rec: Rec) -> Rec:
         if inst.record_type == rec.type and inst.record_key == rec.key:
