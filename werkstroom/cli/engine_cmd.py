@@ -33,10 +33,6 @@ def _engine(ctx: click.Context, explain: bool = False) -> Iterator[Any]:
 
 def _fail(exc: WerkstroomError) -> None:
     click.echo(f"wf: {exc}", err=True)
-    trace = getattr(exc, "traceback", None)
-    ctx = click.get_current_context(silent=True)
-    if trace and ctx is not None and (ctx.find_root().obj or {}).get("debug"):
-        click.echo(f"the response's traceback:\n{trace}", err=True)
     trace = getattr(exc, "traceback", None)  # WF505: the failing response's own traceback (partner code)
     if isinstance(trace, str) and trace:
         click.echo(trace.rstrip("\n"), err=True)
