@@ -74,7 +74,9 @@ def partners(monkeypatch: pytest.MonkeyPatch) -> Partners:
 
 def ship(ctx: ResponseContext) -> None:
     """Ship a widget: an outbox effect with its weight as Decimal."""
-    ctx.emit_effect("widget.shipped", {"key": ctx.document.key, "weight": Decimal(str(ctx.options["weight"]))})
+    ctx.emit_effect(
+        "widget.shipped", {"key": ctx.document.key, "weight": Decimal(str(ctx.options["weight"]))}
+    )
 
 
 WIDGET = RecordSpec(
@@ -128,10 +130,12 @@ def installed_dist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
         (site / f"{module}.py").write_text(textwrap.dedent(source), encoding="utf-8")
         info = site / f"{module}-{version}.dist-info"
         info.mkdir()
-        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {module}\nVersion: {version}\n",
-                                       encoding="utf-8")
-        (info / "entry_points.txt").write_text(f"[werkstroom.libraries]\n{module} = {module}:library\n",
-                                               encoding="utf-8")
+        (info / "METADATA").write_text(
+            f"Metadata-Version: 2.1\nName: {module}\nVersion: {version}\n", encoding="utf-8"
+        )
+        (info / "entry_points.txt").write_text(
+            f"[werkstroom.libraries]\n{module} = {module}:library\n", encoding="utf-8"
+        )
         made.append(module)
         return module
 

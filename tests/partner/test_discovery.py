@@ -16,8 +16,9 @@ from werkstroom.cli import cli
 from werkstroom.extend import Origin
 from werkstroom.registry import load_catalogue
 
-PARTNER_SOURCE = '''
-from werkstroom.extend import EventSpec, FieldKind, FieldSpec, Library, PhrasePattern, RecordSpec, ResponseSpec
+PARTNER_SOURCE = """
+from werkstroom.extend import (EventSpec, FieldKind, FieldSpec, Library, PhrasePattern, RecordSpec,
+                               ResponseSpec)
 
 
 def _polish(ctx):
@@ -34,7 +35,7 @@ def library():
         responses=(ResponseSpec("polish_trinket", "Polish it.", (PhrasePattern("polish [the] trinket"),),
                                 run=_polish),),
     )
-'''
+"""
 
 GOOD = 'workflow GOOD\n  on PurchaseDocReleased when amount > 100 then show message "released"\n'
 USES_WIDGETS = "workflow WID\n  on WidgetPainted then ship widget\n"
@@ -63,7 +64,8 @@ def test_wf_catalogue_events_shows_the_origin_library_and_version(installed_dist
     assert code == 0 and "acme.polish 3.2.1" in out
     code, out, _ = run("catalogue", "events", "--library", "acme.polish", "--json")
     assert [(e["name"], e["origin"]) for e in json.loads(out)] == [
-        ("TrinketFound", {"library": "acme.polish", "version": "3.2.1"})]
+        ("TrinketFound", {"library": "acme.polish", "version": "3.2.1"})
+    ]
     code, out, _ = run("catalogue", "responses", "polish the trinket", "--plain")
     assert code == 0 and "polish_trinket" in out and "acme.polish 3.2.1" in out
 
@@ -71,7 +73,9 @@ def test_wf_catalogue_events_shows_the_origin_library_and_version(installed_dist
 def test_a_script_using_partner_names_checks(installed_dist: Callable[..., str], tmp_path: Path) -> None:
     installed_dist(PARTNER_SOURCE, "3.2.1")
     script = tmp_path / "trinkets.wf"
-    script.write_text("workflow TRK\n  on TrinketFound when shine < 3 then polish the trinket\n", encoding="utf-8")
+    script.write_text(
+        "workflow TRK\n  on TrinketFound when shine < 3 then polish the trinket\n", encoding="utf-8"
+    )
     code, out, _ = run("check", str(script), "--format", "short")
     assert code == 0, out
 
@@ -79,7 +83,9 @@ def test_a_script_using_partner_names_checks(installed_dist: Callable[..., str],
 # --------------------------------------------------------------------------- broken partners and wf check
 
 
-def test_a_broken_partner_does_not_fail_the_check_of_other_scripts(partners: Partners, tmp_path: Path) -> None:
+def test_a_broken_partner_does_not_fail_the_check_of_other_scripts(
+    partners: Partners, tmp_path: Path
+) -> None:
     partners.add(widgets(responses=(attrs.evolve(SHIP, run=lambda: None),)))
     good = tmp_path / "good.wf"
     good.write_text(GOOD, encoding="utf-8")
@@ -110,7 +116,9 @@ def test_a_script_that_uses_the_broken_partner_fails_and_says_why(partners: Part
     diags = json.loads(out)
     unknown = [d for d in diags if d["code"] == "WF201"]
     assert len(unknown) == 1 and unknown[0]["severity"] == "error"
-    assert any("declared by library acme.widgets 2.1, which could not be installed" in n for n in unknown[0]["notes"])
+    assert any(
+        "declared by library acme.widgets 2.1, which could not be installed" in n for n in unknown[0]["notes"]
+    )
     assert [d["severity"] for d in diags if d["code"] == "WF906"] == ["warning"]
 
 
@@ -138,7 +146,8 @@ def test_the_stdlib_declares_itself_with_the_public_api_only() -> None:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.level == 2 and node.module not in ("extend",):
                 offenders.append(f"{path.name}: from ..{node.module} import ...")
-            if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("werkstroom"):
-                if node.module != "werkstroom.extend":
-                    offenders.append(f"{path.name}: from {node.module} import ...")
+            module = node.module or "" if isinstance(node, ast.ImportFrom) else ""
+            outside = module.startswith("werkstroom") and module != "werkstroom.extend"
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and outside:
+                offenders.append(f"{path.name}: from {module} import ...")
     assert offenders == []

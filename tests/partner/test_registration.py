@@ -109,7 +109,9 @@ def test_unknown_predecessor_event(partners: Partners) -> None:
 
 def test_a_predecessor_from_the_stdlib_or_another_partner_is_fine(partners: Partners) -> None:
     partners.add(widgets())
-    after_release = EventSpec("GadgetBoxed", "Boxed.", "Widget", predecessors=("PurchaseDocReleased", "WidgetShipped"))
+    after_release = EventSpec(
+        "GadgetBoxed", "Boxed.", "Widget", predecessors=("PurchaseDocReleased", "WidgetShipped")
+    )
     partners.add(Library("globex.gadgets", "0.3", events=(after_release,)))
     cat, diags = load_catalogue()
     assert diags == []
@@ -120,8 +122,11 @@ def test_a_predecessor_from_the_stdlib_or_another_partner_is_fine(partners: Part
 
 
 def test_phrase_pattern_colliding_with_a_stdlib_response(partners: Partners) -> None:
-    greedy = attrs.evolve(SHIP, patterns=(PhrasePattern("ship [the] widget"), PhrasePattern("release [the] {what}")),
-                          options=(*SHIP.options, OptionSpec("what", FieldKind.TEXT, "What")))
+    greedy = attrs.evolve(
+        SHIP,
+        patterns=(PhrasePattern("ship [the] widget"), PhrasePattern("release [the] {what}")),
+        options=(*SHIP.options, OptionSpec("what", FieldKind.TEXT, "What")),
+    )
     partners.add(widgets(responses=(greedy,)))
     _, diags = load_catalogue()
     d = one(diags, "WF908")
@@ -136,8 +141,10 @@ def test_phrase_pattern_colliding_with_another_partner(partners: Partners) -> No
     partners.add(Library("globex.gadgets", "0.3", responses=(copycat,)))
     _, diags = load_catalogue()
     d = one(diags, "WF908", "globex.gadgets 0.3")
-    assert "pattern 'ship widget' and pattern 'ship [the] widget' of response 'ship_widget' (library acme.widgets)" \
-        in d.message
+    assert (
+        "pattern 'ship widget' and pattern 'ship [the] widget' of response 'ship_widget' "
+        "(library acme.widgets)" in d.message
+    )
 
 
 # --------------------------------------------------------------------------- options and behaviour
@@ -215,7 +222,10 @@ def test_entry_points_that_cannot_give_a_library(partners: Partners) -> None:
     cat, diags = load_catalogue()
     by_name = {d.message.split("'")[1]: d for d in diags}
     assert {d.code for d in diags} == {"WF909"} and set(by_name) == {"missing", "raising", "dict"}
-    assert "could not be imported: ModuleNotFoundError: No module named 'acme_missing'" in by_name["missing"].message
+    assert (
+        "could not be imported: ModuleNotFoundError: No module named 'acme_missing'"
+        in by_name["missing"].message
+    )
     assert "raised RuntimeError: database not configured" in by_name["raising"].message
     assert "returned dict, not a werkstroom Library" in by_name["dict"].message
     assert cat.event("WidgetShipped") is not None  # the good partner is still installed
@@ -236,7 +246,11 @@ def test_a_library_relying_on_a_rejected_one_is_rejected_too(partners: Partners)
 
 def test_every_problem_of_a_library_is_reported_once(partners: Partners) -> None:
     bad = widgets(
-        events=(PAINTED, attrs.evolve(SHIPPED, predecessors=("Nope",)), EventSpec("PurchaseDocReleased", "x", "Widget")),
+        events=(
+            PAINTED,
+            attrs.evolve(SHIPPED, predecessors=("Nope",)),
+            EventSpec("PurchaseDocReleased", "x", "Widget"),
+        ),
         responses=(attrs.evolve(SHIP, run=_two),),
     )
     partners.add(bad)

@@ -1,0 +1,132 @@
+"""Runtime isolation: an exception inside a partner response rolls back that event's transaction, is
+reported with the workflow, the step and the partner's original traceback, and leaves the engine
+usable. The partner library comes in through the entry-point group, as an installed package would."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import SHIP, Partners, widgets
+
+from werkstroom.cli import cli
+from werkstroom.extend import Library, PhrasePattern, ResponseContext, ResponseSpec
+from werkstroom.interpreter.clock import SequentialIds, VirtualClock
+from werkstroom.interpreter.engine import Engine, open_engine
+from werkstroom.interpreter.engine_run import ResponseFailed
+
+
+class CourierDown(RuntimeError):
+    """What a partner's integration might raise."""
+
+
+def inspect_widget(ctx: ResponseContext) -> None:
+    """Writes to the record and the outbox, then fails for red widgets: nothing of it may stick."""
+    ctx.document.values["colour"] = "inspected"
+    ctx.emit_effect("widget.inspected", {"key": ctx.document.key})
+    if ctx.record.values.get("weight") is not None and str(ctx.record.values["weight"]) == "13":
+        raise CourierDown(f"the courier refused widget {ctx.document.key}")
+
+
+INSPECT = ResponseSpec(
+    "inspect_widget", "Inspect.", (PhrasePattern("inspect [the] widget"),), run=inspect_widget
+)
+WORKFLOW = """\
+workflow WIDGETS "Ship painted widgets"
+  on WidgetPainted then
+     restrict record usage
+     ship widget, weighing 2.5
+     inspect the widget
+"""
+
+
+def library() -> Library:
+    return widgets(responses=(SHIP, INSPECT))
+
+
+@pytest.fixture
+def engine(partners: Partners, tmp_path: Path) -> Iterator[Engine]:
+    partners.add(library())
+    eng = open_engine(
+        f"sqlite:///{tmp_path / 'wf.db'}",
+        clock=VirtualClock(dt.datetime(2026, 5, 4, 9, tzinfo=dt.UTC)),
+        ids=SequentialIds(),
+    )  # the default catalogue: stdlib + the entry-point group
+    eng.deploy(WORKFLOW, "widgets.wf")
+    eng.enable("WIDGETS")
+    yield eng
+    eng.close()
+
+
+def test_a_failing_partner_response_rolls_back_the_whole_event(engine: Engine) -> None:
+    with pytest.raises(ResponseFailed) as info:
+        engine.emit("WidgetPainted", {"no": "W13", "colour": "red", "weight": "13"}, user="ANN")
+    err = info.value
+    assert err.code == "WF505"
+    assert (err.workflow, err.step, err.response) == ("WIDGETS", 4, "inspect_widget")
+    assert "step 4 of workflow WIDGETS" in str(err) and "CourierDown: the courier refused widget W13" in str(
+        err
+    )
+    # the partner's own traceback: its function, its file, the raising line
+    assert isinstance(err.original, CourierDown)
+    assert f'File "{__file__}"' in err.traceback and "in inspect_widget" in err.traceback
+    assert "raise CourierDown" in err.traceback
+    # nothing of the event stuck: no instance, no effects (not even the earlier response's),
+    # no record, no restriction
+    assert engine.instances() == [] and engine.archive() == []
+    assert engine.outbox() == []
+    assert engine.record("Widget", "W13") is None
+    assert not engine.record_state("Widget", "W13").restricted
+
+
+def test_the_engine_stays_usable_after_a_partner_failure(engine: Engine) -> None:
+    with pytest.raises(ResponseFailed):
+        engine.emit("WidgetPainted", {"no": "W13", "weight": "13"}, user="ANN")
+    result = engine.emit("WidgetPainted", {"no": "W1", "colour": "blue", "weight": "2"}, user="ANN")
+    assert result.handled and len(engine.archive()) == 1  # ran to the end: finished and archived
+    kinds = [o.kind for o in engine.outbox()]
+    assert kinds == ["widget.shipped", "widget.inspected"]
+    shipped = engine.outbox(kind="widget.shipped")[0]
+    assert shipped.payload == {"key": "W1", "weight": "2.5"}  # the option, as Decimal text
+    stored = engine.record("Widget", "W1")
+    assert stored is not None and stored["colour"] == "inspected"
+    assert engine.record_state("Widget", "W1").restricted
+    # the failed event can be delivered again once the cause is gone: it is handled from scratch
+    again = engine.emit("WidgetPainted", {"no": "W13", "weight": "12"}, user="ANN")
+    assert again.handled and len(engine.archive()) == 2
+
+
+def test_a_partner_failure_through_the_cli(partners: Partners, tmp_path: Path) -> None:
+    partners.add(library())
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    script = tmp_path / "widgets.wf"
+    script.write_text(WORKFLOW, encoding="utf-8")
+    runner = CliRunner()
+    deployed = runner.invoke(cli, ["--db", db, "deploy", str(script), "--enable"])
+    assert deployed.exit_code == 0, deployed.output
+    failed = runner.invoke(
+        cli, ["--db", db, "emit", "WidgetPainted", '{"no": "W13", "weight": "13"}', "--user", "ANN"]
+    )
+    assert failed.exit_code == 1
+    assert "WF505" in failed.stderr and "step 4 of workflow WIDGETS" in failed.stderr
+    assert "CourierDown: the courier refused widget W13" in failed.stderr
+    assert "in inspect_widget" in failed.stderr  # the partner's traceback is shown
+    ok = runner.invoke(
+        cli, ["--db", db, "emit", "WidgetPainted", '{"no": "W2", "weight": "2"}', "--user", "ANN", "--json"]
+    )
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.stdout)["handled"]
+
+
+def test_partner_events_with_unknown_records_never_reach_the_responses(engine: Engine) -> None:
+    """A payload that does not fit the partner's record type is refused before any response runs."""
+    from werkstroom.errors import WerkstroomError
+
+    with pytest.raises(WerkstroomError) as info:
+        engine.emit("WidgetPainted", {"no": "W5", "weight": "heavy"}, user="ANN")
+    assert info.value.code == "WF502"
+    assert engine.outbox() == [] and engine.instances() == []
