@@ -182,3 +182,9 @@ def test_comments_anywhere_are_kept(s: A.Script, data: st.DataObject) -> None:
     assert parse(once).script == s
     assert format_script(once) == once
     assert sorted(_comments(once)) == sorted(_comments(text))
+
+
+def test_blank_lines_next_to_comments_are_kept() -> None:
+    text = "# header\n\n\n# block two\nworkflow W\n  # about A\n\n  on A then\n     x\n\n     # before y\n     y\n"
+    assert format_script(text) == (
+        "# header\n\n# block two\nworkflow W\n  # about A\n\n  on A then\n     x\n\n     # before y\n     y\n")

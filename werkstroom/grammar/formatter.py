@@ -11,7 +11,8 @@ Layout rules (docs/language.md, "Formatting"):
   and a top-level ``and``/``or`` chain that is still too long gets one operand per line.
 * One space around operators and after commas; parentheses only where precedence needs them.
 * Comments: a comment on its own line stays before the construct that follows it (at that
-  construct's indentation); a comment at the end of a line stays at the end of that line.
+  construct's indentation); a comment at the end of a line stays at the end of that line; a blank
+  line next to a comment is kept (one at most).
 
 ``format_script(x)`` is idempotent, and ``parse(format_script(x)).script == parse(x).script``.
 """
@@ -90,22 +91,42 @@ class _Printer:
             self.out.append("")
 
     def emit(self, indent: int, text: str, start: int, end: int) -> None:
-        """Write one line for the construct whose header covers source offsets [start, end)."""
+        """Write one line for the construct whose header covers source offsets [start, end).
+        Comments before ``end`` go first, on their own lines; blank lines next to a comment are kept
+        (one at most), so comment blocks stay separated as written."""
         pad = " " * indent
         cs = self.comments
-        end_line = self.source.line_col(end)[0] if self.source is not None and cs else 0
+        src = self.source
+        if src is None or not cs:
+            self.out.append(pad + text)
+            return
+        start_line = src.line_col(start)[0]
+        end_line = src.line_col(end)[0]
+        wrote_comment = False
         while self.ci < len(cs) and cs[self.ci].offset < end:
-            self.out.append(pad + cs[self.ci].text)
+            self._own_line_comment(pad, cs[self.ci])
+            wrote_comment = True
             self.ci += 1
+        if wrote_comment and self._blank_before(start_line):
+            self.blank()
         line = pad + text
         if self.ci < len(cs) and cs[self.ci].line == end_line:
             line += "  " + cs[self.ci].text
             self.ci += 1
         self.out.append(line)
 
+    def _own_line_comment(self, pad: str, c: _Comment) -> None:
+        if self.out and self._blank_before(c.line):
+            self.blank()
+        self.out.append(pad + c.text)
+
+    def _blank_before(self, line: int) -> bool:
+        """Whether the source line just above ``line`` is blank."""
+        return self.source is not None and line > 1 and not self.source.line_text(line - 1).strip()
+
     def flush_rest(self) -> None:
         while self.ci < len(self.comments):
-            self.out.append(self.comments[self.ci].text)
+            self._own_line_comment("", self.comments[self.ci])
             self.ci += 1
 
     # ---- structure
