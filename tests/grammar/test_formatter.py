@@ -185,6 +185,8 @@ def test_comments_anywhere_are_kept(s: A.Script, data: st.DataObject) -> None:
 
 
 def test_blank_lines_next_to_comments_are_kept() -> None:
-    text = "# header\n\n\n# block two\nworkflow W\n  # about A\n\n  on A then\n     x\n\n     # before y\n     y\n"
+    text = ("# header\n\n\n# block two\nworkflow W\n  # about A\n\n  on A then\n"
+            "     x\n\n     # before y\n     y\n")
     assert format_script(text) == (
-        "# header\n\n# block two\nworkflow W\n  # about A\n\n  on A then\n     x\n\n     # before y\n     y\n")
+        "# header\n\n# block two\nworkflow W\n  # about A\n\n  on A then\n"
+        "     x\n\n     # before y\n     y\n")
