@@ -39,10 +39,6 @@ Feature: Notifications: methods, schedules and digests
       | recipient | method | text         |
       | ANN       | Note   | Invoice 1001 |
 
-  # Known gap, reported to the approvals engineer: with a single approver, "reject all approval
-  # requests, notify sender" rejects nothing more (the action already rejected the entry) and so
-  # queues no notification for the sender. The scenario states what BC does.
-  @xfail
   Scenario: the sender hears about the rejection
     When REQ sends the purchase invoice "1001" for approval
     And ANN rejects the approval request

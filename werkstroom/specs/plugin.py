@@ -24,6 +24,8 @@ import pytest
 
 STEP_MODULES = ("werkstroom.specs.steps_given", "werkstroom.specs.steps_when", "werkstroom.specs.steps_then")
 _FEATURE_DIR = pytest.StashKey[Path]()
+_WORLD = pytest.StashKey[Any]()
+_STEP_FAILED = pytest.StashKey[bool]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -83,6 +85,24 @@ def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, sce
         request.node.stash[_FEATURE_DIR] = Path(filename).parent
 
 
+def pytest_bdd_step_error(request: pytest.FixtureRequest, **_: Any) -> None:
+    request.node.stash[_STEP_FAILED] = True
+
+
+def pytest_bdd_after_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
+    """A refusal that no Then step looked at fails the scenario (a When at the very end, say)."""
+    __tracebackhide__ = True
+    world = request.node.stash.get(_WORLD, None)
+    if world is None or request.node.stash.get(_STEP_FAILED, False):
+        return
+    if world.error is not None and not world.error_checked:
+        from .world import SpecError, describe_error
+
+        world.error_checked = True
+        raise SpecError(f"the last action was refused and no Then step checked it: "
+                        f"{describe_error(world.error)}\n\n{world.report()}")
+
+
 @pytest.fixture
 def werkstroom_world(request: pytest.FixtureRequest) -> Iterator[Any]:
     """The scenario's world: an engine on its own store with a virtual clock (see werkstroom.specs.world)."""
@@ -90,6 +110,7 @@ def werkstroom_world(request: pytest.FixtureRequest) -> Iterator[Any]:
 
     base = request.node.stash.get(_FEATURE_DIR, None) or Path(str(request.node.path)).parent
     world = World(base)  # a fresh in-memory SQLite store per scenario
+    request.node.stash[_WORLD] = world
     try:
         yield world
     finally:
