@@ -353,3 +353,17 @@ def test_delegated_entry_is_resent_to_new_approver(chain_org: UnitOfWork) -> Non
     ApprovalService(scope).send_requests({})
     notes = [n.recipient_id for n in chain_org.session.scalars(select(NotificationEntry))]
     assert notes == ["ANN", "BOB"]
+
+
+def test_reject_single_entry_notifies_the_sender(chain_org: UnitOfWork) -> None:
+    """BC raises the reject event before marking the entry: "reject all, notify sender" still tells the
+    sender when the rejected entry was the only one."""
+    send(chain_org, limit_type="Direct Approver")
+    r = actions.reject(chain_org, open_entry(chain_org, "ANN"), "ANN")
+    scope, _ = make_scope(chain_org, DOC, "ANN", event_record=r.record)
+    ApprovalService(scope).reject_all({"notify_sender": True})
+    notes = [(n.recipient_id, n.data["status"]) for n in chain_org.session.scalars(
+        select(NotificationEntry).order_by(NotificationEntry.id))]
+    assert notes == [("ANN", "Open"), ("REQ", "Rejected")]
+    audits = chain_org.session.scalars(select(ApprovalAudit).where(ApprovalAudit.action.like("reject%")))
+    assert [a.action for a in audits] == ["reject"]  # reject all changed nothing more

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from ..unit import UnitOfWork
 from .errors import ApprovalError
 from .models import ApprovalCommentLine, ApprovalEntry, ApprovalUserSetup
-from .records import SimpleRecord, entry_by_key, entry_record
+from .records import JUST_REJECTED, SimpleRecord, entry_by_key, entry_record
 from .service import (
     APPROVED_EVENT,
     DELEGATED_EVENT,
@@ -124,6 +124,9 @@ def reject(uow: UnitOfWork, entry_id: str, user: str, comment: str | None = None
     _check_open(entry, "reject")
     _check_approver_or_admin(uow, entry, user, "reject")
     entry.status = "Rejected"
+    # BC raises the reject event before it marks the entry, so "reject all approval requests" still
+    # sees it as open (and notifies the sender); note it for the service in this transaction
+    uow.session.info.setdefault(JUST_REJECTED, set()).add(entry.id)
     _touch(uow, entry, user)
     audit(uow, entry, "reject", user, "Open", comment=comment)
     _comment(uow, entry, user, comment)

@@ -17,6 +17,8 @@ from ..unit import UnitOfWork
 from .models import ApprovalCommentLine, ApprovalEntry
 
 RECORD_TYPE = "ApprovalEntry"
+# session.info key: ids of entries the reject action rejected in this transaction
+JUST_REJECTED = "werkstroom.rejected_by_action"
 PENDING = ("Created", "Open")
 
 

@@ -27,7 +27,7 @@ from .models import (
     WorkflowUserGroup,
     WorkflowUserGroupMember,
 )
-from .records import RECORD_TYPE, entry_by_key, entry_record, remember_entry
+from .records import JUST_REJECTED, RECORD_TYPE, entry_by_key, entry_record, remember_entry
 
 APPROVED_EVENT = "ApprovalRequestApproved"
 REJECTED_EVENT = "ApprovalRequestRejected"
@@ -403,6 +403,10 @@ class ApprovalService:
         """REJECTALLAPPROVALREQUESTS: every entry not Rejected/Canceled -> Rejected; notifications for
         the previously Open entries (and the sender with Notify Sender)."""
         changed = self._set_all(("Created", "Open", "Approved"), "Rejected", "reject all")
+        just_rejected: set[str] = self.session.info.get(JUST_REJECTED, set())
+        for e in self._entries(("Rejected",)):
+            if e.id in just_rejected and all(c is not e for c, _ in changed):
+                changed.insert(0, (e, "Open"))  # BC: the rejected entry was still Open at this point
         for e, old in changed:
             if old == "Open" and e.approver_id != self.scope.user:
                 self._notify_entry(e, e.approver_id, options)
