@@ -111,7 +111,8 @@ def test_unchecked_refusal_fails_the_scenario(tmp_path: Path) -> None:
     (tmp_path / "refused.feature").write_text(
         'Feature: Refused\n  Scenario: Nobody looks\n    Given a purchase invoice "1001" of 700\n'
         '    When ANN approves the approval request\n', encoding="utf-8")
-    (tmp_path / "test_r.py").write_text("from pytest_bdd import scenarios\n\nscenarios('.')\n", encoding="utf-8")
+    (tmp_path / "test_r.py").write_text("from pytest_bdd import scenarios\n\nscenarios('.')\n",
+                                        encoding="utf-8")
     result = run_pytest(tmp_path, "-q")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "the last action was refused and no Then step checked it" in result.stdout
