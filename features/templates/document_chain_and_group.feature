@@ -136,3 +136,40 @@ Feature: Document approval templates with an approver chain or a workflow user g
       | MS-INCDOCAPW |
       | MS-CCLCAPW   |
       | MS-IUPCAPW   |
+
+  Scenario Outline: <template> — the first approver delegates to his substitute
+    Given the workflow "COPY" is copied from the template "<template>" and enabled
+    And a <document> "D1" with:
+      | <code field> | AN   |
+      | amount       | 5000 |
+    When <sender> sends the <document> "D1" for approval
+    And ANN delegates the approval request
+    Then BOB has 1 open approval request
+    And ANN has no open approval requests
+    When BOB approves the approval request
+    Then CEO has 1 open approval request
+
+    Examples:
+      | template | document       | sender | code field       |
+      | MS-POAPW | purchase order | REQ    | purchaser code   |
+      | MS-PQAPW | purchase quote | REQ    | purchaser code   |
+      | MS-SOAPW | sales order    | BOB    | salesperson code |
+
+  Scenario Outline: <template> — canceled or delegated within the group
+    Given the workflow "COPY" is copied from the template "<template>" for the workflow user group "BOARD" and enabled
+    And a <document> "8" with:
+      | status         | <open> |
+      | <amount field> | 5000   |
+    When REQ sends the <document> "8" for approval
+    And ANN delegates the approval request
+    Then the approval entries for the <document> "8" read "BOB Open, CEO Created"
+    When REQ cancels the approval request for the <document> "8"
+    Then the approval entries for the <document> "8" read "BOB Canceled, CEO Canceled"
+    And the <document> "8" is not restricted
+    And the status of the <document> "8" is "<open>"
+
+    Examples:
+      | template     | document               | open | amount field    |
+      | MS-BPOAPW    | purchase blanket order | Open | amount          |
+      | MS-BSOAPW    | sales blanket order    | Open | amount          |
+      | MS-INCDOCAPW | incoming document      | New  | amount incl vat |
