@@ -54,6 +54,18 @@ to the feature file. `examples/consultant-project/` is a complete project: copy 
   docstring. A project can list more modules under the ini option `werkstroom_step_modules`, and
   override any step with its own in `conftest.py`. `-p no:werkstroom` turns the plugin off.
 
+* **Writing a step** (a partner's or a project's): take the `werkstroom_world` fixture, a
+  `werkstroom.specs.world.World`. `world.thing(kind, id)` finds or makes the named record,
+  `world.current(thing)` reads it as the engine has it now, `world.emit(event, thing, user)` raises an
+  event, `world.attempt(what, action)` runs a When action so refusals are kept and the timeline
+  records what the engine did, `world.engine` is the engine itself, and raising
+  `werkstroom.specs.world.SpecError(message + "\n\n" + world.report(thing))` fails a Then step the way
+  the library's steps do.
+
+This repository's own scenarios live in `features/` (every MS- template, every approver type and
+limit type, group tiers, self-approval, delegation, notifications, record changes, restriction,
+enable refusals); `pytest features -n 2` runs them.
+
 This page is generated from the step library (`python -m werkstroom.specs.docs`); a test fails
 when it is stale.
 """
