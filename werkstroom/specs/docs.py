@@ -106,8 +106,8 @@ def render(steps: list[StepDoc]) -> str:
             if len(sections) > 1 or section:
                 out.append(f"\n### {section or 'Other'}\n")
             for s in sorted((s for s in ks if s.section == section), key=lambda s: order[s.kind]):
-                out.append(f"\n#### `{s.kind} {readable(s.pattern)}`\n")
-                out.append(s.doc.strip() + "\n")
+                out.append(f"\n#### `{s.kind} {readable(s.pattern)}`\n\n")
+                out.append(s.doc.strip() + "\n\n")
                 out.append("```gherkin\n" + s.example.strip() + "\n```\n")
     return "".join(out).rstrip() + "\n"
 

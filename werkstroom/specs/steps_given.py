@@ -108,9 +108,9 @@ NOTIFY_COLUMNS = {"user": "user", "type": "type", "notification_type": "type", "
 
 
 @given("the notification setup:", example="""Given the notification setup:
-  | user | type     | method | schedule | time  |
-  |      | approval | email  | instantly |      |
-  | CEO  | approval | email  | daily    | 08:00 |""", section="Setup")
+  | user | type     | method | schedule  | time  |
+  |      | approval | email  | instantly |       |
+  | CEO  | approval | email  | daily     | 08:00 |""", section="Setup")
 def notification_setup(werkstroom_world: World, datatable: list[list[str]]) -> None:
     """How and when users are notified. A blank user is everyone's default. type: approval, overdue
     or new record; method: email or note; schedule: instantly, daily, weekly or monthly; time: HH:MM;
@@ -157,8 +157,8 @@ def workflow_file(werkstroom_world: World, path: str) -> None:
 
 @given("the workflow is enabled:", example='''Given the workflow is enabled:
   """
-  workflow SMALL "Small purchases"
-    on PurchaseDocSentForApproval when amount <= 100 then release document
+  workflow BIG "Big purchases are held"
+    on PurchaseDocSentForApproval when amount > 10000 then restrict record usage
   """''', section="Workflows")
 def workflow_text(werkstroom_world: World, docstring: str) -> None:
     """Deploys and enables the workflow written in the doc string."""
