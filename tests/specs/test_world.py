@@ -77,7 +77,7 @@ def test_clock(world: World) -> None:
 
 
 def test_setup_refusal_is_explained(world: World) -> None:
-    with pytest.raises(SpecError, match="the approval setup was refused: .*time zone"):
+    with pytest.raises(SpecError, match=r"the approval setup was refused: .*time zone"):
         world.load_setup({"users": [{"id": "ANN", "time_zone": "Mars/Olympus"}]})
 
 
