@@ -247,7 +247,8 @@ class _Layout:
                 brackets.append(tok)
                 if len(brackets) > MAX_NESTING:
                     raise _TooDeep(tok, "brackets")
-            elif (t == "RPAR" or t == "RSQB") and brackets:
+            elif (t == "RPAR" or t == "RSQB") and brackets and \
+                    brackets[-1].type == ("LPAR" if t == "RPAR" else "LSQB"):
                 brackets.pop()
             emitted = True
             last_nl = False
