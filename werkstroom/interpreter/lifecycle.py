@@ -148,6 +148,40 @@ def _binder_checks(wf: BoundWorkflow, enabled: Sequence[BoundWorkflow], catalogu
     return out
 
 
+def rebind(wf: BoundWorkflow, catalogue: Any, version: int = 0) -> list[Diagnostic]:
+    """Bind the deployed source again against the installed catalogue (docs/extending.md, "contract
+    changes"): when a library no longer declares an event, response, record field or option the
+    workflow uses, the binder's errors point into the deployed source. Only errors inside this
+    workflow count; a source that no longer parses is left to the other checks."""
+    if catalogue is None or not wf.source:
+        return []
+    from ..grammar.parser import parse
+    from .binder import bind
+
+    parsed = parse(wf.source, wf.path or f"<{wf.code}>")
+    if not parsed.ok:
+        return []
+    program = bind([parsed], catalogue, template=wf.template)
+    found = [w for w in program.workflows if w.code == wf.code]
+    if not found and len(program.workflows) == 1:
+        found = list(program.workflows)  # a copy: the source still carries the original code
+    if not found:
+        return []
+    span = found[0].span
+    multi = len(program.workflows) > 1
+
+    def inside(d: Diagnostic) -> bool:
+        if not multi or d.span is None or span.end <= span.start:
+            return True
+        return span.start <= d.span.start and d.span.end <= span.end
+
+    libs = ", ".join(f"{lib.name} {lib.version}" for lib in getattr(catalogue, "libraries", ())
+                     if not lib.name.startswith("werkstroom."))
+    note = (f"{wf.code} (version {version}) was bound when it was deployed; bound again against the "
+            f"installed catalogue (partner libraries: {libs or 'none'}) it no longer fits")
+    return [attrs.evolve(d, notes=(*d.notes, note)) for d in program.diagnostics if d.is_error and inside(d)]
+
+
 def enable(session: Session, clock: Clock, cache: WorkflowCache, vocab: Vocabulary, code: str,
            catalogue: Any = None) -> list[Diagnostic]:
     """Enable ``code`` or raise EnableRefused; returns the warnings found."""
@@ -158,7 +192,9 @@ def enable(session: Session, clock: Clock, cache: WorkflowCache, vocab: Vocabula
     wf = cache.current(session, row).workflow
     others = [cache.current(session, r).workflow for r in session.scalars(
         select(WorkflowRow).where(WorkflowRow.enabled.is_(True), WorkflowRow.code != code))]
-    diags = _structure(wf, vocab) + _binder_checks(wf, others, catalogue)
+    # a deployed workflow that no longer fits the installed catalogue is reported as such first
+    diags = rebind(wf, catalogue, row.current_version) or (
+        _structure(wf, vocab) + _binder_checks(wf, others, catalogue))
     errors = [d for d in diags if d.is_error]
     if errors:
         raise EnableRefused(f"{code} cannot be enabled: {len(errors)} problem(s) found", diags)
