@@ -59,7 +59,7 @@ def test_wf_catalogue_events_shows_the_origin_library_and_version(installed_dist
     code, out, _ = run("catalogue", "events", "--plain")
     assert code == 0
     line = next(x for x in out.splitlines() if x.startswith("TrinketFound"))
-    assert "acme.polish" in line
+    assert line.endswith("acme.polish 3.2.1")
     code, out, _ = run("catalogue", "events", "TrinketFound", "--plain")
     assert code == 0 and "acme.polish 3.2.1" in out
     code, out, _ = run("catalogue", "events", "--library", "acme.polish", "--json")

@@ -105,7 +105,7 @@ def events(name: str | None, as_json: bool, plain: bool, stdlib_only: bool, libr
     _show_table(
         ["event", "BC code", "record", "may follow", "library"],
         [
-            [e.name, e.bc_code, e.record, _short(e.predecessors), cat.origin("event", e.name).library]
+            [e.name, e.bc_code, e.record, _short(e.predecessors), str(cat.origin("event", e.name))]
             for e in specs
         ],
         _rich(plain),
@@ -179,7 +179,7 @@ def responses(name: str | None, as_json: bool, plain: bool, stdlib_only: bool, l
                 r.bc_code or "-",
                 r.patterns[0].text if r.patterns else "",
                 ", ".join(o.name for o in r.options) or "-",
-                cat.origin("response", r.name).library,
+                str(cat.origin("response", r.name)),
             ]
             for r in specs
         ],
@@ -277,7 +277,7 @@ def records(name: str | None, as_json: bool, plain: bool, stdlib_only: bool, lib
                 f"{r.bc_name} ({r.table_id})",
                 str(len(r.fields)),
                 ", ".join(x.name for x in r.relations) or "-",
-                cat.origin("record", r.name).library,
+                str(cat.origin("record", r.name)),
             ]
             for r in specs
         ],
