@@ -575,14 +575,6 @@ def tree_parser() -> Lark:
     return Lark(GRAMMAR_PATH.read_text(encoding="utf-8"), postlex=_Layout(), **_lark_options())
 
 
-def parse_tree(text: str) -> Any:
-    """Parse ``text`` into a bare Lark tree (no AST, no recovery); for the benchmark."""
-    p = tree_parser()
-    layout: Any = p.options.postlex
-    layout.state = _State(SourceFile("<tree>", text), len(text))
-    return p.parse(text)
-
-
 # --------------------------------------------------------------------------- parsing
 
 
