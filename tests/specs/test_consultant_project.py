@@ -56,3 +56,19 @@ def test_main_suite_does_not_collect_the_consultant_project() -> None:
     result = run_pytest(root, "--collect-only", "-q", "features")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "consultant-project" not in result.stdout
+
+
+def test_failure_report_reads_as_business_text(tmp_path: Path) -> None:
+    project = copy(tmp_path)
+    wf = project / "purchase-approval.wf"
+    wf.write_text(wf.read_text(encoding="utf-8").replace("amount_lcy > 500\n", "amount_lcy > 5000\n"),
+                  encoding="utf-8")
+    out = run_pytest(project, "-q", "-k", "within_his_limit").stdout
+    # the feature line, the scenario and the failing step, then the explanation; no pytest internals
+    assert ("organisation.feature:24\n"
+            "Scenario: The purchasing manager approves an invoice within his limit\n"
+            '  Then the approval entries for the purchase invoice "PI-101" are:') in out
+    assert "fixtures.py" not in out and "call_fixture_func" not in out
+    # with --tb=long the full traceback is still there for whoever debugs a step
+    long = run_pytest(project, "-q", "-k", "within_his_limit", "--tb=long").stdout
+    assert "entries_are" in long

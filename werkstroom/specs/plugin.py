@@ -26,6 +26,7 @@ STEP_MODULES = ("werkstroom.specs.steps_given", "werkstroom.specs.steps_when", "
 _FEATURE_DIR = pytest.StashKey[Path]()
 _WORLD = pytest.StashKey[Any]()
 _STEP_FAILED = pytest.StashKey[bool]()
+_FAILED_STEP = pytest.StashKey[str]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -85,8 +86,26 @@ def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, sce
         request.node.stash[_FEATURE_DIR] = Path(filename).parent
 
 
-def pytest_bdd_step_error(request: pytest.FixtureRequest, **_: Any) -> None:
+def pytest_bdd_step_error(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any,
+                          **_: Any) -> None:
     request.node.stash[_STEP_FAILED] = True
+    where = f"{getattr(feature, 'filename', '')}:{getattr(step, 'line_number', '?')}"
+    request.node.stash[_FAILED_STEP] = (f"{where}\nScenario: {getattr(scenario, 'name', '')}\n"
+                                        f"  {getattr(step, 'keyword', '')} {getattr(step, 'name', '')}")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """A step of ours that fails reports in business terms: the feature line, the step and what the
+    engine did, without pytest's fixture internals (``--tb=long`` shows the full traceback)."""
+    report = yield
+    if call.when == "call" and call.excinfo is not None and item.config.option.tbstyle == "auto":
+        from .world import SpecError
+
+        if isinstance(call.excinfo.value, SpecError):
+            where = item.stash.get(_FAILED_STEP, "")
+            report.longrepr = (f"{where}\n\n" if where else "") + str(call.excinfo.value)
+    return report
 
 
 def pytest_bdd_after_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:

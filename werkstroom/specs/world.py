@@ -200,7 +200,7 @@ class World:
             return p
         for base in (self.base_dir, Path.cwd()):
             if (base / p).exists():
-                return base / p
+                return (base / p).resolve()
         return self.base_dir / p
 
     def deploy_and_enable(self, text: str, path: str) -> list[str]:
