@@ -45,7 +45,8 @@ to the feature file. `examples/consultant-project/` is a complete project: copy 
   refusal, with its message.
 * **A failing Then step** shows what was expected, what the engine has now (approval entries, status,
   restriction) and the scenario's timeline: every action, the steps that fired and those that did
-  not with the values their conditions read, and what each response did.
+  not with the values their conditions read, and what each response did. The report names the
+  feature file line and the step; `--tb=long` adds the Python traceback for whoever debugs a step.
 * **Reports**: `pytest -vv --gherkin-terminal-reporter` prints the scenarios step by step (not
   with `-n`); `pytest --cucumberjson=report.json` writes Cucumber JSON for CI dashboards.
 * **Partner libraries** add steps by naming modules in `Library.step_modules`; the plugin registers
