@@ -101,3 +101,10 @@ def test_explain() -> None:
     assert "then" in out
     code, _ = run("explain", "WF999x")
     assert code == 2
+
+
+def test_fmt_stdin_to_stdout() -> None:
+    r = CliRunner().invoke(cli, ["fmt", "-"], input="on  A  then x ,y # c\n")
+    assert r.exit_code == 0 and r.output == "on A then x, y  # c\n"
+    r = CliRunner().invoke(cli, ["fmt", "-"], input=BAD)
+    assert r.exit_code == 1 and "WF103" in r.output

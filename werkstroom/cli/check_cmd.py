@@ -75,7 +75,8 @@ def check(paths: tuple[str, ...], output_format: str, color: bool | None, enable
 def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
     """Rewrite .wf scripts in the canonical layout (comments are kept).
 
-    Files with syntax errors are reported and left alone.
+    Files with syntax errors are reported and left alone. `wf fmt -` formats standard input to
+    standard output (for editors).
     """
     from ..checking import expand_paths
     from ..diagnostics import Diagnostic
@@ -83,6 +84,8 @@ def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
     from ..grammar.parser import parse_source, read_source
     from ..render import render_text
 
+    if paths == ("-",):
+        _fmt_stdin()
     changed = 0
     failed = 0
     io_error = False
@@ -122,6 +125,25 @@ def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
     if io_error:
         sys.exit(2)
     sys.exit(1 if failed or (check_only and changed) else 0)
+
+
+def _fmt_stdin() -> None:
+    from ..diagnostics import Diagnostic
+    from ..grammar.formatter import format_ast
+    from ..grammar.parser import decode_source, parse_source
+    from ..render import render_text
+
+    src = decode_source("<stdin>", sys.stdin.buffer.read())
+    if isinstance(src, Diagnostic):
+        click.echo(render_text([src], {}), err=True)
+        sys.exit(1)
+    result = parse_source(src)
+    errors = [d for d in result.diagnostics if d.is_error]
+    if errors:
+        click.echo(render_text(errors, {src.path: src}), err=True)
+        sys.exit(1)
+    click.echo(format_ast(result.script, src), nl=False)
+    sys.exit(0)
 
 
 @click.command()
