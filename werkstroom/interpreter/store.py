@@ -29,6 +29,7 @@ from sqlalchemy import (
     create_engine,
     event,
     insert,
+    inspect,
     select,
     update,
 )
@@ -299,8 +300,11 @@ def upgrade(eng: Engine) -> int:
                 f"({SCHEMA_VERSION}); upgrade Werkstroom")
         for n in range(current, SCHEMA_VERSION):
             MIGRATIONS[n](conn)
-        # tables declared by areas added since (same schema version) are created too
-        Base.metadata.create_all(conn, checkfirst=True)
+        # tables declared by areas added since (same schema version) are created too; one catalogue
+        # query tells whether any is missing
+        present = set(inspect(conn).get_table_names())
+        if any(name not in present for name in Base.metadata.tables):
+            Base.metadata.create_all(conn, checkfirst=True)
         if found is None:
             conn.execute(insert(SchemaVersion).values(id=1, version=SCHEMA_VERSION))
         elif current != SCHEMA_VERSION:
