@@ -94,6 +94,10 @@ def pytest_bdd_step_error(request: pytest.FixtureRequest, feature: Any, scenario
                                         f"  {getattr(step, 'keyword', '')} {getattr(step, 'name', '')}")
 
 
+def pytest_bdd_step_func_lookup_error(request: pytest.FixtureRequest, **_: Any) -> None:
+    request.node.stash[_STEP_FAILED] = True  # the missing step's error is the one to show
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     """A step of ours that fails reports in business terms: the feature line, the step and what the
