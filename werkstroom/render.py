@@ -19,7 +19,6 @@ exact span. Colour (via rich styles) is added only when ``color=True``; messages
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -199,6 +198,8 @@ def render_short(diags: Iterable[Diagnostic]) -> str:
 
 def render_json(diags: Iterable[Diagnostic]) -> str:
     """A JSON array of ``Diagnostic.to_json()`` objects, sorted by file and position."""
+    import json
+
     return json.dumps([d.to_json() for d in sorted(diags, key=sort_key)], indent=2, ensure_ascii=False) + "\n"
 
 
