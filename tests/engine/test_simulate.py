@@ -251,3 +251,21 @@ expect = { step = 14, status = "Open", restricted = false, archived = true, runn
     assert sim.steps[1].replayed and not sim.steps[0].replayed
     assert sim.steps[2].title.startswith("PurchaseDocApprovalRequestCanceled on PurchaseHeader")
     assert [e["status"] for e in sim.steps[2].approval_entries] == ["Canceled", "Canceled"]
+
+
+def test_enable_runs_the_binder_checks_across_enabled_workflows(tmp_path: Path) -> None:
+    from werkstroom import open_engine
+    from werkstroom.interpreter.lifecycle import EnableRefused
+
+    eng = open_engine(f"sqlite:///{tmp_path / 'w.db'}")
+    try:
+        eng.deploy(SCRIPT, "a.wf")
+        eng.enable("PIAPW-T")
+        eng.deploy(SCRIPT.replace("PIAPW-T", "PIAPW-T2"), "b.wf")
+        with pytest.raises(EnableRefused) as err:
+            eng.enable("PIAPW-T2")
+        assert err.value.code == "WF507"
+        assert [d.code for d in err.value.diagnostics if d.is_error] == ["WF413"]
+        assert not [w for w in eng.workflows() if w.code == "PIAPW-T2"][0].enabled
+    finally:
+        eng.close()
