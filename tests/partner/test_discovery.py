@@ -86,7 +86,7 @@ def test_a_script_using_partner_names_checks(installed_dist: Callable[..., str],
 def test_a_broken_partner_does_not_fail_the_check_of_other_scripts(
     partners: Partners, tmp_path: Path
 ) -> None:
-    partners.add(widgets(responses=(attrs.evolve(SHIP, run=lambda: None),)))
+    partners.add(widgets(responses=(attrs.evolve(SHIP, run=lambda: None),)))  # type: ignore[misc,arg-type]
     good = tmp_path / "good.wf"
     good.write_text(GOOD, encoding="utf-8")
     code, out, _ = run("check", str(good), "--format", "short")
@@ -108,7 +108,7 @@ def test_a_broken_partner_is_reported_once_for_many_scripts(partners: Partners, 
 
 
 def test_a_script_that_uses_the_broken_partner_fails_and_says_why(partners: Partners, tmp_path: Path) -> None:
-    partners.add(widgets(responses=(attrs.evolve(SHIP, run="not a function"),)))
+    partners.add(widgets(responses=(attrs.evolve(SHIP, run="not a function"),)))  # type: ignore[arg-type]
     script = tmp_path / "widgets.wf"
     script.write_text(USES_WIDGETS, encoding="utf-8")
     code, out, _ = run("check", str(script), "--format", "json")

@@ -199,7 +199,7 @@ def test_response_function_with_a_wrong_signature(partners: Partners, run: Any, 
 
 
 def test_mandatory_check_with_a_wrong_signature(partners: Partners) -> None:
-    partners.add(widgets(responses=(attrs.evolve(SHIP, mandatory=lambda: None),)))
+    partners.add(widgets(responses=(attrs.evolve(SHIP, mandatory=lambda: None),)))  # type: ignore[misc,arg-type]
     _, diags = load_catalogue()
     assert "response 'ship_widget': its mandatory check takes 0" in one(diags, "WF906").message
 
@@ -232,7 +232,7 @@ def test_entry_points_that_cannot_give_a_library(partners: Partners) -> None:
 
 
 def test_a_library_relying_on_a_rejected_one_is_rejected_too(partners: Partners) -> None:
-    partners.add(widgets(responses=(attrs.evolve(SHIP, run=_two),)))
+    partners.add(widgets(responses=(attrs.evolve(SHIP, run=_two),)))  # type: ignore[arg-type]
     boxed = EventSpec("GadgetBoxed", "Boxed.", "Widget", predecessors=("WidgetShipped",))
     partners.add(Library("globex.gadgets", "0.3", events=(boxed,)))
     cat, diags = load_catalogue()
@@ -251,7 +251,7 @@ def test_every_problem_of_a_library_is_reported_once(partners: Partners) -> None
             attrs.evolve(SHIPPED, predecessors=("Nope",)),
             EventSpec("PurchaseDocReleased", "x", "Widget"),
         ),
-        responses=(attrs.evolve(SHIP, run=_two),),
+        responses=(attrs.evolve(SHIP, run=_two),),  # type: ignore[arg-type]
     )
     partners.add(bad)
     _, diags = load_catalogue()
@@ -264,7 +264,7 @@ def test_every_problem_of_a_library_is_reported_once(partners: Partners) -> None
 
 def test_validate_and_catalogue_with() -> None:
     assert validate(widgets()) == []
-    assert [d.code for d in validate(widgets(responses=(attrs.evolve(SHIP, run=_two),)))] == ["WF906"]
+    assert [d.code for d in validate(widgets(responses=(attrs.evolve(SHIP, run=_two),)))] == ["WF906"]  # type: ignore[arg-type]
     cat = catalogue_with(widgets())
     assert cat.response("ship_widget") is not None
     with pytest.raises(LibraryError) as info:
