@@ -888,8 +888,8 @@ def _syntax_error(exc: Exception, st: _State) -> Diagnostic:
                      related=(Label(where, f"expected `{close}` here"),))
     if t in ("RPAR", "RSQB") and (
             not st.brackets or str(st.brackets[-1]) != ("(" if t == "RPAR" else "[")):
-            return _diag("WF109", f"unmatched `{tok}`", here, label="nothing to close here",
-                         help="remove it, or add the opening bracket")
+        return _diag("WF109", f"unmatched `{tok}`", here, label="nothing to close here",
+                     help="remove it, or add the opening bracket")
     # `then` written where a value or condition was still missing: it was read as a name
     if "_THEN" in expected and prev is not None and prev.type == "NAME" and str(prev).lower() == "then":
         before = st.prev2 if prev is st.prev else st.prev
