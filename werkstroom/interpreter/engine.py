@@ -336,7 +336,9 @@ class Engine:
             report = timers.run_due(run.uow, self.clock.now())
             holder["report"] = report
             for d in report.delegations:
-                run.queue_event(d.event, d.record, d.user, instance_id=d.instance_id)
+                no = d.record.values.get("entry_no", d.entry_id)
+                run.queue_event(d.event, d.record, d.user, instance_id=d.instance_id,
+                                raised_by=f"the job queue: entry {no} delegated to {d.delegated_to}")
             return "", ""
 
         return self._run("timers", {"timers": self.clock.now().isoformat(), "n": self.ids.new_id("timer")},

@@ -54,9 +54,10 @@ def render_step(step: Step) -> list[str]:
                      "applied again")
     for i, h in enumerate(step.handled):
         ind = "    "
-        if i > 0 or h.get("raised_by"):
+        if i > 0 or h.get("raised_by") or step.action != "event":
             src = f" (raised by {_words(h['raised_by'])})" if h.get("raised_by") else ""
-            lines.append(f"{ind}then event {h['event']} on {h['record_type']} {h['record_key']}{src}")
+            word = "then event" if i > 0 else "event"
+            lines.append(f"{ind}{word} {h['event']} on {h['record_type']} {h['record_key']}{src}")
         outcome = OUTCOMES.get(h["outcome"], h["outcome"]).format(wf=h.get("workflow_code"),
                                                                    inst=h.get("instance_id"))
         lines.append(f"{ind}-> {outcome}")
