@@ -102,12 +102,9 @@ def main() -> None:
         assert not r.diagnostics, r.diagnostics[:3]
         return r
 
-    from lark import Lark
+    from werkstroom.grammar.parser import _build
 
-    from werkstroom.grammar.parser import GRAMMAR_PATH, _lark_options
-
-    pos = Lark(GRAMMAR_PATH.read_text(encoding="utf-8"), postlex=_Layout(), propagate_positions=True,
-               **_lark_options())
+    pos = _build(postlex=_Layout(), propagate_positions=True)
     pos_layout = pos.options.postlex
     assert isinstance(pos_layout, _Layout)
 

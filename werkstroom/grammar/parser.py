@@ -16,6 +16,7 @@ independent errors.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import gc
 import os
@@ -541,38 +542,60 @@ _LAYOUT = _Layout()
 _BUILDER = _Builder()
 
 
-def _cache_path() -> str | bool:
+def _cache_path(grammar: str, options: str) -> str | bool:
+    """Where the built parser tables are cached: ``$XDG_CACHE_HOME/werkstroom`` (``~/.cache``), one
+    file per grammar text, options and Lark version, so nothing ever reads a stale file. ``True``
+    (Lark's own file in the temp folder) when that folder cannot be written."""
+    import hashlib
+
+    import lark
+
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     folder = os.path.join(base, "werkstroom")
     try:
         os.makedirs(folder, exist_ok=True)
     except OSError:
-        return True  # Lark falls back to the system temp folder
+        return True
     if not os.access(folder, os.W_OK):
         return True
-    return os.path.join(folder, "wf-grammar.lark-cache")
+    digest = hashlib.sha256((grammar + options).encode("utf-8")).hexdigest()[:16]
+    return os.path.join(folder, f"wf-grammar-{digest}-lark{lark.__version__}.cache")
 
 
-def _lark_options() -> dict[str, Any]:
-    return {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": True,
-            "cache": _cache_path()}
+LARK_OPTIONS: dict[str, Any] = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": True}
+
+
+def _build(**kw: Any) -> Lark:
+    """Build (or load from the cache) a Lark parser for the grammar. A new cache file is written
+    under a temporary name and renamed, so parallel processes never read a half-written file."""
+    from lark import Lark
+
+    grammar = GRAMMAR_PATH.read_text(encoding="utf-8")
+    options = repr(sorted((k, v) for k, v in kw.items() if k not in ("postlex", "transformer")))
+    cache = _cache_path(grammar, options)
+    if isinstance(cache, str) and not os.path.exists(cache):
+        tmp = f"{cache}.{os.getpid()}.tmp"
+        parser = Lark(grammar, cache=tmp, **LARK_OPTIONS, **kw)
+        try:
+            os.replace(tmp, cache)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        return parser
+    return Lark(grammar, cache=cache, **LARK_OPTIONS, **kw)
 
 
 def _get_parser() -> Lark:
     global _PARSER
     if _PARSER is None:
-        from lark import Lark
-
-        _PARSER = Lark(GRAMMAR_PATH.read_text(encoding="utf-8"), postlex=_LAYOUT,
-                       transformer=_BUILDER, **_lark_options())
+        _PARSER = _build(postlex=_LAYOUT, transformer=_BUILDER)
     return _PARSER
 
 
 def tree_parser() -> Lark:
     """A Lark parser for the same grammar that builds a plain parse tree (benchmarks, debugging)."""
-    from lark import Lark
 
-    return Lark(GRAMMAR_PATH.read_text(encoding="utf-8"), postlex=_Layout(), **_lark_options())
+    return _build(postlex=_Layout())
 
 
 # --------------------------------------------------------------------------- parsing
