@@ -26,3 +26,17 @@ def test_parse_works_without_a_writable_cache(tmp_path: object) -> None:
     env = {"XDG_CACHE_HOME": "/proc/no-such-dir", "HOME": "/proc/no-such-dir", "PATH": ""}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     assert out.stdout.strip() == "True"
+
+
+def test_grammar_cache_is_written_once_and_reused(tmp_path: object) -> None:
+    import os
+    from pathlib import Path
+
+    cache_home = Path(str(tmp_path))
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home)}
+    code = "import werkstroom; print(werkstroom.parse('on A then b').ok)"
+    for _ in range(2):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+        assert out.stdout.strip() == "True"
+    files = sorted(p.name for p in (cache_home / "werkstroom").iterdir())
+    assert len(files) == 1 and files[0].startswith("wf-grammar-") and files[0].endswith(".cache")
