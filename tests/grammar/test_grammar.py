@@ -36,7 +36,8 @@ def test_grammar_cache_is_written_once_and_reused(tmp_path: object) -> None:
     env = {**os.environ, "XDG_CACHE_HOME": str(cache_home)}
     code = "import werkstroom; print(werkstroom.parse('on A then b').ok)"
     for _ in range(2):
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                             env=env)
         assert out.stdout.strip() == "True"
     files = sorted(p.name for p in (cache_home / "werkstroom").iterdir())
     assert len(files) == 1 and files[0].startswith("wf-grammar-") and files[0].endswith(".cache")
