@@ -266,3 +266,11 @@ def test_event_on_a_related_record_continues_the_documents_instance(engine: Engi
     assert engine.record_state("Doc", "Invoice|1001").status == "Released"
     other = {**line, "document_no": "999", "quantity": "50"}
     assert engine.emit("LineChanged", other, user="U").outcome == "no workflow"
+
+
+def test_running_instances_of_a_disabled_workflow_continue(engine: Engine) -> None:
+    iid = start(engine)
+    engine.disable("DOC-APW")
+    assert engine.emit("DocSent", doc(no="2"), user="U").outcome == "no workflow"  # nothing new starts
+    r = engine.emit("Approved", approval(iid, 0), user="B")
+    assert r.outcome == "continued" and r.handled[0].archived
