@@ -269,3 +269,11 @@ def test_enable_runs_the_binder_checks_across_enabled_workflows(tmp_path: Path) 
         assert not [w for w in eng.workflows() if w.code == "PIAPW-T2"][0].enabled
     finally:
         eng.close()
+
+
+def test_simulation_on_a_given_database_needs_it_empty(tmp_path: Path) -> None:
+    script, scenario = write(tmp_path, TWO_APPROVERS)
+    url = f"sqlite:///{tmp_path / 'sim.db'}"
+    assert simulate([script], scenario, url=url).ok
+    with pytest.raises(ScenarioError, match="empty database"):
+        simulate([script], scenario, url=url)

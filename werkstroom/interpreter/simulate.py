@@ -385,6 +385,8 @@ def simulate(scripts: Sequence[str | Path], scenario: str | Path, *, url: str | 
     engine = open_engine(url or "sqlite://", clock=clock, ids=SequentialIds(), catalogue=catalogue,
                          explain=True)
     try:
+        if url and (engine.workflows() or engine.instances()):
+            raise ScenarioError(f"a simulation needs an empty database; {url} already holds workflows")
         runner = Runner(engine, clock, scenario_path)
         setup = runner.setup(data)
         workflows: list[dict[str, Any]] = []
