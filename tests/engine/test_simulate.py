@@ -266,7 +266,7 @@ def test_enable_runs_the_binder_checks_across_enabled_workflows(tmp_path: Path) 
             eng.enable("PIAPW-T2")
         assert err.value.code == "WF507"
         assert [d.code for d in err.value.diagnostics if d.is_error] == ["WF413"]
-        assert not [w for w in eng.workflows() if w.code == "PIAPW-T2"][0].enabled
+        assert not next(w for w in eng.workflows() if w.code == "PIAPW-T2").enabled
     finally:
         eng.close()
 
