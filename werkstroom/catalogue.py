@@ -199,7 +199,13 @@ class TemplateSpec:
 
 @attrs.frozen
 class Library:
-    """A named, versioned set of declarations. The stdlib and partners build these the same way."""
+    """A named, versioned set of declarations. The stdlib and partners build these the same way.
+
+    ``event_predecessors``: ``(event, predecessor)`` pairs that let an installed event (any library's)
+    also follow ``predecessor`` (BC's AddEventPredecessor), e.g. ``("ApprovalRequestApproved",
+    "ExpenseReportSentForApproval")``. ``response_predecessors``: ``(response, event)`` pairs that let
+    an installed response also follow ``event`` (BC's AddResponsePredecessor). Entries that already
+    follow anything (no predecessors, no ``allowed_after``) are left as they are."""
 
     name: str
     version: str
@@ -210,6 +216,8 @@ class Library:
     templates: tuple[TemplateSpec, ...] = ()
     enums: tuple[EnumType, ...] = ()
     step_modules: tuple[str, ...] = ()  # Python modules with extra Gherkin steps for this vocabulary
+    event_predecessors: tuple[tuple[str, str], ...] = ()
+    response_predecessors: tuple[tuple[str, str], ...] = ()
 
 
 @attrs.frozen

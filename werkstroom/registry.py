@@ -404,7 +404,27 @@ class Catalogue:
                 out.extend(attrs.evolve(d, notes=(*d.notes, note)) for d in rejected[idx])
             else:
                 self._add(lib)
+        for idx, lib in enumerate(pending):
+            if idx not in rejected:
+                self._extend(lib)
         return out
+
+    def _extend(self, lib: Library) -> None:
+        """Apply a library's ``event_predecessors`` / ``response_predecessors`` (validated already) to
+        the installed specs: the catalogue holds evolved copies, the libraries stay as declared."""
+        for ev_name, pred_name in lib.event_predecessors:
+            ev, pred = self.event(ev_name), self.event(pred_name)
+            if ev is not None and pred is not None and ev.predecessors and pred.name not in ev.predecessors:
+                new_ev = attrs.evolve(ev, predecessors=(*ev.predecessors, pred.name))
+                self._events = {k: (new_ev if v is ev else v) for k, v in self._events.items()}
+                self._event_list = [new_ev if e is ev else e for e in self._event_list]
+        for resp_name, ev_name in lib.response_predecessors:
+            resp, after = self.response(resp_name), self.event(ev_name)
+            extendable = resp is not None and after is not None and bool(resp.allowed_after)
+            if resp is not None and after is not None and extendable and after.name not in resp.allowed_after:
+                new_resp = attrs.evolve(resp, allowed_after=(*resp.allowed_after, after.name))
+                self._responses = {k: (new_resp if v is resp else v) for k, v in self._responses.items()}
+                self._response_list = [new_resp if r is resp else r for r in self._response_list]
 
     def _add(self, lib: Library) -> None:
         origin = Origin(lib.name, lib.version)
@@ -500,13 +520,52 @@ class _Validator:
                     all_events.setdefault(name_key(k), ev)
         event_pool = sorted({e.name for e in all_events.values()})
         record_pool = sorted({r.name for r in all_records.values()})
+        all_responses = {name_key(k) for p in self.cat.responses for k in _response_keys(p)}
+        all_responses |= {name_key(k) for lib in self.libs for p in lib.responses for k in _response_keys(p)}
+        response_pool = sorted({p.name for p in self.cat.responses} | {p.name for lib in self.libs
+                                                                       for p in lib.responses})
         for lib in self.libs:
             self._check_records(lib, all_records, record_pool)
             self._check_events(lib, all_records, record_pool, all_events, event_pool)
             for resp in lib.responses:
                 self._check_response(lib, resp, all_events, event_pool)
+            self._check_extensions(lib, all_events, event_pool, all_responses, response_pool)
         self._check_ambiguity()
         return self.out
+
+    def _check_extensions(
+        self,
+        lib: Library,
+        all_events: dict[str, EventSpec],
+        event_pool: list[str],
+        all_responses: set[str],
+        response_pool: list[str],
+    ) -> None:
+        """``event_predecessors`` and ``response_predecessors`` must name declared entries."""
+        for ev, pred in lib.event_predecessors:
+            for name in (ev, pred):
+                if name_key(name) not in all_events:
+                    self.report(
+                        lib,
+                        "WF904",
+                        f"event predecessor ({ev!r} after {pred!r}) names unknown event {name!r}",
+                        _hint(name, event_pool),
+                    )
+        for resp, ev in lib.response_predecessors:
+            if name_key(resp) not in all_responses:
+                self.report(
+                    lib,
+                    "WF915",
+                    f"response predecessor ({resp!r} after {ev!r}) names unknown response {resp!r}",
+                    _hint(resp, response_pool),
+                )
+            if name_key(ev) not in all_events:
+                self.report(
+                    lib,
+                    "WF904",
+                    f"response predecessor ({resp!r} after {ev!r}) names unknown event {ev!r}",
+                    _hint(ev, event_pool),
+                )
 
     # names ------------------------------------------------------------
 

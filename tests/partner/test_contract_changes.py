@@ -10,7 +10,7 @@ from pathlib import Path
 import attrs
 import pytest
 from click.testing import CliRunner
-from conftest import PAINTED, SHIP, SHIPPED, WIDGET, Partners, widgets
+from partnerlib import PAINTED, SHIP, SHIPPED, WIDGET, Partners, widgets
 
 from werkstroom.cli import cli
 from werkstroom.diagnostics import Diagnostic

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import attrs
 from click.testing import CliRunner
-from conftest import SHIP, Partners, widgets
+from partnerlib import SHIP, Partners, widgets
 
 from werkstroom.cli import cli
 from werkstroom.extend import Origin

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SHIP, Partners, widgets
+from partnerlib import SHIP, Partners, widgets
 
 from werkstroom.cli import cli
 from werkstroom.extend import Library, PhrasePattern, ResponseContext, ResponseSpec

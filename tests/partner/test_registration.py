@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 import pytest
-from conftest import PAINTED, SHIP, SHIPPED, WIDGET, Partners, ship, widgets
+from partnerlib import PAINTED, SHIP, SHIPPED, WIDGET, Partners, ship, widgets
 
 from werkstroom.diagnostics import Diagnostic
 from werkstroom.extend import (

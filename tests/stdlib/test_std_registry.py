@@ -526,7 +526,8 @@ def test_every_catalogue_code_is_tested_here_or_in_the_behaviour_tests() -> None
     from pathlib import Path
 
     here = Path(__file__).parent
-    text = "".join(p.read_text(encoding="utf-8") for p in here.glob("test_*.py"))
+    files = [*here.glob("test_*.py"), *(here.parent / "partner").glob("test_*.py")]  # partner API codes
+    text = "".join(p.read_text(encoding="utf-8") for p in files)
     from werkstroom.codes import catalogue as cat_codes
 
     for c in cat_codes.CODES:

@@ -22,4 +22,5 @@ CODES: tuple[CodeInfo, ...] = (
     CodeInfo("WF912", E, "A stdlib response ran on a record type it does not support."),
     CodeInfo("WF913", E, "A stdlib response's precondition on the record does not hold."),
     CodeInfo("WF914", E, "A declared name cannot be written in a script."),
+    CodeInfo("WF915", E, "A library lets a response follow an event, but no such response is declared."),
 )

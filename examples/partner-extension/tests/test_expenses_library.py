@@ -50,14 +50,19 @@ def test_installed_package_is_discovered_with_its_origin() -> None:
                        ("response", "book_expense"), ("record", "ExpenseReport"), ("template", "EXP-BOOK")):
         assert cat.origin(kind, name) == Origin("expenses", __version__), (kind, name)  # type: ignore[arg-type]
     paid = cat.event("ExpenseReportPaid")
-    assert paid is not None and paid.predecessors == ("ExpenseReportSubmitted",)
+    assert paid is not None
+    after = ("ExpenseReportSubmitted", "ExpenseReportSentForApproval", "ApprovalRequestApproved")
+    assert paid.predecessors == after
+    approved = cat.event("ApprovalRequestApproved")  # plugged into the stdlib's approvals
+    assert approved is not None and "ExpenseReportSentForApproval" in approved.predecessors
+    assert cat.origin("event", "ApprovalRequestApproved").library == "werkstroom.approvals"
 
 
 def test_catalogue_command_shows_the_events_with_their_origin() -> None:
     result = CliRunner().invoke(cli, ["catalogue", "events", "--library", "expenses", "--json"])
     assert result.exit_code == 0, result.output
     events = {e["name"]: e for e in json.loads(result.output)}
-    assert set(events) == {"ExpenseReportSubmitted", "ExpenseReportPaid"}
+    assert set(events) == {"ExpenseReportSubmitted", "ExpenseReportSentForApproval", "ExpenseReportPaid"}
     assert events["ExpenseReportPaid"]["origin"] == {"library": "expenses", "version": __version__}
 
 
@@ -112,8 +117,9 @@ def test_book_expense_only_after_submission(engine: Engine) -> None:
     assert {d.code for d in info.value.diagnostics} & {"WF401", "WF402"}
 
 
-def test_template_and_example_workflow_check_cleanly() -> None:
-    result = check_paths([HERE / "workflows" / "expense-booking.wf"])
+def test_template_and_example_workflows_check_cleanly() -> None:
+    result = check_paths([HERE / "workflows"])
+    assert len(result.sources) == 2
     assert [d for d in result.diagnostics if d.is_error] == [], result.diagnostics
     templates = [t for t in load_catalogue()[0].templates if t.code == "EXP-BOOK"]
     assert len(templates) == 1 and templates[0].path == "werkstroom_expenses/templates/EXP-BOOK.wf"

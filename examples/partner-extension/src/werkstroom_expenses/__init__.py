@@ -1,7 +1,8 @@
 """Expense reports for Werkstroom: a partner library built only on ``werkstroom.extend``.
 
 It adds the ``ExpenseReport`` and ``ExpenseReportLine`` record types, the events
-``ExpenseReportSubmitted`` and ``ExpenseReportPaid``, the response ``book expense`` (it books the
+``ExpenseReportSubmitted``, ``ExpenseReportSentForApproval`` (plugged into the stdlib's approvals) and
+``ExpenseReportPaid``, the response ``book expense`` (it books the
 report's total through the host: an outbox effect ``expense.booked``), the template ``EXP-BOOK``
 and Gherkin steps for all of it. ``pyproject.toml`` names :func:`library` in the
 ``werkstroom.libraries`` entry-point group, so installing the package installs the vocabulary.
@@ -12,7 +13,7 @@ from __future__ import annotations
 from werkstroom.extend import Library, templates_from_package
 
 from .responses import RESPONSES
-from .vocabulary import CATEGORY, EVENTS, RECORDS, STATUS
+from .vocabulary import CATEGORY, EVENT_PREDECESSORS, EVENTS, RECORDS, RESPONSE_PREDECESSORS, STATUS
 
 __version__ = "1.0.0"
 
@@ -31,6 +32,8 @@ def library() -> Library:
         templates=templates_from_package(__name__, "templates"),
         enums=(STATUS, CATEGORY),
         step_modules=("werkstroom_expenses.steps",),
+        event_predecessors=EVENT_PREDECESSORS,
+        response_predecessors=RESPONSE_PREDECESSORS,
     )
 
 

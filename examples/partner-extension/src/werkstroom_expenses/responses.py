@@ -103,7 +103,7 @@ BOOK_EXPENSE = ResponseSpec(
         OptionSpec("journal", FieldKind.CODE, "The general journal batch used for the booking.",
                    ("in journal {value}",), default="EXPENSES", bc_name="Journal Batch Name"),
     ),
-    allowed_after=("ExpenseReportSubmitted",),
+    allowed_after=("ExpenseReportSubmitted", "ApprovalRequestApproved"),
     mandatory=_account_given,
     mandatory_rule="The G/L account (to account ...) is required.",
 )

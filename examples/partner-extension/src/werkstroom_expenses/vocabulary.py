@@ -60,11 +60,26 @@ SUBMITTED = EventSpec(
     record="ExpenseReport",
 )
 
+SENT_FOR_APPROVAL = EventSpec(
+    name="ExpenseReportSentForApproval",
+    description="An employee sent an expense report for approval (larger amounts, other costs).",
+    record="ExpenseReport",
+)
+
 PAID = EventSpec(
     name="ExpenseReportPaid",
     description="The reimbursement of an expense report was paid to the employee.",
     record="ExpenseReport",
-    predecessors=("ExpenseReportSubmitted",),
+    predecessors=("ExpenseReportSubmitted", "ExpenseReportSentForApproval", "ApprovalRequestApproved"),
 )
 
-EVENTS = (SUBMITTED, PAID)
+
+EVENTS = (SUBMITTED, SENT_FOR_APPROVAL, PAID)
+
+# Plug expense reports into the stdlib's approvals (BC's AddEventPredecessor / AddResponsePredecessor):
+# approval-entry events may follow a report sent for approval, and the approval responses may run then.
+APPROVAL_EVENTS = ("ApprovalRequestApproved", "ApprovalRequestRejected", "ApprovalRequestDelegated")
+APPROVAL_RESPONSES = ("create_approval_requests", "send_approval_requests", "request_approval")
+
+EVENT_PREDECESSORS = tuple((event, SENT_FOR_APPROVAL.name) for event in APPROVAL_EVENTS)
+RESPONSE_PREDECESSORS = tuple((response, SENT_FOR_APPROVAL.name) for response in APPROVAL_RESPONSES)
