@@ -277,3 +277,31 @@ def test_simulation_on_a_given_database_needs_it_empty(tmp_path: Path) -> None:
     assert simulate([script], scenario, url=url).ok
     with pytest.raises(ScenarioError, match="empty database"):
         simulate([script], scenario, url=url)
+
+
+def test_wf_timers_delegates_overdue_requests(tmp_path: Path) -> None:
+    import tomllib
+
+    from werkstroom import open_engine
+    from werkstroom.interpreter.approvals.setup import load_setup
+    from werkstroom.interpreter.clock import VirtualClock
+
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    run = CliRunner()
+    assert run.invoke(cli, ["--db", url, "timers"]).output.strip() == "nothing was due"
+    # a request sent in January (virtual clock) with "delegate after 5D" is long due by now
+    eng = open_engine(url, clock=VirtualClock())
+    try:
+        with eng.transaction() as uow:
+            load_setup(uow, tomllib.loads((ROOT / "examples" / "organisation.toml").read_text()))
+        eng.deploy(EXAMPLE.read_text(), str(EXAMPLE))
+        eng.enable("PIAPW-EU")
+        eng.emit("PurchaseDocSentForApproval", {"document_type": "Invoice", "no": "PI-1", "status": "Open",
+                                                "amount": "3000", "purchaser_code": "BY"}, user="BUYER")
+    finally:
+        eng.close()
+    r = run.invoke(cli, ["--db", url, "timers"])
+    assert r.exit_code == 0, r.output
+    assert "event ApprovalRequestDelegated" in r.output and "delegated to CONTROLLER" in r.output
+    assert "continued workflow PIAPW-EU" in r.output
+    assert run.invoke(cli, ["--db", url, "timers"]).output.strip() == "nothing was due"

@@ -316,3 +316,28 @@ def simulate(ctx: click.Context, scripts: tuple[str, ...], scenario: str, as_jso
         click.echo(render(sim))
     if not sim.ok:
         sys.exit(1)
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def timers(ctx: click.Context, as_json: bool) -> None:
+    """Run the clock-driven approval work now (automatic delegation, overdue reminders); for cron."""
+    try:
+        with _engine(ctx, explain=True) as eng:
+            result = eng.run_timers()
+    except WerkstroomError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        _dump(result.to_json())
+        return
+    if not result.handled:
+        click.echo("nothing was due")
+        return
+    from ..interpreter.simulate import Step
+    from ..interpreter.simulate_render import render_step
+
+    step = Step(n=result.event_id, at="", action="advance", user="(job queue)", title="timers",
+                handled=result.to_json()["handled"], effects=result.effects)
+    click.echo("\n".join(render_step(step)[1:]))
