@@ -40,6 +40,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "archive": ("werkstroom.cli.engine_cmd:archive", "List finished (archived) instances."),
     "outbox": ("werkstroom.cli.engine_cmd:outbox", "List side effects for the host system."),
     "simulate": ("werkstroom.cli.engine_cmd:simulate", "Run scripts through a scenario: what happens and why."),
+    "timers": ("werkstroom.cli.engine_cmd:timers", "Run due approval timers (delegation, reminders); for cron."),
 }
 
 
