@@ -68,9 +68,9 @@ def test_a_failing_partner_response_rolls_back_the_whole_event(engine: Engine) -
     err = info.value
     assert err.code == "WF505"
     assert (err.workflow, err.step, err.response) == ("WIDGETS", 4, "inspect_widget")
-    assert "step 4 of workflow WIDGETS" in str(err) and "CourierDown: the courier refused widget W13" in str(
-        err
-    )
+    said = str(err)
+    assert "the response 'inspect_widget' of library acme.widgets 2.1 (step 4 of workflow WIDGETS)" in said
+    assert "CourierDown: the courier refused widget W13" in str(err)
     # the partner's own traceback: its function, its file, the raising line
     assert isinstance(err.original, CourierDown)
     assert f'File "{__file__}"' in err.traceback and "in inspect_widget" in err.traceback

@@ -84,6 +84,17 @@ class Vocabulary:
             found = self._cat.record(name)
         return found
 
+    def response_origin(self, name: str) -> Any:
+        """The catalogue's ``Origin`` (library, version) of a response; None when unknown or when the
+        vocabulary was built from libraries directly."""
+        origin = getattr(self._cat, "origin", None)
+        if origin is None:
+            return None
+        try:
+            return origin("response", name)
+        except KeyError:
+            return None
+
     def response(self, name: str) -> ResponseSpec | None:
         found = self._responses.get(name)
         if found is None and self._cat is not None:

@@ -383,7 +383,8 @@ class Run:
         except Exception as exc:
             detail = f"{type(exc).__name__}: {exc}"
             raise ResponseFailed(
-                f"the response '{resp.name}' (step {resp.id} of workflow {cw.workflow.code}) failed: "
+                f"the response '{resp.name}'{_library_of(self.vocab, resp.name)} "
+                f"(step {resp.id} of workflow {cw.workflow.code}) failed: "
                 f"{detail}; "
                 f"the event was not applied",
                 workflow=cw.workflow.code, step=resp.id, response=resp.name, original=exc,
@@ -411,6 +412,14 @@ class Run:
             session.expunge(r)
         session.delete(inst)
         session.flush()
+
+
+def _library_of(vocab: Vocabulary, response: str) -> str:
+    """`` of library NAME VERSION`` for a partner response (who to ask when it fails), else ''."""
+    found = vocab.response_origin(response)
+    if found is None or str(found.library).startswith("werkstroom."):
+        return ""
+    return f" of library {found}"
 
 
 def _cond_text(step: BoundStep) -> str:
