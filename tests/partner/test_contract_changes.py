@@ -129,3 +129,40 @@ def test_wf_enable_and_wf_check_report_it(partners: Partners, db: str, tmp_path:
     assert checked.exit_code == 1
     [d] = [d for d in json.loads(checked.stdout) if d["severity"] == "error"]
     assert d["code"] == "WF201" and d["start"]["line"] == 4 and "WidgetShipped" in d["message"]
+
+
+RUNNING = """\
+workflow RUN "Ship once shipped"
+  on WidgetPainted then
+     restrict record usage
+     on WidgetShipped then
+        ship widget
+"""
+
+
+def test_a_running_instance_whose_next_response_was_dropped(partners: Partners, db: str) -> None:
+    """Running instances stay on their version: a response the catalogue no longer knows fails their next
+    step (WF512), the event is rolled back, and the engine stays usable."""
+    from werkstroom.errors import WerkstroomError
+
+    partners.add(widgets(responses=(attrs.evolve(SHIP, allowed_after=("WidgetShipped",)),)))
+    eng = open_engine(db)
+    try:
+        eng.deploy(RUNNING, "run.wf")
+        eng.enable("RUN")
+        eng.emit("WidgetPainted", {"no": "W1"}, user="ANN")
+    finally:
+        eng.close()
+    partners.entry_points.clear()
+    partners.add(widgets(version="3.0", responses=()))
+    eng = open_engine(db)
+    try:
+        with pytest.raises(WerkstroomError) as info:
+            eng.emit("WidgetShipped", {"no": "W1"}, user="ANN")
+        assert info.value.code == "WF512" and "'ship_widget'" in str(info.value)
+        assert len(eng.instances()) == 1 and eng.outbox() == []  # nothing of the event stuck
+        assert eng.record_state("Widget", "W1").restricted
+        eng.emit("WidgetPainted", {"no": "W2"}, user="ANN")  # still usable
+        assert len(eng.instances()) == 2
+    finally:
+        eng.close()
