@@ -73,6 +73,7 @@ def __getattr__(name: str) -> object:
     globals()[name] = value
     return value
 
+
 ENTRY_POINT_GROUP = "werkstroom.libraries"
 """The entry-point group Werkstroom reads partner libraries from."""
 

@@ -26,3 +26,9 @@ def test_every_registration_code_is_documented() -> None:
 def test_every_public_name_resolves() -> None:
     for name in extend.__all__:
         assert getattr(extend, name) is not None, name
+
+
+def test_the_entry_point_group_is_the_one_the_registry_reads() -> None:
+    from werkstroom import registry
+
+    assert extend.ENTRY_POINT_GROUP == registry.ENTRY_POINT_GROUP == "werkstroom.libraries"
