@@ -67,7 +67,10 @@ def test_workflow_block_nesting_and_jumps() -> None:
     assert responses[3].label == A.Name("send")
     assert [s.event.text for s in nested] == ["ApprovalRequestApproved", "ApprovalRequestApproved",
                                               "ApprovalRequestRejected", "ApprovalRequestDelegated"]
-    assert nested[1].body == (A.Jump(A.Name("send")),)
+    assert nested[1].body == (
+        A.Response(A.Phrase(tuple(A.Name(w) for w in ["send", "approval", "requests"]))),
+        A.Jump(A.Name("send")),
+    )
 
 
 def test_keywords_are_case_insensitive_and_soft() -> None:
