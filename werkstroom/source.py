@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from functools import cached_property
+from typing import NamedTuple
 
 import attrs
 
@@ -57,13 +58,17 @@ class SourceFile:
 _NEWLINE = re.compile(r"\r\n|\n|\r")
 
 
-@attrs.frozen
-class Span:
+class Span(NamedTuple):
     """A region of a source file.
 
     ``path``: the file's reported name. ``start``/``end``: 0-based, end-exclusive code-point offsets.
     ``line``/``col``: 1-based start. ``end_line``/``end_col``: 1-based, ``end_col`` exclusive.
     Spans never take part in AST equality (nodes declare them with ``eq=False``).
+
+    A named tuple rather than an attrs class: the parser makes one for nearly every AST node, and a
+    tuple is built several times faster than a frozen attrs instance (same fields, read-only, equal
+    and hashed by value). Build one with ``Span(path, start, end, line, col, end_line, end_col)`` or
+    ``SourceFile.span(start, end)``.
     """
 
     path: str
