@@ -176,6 +176,15 @@ def approver_options() -> tuple[OptionSpec, ...]:
             "without self approval",
             default=False,
         ),
+        option(
+            "overdue_reminders",
+            FieldKind.BOOLEAN,
+            "Werkstroom: while an open request is past its due date, its approver gets an overdue "
+            "notice once a day (driven by the clock; BC needs the overdue batch job and MS-OVERDUE).",
+            "remind when overdue",
+            "send overdue reminders",
+            default=False,
+        ),
     )
 
 
