@@ -283,6 +283,8 @@ class PhraseBinder:
             for words, binds in match(toks, phrase.parts):
                 candidates.append((words, order, opt, binds))
         if not candidates:
+            candidates = self._multiword_enum_candidates(spec, phrase)
+        if not candidates:
             declared = [compile_pattern(t) for o in spec.options for t in o.patterns]
             generic = [p for _o, p in self._opt_pats(spec) if p not in declared]
             shown = [(plain(p), pattern_words(p)) for p in declared + generic]
@@ -333,6 +335,34 @@ class PhraseBinder:
             return
         assert first_err is not None
         diags.append(first_err)
+
+    def _multiword_enum_candidates(
+        self, spec: ResponseSpec, phrase: ast.Phrase
+    ) -> list[tuple[int, int, OptionSpec, Binds]]:
+        """Enum values of several words written without quotes (``delegate after 2 days``,
+        ``approver type workflow user group``): for an option pattern of plain words ending in one
+        slot, the phrase's remaining words and numbers are read as one text value."""
+        out: list[tuple[int, int, OptionSpec, Binds]] = []
+        for order, (opt, toks) in enumerate(self._opt_pats(spec)):
+            if opt.kind is not FieldKind.ENUM or not toks or not isinstance(toks[-1], Slot):
+                continue
+            head = len(toks) - 1
+            if any(not isinstance(t, Word) for t in toks[:head]) or len(phrase.parts) <= head + 1:
+                continue
+            tail = phrase.parts[head:]
+            words_: list[str] = []
+            for p in tail:
+                if isinstance(p, ast.Name):
+                    words_.append(p.text)
+                elif isinstance(p, ast.IntLit):
+                    words_.append(str(p.value))
+            if len(words_) != len(tail):
+                continue
+            text = " ".join(words_)
+            merged = ast.TextLit(text, span=tail[0].span.cover(tail[-1].span))
+            for words, binds in match(toks, (*phrase.parts[:head], merged)):
+                out.append((words, order, opt, binds))
+        return out
 
     def _unknown_response(self, phrase: ast.Phrase, diags: list[Diagnostic]) -> None:
         shown = [(plain(toks), pattern_words(toks)) for _s, _i, toks in self._patterns]
