@@ -31,15 +31,14 @@ from .engine_workflows import UnknownWorkflow, WorkflowCache
 from .program import BoundWorkflow
 from .store import (
     ArchivedInstanceRow,
-    ArchivedStepRow,
     EventLogRow,
     InstanceRow,
     OutboxRow,
     RecordChangeRow,
     RecordRow,
     RecordStateRow,
-    StepInstanceRow,
     WorkflowRow,
+    decode_step_states,
     make_engine,
     resolve_url,
     upgrade,
@@ -418,16 +417,17 @@ class Engine:
     def steps(self, instance_id: str) -> list[StepInfo]:
         """The step instances of a running or archived instance, by step id."""
         with self.transaction() as uow:
-            rows: Sequence[StepInstanceRow | ArchivedStepRow] = list(uow.session.scalars(
-                select(StepInstanceRow).where(StepInstanceRow.instance_id == instance_id)
-                .order_by(StepInstanceRow.step_id)))
-            if not rows:
-                rows = list(uow.session.scalars(select(ArchivedStepRow).where(
-                    ArchivedStepRow.instance_id == instance_id).order_by(ArchivedStepRow.step_id)))
-            if not rows:
+            s = uow.session
+            row: InstanceRow | ArchivedInstanceRow | None = s.get(InstanceRow, instance_id)
+            if row is None:
+                row = s.get(ArchivedInstanceRow, instance_id)
+            if row is None:
                 raise UnknownWorkflow(f"there is no workflow instance {instance_id!r}")
-            return [StepInfo(r.step_id, r.kind, r.name, r.parent, r.sequence_no, r.next_step, r.status)
-                    for r in rows]
+            states = decode_step_states(row.step_states)
+            wf = self._workflows.version(s, row.version_id).workflow
+            return [StepInfo(st.id, st.kind, st.name, st.parent, st.sequence_no, st.next_step,
+                             states.get(st.id, "Inactive"))
+                    for st in sorted(wf.steps, key=lambda st: st.id)]
 
     def outbox(self, after: int = 0, *, kind: str | None = None, event_id: int | None = None,
                limit: int | None = None) -> list[OutboxItem]:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import attrs
-from sqlalchemy import delete, insert, select
+from sqlalchemy import select
 
 from ..context import RecordHandle
 from ..errors import WerkstroomError
@@ -27,11 +27,11 @@ from .engine_workflows import CompiledWorkflow, WorkflowCache
 from .program import BoundStep
 from .store import (
     ArchivedInstanceRow,
-    ArchivedStepRow,
     InstanceRow,
     OutboxRow,
-    StepInstanceRow,
     WorkflowRow,
+    decode_step_states,
+    encode_step_states,
     next_counter,
 )
 from .unit import UnitOfWork
@@ -215,11 +215,12 @@ class Run:
         out: list[tuple[InstanceRow, CompiledWorkflow, BoundStep]] = []
         for inst in instances:
             cw = self.workflows.version(session, inst.version_id)
-            rows = session.scalars(select(StepInstanceRow).where(
-                StepInstanceRow.instance_id == inst.id, StepInstanceRow.name == name,
-                StepInstanceRow.status == ACTIVE, StepInstanceRow.kind == "event")
-                .order_by(StepInstanceRow.sequence_no, StepInstanceRow.step_id))
-            out.extend((inst, cw, cw.workflow.step(r.step_id)) for r in rows)
+            states = decode_step_states(inst.step_states)
+            wf = cw.workflow
+            waiting = [wf.step(sid) for sid, st in states.items() if st == ACTIVE]
+            waiting = [s for s in waiting if s.kind == "event" and s.name == name]
+            waiting.sort(key=lambda s: (s.sequence_no, s.id))
+            out.extend((inst, cw, s) for s in waiting)
         return out
 
     def _related_instances(self, rec: Rec) -> list[InstanceRow]:
@@ -273,37 +274,28 @@ class Run:
         now = self.uow.clock.now()
         inst = InstanceRow(id=self.uow.ids.new_id("instance"), seq=next_counter(self.uow.session, "instance"),
                            workflow_code=cw.workflow.code, version_id=cw.version_id, record_type=rec.type,
-                           record_key=rec.key, started_by=user, created_at=now)
+                           record_key=rec.key, started_by=user, created_at=now, step_states="")
         self.uow.session.add(inst)
-        self.uow.session.flush()
-        # one multi-row INSERT for the step instances (BC's CreateInstance copies every step)
-        self.uow.session.execute(insert(StepInstanceRow), [
-            {"instance_id": inst.id, "step_id": s.id, "kind": s.kind, "name": s.name, "parent": s.parent,
-             "sequence_no": s.sequence_no, "next_step": s.next_step, "status": INACTIVE, "record_type": "",
-             "record_key": "", "updated_at": now}
-            for s in cw.workflow.steps])
         self.records.mark(rec)
         return inst
 
     def _fire(self, inst: InstanceRow, cw: CompiledWorkflow, step: BoundStep, rec: Rec, document: Rec,
               user: str, h: Handled) -> None:
-        session = self.uow.session
-        rows = {r.step_id: r for r in session.scalars(
-            select(StepInstanceRow).where(StepInstanceRow.instance_id == inst.id))}
+        # the step instances' statuses live in the instance row (absent = Inactive): one UPDATE
+        states = decode_step_states(inst.step_states)
         wf = cw.workflow
-        now = self.uow.clock.now()
 
         def set_status(step_id: int, status: str) -> None:
-            row = rows[step_id]
-            if row.status != status:
-                row.status = status
-                row.updated_at = now
+            if status == INACTIVE:
+                states.pop(step_id, None)
+            else:
+                states[step_id] = status
 
         def ignore_siblings(s: BoundStep) -> None:
             if s.parent is None:
                 return
             for sib in wf.children(s.parent):
-                if sib.id != s.id and sib.kind == "event" and rows[sib.id].status in (ACTIVE, INACTIVE):
+                if sib.id != s.id and sib.kind == "event" and states.get(sib.id) in (ACTIVE, None):
                     set_status(sib.id, IGNORED)
 
         def deactivate_below(step_id: int) -> None:
@@ -336,7 +328,6 @@ class Run:
 
         # the event step fires
         set_status(step.id, COMPLETED)
-        rows[step.id].record_type, rows[step.id].record_key = rec.type, rec.key
         ignore_siblings(step)
         activate_event_children(step.id)
         current = step
@@ -359,11 +350,13 @@ class Run:
                 + ("its waiting events are armed again; the response itself is not run again (as in BC)"
                    if target.kind == "response" else "that event waits again"))
             jump_to(target)
-        session.flush()
         self.records.flush()
-        if not any(r.status == ACTIVE for r in rows.values()):
-            self._archive(inst, list(rows.values()))
+        encoded = encode_step_states(states)
+        if ACTIVE not in states.values():
+            self._archive(inst, encoded)
             h.archived = True
+        elif inst.step_states != encoded:
+            inst.step_states = encoded
 
     def _execute(self, inst: InstanceRow, cw: CompiledWorkflow, resp: BoundStep, event_step: BoundStep,
                  rec: Rec, document: Rec, user: str, h: Handled) -> None:
@@ -393,23 +386,13 @@ class Run:
             self._current_response = None
         self.records.mark(document)
 
-    def _archive(self, inst: InstanceRow, rows: list[StepInstanceRow]) -> None:
+    def _archive(self, inst: InstanceRow, step_states: str) -> None:
+        """One INSERT into the archive and one DELETE of the running instance."""
         session = self.uow.session
-        now = self.uow.clock.now()
         session.add(ArchivedInstanceRow(
             id=inst.id, seq=inst.seq, workflow_code=inst.workflow_code, version_id=inst.version_id,
             record_type=inst.record_type, record_key=inst.record_key, started_by=inst.started_by,
-            created_at=inst.created_at, archived_at=now))
-        session.flush()
-        cols = ["instance_id", "step_id", "kind", "name", "parent", "sequence_no", "next_step", "status",
-                "record_type", "record_key", "updated_at"]
-        source = (select(*(getattr(StepInstanceRow, c) for c in cols))
-                  .where(StepInstanceRow.instance_id == inst.id))
-        session.execute(insert(ArchivedStepRow).from_select(cols, source))
-        session.execute(delete(StepInstanceRow).where(StepInstanceRow.instance_id == inst.id),
-                        execution_options={"synchronize_session": False})
-        for r in rows:
-            session.expunge(r)
+            created_at=inst.created_at, archived_at=self.uow.clock.now(), step_states=step_states))
         session.delete(inst)
         session.flush()
 

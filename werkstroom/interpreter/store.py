@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import json
 import os
 from collections.abc import Callable
 from typing import Any
@@ -31,6 +32,7 @@ from sqlalchemy import (
     insert,
     inspect,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import Connection
@@ -104,6 +106,9 @@ class InstanceRow(Base):
     record_key: Mapped[str] = mapped_column(String(250))
     started_by: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    # BC's Workflow Step Instance statuses, compactly: JSON {step id: status} of the steps that
+    # are not Inactive (the steps themselves come from the bound workflow version)
+    step_states: Mapped[str] = mapped_column(Text, default="")
 
 
 class ArchivedInstanceRow(Base):
@@ -117,39 +122,7 @@ class ArchivedInstanceRow(Base):
     started_by: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     archived_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
-
-
-class StepInstanceRow(Base):
-    """BC's Workflow Step Instance: one row per step of a running instance."""
-
-    __tablename__ = "wf_step_instance"
-    __table_args__ = (Index("ix_wf_step_instance_name_status", "name", "status"),)
-    instance_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    step_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))
-    name: Mapped[str] = mapped_column(String(100))
-    parent: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    sequence_no: Mapped[int] = mapped_column(Integer, default=0)
-    next_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    status: Mapped[str] = mapped_column(String(16))
-    record_type: Mapped[str] = mapped_column(String(64), default="")
-    record_key: Mapped[str] = mapped_column(String(250), default="")
-    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
-
-
-class ArchivedStepRow(Base):
-    __tablename__ = "wf_step_instance_archive"
-    instance_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    step_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))
-    name: Mapped[str] = mapped_column(String(100))
-    parent: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    sequence_no: Mapped[int] = mapped_column(Integer, default=0)
-    next_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    status: Mapped[str] = mapped_column(String(16))
-    record_type: Mapped[str] = mapped_column(String(64), default="")
-    record_key: Mapped[str] = mapped_column(String(250), default="")
-    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    step_states: Mapped[str] = mapped_column(Text, default="")
 
 
 class RecordRow(Base):
@@ -282,8 +255,32 @@ def _v1(conn: Connection) -> None:
     Base.metadata.create_all(conn)
 
 
+def _v2(conn: Connection) -> None:
+    """Step instances move from one row per step (``wf_step_instance``, ``wf_step_instance_archive``)
+    into the instance row's ``step_states`` column (only the steps that are not Inactive)."""
+    insp = inspect(conn)
+    tables = set(insp.get_table_names())
+    for table in ("wf_instance", "wf_instance_archive"):
+        if table in tables and "step_states" not in {c["name"] for c in insp.get_columns(table)}:
+            conn.execute(text(f"ALTER TABLE {table} ADD COLUMN step_states TEXT NOT NULL DEFAULT ''"))
+    for old, new in (("wf_step_instance", "wf_instance"),
+                     ("wf_step_instance_archive", "wf_instance_archive")):
+        if old not in tables:
+            continue
+        states: dict[str, dict[int, str]] = {}
+        for iid, step_id, status in conn.execute(text(
+                f"SELECT instance_id, step_id, status FROM {old} ORDER BY instance_id, step_id")):
+            found = states.setdefault(iid, {})
+            if status != STEP_INACTIVE:
+                found[int(step_id)] = status
+        for iid, found in states.items():
+            conn.execute(text(f"UPDATE {new} SET step_states = :s WHERE id = :i"),
+                         {"s": encode_step_states(found), "i": iid})
+        conn.execute(text(f"DROP TABLE {old}"))
+
+
 # Ordered migration steps: version n is reached by running MIGRATIONS[n-1]. Append, never edit.
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1,)
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -313,6 +310,22 @@ def upgrade(eng: Engine) -> int:
     return current
 
 
+STEP_INACTIVE = "Inactive"
+
+
+def encode_step_states(states: dict[int, str]) -> str:
+    """``{step id: status}`` of the steps that are not Inactive, as the ``step_states`` text."""
+    return json.dumps({str(k): v for k, v in sorted(states.items()) if v != STEP_INACTIVE},
+                      separators=(",", ":"))
+
+
+def decode_step_states(text_: str | None) -> dict[int, str]:
+    """The ``step_states`` text back as ``{step id: status}`` (absent steps are Inactive)."""
+    if not text_:
+        return {}
+    return {int(k): str(v) for k, v in json.loads(text_).items()}
+
+
 def next_counter(session: Session, name: str) -> int:
     row = session.get(CounterRow, name)
     if row is None:
@@ -326,16 +339,16 @@ def next_counter(session: Session, name: str) -> int:
 
 __all__ = [
     "ArchivedInstanceRow",
-    "ArchivedStepRow",
     "EventLogRow",
     "InstanceRow",
     "OutboxRow",
     "RecordChangeRow",
     "RecordRow",
     "RecordStateRow",
-    "StepInstanceRow",
     "WorkflowRow",
     "WorkflowVersionRow",
+    "decode_step_states",
+    "encode_step_states",
     "make_engine",
     "resolve_url",
     "upgrade",
