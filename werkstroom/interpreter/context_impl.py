@@ -34,12 +34,16 @@ def restriction_reason(workflow_code: str) -> str:
 
 
 def state_row(run: Run, record_type: str, key: str) -> RecordStateRow:
+    found: RecordStateRow | None = run.state_rows.get((record_type, key))
+    if found is not None:
+        return found
     session = run.uow.session
     row = session.get(RecordStateRow, (record_type, key))
     if row is None:
         row = RecordStateRow(record_type=record_type, record_key=key, status=None, restricted=False,
                              restriction_reason="", updated_at=run.uow.clock.now())
         session.add(row)
+    run.state_rows[(record_type, key)] = row
     return row
 
 

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import attrs
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -44,6 +44,28 @@ from .store import (
     upgrade,
 )
 from .unit import UnitOfWork
+
+
+class UnitSession(Session):
+    """A session that keeps every row it loaded or wrote for its (short) lifetime.
+
+    SQLAlchemy's identity map holds rows weakly: a row read once and dropped by the caller is
+    selected again on the next ``get`` of the same key in the same transaction. One handled event
+    reads the same few rows from several places (records, record state, approval entries, user
+    setup), so the rows are kept until the unit of work ends."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kept: list[object] = []
+
+
+def _keep(session: Session, instance: object) -> None:
+    if isinstance(session, UnitSession):
+        session.kept.append(instance)
+
+
+event.listen(UnitSession, "loaded_as_persistent", _keep)
+event.listen(UnitSession, "pending_to_persistent", _keep)
 
 
 class IdempotencyConflict(WerkstroomError):
@@ -149,7 +171,7 @@ class Engine:
     @contextmanager
     def transaction(self) -> Iterator[UnitOfWork]:
         """One unit of work (commit on success, roll back on any exception)."""
-        with Session(self._sa, expire_on_commit=False) as session, session.begin():
+        with UnitSession(self._sa, expire_on_commit=False) as session, session.begin():
             yield UnitOfWork(session, self.clock, self.ids)
 
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:
@@ -291,9 +313,11 @@ class Engine:
             s.add(log)
             s.flush()
             run = Run(uow, self.vocab, self._workflows, explain=self.explain, event_id=log.id)
-            log.record_type, log.record_key = work(run)
+            record_type, record_key = work(run)
             run.drain()
             result = EmitResult(log.id, run.handled, run.effects)
+            # one UPDATE completes the audit row
+            log.record_type, log.record_key = record_type, record_key
             log.result = codec.dumps(result.to_json())
             return result
 

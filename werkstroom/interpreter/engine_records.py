@@ -371,6 +371,8 @@ class RecordCache:
         return [r.values for r in self.related(rtype, values, relation)]
 
     def flush(self) -> None:
+        if not self._dirty:
+            return
         now = self.clock.now()
         for rtype, key in sorted(self._dirty):
             rec = self._recs[(rtype, key)]

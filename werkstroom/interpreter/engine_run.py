@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import attrs
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from ..context import RecordHandle
 from ..errors import WerkstroomError
@@ -99,6 +99,10 @@ class Run:
         self._current: Handled | None = None
         self._current_response: ResponseTrace | None = None
         self.event_id = event_id
+        # outbox rows, written with one multi-row INSERT when the run ends (only read after commit)
+        self._outbox: list[dict[str, Any]] = []
+        # record state rows of this transaction (a row added here is found again without a query)
+        self.state_rows: dict[tuple[str, str], Any] = {}
 
     # ------------------------------------------------------------------ outputs
 
@@ -110,9 +114,9 @@ class Run:
 
     def effect(self, kind: str, payload: dict[str, Any], *, instance_id: str = "",
                workflow_code: str = "") -> None:
-        row = OutboxRow(kind=kind, payload=codec.dumps(payload), instance_id=instance_id,
-                        workflow_code=workflow_code, event_id=self.event_id, created_at=self.uow.clock.now())
-        self.uow.session.add(row)
+        self._outbox.append({"kind": kind, "payload": codec.dumps(payload), "instance_id": instance_id,
+                             "workflow_code": workflow_code, "event_id": self.event_id,
+                             "created_at": self.uow.clock.now()})
         self.effects.append({"kind": kind, "payload": codec.plain(payload), "instance_id": instance_id,
                              "workflow_code": workflow_code})
         if self._current_response is not None:
@@ -142,6 +146,9 @@ class Run:
                                 f"event; a workflow probably raises events in a loop")
             self.handle(self.queue.popleft())
         self.records.flush()
+        if self._outbox:
+            self.uow.session.execute(insert(OutboxRow), self._outbox)
+            self._outbox = []
 
     def handle(self, q: Queued) -> None:
         spec = self.vocab.require_event(q.event)
