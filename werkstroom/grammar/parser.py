@@ -22,10 +22,10 @@ import gc
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import attrs
 
@@ -309,12 +309,16 @@ class _Builder:
         if st is not None:
             self.path = st.path
             # Lark counts lines on "\n" only; with a lone "\r" SourceFile computes line:column.
+            self.exact = st.exact_lines
             self._tspan = self._tspan_fast if st.exact_lines else self._tspan_exact  # type: ignore[method-assign]
+
+    exact = True
+    """True when the tokens' own line:column are right (no lone CR in the text)."""
 
     # ---- spans
     def _tspan_fast(self, tok: Any) -> Span:
-        return Span(self.path, tok.start_pos, tok.end_pos, tok.line, tok.column, tok.end_line,
-                    tok.end_column)
+        return _new_tuple(Span, (self.path, tok.start_pos, tok.end_pos, tok.line, tok.column,
+                                 tok.end_line, tok.end_column))
 
     def _tspan_exact(self, tok: Any) -> Span:
         st = self.st
@@ -324,14 +328,15 @@ class _Builder:
     _tspan = _tspan_fast
 
     def _cover(self, first: Any, last: Any) -> Span:
-        a = getattr(first, "span", None) or self._tspan(first)
+        """From the start of ``first`` to the end of ``last`` (each a token or a node)."""
+        a = self._tspan(first) if isinstance(first, str) else first.span  # a Token is a str
         if first is last:
             return a
-        b = getattr(last, "span", None) or self._tspan(last)
-        return Span(a.path, a.start, b.end, a.line, a.col, b.end_line, b.end_col)
+        b = self._tspan(last) if isinstance(last, str) else last.span
+        return _new_tuple(Span, (a.path, a.start, b.end, a.line, a.col, b.end_line, b.end_col))
 
     def _name(self, tok: Token) -> A.Name:
-        return A.Name(str(tok), span=self._tspan(tok))
+        return _Name(str(tok), self._tspan(tok))
 
     # ---- structure
     def start(self, c: list[Any]) -> A.Script:
@@ -364,29 +369,30 @@ class _Builder:
     def response(self, c: list[Any]) -> A.Response:
         label_tok = c[-1]
         if label_tok is None and len(c) == 2:
-            return A.Response(c[0], (), None, span=c[0].span)
+            return _Response(c[0], (), None, c[0].span)
         label = None if label_tok is None else self._name(label_tok)
         phrases = c[:-1]
-        return A.Response(phrases[0], tuple(phrases[1:]), label,
-                          span=self._cover(phrases[0], label if label is not None else phrases[-1]))
+        a = phrases[0].span
+        b = label.span if label is not None else phrases[-1].span
+        return _Response(phrases[0], tuple(phrases[1:]), label,
+                         _new_tuple(Span, (a.path, a.start, b.end, a.line, a.col, b.end_line, b.end_col)))
 
     def jump(self, c: list[Any]) -> A.Jump:
-        return A.Jump(self._name(c[1]), span=self._cover(c[0], c[1]))
+        target = self._name(c[1])
+        return _Jump(target, self._cover_tok(c[0], target.span))
 
     def phrase(self, c: list[Any]) -> A.Phrase:
-        parts: list[A.PhrasePart] = []
-        mk = self._tspan
-        name = A.Name
-        for tok in c:
-            if tok.type == "NAME":
-                parts.append(name(str(tok), span=mk(tok)))
-            else:
-                parts.append(self._literal(tok))
-        if len(parts) == 1:
-            return A.Phrase((parts[0],), span=parts[0].span)
-        a = parts[0].span
-        b = parts[-1].span
-        return A.Phrase(tuple(parts), span=Span(a.path, a.start, b.end, a.line, a.col, b.end_line, b.end_col))
+        """The parts arrive as nodes when the ``_part`` rules build them (``_f_part_*``), else as
+        tokens (the generic callbacks)."""
+        if isinstance(c[0], str):  # a Token is a str
+            c = [self._f_part_name([t]) if t.type == "NAME" else self._literal(t) for t in c]
+        if len(c) == 1:
+            p = c[0]
+            return _Phrase((p,), p.span)
+        a = c[0].span
+        b = c[-1].span
+        return _Phrase(tuple(c), _new_tuple(Span, (a.path, a.start, b.end, a.line, a.col,
+                                                         b.end_line, b.end_col)))
 
     # ---- conditions
     def expr(self, c: list[Any]) -> A.Or:
@@ -453,9 +459,13 @@ class _Builder:
     def ref(self, c: list[Any]) -> A.Ref:
         if len(c) == 1:
             span = self._tspan(c[0])
-            return A.Ref((A.Name(str(c[0]), span=span),), span=span)
-        names = tuple(A.Name(str(t), span=self._tspan(t)) for t in c)
-        return A.Ref(names, span=self._cover(names[0], names[-1]))
+            return _Ref((_Name(str(c[0]), span),), span)
+        tspan = self._tspan
+        names = tuple([_Name(str(t), tspan(t)) for t in c])
+        a = names[0].span
+        b = names[-1].span
+        return _Ref(names, _new_tuple(Span, (a.path, a.start, b.end, a.line, a.col,
+                                             b.end_line, b.end_col)))
 
     def literal(self, c: list[Any]) -> A.Literal:
         tok = c[0]
@@ -469,25 +479,25 @@ class _Builder:
         t = tok.type
         span = self._tspan(tok)
         if t == "STRING":
-            return A.TextLit(_unescape(tok), span=span)
+            return _TextLit(_unescape(tok), span)
         if t == "INT":
-            return A.IntLit(int(tok), span=span)
+            return _IntLit(int(tok), span)
         if t == "DECIMAL":
             try:
-                return A.DecimalLit(Decimal(str(tok)), span=span)
+                return _DecimalLit(Decimal(str(tok)), span)
             except InvalidOperation:  # pragma: no cover - the token regex only admits valid decimals
                 pass
         elif t == "FORMULA":
-            return A.FormulaLit(str(tok).upper(), span=span)
+            return _FormulaLit(str(tok).upper(), span)
         elif t == "DATE":
             try:
-                return A.DateLit(_dt.date.fromisoformat(str(tok)), span=span)
+                return _DateLit(_dt.date.fromisoformat(str(tok)), span)
             except ValueError:
                 pass
-        elif t in ("TRUE", "YES"):
-            return A.BoolLit(True, span=span)
-        elif t in ("FALSE", "NO"):
-            return A.BoolLit(False, span=span)
+        elif t == "TRUE" or t == "YES":
+            return _BoolLit(True, span)
+        elif t == "FALSE" or t == "NO":
+            return _BoolLit(False, span)
         st = self.st
         assert st is not None
         what = "date" if t == "DATE" else "number"
@@ -513,6 +523,348 @@ class _Builder:
             st.too_deep_reported = True
             st.diags.append(_nesting_diag(self._tspan(tok), "`not` / `with`"))
         return True
+
+    # ---- fast paths for the hottest rules (see _callbacks); each gets the rule's raw children
+    def _cover_tok(self, tok: Any, b: Span) -> Span:
+        """From token ``tok`` to the end of span ``b``."""
+        if self.exact:
+            return _new_tuple(Span, (self.path, tok.start_pos, b.end, tok.line, tok.column,
+                                     b.end_line, b.end_col))
+        a = self._tspan_exact(tok)
+        return _new_tuple(Span, (a.path, a.start, b.end, a.line, a.col, b.end_line, b.end_col))
+
+    def _f_part_name(self, s: list[Any]) -> A.Name:  # _part: NAME
+        tok = s[0]
+        if self.exact:
+            return _Name(str(tok), _new_tuple(Span, (
+                self.path, tok.start_pos, tok.end_pos, tok.line, tok.column, tok.end_line, tok.end_column)))
+        return _Name(str(tok), self._tspan_exact(tok))
+
+    def _f_part_literal(self, s: list[Any]) -> A.Literal:  # _part: STRING | INT | ...
+        return self._literal(s[0])
+
+    def _f_ref_name(self, s: list[Any]) -> A.Ref:  # ref: NAME
+        tok = s[0]
+        if self.exact:
+            span = _new_tuple(Span, (self.path, tok.start_pos, tok.end_pos, tok.line, tok.column,
+                                     tok.end_line, tok.end_column))
+        else:
+            span = self._tspan_exact(tok)
+        return _Ref((_Name(str(tok), span),), span)
+
+    def _f_ref_path(self, s: list[Any]) -> A.Ref:  # ref: NAME (_DOT NAME)+
+        return self.ref([s[0], *s[1]])
+
+    def _f_jump(self, s: list[Any]) -> A.Jump:  # jump: CONTINUE _AT NAME
+        target = self._name(s[2])
+        return _Jump(target, self._cover_tok(s[0], target.span))
+
+    def _f_response_options(self, s: list[Any]) -> A.Response:  # response: phrase (_COMMA phrase)+
+        p = s[0]
+        options = s[1]
+        a = p.span
+        b = options[-1].span
+        return _Response(p, tuple(options), None, _new_tuple(Span, (
+            a.path, a.start, b.end, a.line, a.col, b.end_line, b.end_col)))
+
+    def _f_literal_int(self, s: list[Any]) -> A.IntLit:  # literal: INT
+        tok = s[0]
+        return _IntLit(int(tok), self._tspan(tok))
+
+    def _f_literal(self, s: list[Any]) -> A.Literal:  # literal: STRING | DECIMAL | ...
+        return self._literal(s[0])
+
+    def _f_response_phrase(self, s: list[Any]) -> A.Response:  # response: phrase
+        p = s[0]
+        return _Response(p, (), None, p.span)
+
+    def _f_compare(self, s: list[Any]) -> A.Compare:  # not_expr: operand COMPOP operand
+        left, op, right = s
+        a = left.span
+        b = right.span
+        return _Compare(str(op), left, right, _new_tuple(Span, (
+            a.path, a.start, b.end, a.line, a.col, b.end_line, b.end_col)))
+
+    def _f_step_when(self, s: list[Any]) -> A.Step:  # step: ON NAME _WHEN expr _THEN _body
+        body = tuple(s[5])
+        return _Step(self._name(s[1]), s[3], body, self._cover_tok(s[0], body[-1].span))
+
+    def _f_step(self, s: list[Any]) -> A.Step:  # step: ON NAME _THEN _body
+        body = tuple(s[3])
+        return _Step(self._name(s[1]), None, body, self._cover_tok(s[0], body[-1].span))
+
+    _FAST: ClassVar[dict[str, str]] = {
+        "_part: NAME": "_f_part_name",
+        "_part: STRING": "_f_part_literal",
+        "_part: INT": "_f_part_literal",
+        "_part: DECIMAL": "_f_part_literal",
+        "_part: DATE": "_f_part_literal",
+        "_part: FORMULA": "_f_part_literal",
+        "ref: NAME": "_f_ref_name",
+        "ref: NAME _ref*": "_f_ref_path",
+        "jump: CONTINUE _AT NAME": "_f_jump",
+        "response: phrase _response*": "_f_response_options",
+        "literal: INT": "_f_literal_int",
+        "literal: STRING": "_f_literal",
+        "literal: DECIMAL": "_f_literal",
+        "literal: DATE": "_f_literal",
+        "literal: FORMULA": "_f_literal",
+        "literal: TRUE": "_f_literal",
+        "literal: FALSE": "_f_literal",
+        "literal: YES": "_f_literal",
+        "literal: NO": "_f_literal",
+        "response: phrase": "_f_response_phrase",
+        "not_expr: operand COMPOP operand": "_f_compare",
+        "step: ON NAME _WHEN expr _THEN _body": "_f_step_when",
+        "step: ON NAME _THEN _body": "_f_step",
+    }
+    """Rules (written with Lark's helper rules ``__x_star_N`` / ``__x_plus_N`` as ``_x*`` / ``_x+``)
+    that get a hand-written callback. ``_part`` rules yield nodes, so ``phrase`` gets nodes."""
+    # The cached parser tables are shared by every parse; the callbacks read the current parse's
+    # state (path, exact) from the builder at call time.
+
+    def callbacks(self, rules: list[Any]) -> dict[Any, Any]:
+        """The parser's reduce callbacks: one function per grammar rule that builds the AST straight
+        from the LALR value stack, replacing Lark's generic per-rule wrappers (child filters that
+        build a ``Tree`` for every inlined ``_rule`` and copy lists around).
+
+        Values on the stack: a token; an AST node (rules without a leading ``_``, built by the method
+        named after the rule or its alias); for an inlined ``_rule``, its single item when every one
+        of its alternatives yields exactly one, else a plain list of its items (Lark's behaviour:
+        the parent takes the items in place of the rule). Hot rules use the ``_FAST`` methods."""
+        from operator import itemgetter
+
+        by_origin: dict[str, list[Any]] = {}
+        for r in rules:
+            by_origin.setdefault(r.origin.name, []).append(r)
+
+        def kept(r: Any) -> list[tuple[int, Any]]:
+            keep_all = r.options.keep_all_tokens
+            return [(i, sym) for i, sym in enumerate(r.expansion)
+                    if keep_all or not (sym.is_term and sym.filter_out)]
+
+        def nones(r: Any) -> list[int]:
+            """How many ``None`` placeholders go before each symbol (and after the last)."""
+            empty = r.options.empty_indices
+            if not empty:
+                return [0] * (len(r.expansion) + 1)
+            return [len(run) for run in "".join(str(int(b)) for b in empty).split("0")]
+
+        # inlined rules whose every alternative yields exactly one item (greatest fixpoint)
+        single = {o for o in by_origin if o.startswith("_")}
+        changed = True
+        while changed:
+            changed = False
+            for o in sorted(single):
+                for r in by_origin[o]:
+                    k = kept(r)
+                    ok = len(k) == 1 and not any(nones(r)) and (
+                        k[0][1].is_term or not k[0][1].name.startswith("_") or k[0][1].name in single)
+                    if not ok:
+                        single.discard(o)
+                        changed = True
+                        break
+
+        out: dict[Any, Any] = {}
+        for r in rules:
+            key = _rule_key(r)
+            fast = self._FAST.get(key)
+            if fast is not None:
+                out[r] = getattr(self, fast)
+                continue
+            name = r.origin.name
+            pre = nones(r)
+            # (index, expand into the parent) for every kept symbol, with the placeholders
+            plan: list[tuple[int, bool, int]] = []
+            before = 0
+            for i, sym in enumerate(r.expansion):
+                before += pre[i]
+                if r.options.keep_all_tokens or not (sym.is_term and sym.filter_out):
+                    expand = not sym.is_term and sym.name.startswith("_") and sym.name not in single
+                    plan.append((i, expand, before))
+                    before = 0
+            trailing = before + pre[len(r.expansion)]
+            simple = not trailing and not any(n for _, _, n in plan)
+            if name.startswith("_"):
+                if simple and len(plan) == 1:
+                    i, expand, _ = plan[0]
+                    # a single item, or the child's own list taken over whole
+                    out[r] = itemgetter(i) if (name in single or expand) else _listed(i)
+                elif simple and len(plan) == 2 and plan[0][1] and not plan[1][1]:
+                    out[r] = _appender(plan[0][0], plan[1][0])  # X: X [sep] item
+                else:
+                    out[r] = _filter(plan, trailing, None)
+                continue
+            user = r.alias or r.options.template_source or name
+            fn = getattr(self, user, None) if not user.startswith("_") else None
+            if fn is None:
+                fn = _tree_maker(user)
+            expand1 = bool(r.options.expand1) and not r.alias
+            if simple and expand1 and len(plan) == 1 and not plan[0][1]:
+                out[r] = itemgetter(plan[0][0])  # `?rule` with one child: the child itself
+            elif simple and not expand1 and len(plan) == len(r.expansion) and not any(e for _, e, _ in plan):
+                out[r] = fn  # the children as they are
+            elif simple and not expand1 and len(plan) == 1 and plan[0][1]:
+                out[r] = _spliced(fn, plan[0][0])  # `rule: _items` -> fn(the list)
+            else:
+                out[r] = _filter(plan, trailing, fn, expand1)
+        return out
+
+
+_new_tuple = tuple.__new__
+_T = TypeVar("_T")
+
+
+def _maker(cls: type[_T]) -> Callable[..., _T]:
+    """A constructor for the frozen attrs node class ``cls`` that takes every field positionally
+    (``span`` last) and fills the slots directly, at half the cost of attrs' ``__init__`` (which
+    goes through ``object.__setattr__`` for each field of a frozen class). Used only while the
+    class has nothing for ``__init__`` to run (no validators, converters or init hooks); otherwise
+    it calls the class."""
+    import types
+
+    fields = attrs.fields(cls)  # type: ignore[arg-type]
+    direct = (
+        not hasattr(cls, "__attrs_pre_init__") and not hasattr(cls, "__attrs_post_init__")
+        and all(f.init and f.validator is None and f.converter is None for f in fields)
+        and all(isinstance(cls.__dict__.get(f.name), types.MemberDescriptorType) for f in fields)
+    )
+    if not direct:
+        def slow(*values: Any) -> Any:
+            args = [v for f, v in zip(fields, values, strict=True) if not f.kw_only]
+            kw = {f.name: v for f, v in zip(fields, values, strict=True) if f.kw_only}
+            return cls(*args, **kw)
+        return slow
+    new = object.__new__
+    sets = [cls.__dict__[f.name].__set__ for f in fields]
+    if len(sets) == 2:
+        s0, s1 = sets
+
+        def make2(a: Any, b: Any) -> Any:
+            o: Any = new(cls)
+            s0(o, a)
+            s1(o, b)
+            return o
+        return make2
+    if len(sets) == 3:
+        s0, s1, s2 = sets
+
+        def make3(a: Any, b: Any, c: Any) -> Any:
+            o: Any = new(cls)
+            s0(o, a)
+            s1(o, b)
+            s2(o, c)
+            return o
+        return make3
+    if len(sets) == 4:
+        s0, s1, s2, s3 = sets
+
+        def make4(a: Any, b: Any, c: Any, d: Any) -> Any:
+            o: Any = new(cls)
+            s0(o, a)
+            s1(o, b)
+            s2(o, c)
+            s3(o, d)
+            return o
+        return make4
+
+    def make(*values: Any) -> Any:
+        o: Any = new(cls)
+        for setter, v in zip(sets, values, strict=True):
+            setter(o, v)
+        return o
+    return make
+
+
+_Name = _maker(A.Name)
+_Phrase = _maker(A.Phrase)
+_Ref = _maker(A.Ref)
+_IntLit = _maker(A.IntLit)
+_Response = _maker(A.Response)
+_Compare = _maker(A.Compare)
+_Step = _maker(A.Step)
+_Jump = _maker(A.Jump)
+_TextLit = _maker(A.TextLit)
+_DecimalLit = _maker(A.DecimalLit)
+_FormulaLit = _maker(A.FormulaLit)
+_DateLit = _maker(A.DateLit)
+_BoolLit = _maker(A.BoolLit)
+_HELPER_RULE = re.compile(r"^__(_?[^_].*)_(star|plus)_\d+$")
+
+
+def _rule_key(rule: Any) -> str:
+    """``origin: sym sym`` with Lark's helper rules shown as ``_x*`` / ``_x+`` (stable names)."""
+
+    def show(name: str) -> str:
+        m = _HELPER_RULE.match(name)
+        if m is None:
+            return name
+        base = m.group(1)
+        return ("" if base.startswith("_") else "_") + base + ("*" if m.group(2) == "star" else "+")
+
+    return f"{show(rule.origin.name)}: {' '.join(show(s.name) for s in rule.expansion)}".rstrip()
+
+
+def _listed(i: int) -> Any:
+    def cb(s: list[Any]) -> list[Any]:
+        return [s[i]]
+    return cb
+
+
+def _spliced(fn: Any, i: int) -> Any:
+    def cb(s: list[Any]) -> Any:
+        return fn(s[i])
+    return cb
+
+
+def _appender(i: int, j: int) -> Any:
+    """``X: X item`` (or ``X: X SEP item``): append to the list the left child already is."""
+    if i == 0 and j == 1:
+        def cb(s: list[Any]) -> list[Any]:
+            items: list[Any] = s[0]
+            items.append(s[1])
+            return items
+        return cb
+
+    def cb2(s: list[Any]) -> list[Any]:
+        items: list[Any] = s[i]
+        items.append(s[j])
+        return items
+    return cb2
+
+
+def _filter(plan: list[tuple[int, bool, int]], trailing: int, fn: Any, expand1: bool = False) -> Any:
+    """The general case: keep the planned children (with ``None`` placeholders), splice inlined
+    lists in, then call ``fn`` (``None``: return the list, for an inlined rule)."""
+
+    def cb(s: list[Any]) -> Any:
+        items: list[Any] = []
+        for i, expand, before in plan:
+            if before:
+                items += [None] * before
+            if expand:
+                if items:
+                    items += s[i]
+                else:
+                    items = s[i]  # take the child's list over (nothing else refers to it)
+            else:
+                items.append(s[i])
+        if trailing:
+            items += [None] * trailing
+        if fn is None:
+            return items
+        if expand1 and len(items) == 1:
+            return items[0]
+        return fn(items)
+    return cb
+
+
+def _tree_maker(name: str) -> Any:
+    def cb(s: list[Any]) -> Any:
+        from lark import Tree
+
+        return Tree(name, s)
+    return cb
 
 
 def _unescape(tok: str) -> str:
@@ -588,7 +940,11 @@ def _build(**kw: Any) -> Lark:
 def _get_parser() -> Lark:
     global _PARSER
     if _PARSER is None:
-        _PARSER = _build(postlex=_LAYOUT, transformer=_BUILDER)
+        parser = _build(postlex=_LAYOUT)
+        # build the AST during the LALR parse: our callbacks replace Lark's tree-building ones
+        table = parser.parser.parser.parser.callbacks
+        table.update(_BUILDER.callbacks(list(table)))
+        _PARSER = parser
     return _PARSER
 
 
