@@ -262,12 +262,15 @@ class RecordCache:
         self._recs: dict[tuple[str, str], Rec] = {}
         self._dirty: set[tuple[str, str]] = set()
         self._related: dict[tuple[str, str, str], list[Rec]] = {}
+        # stored rows read in this transaction (None: read and found absent), so flush needs no query
+        self._rows: dict[tuple[str, str], RecordRow | None] = {}
 
     def get(self, record_type: str, key: str) -> Rec | None:
         found = self._recs.get((record_type, key))
         if found is not None:
             return found
         row = self.session.get(RecordRow, (record_type, key))
+        self._rows[(record_type, key)] = row
         if row is None:
             return None
         rec = Rec(record_type, key, codec.loads(row.values_json) or {})
@@ -320,6 +323,7 @@ class RecordCache:
                     self.session.execute(delete(RecordRow).where(
                         RecordRow.record_type == rel.record, RecordRow.record_key == old_rec.key))
                     self._recs.pop((rel.record, old_rec.key), None)
+                    self._rows.pop((rel.record, old_rec.key), None)
                     self._dirty.discard((rel.record, old_rec.key))
             for i, item in enumerate(items):
                 filled = {**{k: v for k, v in link.items() if v is not None}, **item}
@@ -377,10 +381,14 @@ class RecordCache:
         for rtype, key in sorted(self._dirty):
             rec = self._recs[(rtype, key)]
             text = codec.dumps(dict(rec.values))
-            row = self.session.get(RecordRow, (rtype, key))
+            if (rtype, key) in self._rows:
+                row = self._rows[(rtype, key)]
+            else:
+                row = self.session.get(RecordRow, (rtype, key))
             if row is None:
-                self.session.add(RecordRow(record_type=rtype, record_key=key, values_json=text,
-                                           updated_at=now))
+                row = RecordRow(record_type=rtype, record_key=key, values_json=text, updated_at=now)
+                self.session.add(row)
+                self._rows[(rtype, key)] = row
             elif row.values_json != text:
                 row.values_json = text
                 row.updated_at = now

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import attrs
-from sqlalchemy import insert, select
+from sqlalchemy import and_, insert, select
 
 from ..context import RecordHandle
 from ..errors import WerkstroomError
@@ -23,13 +23,14 @@ from .compiler import Explanation
 from .context_impl import Context
 from .engine_records import Rec, RecordCache, Vocabulary, record_key
 from .engine_trace import Handled, ResponseTrace, StepTrace
-from .engine_workflows import CompiledWorkflow, WorkflowCache
+from .engine_workflows import CompiledWorkflow, UnknownWorkflow, WorkflowCache
 from .program import BoundStep
 from .store import (
     ArchivedInstanceRow,
     InstanceRow,
     OutboxRow,
     WorkflowRow,
+    WorkflowVersionRow,
     decode_step_states,
     encode_step_states,
     next_counter,
@@ -37,6 +38,13 @@ from .store import (
 from .unit import UnitOfWork
 
 INACTIVE, ACTIVE, COMPLETED, IGNORED = "Inactive", "Active", "Completed", "Ignored"
+# the enabled workflows with the id of their current version, in code order (one query)
+_ENABLED_WITH_VERSION = (
+    select(WorkflowRow, WorkflowVersionRow.id)
+    .outerjoin(WorkflowVersionRow, and_(WorkflowVersionRow.workflow_code == WorkflowRow.code,
+                                        WorkflowVersionRow.version_no == WorkflowRow.current_version))
+    .where(WorkflowRow.enabled.is_(True))
+    .order_by(WorkflowRow.code))
 MAX_EVENTS_PER_RUN = 500
 
 
@@ -201,9 +209,10 @@ class Run:
             h.outcome = "no step waiting"
             return
         # 2. start the first enabled workflow whose entry point matches
-        for wf_row in session.scalars(select(WorkflowRow).where(WorkflowRow.enabled.is_(True))
-                                      .order_by(WorkflowRow.code)):
-            cw = self.workflows.current(session, wf_row)
+        for wf_row, version_id in session.execute(_ENABLED_WITH_VERSION):
+            if version_id is None:
+                raise UnknownWorkflow(f"workflow {wf_row.code} has no version {wf_row.current_version}")
+            cw = self.workflows.version(session, version_id)
             for step in cw.workflow.entry_points:
                 if step.name != name or (step.record_type and step.record_type != rec.type):
                     continue

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -326,7 +327,19 @@ def decode_step_states(text_: str | None) -> dict[int, str]:
     return {int(k): str(v) for k, v in json.loads(text_).items()}
 
 
+_COUNTERS: Table = CounterRow.__table__  # type: ignore[assignment]
+
+
 def next_counter(session: Session, name: str) -> int:
+    """The counter's next value (1 the first time): one ``UPDATE ... RETURNING`` where the database
+    supports it (PostgreSQL, SQLite >= 3.35), which also locks the counter row until commit."""
+    if session.get_bind().dialect.update_returning:
+        value = session.execute(update(_COUNTERS).where(_COUNTERS.c.name == name)
+                                .values(value=_COUNTERS.c.value + 1).returning(_COUNTERS.c.value)).scalar()
+        if value is not None:
+            return int(value)
+        session.execute(insert(_COUNTERS).values(name=name, value=1))
+        return 1
     row = session.get(CounterRow, name)
     if row is None:
         row = CounterRow(name=name, value=1)
