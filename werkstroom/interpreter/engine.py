@@ -306,19 +306,25 @@ class Engine:
                         raise IdempotencyConflict(
                             f"the idempotency key {key!r} was already used for a different payload "
                             f"(event {seen.event} on {seen.record_type} {seen.record_key}); use a new key")
-                    first = EmitResult.from_json(codec.loads(seen.result))
+                    # the stored result leaves out its own id: the row's id is the event id
+                    first = EmitResult.from_json({**codec.loads(seen.result), "event_id": seen.id})
                     return attrs.evolve(first, replayed=True)
-            log = EventLogRow(idempotency_key=key, payload_hash=digest, event=event, record_type="",
-                              record_key="", user=user, result="{}", created_at=self.clock.now())
-            s.add(log)
-            s.flush()
-            run = Run(uow, self.vocab, self._workflows, explain=self.explain, event_id=log.id)
+            now = self.clock.now()
+            run = Run(uow, self.vocab, self._workflows, explain=self.explain)
             record_type, record_key = work(run)
             run.drain()
-            result = EmitResult(log.id, run.handled, run.effects)
-            # one UPDATE completes the audit row
-            log.record_type, log.record_key = record_type, record_key
-            log.result = codec.dumps(result.to_json())
+            result = EmitResult(0, run.handled, run.effects)
+            stored = result.to_json()
+            del stored["event_id"]
+            # the audit row is written once, complete, when the event has been handled; its id is
+            # the event id of the outbox rows (a concurrent delivery with the same key fails here
+            # on the unique key, rolls back, and answers the first delivery's result)
+            log = EventLogRow(idempotency_key=key, payload_hash=digest, event=event, record_type=record_type,
+                              record_key=record_key, user=user, result=codec.dumps(stored), created_at=now)
+            s.add(log)
+            s.flush()
+            result.event_id = log.id
+            run.write_outbox(log.id)
             return result
 
     # approval actions: the approvals service changes the entry, the engine handles the event it returns

@@ -95,7 +95,7 @@ class Run:
     """The state of one transaction: queue, record cache, outbox rows and the trace."""
 
     def __init__(self, uow: UnitOfWork, vocab: Vocabulary, workflows: WorkflowCache, *,
-                 explain: bool = False, event_id: int | None = None) -> None:
+                 explain: bool = False) -> None:
         self.uow = uow
         self.vocab = vocab
         self.workflows = workflows
@@ -106,7 +106,6 @@ class Run:
         self.effects: list[dict[str, Any]] = []
         self._current: Handled | None = None
         self._current_response: ResponseTrace | None = None
-        self.event_id = event_id
         # outbox rows, written with one multi-row INSERT when the run ends (only read after commit)
         self._outbox: list[dict[str, Any]] = []
         # record state rows of this transaction (a row added here is found again without a query)
@@ -123,7 +122,7 @@ class Run:
     def effect(self, kind: str, payload: dict[str, Any], *, instance_id: str = "",
                workflow_code: str = "") -> None:
         self._outbox.append({"kind": kind, "payload": codec.dumps(payload), "instance_id": instance_id,
-                             "workflow_code": workflow_code, "event_id": self.event_id,
+                             "workflow_code": workflow_code, "event_id": None,
                              "created_at": self.uow.clock.now()})
         self.effects.append({"kind": kind, "payload": codec.plain(payload), "instance_id": instance_id,
                              "workflow_code": workflow_code})
@@ -154,7 +153,12 @@ class Run:
                                 f"event; a workflow probably raises events in a loop")
             self.handle(self.queue.popleft())
         self.records.flush()
+
+    def write_outbox(self, event_id: int | None) -> None:
+        """The run's outbox rows, in one multi-row INSERT, tagged with the handled event's id."""
         if self._outbox:
+            for row in self._outbox:
+                row["event_id"] = event_id
             self.uow.session.execute(insert(OutboxRow), self._outbox)
             self._outbox = []
 
