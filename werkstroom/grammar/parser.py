@@ -336,7 +336,7 @@ class _Builder:
         return _new_tuple(Span, (a.path, a.start, b.end, a.line, a.col, b.end_line, b.end_col))
 
     def _name(self, tok: Token) -> A.Name:
-        return _Name(str(tok), self._tspan(tok))
+        return _Name(tok.value, self._tspan(tok))
 
     # ---- structure
     def start(self, c: list[Any]) -> A.Script:
@@ -382,17 +382,7 @@ class _Builder:
         return _Jump(target, self._cover_tok(c[0], target.span))
 
     def phrase(self, c: list[Any]) -> A.Phrase:
-        """The parts arrive as nodes when the ``_part`` rules build them (``_f_part_*``), else as
-        tokens (the generic callbacks)."""
-        if isinstance(c[0], str):  # a Token is a str
-            c = [self._f_part_name([t]) if t.type == "NAME" else self._literal(t) for t in c]
-        if len(c) == 1:
-            p = c[0]
-            return _Phrase((p,), p.span)
-        a = c[0].span
-        b = c[-1].span
-        return _Phrase(tuple(c), _new_tuple(Span, (a.path, a.start, b.end, a.line, a.col,
-                                                         b.end_line, b.end_col)))
+        return self._f_phrase([c])
 
     # ---- conditions
     def expr(self, c: list[Any]) -> A.Or:
@@ -461,7 +451,7 @@ class _Builder:
             span = self._tspan(c[0])
             return _Ref((_Name(str(c[0]), span),), span)
         tspan = self._tspan
-        names = tuple([_Name(str(t), tspan(t)) for t in c])
+        names = tuple([_Name(t.value, tspan(t)) for t in c])
         a = names[0].span
         b = names[-1].span
         return _Ref(names, _new_tuple(Span, (a.path, a.start, b.end, a.line, a.col,
@@ -533,15 +523,24 @@ class _Builder:
         a = self._tspan_exact(tok)
         return _new_tuple(Span, (a.path, a.start, b.end, a.line, a.col, b.end_line, b.end_col))
 
-    def _f_part_name(self, s: list[Any]) -> A.Name:  # _part: NAME
-        tok = s[0]
+    def _f_phrase(self, s: list[Any]) -> A.Phrase:  # phrase: _part+ (the parts are tokens)
+        toks = s[0]
         if self.exact:
-            return _Name(str(tok), _new_tuple(Span, (
-                self.path, tok.start_pos, tok.end_pos, tok.line, tok.column, tok.end_line, tok.end_column)))
-        return _Name(str(tok), self._tspan_exact(tok))
-
-    def _f_part_literal(self, s: list[Any]) -> A.Literal:  # _part: STRING | INT | ...
-        return self._literal(s[0])
+            path = self.path
+            parts = tuple([
+                _Name(t.value, _new_tuple(Span, (path, t.start_pos, t.end_pos, t.line, t.column,
+                                                t.end_line, t.end_column)))
+                if t.type == "NAME" else self._literal(t) for t in toks])
+        else:
+            tspan = self._tspan_exact
+            parts = tuple([_Name(t.value, tspan(t)) if t.type == "NAME" else self._literal(t)
+                           for t in toks])
+        a = parts[0].span
+        if len(parts) == 1:
+            return _Phrase(parts, a)
+        b = parts[-1].span
+        return _Phrase(parts, _new_tuple(Span, (a.path, a.start, b.end, a.line, a.col,
+                                                b.end_line, b.end_col)))
 
     def _f_ref_name(self, s: list[Any]) -> A.Ref:  # ref: NAME
         tok = s[0]
@@ -550,7 +549,7 @@ class _Builder:
                                      tok.end_line, tok.end_column))
         else:
             span = self._tspan_exact(tok)
-        return _Ref((_Name(str(tok), span),), span)
+        return _Ref((_Name(tok.value, span),), span)
 
     def _f_ref_path(self, s: list[Any]) -> A.Ref:  # ref: NAME (_DOT NAME)+
         return self.ref([s[0], *s[1]])
@@ -582,7 +581,7 @@ class _Builder:
         left, op, right = s
         a = left.span
         b = right.span
-        return _Compare(str(op), left, right, _new_tuple(Span, (
+        return _Compare(op.value, left, right, _new_tuple(Span, (
             a.path, a.start, b.end, a.line, a.col, b.end_line, b.end_col)))
 
     def _f_step_when(self, s: list[Any]) -> A.Step:  # step: ON NAME _WHEN expr _THEN _body
@@ -594,12 +593,7 @@ class _Builder:
         return _Step(self._name(s[1]), None, body, self._cover_tok(s[0], body[-1].span))
 
     _FAST: ClassVar[dict[str, str]] = {
-        "_part: NAME": "_f_part_name",
-        "_part: STRING": "_f_part_literal",
-        "_part: INT": "_f_part_literal",
-        "_part: DECIMAL": "_f_part_literal",
-        "_part: DATE": "_f_part_literal",
-        "_part: FORMULA": "_f_part_literal",
+        "phrase: _phrase+": "_f_phrase",
         "ref: NAME": "_f_ref_name",
         "ref: NAME _ref*": "_f_ref_path",
         "jump: CONTINUE _AT NAME": "_f_jump",
@@ -619,7 +613,7 @@ class _Builder:
         "step: ON NAME _THEN _body": "_f_step",
     }
     """Rules (written with Lark's helper rules ``__x_star_N`` / ``__x_plus_N`` as ``_x*`` / ``_x+``)
-    that get a hand-written callback. ``_part`` rules yield nodes, so ``phrase`` gets nodes."""
+    that get a hand-written callback."""
     # The cached parser tables are shared by every parse; the callbacks read the current parse's
     # state (path, exact) from the builder at call time.
 
