@@ -8,13 +8,14 @@ responses raised, in order, and archives instances that have no active step left
 
 from __future__ import annotations
 
+import datetime as dt
 import traceback
 from collections import deque
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
-from sqlalchemy import and_, insert, select
+from sqlalchemy import Table, and_, bindparam, delete, insert, select, update
 
 from ..context import RecordHandle
 from ..errors import WerkstroomError
@@ -74,6 +75,35 @@ class UnknownResponse(WerkstroomError):
 
 class NoKnownInstance(WerkstroomError):
     code = "WF514"
+
+
+@attrs.define
+class Inst:
+    """A running instance (a ``wf_instance`` row) as the run reads and writes it, through Core
+    statements: read fresh at each handled event, written at once."""
+
+    id: str
+    seq: int
+    workflow_code: str
+    version_id: int
+    record_type: str
+    record_key: str
+    started_by: str
+    created_at: dt.datetime
+    step_states: str
+
+
+_INSTANCES: Table = InstanceRow.__table__  # type: ignore[assignment]
+_ARCHIVE: Table = ArchivedInstanceRow.__table__  # type: ignore[assignment]
+_INSTANCE_COLS = [_INSTANCES.c[f.name] for f in attrs.fields(Inst)]
+_INSTANCE_BY_ID = select(*_INSTANCE_COLS).where(_INSTANCES.c.id == bindparam("id")).with_for_update()
+_INSTANCES_OF_RECORD = (select(*_INSTANCE_COLS)
+                        .where(_INSTANCES.c.record_type == bindparam("rt"),
+                               _INSTANCES.c.record_key == bindparam("rk"))
+                        .order_by(_INSTANCES.c.seq).with_for_update())
+_SET_STEP_STATES = (update(_INSTANCES).where(_INSTANCES.c.id == bindparam("b_id"))
+                    .values(step_states=bindparam("b_states")))
+_DELETE_INSTANCE = delete(_INSTANCES).where(_INSTANCES.c.id == bindparam("b_id"))
 
 
 @attrs.define
@@ -181,7 +211,7 @@ class Run:
             if not iid:
                 raise NoKnownInstance(f"the event {name} is handled only on the workflow instance that owns "
                                       f"the record, and {rec.type} {rec.key} names none")
-            inst = session.get(InstanceRow, str(iid), with_for_update=True)
+            inst = self._instance(str(iid))
             if inst is None:
                 h.outcome = "instance not running"
                 h.notes.append(f"instance {iid} is no longer running; nothing to do")
@@ -189,10 +219,7 @@ class Run:
             instances = [inst]
         else:
             # lock the record's running instances (PostgreSQL; SQLite serializes writers already)
-            instances = list(session.scalars(
-                select(InstanceRow)
-                .where(InstanceRow.record_type == rec.type, InstanceRow.record_key == rec.key)
-                .order_by(InstanceRow.seq).with_for_update()))
+            instances = self._instances_of(rec.type, rec.key)
         # 1. continue a running instance: active event steps with this event, in sibling order
         candidates = self._candidates(instances, name)
         if not candidates and not known:
@@ -229,10 +256,10 @@ class Run:
                     return
         h.outcome = "no workflow matched" if h.not_fired else "no workflow"
 
-    def _candidates(self, instances: list[InstanceRow],
-                    name: str) -> list[tuple[InstanceRow, CompiledWorkflow, BoundStep]]:
+    def _candidates(self, instances: list[Inst],
+                    name: str) -> list[tuple[Inst, CompiledWorkflow, BoundStep]]:
         session = self.uow.session
-        out: list[tuple[InstanceRow, CompiledWorkflow, BoundStep]] = []
+        out: list[tuple[Inst, CompiledWorkflow, BoundStep]] = []
         for inst in instances:
             cw = self.workflows.version(session, inst.version_id)
             states = decode_step_states(inst.step_states)
@@ -243,12 +270,12 @@ class Run:
             out.extend((inst, cw, s) for s in waiting)
         return out
 
-    def _related_instances(self, rec: Rec) -> list[InstanceRow]:
+    def _related_instances(self, rec: Rec) -> list[Inst]:
         """Running instances of the records ``rec`` links to through its to-one relations."""
         spec = self.vocab.record(rec.type)
         if spec is None:
             return []
-        found: list[InstanceRow] = []
+        found: list[Inst] = []
         for rel in spec.relations:
             target = self.vocab.record(rel.record)
             if rel.many or target is None:
@@ -257,13 +284,10 @@ class Run:
             if tuple(sorted(link)) != tuple(sorted(target.key)) or any(v is None for v in link.values()):
                 continue
             key = record_key(target, link)
-            found.extend(self.uow.session.scalars(
-                select(InstanceRow)
-                .where(InstanceRow.record_type == rel.record, InstanceRow.record_key == key)
-                .order_by(InstanceRow.seq).with_for_update()))
+            found.extend(self._instances_of(rel.record, key))
         return found
 
-    def _document(self, inst: InstanceRow, rec: Rec) -> Rec:
+    def _document(self, inst: Inst, rec: Rec) -> Rec:
         if inst.record_type == rec.type and inst.record_key == rec.key:
             self.records.mark(rec)
             return rec
@@ -290,16 +314,27 @@ class Run:
 
     # ------------------------------------------------------------------ instances and steps
 
-    def _start(self, cw: CompiledWorkflow, rec: Rec, user: str) -> InstanceRow:
+    def _instance(self, instance_id: str) -> Inst | None:
+        """A running instance by id, locked for this transaction (PostgreSQL)."""
+        row = self.uow.session.execute(_INSTANCE_BY_ID, {"id": instance_id}).first()
+        return Inst(*row) if row is not None else None
+
+    def _instances_of(self, record_type: str, record_key: str) -> list[Inst]:
+        """The running instances of a record, oldest first, locked (PostgreSQL; SQLite serializes
+        writers already)."""
+        return [Inst(*row) for row in self.uow.session.execute(
+            _INSTANCES_OF_RECORD, {"rt": record_type, "rk": record_key})]
+
+    def _start(self, cw: CompiledWorkflow, rec: Rec, user: str) -> Inst:
         now = self.uow.clock.now()
-        inst = InstanceRow(id=self.uow.ids.new_id("instance"), seq=next_counter(self.uow.session, "instance"),
-                           workflow_code=cw.workflow.code, version_id=cw.version_id, record_type=rec.type,
-                           record_key=rec.key, started_by=user, created_at=now, step_states="")
-        self.uow.session.add(inst)
+        inst = Inst(id=self.uow.ids.new_id("instance"), seq=next_counter(self.uow.session, "instance"),
+                    workflow_code=cw.workflow.code, version_id=cw.version_id, record_type=rec.type,
+                    record_key=rec.key, started_by=user, created_at=now, step_states="")
+        self.uow.session.execute(insert(_INSTANCES), [attrs.asdict(inst)])
         self.records.mark(rec)
         return inst
 
-    def _fire(self, inst: InstanceRow, cw: CompiledWorkflow, step: BoundStep, rec: Rec, document: Rec,
+    def _fire(self, inst: Inst, cw: CompiledWorkflow, step: BoundStep, rec: Rec, document: Rec,
               user: str, h: Handled) -> None:
         # the step instances' statuses live in the instance row (absent = Inactive): one UPDATE
         states = decode_step_states(inst.step_states)
@@ -377,8 +412,9 @@ class Run:
             h.archived = True
         elif inst.step_states != encoded:
             inst.step_states = encoded
+            self.uow.session.execute(_SET_STEP_STATES, {"b_id": inst.id, "b_states": encoded})
 
-    def _execute(self, inst: InstanceRow, cw: CompiledWorkflow, resp: BoundStep, event_step: BoundStep,
+    def _execute(self, inst: Inst, cw: CompiledWorkflow, resp: BoundStep, event_step: BoundStep,
                  rec: Rec, document: Rec, user: str, h: Handled) -> None:
         spec = self.vocab.response(resp.name)
         trace = ResponseTrace(step_id=resp.id, name=resp.name, label=resp.label or "",
@@ -406,15 +442,12 @@ class Run:
             self._current_response = None
         self.records.mark(document)
 
-    def _archive(self, inst: InstanceRow, step_states: str) -> None:
+    def _archive(self, inst: Inst, step_states: str) -> None:
         """One INSERT into the archive and one DELETE of the running instance."""
         session = self.uow.session
-        session.add(ArchivedInstanceRow(
-            id=inst.id, seq=inst.seq, workflow_code=inst.workflow_code, version_id=inst.version_id,
-            record_type=inst.record_type, record_key=inst.record_key, started_by=inst.started_by,
-            created_at=inst.created_at, archived_at=self.uow.clock.now(), step_states=step_states))
-        session.delete(inst)
-        session.flush()
+        session.execute(insert(_ARCHIVE), [{**attrs.asdict(inst), "step_states": step_states,
+                                            "archived_at": self.uow.clock.now()}])
+        session.execute(_DELETE_INSTANCE, {"b_id": inst.id})
 
 
 def _library_of(vocab: Vocabulary, response: str) -> str:
