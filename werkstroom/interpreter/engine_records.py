@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
-from sqlalchemy import delete, select
+from sqlalchemy import BindParameter, Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..catalogue import EventSpec, FieldKind, FieldSpec, Library, RecordSpec, RelationSpec, ResponseSpec
@@ -252,8 +252,21 @@ def join_filter(rel: RelationSpec, values: Mapping[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- per-transaction store
 
 
+_RECORDS: Table = RecordRow.__table__  # type: ignore[assignment]
+_RT: BindParameter[str] = bindparam("b_rt")
+_RK: BindParameter[str] = bindparam("b_rk")
+_RECORD_GET = select(_RECORDS.c.values_json).where(_RECORDS.c.record_type == _RT,
+                                                   _RECORDS.c.record_key == _RK)
+_RECORD_INSERT = insert(_RECORDS)
+_RECORD_UPDATE = (update(_RECORDS).where(_RECORDS.c.record_type == _RT, _RECORDS.c.record_key == _RK)
+                  .values(values_json=bindparam("b_values"), updated_at=bindparam("b_at")))
+_RECORD_DELETE = delete(_RECORDS).where(_RECORDS.c.record_type == _RT, _RECORDS.c.record_key == _RK)
+
+
 class RecordCache:
-    """Records read and written in one transaction (identity map), flushed at the end."""
+    """Records read and written in one transaction (identity map), flushed at the end.
+
+    The ``wf_record`` rows are read and written with prepared Core statements (no ORM objects)."""
 
     def __init__(self, session: Session, vocab: Vocabulary, clock: Clock) -> None:
         self.session = session
@@ -262,20 +275,27 @@ class RecordCache:
         self._recs: dict[tuple[str, str], Rec] = {}
         self._dirty: set[tuple[str, str]] = set()
         self._related: dict[tuple[str, str, str], list[Rec]] = {}
-        # stored rows read in this transaction (None: read and found absent), so flush needs no query
-        self._rows: dict[tuple[str, str], RecordRow | None] = {}
+        # the stored JSON of rows read or written in this transaction (None: absent), so flush
+        # needs no query and writes only what changed
+        self._rows: dict[tuple[str, str], str | None] = {}
 
     def get(self, record_type: str, key: str) -> Rec | None:
         found = self._recs.get((record_type, key))
         if found is not None:
             return found
-        row = self.session.get(RecordRow, (record_type, key))
-        self._rows[(record_type, key)] = row
-        if row is None:
+        stored = self._stored(record_type, key)
+        if stored is None:
             return None
-        rec = Rec(record_type, key, codec.loads(row.values_json) or {})
+        rec = Rec(record_type, key, codec.loads(stored) or {})
         self._recs[(record_type, key)] = rec
         return rec
+
+    def _stored(self, record_type: str, key: str) -> str | None:
+        if (record_type, key) in self._rows:
+            return self._rows[(record_type, key)]
+        stored: str | None = self.session.execute(_RECORD_GET, {"b_rt": record_type, "b_rk": key}).scalar()
+        self._rows[(record_type, key)] = stored
+        return stored
 
     def put(self, record_type: str, key: str, values: Mapping[str, Any],
             old: Mapping[str, Any] | None = None) -> Rec:
@@ -320,10 +340,9 @@ class RecordCache:
             link = join_filter(rel, merged)
             if rel.many:  # the embedded list replaces the stored one
                 for old_rec in self._scan(rel.record, link):
-                    self.session.execute(delete(RecordRow).where(
-                        RecordRow.record_type == rel.record, RecordRow.record_key == old_rec.key))
+                    self.session.execute(_RECORD_DELETE, {"b_rt": rel.record, "b_rk": old_rec.key})
                     self._recs.pop((rel.record, old_rec.key), None)
-                    self._rows.pop((rel.record, old_rec.key), None)
+                    self._rows[(rel.record, old_rec.key)] = None
                     self._dirty.discard((rel.record, old_rec.key))
             for i, item in enumerate(items):
                 filled = {**{k: v for k, v in link.items() if v is not None}, **item}
@@ -350,21 +369,23 @@ class RecordCache:
         if target is None:
             return []
         self.flush()
-        stmt = select(RecordRow).where(RecordRow.record_type == record_type)
+        stmt = select(_RECORDS.c.record_key, _RECORDS.c.values_json).where(
+            _RECORDS.c.record_type == record_type)
         # fast path: the join fields are a prefix of the target's key (lines of a document)
         n = len(link)
         if n and tuple(target.key[:n]) == tuple(link) and all(link[k] is not None for k in link):
             prefix = "|".join(_key_part(link[k]) for k in target.key[:n])
             if n == len(target.key):
-                stmt = stmt.where(RecordRow.record_key == prefix)
+                stmt = stmt.where(_RECORDS.c.record_key == prefix)
             else:
-                stmt = stmt.where(RecordRow.record_key.startswith(prefix + "|", autoescape=True))
+                stmt = stmt.where(_RECORDS.c.record_key.startswith(prefix + "|", autoescape=True))
         out: list[Rec] = []
-        for row in self.session.scalars(stmt.order_by(RecordRow.record_key)):
-            rec = self._recs.get((record_type, row.record_key))
+        for rkey, stored in self.session.execute(stmt.order_by(_RECORDS.c.record_key)):
+            self._rows[(record_type, rkey)] = stored
+            rec = self._recs.get((record_type, rkey))
             if rec is None:
-                rec = Rec(record_type, row.record_key, codec.loads(row.values_json) or {})
-                self._recs[(record_type, row.record_key)] = rec
+                rec = Rec(record_type, rkey, codec.loads(stored) or {})
+                self._recs[(record_type, rkey)] = rec
             if all(_same(rec.values.get(k), v) for k, v in link.items()):
                 out.append(rec)
         return out
@@ -381,19 +402,15 @@ class RecordCache:
         for rtype, key in sorted(self._dirty):
             rec = self._recs[(rtype, key)]
             text = codec.dumps(dict(rec.values))
-            if (rtype, key) in self._rows:
-                row = self._rows[(rtype, key)]
-            else:
-                row = self.session.get(RecordRow, (rtype, key))
-            if row is None:
-                row = RecordRow(record_type=rtype, record_key=key, values_json=text, updated_at=now)
-                self.session.add(row)
-                self._rows[(rtype, key)] = row
-            elif row.values_json != text:
-                row.values_json = text
-                row.updated_at = now
+            stored = self._stored(rtype, key)
+            if stored is None:
+                self.session.execute(_RECORD_INSERT, [{"record_type": rtype, "record_key": key,
+                                                       "values_json": text, "updated_at": now}])
+            elif stored != text:
+                self.session.execute(_RECORD_UPDATE, {"b_rt": rtype, "b_rk": key, "b_values": text,
+                                                      "b_at": now})
+            self._rows[(rtype, key)] = text
         self._dirty.clear()
-        self.session.flush()
 
 
 def _same(a: Any, b: Any) -> bool:
