@@ -125,3 +125,19 @@ def test_node_maker_runs_the_class_when_it_validates() -> None:
     with pytest.raises(TypeError):
         make("3", span)
 
+
+
+AST_CLASSES = [c for c in vars(A).values() if isinstance(c, type) and attrs.has(c)]
+
+
+@pytest.mark.parametrize("cls", AST_CLASSES, ids=[c.__name__ for c in AST_CLASSES])
+def test_node_maker_agrees_with_the_class_for_every_node_type(cls: type) -> None:
+    fields = attrs.fields(cls)
+    values = [object() for _ in fields]
+    made: Any = P._maker(cls)(*values)
+    args = [v for f, v in zip(fields, values, strict=True) if not f.kw_only]
+    kw = {f.name: v for f, v in zip(fields, values, strict=True) if f.kw_only}
+    expected = cls(*args, **kw)
+    assert type(made) is cls
+    assert all(getattr(made, f.name) is getattr(expected, f.name) for f in fields)
+    assert made == expected

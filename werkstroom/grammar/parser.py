@@ -355,16 +355,16 @@ class _Builder:
             elif isinstance(x, _Cat):
                 cat = x.name
             else:
-                desc = A.TextLit(_unescape(x), span=self._tspan(x))
+                desc = _TextLit(_unescape(x), self._tspan(x))
         last = steps[-1] if steps else (cat if cat is not None else (desc or c[1]))
-        return A.Workflow(code, desc, cat, tuple(steps), span=self._cover(c[0], last))
+        return _Workflow(code, desc, cat, tuple(steps), self._cover(c[0], last))
 
     def category(self, c: list[Any]) -> _Cat:
         return _Cat(self._name(c[0]))
 
     def step(self, c: list[Any]) -> A.Step:
         body = tuple(c[3:])
-        return A.Step(self._name(c[1]), c[2], body, span=self._cover(c[0], body[-1]))
+        return _Step(self._name(c[1]), c[2], body, self._cover(c[0], body[-1]))
 
     def response(self, c: list[Any]) -> A.Response:
         label_tok = c[-1]
@@ -386,48 +386,48 @@ class _Builder:
 
     # ---- conditions
     def expr(self, c: list[Any]) -> A.Or:
-        return A.Or(tuple(c), span=self._cover(c[0], c[-1]))
+        return _Or(tuple(c), self._cover(c[0], c[-1]))
 
     def and_expr(self, c: list[Any]) -> A.And:
-        return A.And(tuple(c), span=self._cover(c[0], c[-1]))
+        return _And(tuple(c), self._cover(c[0], c[-1]))
 
     def not_(self, c: list[Any]) -> A.Expr:
         operand = c[1]
         if self._too_deep(operand, c[0]):
             return operand  # type: ignore[no-any-return]
-        return A.Not(operand, span=self._cover(c[0], operand))
+        return _Not(operand, self._cover(c[0], operand))
 
     def compare(self, c: list[Any]) -> A.Compare:
-        return A.Compare(str(c[1]), c[0], c[2], span=self._cover(c[0], c[2]))
+        return _Compare(str(c[1]), c[0], c[2], self._cover(c[0], c[2]))
 
     def in_list(self, c: list[Any]) -> A.InList:
-        return A.InList(c[0], tuple(c[3:-1]), c[1] is not None, span=self._cover(c[0], c[-1]))
+        return _InList(c[0], tuple(c[3:-1]), c[1] is not None, self._cover(c[0], c[-1]))
 
     def in_range(self, c: list[Any]) -> A.InRange:
-        return A.InRange(c[0], c[2], c[1] is not None, span=self._cover(c[0], c[2]))
+        return _InRange(c[0], c[2], c[1] is not None, self._cover(c[0], c[2]))
 
     def contains(self, c: list[Any]) -> A.TextTest:
-        return A.TextTest("contains", c[0], c[2], span=self._cover(c[0], c[2]))
+        return _TextTest("contains", c[0], c[2], self._cover(c[0], c[2]))
 
     def starts_with(self, c: list[Any]) -> A.TextTest:
-        return A.TextTest("starts with", c[0], c[1], span=self._cover(c[0], c[1]))
+        return _TextTest("starts with", c[0], c[1], self._cover(c[0], c[1]))
 
     def ends_with(self, c: list[Any]) -> A.TextTest:
-        return A.TextTest("ends with", c[0], c[1], span=self._cover(c[0], c[1]))
+        return _TextTest("ends with", c[0], c[1], self._cover(c[0], c[1]))
 
     def is_empty(self, c: list[Any]) -> A.TextTest:
         op = "is not empty" if c[1] is not None else "is empty"
-        return A.TextTest(op, c[0], None, span=self._cover(c[0], c[2]))
+        return _TextTest(op, c[0], None, self._cover(c[0], c[2]))
 
     def change(self, c: list[Any]) -> A.ChangeTest:
-        return A.ChangeTest(c[0], str(c[1]).lower(), span=self._cover(c[0], c[1]))
+        return _ChangeTest(c[0], str(c[1]).lower(), self._cover(c[0], c[1]))
 
     def quantified(self, c: list[Any]) -> A.Quantified:
         cond = c[2]
         if cond is not None and self._too_deep(cond, c[0]):
             cond = None
-        return A.Quantified(str(c[0]).lower(), c[1], cond,
-                            span=self._cover(c[0], cond if cond is not None else c[1]))
+        return _Quantified(str(c[0]).lower(), c[1], cond,
+                           self._cover(c[0], cond if cond is not None else c[1]))
 
     def range(self, c: list[Any]) -> A.Range:
         low: Any = None
@@ -440,8 +440,8 @@ class _Builder:
             dots, high = c
         else:
             low, dots = c
-        return A.Range(low, high, span=self._cover(low if low is not None else dots,
-                                                   high if high is not None else dots))
+        return _Range(low, high, self._cover(low if low is not None else dots,
+                                             high if high is not None else dots))
 
     def paren(self, c: list[Any]) -> Any:
         return c[1]
@@ -461,7 +461,7 @@ class _Builder:
         tok = c[0]
         t = tok.type
         if t == "INT":
-            return A.IntLit(int(tok), span=self._tspan(tok))
+            return _IntLit(int(tok), self._tspan(tok))
         return self._literal(tok)
 
     # ---- helpers
@@ -783,6 +783,16 @@ _DecimalLit = _maker(A.DecimalLit)
 _FormulaLit = _maker(A.FormulaLit)
 _DateLit = _maker(A.DateLit)
 _BoolLit = _maker(A.BoolLit)
+_And = _maker(A.And)
+_ChangeTest = _maker(A.ChangeTest)
+_InList = _maker(A.InList)
+_InRange = _maker(A.InRange)
+_Not = _maker(A.Not)
+_Or = _maker(A.Or)
+_Quantified = _maker(A.Quantified)
+_Range = _maker(A.Range)
+_TextTest = _maker(A.TextTest)
+_Workflow = _maker(A.Workflow)
 _HELPER_RULE = re.compile(r"^__(_?[^_].*)_(star|plus)_\d+$")
 
 
