@@ -10,7 +10,8 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+import attrs
+from sqlalchemy import BindParameter, Table, bindparam, insert, select, update
 
 from ..context import ApprovalsAPI, NotificationsAPI, RecordHandle, RecordStateAPI
 from ..errors import WerkstroomError
@@ -33,18 +34,60 @@ def restriction_reason(workflow_code: str) -> str:
     return f"imposed by the {workflow_code} workflow"
 
 
-def state_row(run: Run, record_type: str, key: str) -> RecordStateRow:
-    found: RecordStateRow | None = run.state_rows.get((record_type, key))
+@attrs.define
+class StateRow:
+    """A ``wf_record_state`` row as a run changes it; written by ``write_states`` when the run ends."""
+
+    record_type: str
+    record_key: str
+    status: str | None
+    restricted: bool
+    restriction_reason: str
+    updated_at: dt.datetime
+    stored: bool = False
+
+
+_STATES: Table = RecordStateRow.__table__  # type: ignore[assignment]
+_S_RT: BindParameter[str] = bindparam("b_rt")
+_S_RK: BindParameter[str] = bindparam("b_rk")
+_STATE_GET = select(_STATES.c.status, _STATES.c.restricted, _STATES.c.restriction_reason,
+                    _STATES.c.updated_at).where(_STATES.c.record_type == _S_RT, _STATES.c.record_key == _S_RK)
+_STATE_INSERT = insert(_STATES)
+_STATE_UPDATE = (update(_STATES).where(_STATES.c.record_type == _S_RT, _STATES.c.record_key == _S_RK)
+                 .values(status=bindparam("b_status"), restricted=bindparam("b_restricted"),
+                         restriction_reason=bindparam("b_reason"), updated_at=bindparam("b_at")))
+
+
+def state_row(run: Run, record_type: str, key: str) -> StateRow:
+    """The record's state row for this run (read once; every caller changes it, so it is written
+    when the run ends)."""
+    found: StateRow | None = run.state_rows.get((record_type, key))
     if found is not None:
         return found
-    session = run.uow.session
-    row = session.get(RecordStateRow, (record_type, key))
-    if row is None:
-        row = RecordStateRow(record_type=record_type, record_key=key, status=None, restricted=False,
-                             restriction_reason="", updated_at=run.uow.clock.now())
-        session.add(row)
+    got = run.uow.session.execute(_STATE_GET, {"b_rt": record_type, "b_rk": key}).first()
+    if got is None:
+        row = StateRow(record_type, key, None, False, "", run.uow.clock.now())
+    else:
+        row = StateRow(record_type, key, got[0], bool(got[1]), got[2], got[3], stored=True)
     run.state_rows[(record_type, key)] = row
     return row
+
+
+def write_states(run: Run) -> None:
+    """Write the state rows the run touched (one statement each)."""
+    session = run.uow.session
+    for row in run.state_rows.values():
+        if row.stored:
+            session.execute(_STATE_UPDATE, {"b_rt": row.record_type, "b_rk": row.record_key,
+                                            "b_status": row.status, "b_restricted": row.restricted,
+                                            "b_reason": row.restriction_reason, "b_at": row.updated_at})
+        else:
+            session.execute(_STATE_INSERT, [{
+                "record_type": row.record_type, "record_key": row.record_key, "status": row.status,
+                "restricted": row.restricted, "restriction_reason": row.restriction_reason,
+                "updated_at": row.updated_at}])
+            row.stored = True
+    run.state_rows.clear()
 
 
 class RecordState(RecordStateAPI):
@@ -56,10 +99,10 @@ class RecordState(RecordStateAPI):
         self._code = workflow_code
         self._instance = instance_id
 
-    def _row(self) -> RecordStateRow:
+    def _row(self) -> StateRow:
         return state_row(self._run, self._doc.type, self._doc.key)
 
-    def _touch(self, row: RecordStateRow) -> None:
+    def _touch(self, row: StateRow) -> None:
         row.updated_at = self._run.uow.clock.now()
 
     def set_status(self, status: str) -> None:

@@ -21,7 +21,7 @@ from ..context import RecordHandle
 from ..errors import WerkstroomError
 from . import store_codec as codec
 from .compiler import Explanation
-from .context_impl import Context
+from .context_impl import Context, write_states
 from .engine_records import Rec, RecordCache, Vocabulary, record_key
 from .engine_trace import Handled, ResponseTrace, StepTrace
 from .engine_workflows import CompiledWorkflow, UnknownWorkflow, WorkflowCache
@@ -183,6 +183,7 @@ class Run:
                                 f"event; a workflow probably raises events in a loop")
             self.handle(self.queue.popleft())
         self.records.flush()
+        write_states(self)
 
     def write_outbox(self, event_id: int | None) -> None:
         """The run's outbox rows, in one multi-row INSERT, tagged with the handled event's id."""
