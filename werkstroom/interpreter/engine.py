@@ -11,10 +11,10 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 import attrs
-from sqlalchemy import event, select
+from sqlalchemy import CursorResult, Table, bindparam, event, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -44,6 +44,10 @@ from .store import (
     upgrade,
 )
 from .unit import UnitOfWork
+
+_LOG: Table = EventLogRow.__table__  # type: ignore[assignment]
+_LOG_BY_KEY = select(_LOG.c.id, _LOG.c.payload_hash, _LOG.c.event, _LOG.c.record_type, _LOG.c.record_key,
+                     _LOG.c.result).where(_LOG.c.idempotency_key == bindparam("b_key"))
 
 
 class UnitSession(Session):
@@ -300,7 +304,7 @@ class Engine:
         with self.transaction() as uow:
             s = uow.session
             if key is not None:
-                seen = s.scalar(select(EventLogRow).where(EventLogRow.idempotency_key == key))
+                seen = s.execute(_LOG_BY_KEY, {"b_key": key}).first()
                 if seen is not None:
                     if seen.payload_hash != digest:
                         raise IdempotencyConflict(
@@ -319,12 +323,14 @@ class Engine:
             # the audit row is written once, complete, when the event has been handled; its id is
             # the event id of the outbox rows (a concurrent delivery with the same key fails here
             # on the unique key, rolls back, and answers the first delivery's result)
-            log = EventLogRow(idempotency_key=key, payload_hash=digest, event=event, record_type=record_type,
-                              record_key=record_key, user=user, result=codec.dumps(stored), created_at=now)
-            s.add(log)
-            s.flush()
-            result.event_id = log.id
-            run.write_outbox(log.id)
+            inserted = cast("CursorResult[Any]", s.execute(insert(_LOG), {
+                "idempotency_key": key, "payload_hash": digest, "event": event, "record_type": record_type,
+                "record_key": record_key, "user": user, "result": codec.dumps(stored), "created_at": now}))
+            pk = inserted.inserted_primary_key
+            assert pk is not None
+            log_id = int(pk[0])
+            result.event_id = log_id
+            run.write_outbox(log_id)
             return result
 
     # approval actions: the approvals service changes the entry, the engine handles the event it returns
