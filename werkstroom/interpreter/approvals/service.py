@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Table, bindparam, func, insert, select
 
 from ...catalogue import normalize_enum
 from .. import dateformula
@@ -107,13 +107,17 @@ def refuses_self_approval(value: object) -> bool:
     raise ApprovalError("WF623", f"unknown self-approval mode {value!r} (use auto or refuse)")
 
 
+_INSERT_AUDIT = insert(cast("Table", ApprovalAudit.__table__))
+
+
 def audit(uow: UnitOfWork, entry: ApprovalEntry, action: str, user: str, old_status: str,
           detail: str = "", comment: str | None = None) -> None:
-    uow.session.add(ApprovalAudit(
-        id=uow.ids.new_id("audit"), entry_id=entry.id, instance_id=entry.instance_id, action=action,
-        user_id=user, at=uow.clock.now(), old_status=old_status, new_status=entry.status, detail=detail,
-        comment=comment,
-    ))
+    # append-only: one prepared Core INSERT, no unit-of-work bookkeeping
+    uow.session.execute(_INSERT_AUDIT, [{
+        "id": uow.ids.new_id("audit"), "entry_id": entry.id, "instance_id": entry.instance_id,
+        "action": action, "user_id": user, "at": uow.clock.now(), "old_status": old_status,
+        "new_status": entry.status, "detail": detail, "comment": comment,
+    }])
 
 
 def is_admin(uow: UnitOfWork, user: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 
 from ...catalogue import normalize_enum
 from ..approvals.errors import ApprovalError
@@ -35,6 +35,13 @@ def snapshot(values: Mapping[str, Any], **extra: Any) -> dict[str, Any]:
         if v is not None:
             out[name] = str(v)
     return out
+
+
+_ENTRY_TABLE: Table = NotificationEntry.__table__  # type: ignore[assignment]
+_INSERT_ENTRY = insert(_ENTRY_TABLE)
+_ENTRY_COLUMNS = ("id", "entry_type", "recipient_id", "created_by", "created_at", "record_type", "record_key",
+                  "instance_id", "approval_entry_id", "link_target_page", "custom_link", "message", "data",
+                  "attempts", "error_message")
 
 
 def add_entry(
@@ -77,7 +84,9 @@ def add_entry(
         attempts=0,
         error_message="",
     )
-    uow.session.add(row)
+    # one prepared Core INSERT (no unit-of-work bookkeeping); the row is visible to later queries
+    # of this transaction at once. The returned object describes the row; it is not in the session.
+    uow.session.execute(_INSERT_ENTRY, [{c: getattr(row, c) for c in _ENTRY_COLUMNS}])
     return row
 
 
