@@ -35,7 +35,18 @@ from .program import (
 # --------------------------------------------------------------------------- values
 
 
+_PLAIN_TYPES = frozenset({str, int, bool, type(None)})
+
+
 def to_jsonable(v: Any) -> Any:
+    t = type(v)
+    if t in _PLAIN_TYPES:  # the common cases first, by exact type
+        return v
+    if t is dict:
+        return {k if type(k) is str else str(k): x if type(x) in _PLAIN_TYPES else to_jsonable(x)
+                for k, x in v.items()}
+    if t is list:
+        return [x if type(x) in _PLAIN_TYPES else to_jsonable(x) for x in v]
     if isinstance(v, bool) or v is None or isinstance(v, int | str):
         return v
     if isinstance(v, Decimal):
