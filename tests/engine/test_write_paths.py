@@ -1,0 +1,25 @@
+"""The engine's prepared write paths: the instance counter with and without UPDATE ... RETURNING."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.orm import Session
+
+from werkstroom.interpreter.store import make_engine, next_counter, upgrade
+
+
+@pytest.mark.parametrize("returning", [True, False], ids=["update-returning", "select-then-update"])
+def test_next_counter_counts_from_one_per_name(engine_url: str, returning: bool,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    sa = make_engine(engine_url)
+    try:
+        upgrade(sa)
+        # an older SQLite (< 3.35) has no UPDATE ... RETURNING: the counter falls back to the ORM path
+        monkeypatch.setattr(sa.dialect, "update_returning", returning)
+        with Session(sa) as s, s.begin():
+            assert [next_counter(s, "a") for _ in range(3)] == [1, 2, 3]
+            assert next_counter(s, "b") == 1
+        with Session(sa) as s, s.begin():
+            assert next_counter(s, "a") == 4 and next_counter(s, "b") == 2
+    finally:
+        sa.dispose()
