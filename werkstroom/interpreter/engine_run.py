@@ -140,6 +140,8 @@ class Run:
         self._outbox: list[dict[str, Any]] = []
         # record state rows of this transaction (a row added here is found again without a query)
         self.state_rows: dict[tuple[str, str], Any] = {}
+        # instances started in this run whose row is not written yet (see _start)
+        self._unsaved: set[str] = set()
 
     # ------------------------------------------------------------------ outputs
 
@@ -331,7 +333,8 @@ class Run:
         inst = Inst(id=self.uow.ids.new_id("instance"), seq=next_counter(self.uow.session, "instance"),
                     workflow_code=cw.workflow.code, version_id=cw.version_id, record_type=rec.type,
                     record_key=rec.key, started_by=user, created_at=now, step_states="")
-        self.uow.session.execute(insert(_INSTANCES), [attrs.asdict(inst)])
+        # written when its first event step has fired, with the step states it has then (one INSERT)
+        self._unsaved.add(inst.id)
         self.records.mark(rec)
         return inst
 
@@ -411,6 +414,10 @@ class Run:
         if ACTIVE not in states.values():
             self._archive(inst, encoded)
             h.archived = True
+        elif inst.id in self._unsaved:
+            inst.step_states = encoded
+            self._unsaved.discard(inst.id)
+            self.uow.session.execute(insert(_INSTANCES), [attrs.asdict(inst)])
         elif inst.step_states != encoded:
             inst.step_states = encoded
             self.uow.session.execute(_SET_STEP_STATES, {"b_id": inst.id, "b_states": encoded})
@@ -448,7 +455,10 @@ class Run:
         session = self.uow.session
         session.execute(insert(_ARCHIVE), [{**attrs.asdict(inst), "step_states": step_states,
                                             "archived_at": self.uow.clock.now()}])
-        session.execute(_DELETE_INSTANCE, {"b_id": inst.id})
+        if inst.id in self._unsaved:  # started and finished by the same event: never written
+            self._unsaved.discard(inst.id)
+        else:
+            session.execute(_DELETE_INSTANCE, {"b_id": inst.id})
 
 
 def _library_of(vocab: Vocabulary, response: str) -> str:
