@@ -541,7 +541,7 @@ def test_template_files_become_template_specs(tmp_path: Any, monkeypatch: pytest
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "MS-ABC.wf").write_text('workflow MS-ABC "x"\n', encoding="utf-8")
     (tmp_path / "templates" / "notes.txt").write_text("not a template", encoding="utf-8")
-    monkeypatch.setattr("importlib.resources.files", lambda package: tmp_path)  # read by templates_from_package
+    monkeypatch.setattr("importlib.resources.files", lambda package: tmp_path)
     lib_ = mstemplates.library()
     assert [(t.code, t.text) for t in lib_.templates] == [("MS-ABC", 'workflow MS-ABC "x"\n')]
     cat = Catalogue()

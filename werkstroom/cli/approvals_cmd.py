@@ -262,26 +262,3 @@ def cancel(ctx: click.Context, entry: str, as_user: str, as_json: bool) -> None:
     for h in result.handled:
         responses = ", ".join(r.name for r in h.responses) or "no responses"
         click.echo(f"  {h.event} on {h.record_type} {h.record_key}: {h.outcome}: {responses}")
-
-
-@click.command("timers")
-@click.option("--json", "as_json", is_flag=True, help="Print the handled events as JSON.")
-@click.pass_context
-def timers(ctx: click.Context, as_json: bool) -> None:
-    """Run the clock-driven approval work that is due now: automatic delegation of open requests past
-    their "delegate after" period (each handled by its workflow) and daily overdue reminders. Run it
-    from a scheduler (e.g. cron, every hour)."""
-    try:
-        with _engine(ctx) as eng:
-            result = eng.run_timers()
-    except WerkstroomError as exc:
-        _refuse(exc)
-        return
-    if as_json:
-        click.echo(json.dumps(result.to_json(), indent=2, default=str))
-        return
-    delegated = [h for h in result.handled if h.event == "ApprovalRequestDelegated"]
-    click.echo(f"{len(delegated)} approval requests delegated")
-    for h in result.handled:
-        responses = ", ".join(r.name for r in h.responses) or "no responses"
-        click.echo(f"  {h.event} on {h.record_type} {h.record_key}: {h.outcome}: {responses}")

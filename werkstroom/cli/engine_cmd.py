@@ -335,6 +335,8 @@ def timers(ctx: click.Context, as_json: bool) -> None:
     if not result.handled:
         click.echo("nothing was due")
         return
+    delegated = sum(1 for h in result.handled if h.event == "ApprovalRequestDelegated")
+    click.echo(f"{delegated} approval request{'' if delegated == 1 else 's'} delegated")
     from ..interpreter.simulate import Step
     from ..interpreter.simulate_render import render_step
 
