@@ -14,7 +14,14 @@ from sqlalchemy import select
 from ..unit import UnitOfWork
 from .errors import ApprovalError
 from .models import ApprovalCommentLine, ApprovalEntry, ApprovalUserSetup
-from .records import JUST_REJECTED, SimpleRecord, entry_by_key, entry_record
+from .records import (
+    JUST_REJECTED,
+    SimpleRecord,
+    count_comment,
+    entry_by_key,
+    entry_record,
+    set_record_entries,
+)
 from .service import (
     APPROVED_EVENT,
     DELEGATED_EVENT,
@@ -62,11 +69,14 @@ def lock_request(uow: UnitOfWork, entry: ApprovalEntry) -> None:
     the first one's changes. SQLite serializes writers already (BEGIN IMMEDIATE): nothing to do."""
     if uow.session.get_bind().dialect.name == "sqlite":
         return
-    uow.session.execute(
-        select(ApprovalEntry.id).where(
+    # the locking read refreshes every entry of the request (the held ones included) with what the
+    # transaction that held the lock committed
+    locked = list(uow.session.scalars(
+        select(ApprovalEntry).where(
             ApprovalEntry.record_type == entry.record_type, ApprovalEntry.record_key == entry.record_key,
-            ApprovalEntry.instance_id == entry.instance_id).with_for_update()).all()
-    uow.session.refresh(entry)
+            ApprovalEntry.instance_id == entry.instance_id).with_for_update()
+        .execution_options(populate_existing=True)))
+    set_record_entries(uow, (entry.record_type, entry.record_key, entry.instance_id), locked)
 
 
 def _check_open(entry: ApprovalEntry, verb: str) -> None:
@@ -87,6 +97,7 @@ def _comment(uow: UnitOfWork, entry: ApprovalEntry, user: str, comment: str | No
             id=uow.ids.new_id("comment"), record_type=entry.record_type, record_key=entry.record_key,
             instance_id=entry.instance_id, entry_id=entry.id, user_id=user, at=uow.clock.now(),
             comment=comment))
+        count_comment(uow, entry.record_type, entry.record_key, entry.instance_id)
 
 
 def _touch(uow: UnitOfWork, entry: ApprovalEntry, user: str) -> None:

@@ -11,7 +11,8 @@ from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 import attrs
-from sqlalchemy import BindParameter, bindparam, func, select
+from sqlalchemy import BindParameter, and_, bindparam, func, select
+from sqlalchemy.orm import aliased
 
 from ..unit import UnitOfWork
 from .models import ApprovalCommentLine, ApprovalEntry
@@ -35,29 +36,95 @@ class SimpleRecord:
 _RT: BindParameter[str] = bindparam("rt")
 _RK: BindParameter[str] = bindparam("rk")
 _INST: BindParameter[str] = bindparam("inst")
-_PENDING = select(func.count()).select_from(ApprovalEntry).where(
-    ApprovalEntry.record_type == _RT,
-    ApprovalEntry.record_key == _RK,
-    ApprovalEntry.instance_id == _INST,
-    ApprovalEntry.status.in_(PENDING),
-).scalar_subquery()
 _COMMENTS = select(func.count()).select_from(ApprovalCommentLine).where(
     ApprovalCommentLine.instance_id == _INST,
     ApprovalCommentLine.record_key == _RK,
     ApprovalCommentLine.record_type == _RT,
-).scalar_subquery()
-_COUNTS = select(_PENDING, _COMMENTS)  # built once: only the parameters change
-_BY_ENTRY_NO = select(ApprovalEntry).where(ApprovalEntry.entry_no == bindparam("no"))
+)
+_OF_RECORD = select(ApprovalEntry).where(
+    ApprovalEntry.record_type == _RT,
+    ApprovalEntry.record_key == _RK,
+    ApprovalEntry.instance_id == _INST,
+).order_by(ApprovalEntry.entry_no)
+_NAMED = aliased(ApprovalEntry)
+# the entries of the record and instance the entry with number :no belongs to (that entry included)
+_SIBLINGS_BY_NO = select(ApprovalEntry).join(_NAMED, and_(
+    _NAMED.record_type == ApprovalEntry.record_type,
+    _NAMED.record_key == ApprovalEntry.record_key,
+    _NAMED.instance_id == ApprovalEntry.instance_id,
+)).where(_NAMED.entry_no == bindparam("no")).order_by(ApprovalEntry.entry_no)
+
+# session.info keys: (record type, record key, instance) -> that record's entries in this instance,
+# by entry number; and -> its number of comment lines. A session is one unit of work (one
+# transaction, closed on commit or rollback), so the lists are read once per unit of work and kept
+# up to date in memory: entries are ORM objects of the session (status changes show at once), new
+# entries are appended by ``add_record_entry``, new comments counted by ``count_comment``.
+_ENTRIES = "werkstroom.record_entries"
+_COMMENT_COUNTS = "werkstroom.record_comment_counts"
+RecordRef = tuple[str, str, str]
+
+
+def _entry_cache(uow: UnitOfWork) -> dict[RecordRef, list[ApprovalEntry]]:
+    cache: dict[RecordRef, list[ApprovalEntry]] = uow.session.info.setdefault(_ENTRIES, {})
+    return cache
+
+
+def cached_record_entries(uow: UnitOfWork, record_type: str, record_key: str,
+                          instance_id: str) -> list[ApprovalEntry]:
+    """The entries of a record in an instance, by entry number: read once per unit of work, then held
+    in memory (the returned list is the cache itself: do not change it)."""
+    cache = _entry_cache(uow)
+    ref = (record_type, record_key, instance_id)
+    found = cache.get(ref)
+    if found is None:
+        found = list(uow.session.scalars(_OF_RECORD, {"rt": record_type, "rk": record_key,
+                                                      "inst": instance_id}))
+        cache[ref] = found
+    return found
+
+
+def set_record_entries(uow: UnitOfWork, ref: RecordRef, entries: list[ApprovalEntry]) -> None:
+    """Replace the held entries of a record (after a locking read that refreshed them)."""
+    _entry_cache(uow)[ref] = sorted(entries, key=lambda e: e.entry_no)
+
+
+def add_record_entry(uow: UnitOfWork, entry: ApprovalEntry) -> None:
+    """A new entry (added to the session): appended to its record's held entries, if they are held."""
+    held = _entry_cache(uow).get((entry.record_type, entry.record_key, entry.instance_id))
+    if held is not None:
+        held.append(entry)
+        held.sort(key=lambda e: e.entry_no)
+    remember_entry(uow, entry)
+
+
+def comment_count(uow: UnitOfWork, record_type: str, record_key: str, instance_id: str) -> int:
+    counts: dict[RecordRef, int] = uow.session.info.setdefault(_COMMENT_COUNTS, {})
+    ref = (record_type, record_key, instance_id)
+    found = counts.get(ref)
+    if found is None:
+        found = int(uow.session.scalar(_COMMENTS, {"rt": record_type, "rk": record_key,
+                                                   "inst": instance_id}) or 0)
+        counts[ref] = found
+    return found
+
+
+def count_comment(uow: UnitOfWork, record_type: str, record_key: str, instance_id: str) -> None:
+    """A comment line was added (to the session) for the record: keep the held count right."""
+    counts: dict[RecordRef, int] = uow.session.info.setdefault(_COMMENT_COUNTS, {})
+    ref = (record_type, record_key, instance_id)
+    if ref in counts:
+        counts[ref] += 1
 
 
 def pending_approvals(uow: UnitOfWork, record_type: str, record_key: str, instance_id: str) -> int:
-    return int(uow.session.execute(_COUNTS, {"rt": record_type, "rk": record_key,
-                                             "inst": instance_id}).one()[0])
+    return sum(1 for e in cached_record_entries(uow, record_type, record_key, instance_id)
+               if e.status in PENDING)
 
 
 def entry_values(uow: UnitOfWork, entry: ApprovalEntry) -> dict[str, Any]:
-    counts = uow.session.execute(_COUNTS, {"rt": entry.record_type, "rk": entry.record_key,
-                                           "inst": entry.instance_id}).one()
+    rt, rk, inst = entry.record_type, entry.record_key, entry.instance_id
+    pending = pending_approvals(uow, rt, rk, inst)
+    comments = comment_count(uow, rt, rk, inst)
     return {
         "entry_id": entry.id,
         "entry_no": entry.entry_no,
@@ -84,8 +151,8 @@ def entry_values(uow: UnitOfWork, entry: ApprovalEntry) -> dict[str, Any]:
         "last_modified_by_user_id": entry.last_modified_by_user_id,
         "due_date": entry.due_date,
         "delegation_date_formula": entry.delegation_date_formula,
-        "comment": bool(counts[1]),
-        "pending_approvals": int(counts[0]),
+        "comment": bool(comments),
+        "pending_approvals": pending,
     }
 
 
@@ -112,8 +179,14 @@ def entry_by_key(uow: UnitOfWork, key: str) -> ApprovalEntry | None:
             cached = uow.session.get(ApprovalEntry, entry_id)
             if cached is not None and cached.entry_no == int(key):
                 return cached
-        found = uow.session.scalars(_BY_ENTRY_NO, {"no": int(key)}).first()
+        # read with its siblings (the record's entries in the instance): the action and the responses
+        # that follow work on them, so they are held for the unit of work
+        siblings = list(uow.session.scalars(_SIBLINGS_BY_NO, {"no": int(key)}))
+        found = next((e for e in siblings if e.entry_no == int(key)), None)
         if found is not None:
+            ref = (found.record_type, found.record_key, found.instance_id)
+            if ref not in _entry_cache(uow):
+                set_record_entries(uow, ref, siblings)
             known[found.entry_no] = found.id
             return found
     return uow.session.get(ApprovalEntry, key)

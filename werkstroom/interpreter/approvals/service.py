@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, insert, select
+from sqlalchemy import Table, func, insert, select
 
 from ...catalogue import normalize_enum
 from .. import dateformula
@@ -27,7 +28,14 @@ from .models import (
     WorkflowUserGroup,
     WorkflowUserGroupMember,
 )
-from .records import JUST_REJECTED, RECORD_TYPE, entry_by_key, entry_record, remember_entry
+from .records import (
+    JUST_REJECTED,
+    RECORD_TYPE,
+    add_record_entry,
+    cached_record_entries,
+    entry_by_key,
+    entry_record,
+)
 
 APPROVED_EVENT = "ApprovalRequestApproved"
 REJECTED_EVENT = "ApprovalRequestRejected"
@@ -120,6 +128,18 @@ def audit(uow: UnitOfWork, entry: ApprovalEntry, action: str, user: str, old_sta
     }])
 
 
+_SETUPS = "werkstroom.approval_user_setups"
+
+
+def preload_setups(uow: UnitOfWork) -> None:
+    """Read the whole approval user setup once for this unit of work (one query instead of one per link
+    of an approver chain): the rows join the session's identity map, so ``session.get`` finds them
+    there; a user without setup is still looked up (and not found) in the database."""
+    if _SETUPS not in uow.session.info:
+        # held in session.info too: the identity map alone holds rows weakly
+        uow.session.info[_SETUPS] = list(uow.session.scalars(select(ApprovalUserSetup)))
+
+
 def is_admin(uow: UnitOfWork, user: str) -> bool:
     setup = uow.session.get(ApprovalUserSetup, user)
     return bool(setup is not None and setup.approval_administrator)
@@ -132,23 +152,13 @@ def administrator(uow: UnitOfWork) -> ApprovalUserSetup | None:
     ).first()
 
 
-_OF_RECORD = select(ApprovalEntry).where(
-    ApprovalEntry.record_type == bindparam("rt"),
-    ApprovalEntry.record_key == bindparam("rk"),
-    ApprovalEntry.instance_id == bindparam("inst"),
-).order_by(ApprovalEntry.entry_no)
-_LAST_SEQUENCE = select(func.max(ApprovalEntry.sequence_no)).where(
-    ApprovalEntry.record_type == bindparam("rt"),
-    ApprovalEntry.record_key == bindparam("rk"),
-    ApprovalEntry.instance_id == bindparam("inst"),
-)
 _LAST_ENTRY_NO = select(func.max(ApprovalEntry.entry_no))
 
 
 def record_entries(uow: UnitOfWork, record_type: str, record_key: str, instance_id: str,
                    statuses: Iterable[str] | None = None) -> list[ApprovalEntry]:
     """The entries of a record in an instance, by entry number (optionally only some statuses)."""
-    rows = uow.session.scalars(_OF_RECORD, {"rt": record_type, "rk": record_key, "inst": instance_id})
+    rows = cached_record_entries(uow, record_type, record_key, instance_id)
     if statuses is None:
         return list(rows)
     wanted = set(statuses)
@@ -219,9 +229,7 @@ class ApprovalService:
         return setup
 
     def _last_sequence(self) -> int:
-        value = self.session.scalar(_LAST_SEQUENCE, {"rt": self._doc_type, "rk": self._doc_key,
-                                                     "inst": self.scope.instance_id})
-        return int(value or 0)
+        return max((e.sequence_no for e in self._entries()), default=0)
 
     def _next_entry_no(self) -> int:
         return int(self.session.scalar(_LAST_ENTRY_NO) or 0) + 1
@@ -264,6 +272,8 @@ class ApprovalService:
         refuse = refuses_self_approval(options.get("self_approval")) or bool(options.get("no_self_approval"))
         doc = self.scope.document
         tmpl = rules.template_for(doc.type, doc.key, doc.values)
+        if l_type in ("Approver Chain", "First Qualified Approver"):
+            preload_setups(self.uow)
         plan = _Plan(self, tmpl, refuse)
 
         batch = normalize_enum(doc.type) in _BATCH_TYPES
@@ -481,6 +491,15 @@ def create_overdue(uow: UnitOfWork, today: dt.date, user: str, options: Mapping[
     return count
 
 
+_CENT = Decimal("0.01")
+
+
+def _money(value: Decimal) -> Decimal:
+    """An amount as the money columns store it (2 decimals), so an entry held in memory for the unit
+    of work shows the same value as the entry read back from the database."""
+    return value.quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
 class _Plan:
     """The entries one CREATEAPPROVALREQUESTS run makes, computed before anything is written (so a
     refusal half-way changes nothing)."""
@@ -627,8 +646,9 @@ class _Plan:
                 instance_id=scope.instance_id, approval_code=scope.workflow_code,
                 document_type=t.document_type, document_no=t.document_no, sequence_no=seq,
                 sender_id=self.requester, approver_id=approver, status=status,
-                salespers_purch_code=t.salespers_purch_code, amount=t.amount, amount_lcy=t.amount_lcy,
-                currency_code=t.currency_code, available_credit_limit_lcy=t.available_credit_limit_lcy,
+                salespers_purch_code=t.salespers_purch_code, amount=_money(t.amount),
+                amount_lcy=_money(t.amount_lcy), currency_code=t.currency_code,
+                available_credit_limit_lcy=_money(t.available_credit_limit_lcy),
                 approval_type=a_type, limit_type=l_type, date_time_sent_for_approval=now,
                 last_date_time_modified=now, last_modified_by_user_id=self.requester, due_date=due,
                 delegation_date_formula=delegation, quorum=quorum, refuse_self_approval=self.refuse,
@@ -636,7 +656,7 @@ class _Plan:
             )
             no += 1
             uow.session.add(entry)
-            remember_entry(uow, entry)
+            add_record_entry(uow, entry)
             scope.explain(f"approval entry {entry.entry_no} for {approver} (sequence {seq}): {status}")
 
 
