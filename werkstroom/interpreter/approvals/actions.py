@@ -20,6 +20,7 @@ from .records import (
     count_comment,
     entry_by_key,
     entry_record,
+    forget_comment_count,
     set_record_entries,
 )
 from .service import (
@@ -76,7 +77,9 @@ def lock_request(uow: UnitOfWork, entry: ApprovalEntry) -> None:
             ApprovalEntry.record_type == entry.record_type, ApprovalEntry.record_key == entry.record_key,
             ApprovalEntry.instance_id == entry.instance_id).with_for_update()
         .execution_options(populate_existing=True)))
-    set_record_entries(uow, (entry.record_type, entry.record_key, entry.instance_id), locked)
+    ref = (entry.record_type, entry.record_key, entry.instance_id)
+    set_record_entries(uow, ref, locked)
+    forget_comment_count(uow, ref)
 
 
 def _check_open(entry: ApprovalEntry, verb: str) -> None:

@@ -47,8 +47,14 @@ _OF_RECORD = select(ApprovalEntry).where(
     ApprovalEntry.instance_id == _INST,
 ).order_by(ApprovalEntry.entry_no)
 _NAMED = aliased(ApprovalEntry)
-# the entries of the record and instance the entry with number :no belongs to (that entry included)
-_SIBLINGS_BY_NO = select(ApprovalEntry).join(_NAMED, and_(
+# the entries of the record and instance the entry with number :no belongs to (that entry included),
+_NAMED_COMMENTS = select(func.count()).select_from(ApprovalCommentLine).where(
+    ApprovalCommentLine.instance_id == _NAMED.instance_id,
+    ApprovalCommentLine.record_key == _NAMED.record_key,
+    ApprovalCommentLine.record_type == _NAMED.record_type,
+).correlate(_NAMED).scalar_subquery()
+# ... with the number of comment lines of that record and instance on every row
+_SIBLINGS_BY_NO = select(ApprovalEntry, _NAMED_COMMENTS).join(_NAMED, and_(
     _NAMED.record_type == ApprovalEntry.record_type,
     _NAMED.record_key == ApprovalEntry.record_key,
     _NAMED.instance_id == ApprovalEntry.instance_id,
@@ -86,6 +92,11 @@ def cached_record_entries(uow: UnitOfWork, record_type: str, record_key: str,
 def set_record_entries(uow: UnitOfWork, ref: RecordRef, entries: list[ApprovalEntry]) -> None:
     """Replace the held entries of a record (after a locking read that refreshed them)."""
     _entry_cache(uow)[ref] = sorted(entries, key=lambda e: e.entry_no)
+
+
+def forget_comment_count(uow: UnitOfWork, ref: RecordRef) -> None:
+    """Read the record's comment count again when next needed (after a locking read)."""
+    uow.session.info.get(_COMMENT_COUNTS, {}).pop(ref, None)
 
 
 def add_record_entry(uow: UnitOfWork, entry: ApprovalEntry) -> None:
@@ -181,12 +192,15 @@ def entry_by_key(uow: UnitOfWork, key: str) -> ApprovalEntry | None:
                 return cached
         # read with its siblings (the record's entries in the instance): the action and the responses
         # that follow work on them, so they are held for the unit of work
-        siblings = list(uow.session.scalars(_SIBLINGS_BY_NO, {"no": int(key)}))
+        rows = uow.session.execute(_SIBLINGS_BY_NO, {"no": int(key)}).all()
+        siblings: list[ApprovalEntry] = [row[0] for row in rows]
         found = next((e for e in siblings if e.entry_no == int(key)), None)
         if found is not None:
             ref = (found.record_type, found.record_key, found.instance_id)
             if ref not in _entry_cache(uow):
                 set_record_entries(uow, ref, siblings)
+            counts: dict[RecordRef, int] = uow.session.info.setdefault(_COMMENT_COUNTS, {})
+            counts.setdefault(ref, int(rows[0][1] or 0))
             known[found.entry_no] = found.id
             return found
     return uow.session.get(ApprovalEntry, key)
