@@ -17,6 +17,7 @@ from .models import ApprovalCommentLine, ApprovalEntry, ApprovalUserSetup
 from .records import (
     JUST_REJECTED,
     SimpleRecord,
+    change_entry,
     count_comment,
     entry_by_key,
     entry_record,
@@ -103,6 +104,11 @@ def _comment(uow: UnitOfWork, entry: ApprovalEntry, user: str, comment: str | No
         count_comment(uow, entry.record_type, entry.record_key, entry.instance_id)
 
 
+def _set_status(uow: UnitOfWork, entry: ApprovalEntry, status: str, user: str) -> None:
+    change_entry(uow, entry, status=status, last_date_time_modified=uow.clock.now(),
+                 last_modified_by_user_id=user)
+
+
 def _touch(uow: UnitOfWork, entry: ApprovalEntry, user: str) -> None:
     entry.last_date_time_modified = uow.clock.now()
     entry.last_modified_by_user_id = user
@@ -124,8 +130,7 @@ def approve(uow: UnitOfWork, entry_id: str, user: str, comment: str | None = Non
     if entry.refuse_self_approval and user == entry.sender_id:
         raise ApprovalError("WF614", f"{user} sent this request and may not approve it "
                                      "(segregation of duties).")
-    entry.status = "Approved"
-    _touch(uow, entry, user)
+    _set_status(uow, entry, "Approved", user)
     audit(uow, entry, "approve", user, "Open", comment=comment)
     _comment(uow, entry, user, comment)
     canceled = settle_quorum_tier(uow, entry, user)
@@ -137,11 +142,10 @@ def reject(uow: UnitOfWork, entry_id: str, user: str, comment: str | None = None
     lock_request(uow, entry)
     _check_open(entry, "reject")
     _check_approver_or_admin(uow, entry, user, "reject")
-    entry.status = "Rejected"
+    _set_status(uow, entry, "Rejected", user)
     # BC raises the reject event before it marks the entry, so "reject all approval requests" still
     # sees it as open (and notifies the sender); note it for the service in this transaction
     uow.session.info.setdefault(JUST_REJECTED, set()).add(entry.id)
-    _touch(uow, entry, user)
     audit(uow, entry, "reject", user, "Open", comment=comment)
     _comment(uow, entry, user, comment)
     return _result(uow, REJECTED_EVENT, entry, user)

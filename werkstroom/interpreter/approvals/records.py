@@ -8,11 +8,12 @@ points to is named by ``record_type`` and ``record_key``; the instance by ``inst
 from __future__ import annotations
 
 from collections.abc import Mapping, MutableMapping
-from typing import Any
+from typing import Any, cast
 
 import attrs
-from sqlalchemy import BindParameter, and_, bindparam, func, select
+from sqlalchemy import BindParameter, Table, and_, bindparam, func, inspect, select, update
 from sqlalchemy.orm import aliased
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..unit import UnitOfWork
 from .models import ApprovalCommentLine, ApprovalEntry
@@ -125,6 +126,24 @@ def count_comment(uow: UnitOfWork, record_type: str, record_key: str, instance_i
     ref = (record_type, record_key, instance_id)
     if ref in counts:
         counts[ref] += 1
+
+
+_ENTRY_TABLE = cast("Table", ApprovalEntry.__table__)
+_UPDATE_ENTRY = update(_ENTRY_TABLE).where(_ENTRY_TABLE.c.id == bindparam("b_id"))
+
+
+def change_entry(uow: UnitOfWork, entry: ApprovalEntry, **values: Any) -> None:
+    """Change fields of an entry. A stored entry is updated at once with one prepared Core UPDATE and
+    the held object takes the new values as its stored state (no unit-of-work bookkeeping, no flush);
+    an entry not yet inserted just takes the values (its INSERT carries them)."""
+    state = inspect(entry)
+    if state.pending or state.transient:
+        for name, value in values.items():
+            setattr(entry, name, value)
+        return
+    uow.session.execute(_UPDATE_ENTRY, [{"b_id": entry.id, **values}])
+    for name, value in values.items():
+        set_committed_value(entry, name, value)
 
 
 def pending_approvals(uow: UnitOfWork, record_type: str, record_key: str, instance_id: str) -> int:

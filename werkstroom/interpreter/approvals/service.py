@@ -33,6 +33,7 @@ from .records import (
     RECORD_TYPE,
     add_record_entry,
     cached_record_entries,
+    change_entry,
     entry_by_key,
     entry_record,
 )
@@ -180,9 +181,8 @@ def settle_quorum_tier(uow: UnitOfWork, entry: ApprovalEntry, user: str) -> list
     for e in tier:
         if e.status in ("Created", "Open"):
             old = e.status
-            e.status = "Canceled"
-            e.last_date_time_modified = now
-            e.last_modified_by_user_id = user
+            change_entry(uow, e, status="Canceled", last_date_time_modified=now,
+                         last_modified_by_user_id=user)
             audit(uow, e, "quorum", user, old, f"tier {e.sequence_no} reached its quorum of {entry.quorum}")
             canceled.append(e)
     return canceled
@@ -345,10 +345,8 @@ class ApprovalService:
                     continue
             now = self.uow.clock.now()
             for e in tier:
-                e.status = "Open"
-                e.date_time_sent_for_approval = now
-                e.last_date_time_modified = now
-                e.last_modified_by_user_id = self.scope.user
+                change_entry(self.uow, e, status="Open", date_time_sent_for_approval=now,
+                             last_date_time_modified=now, last_modified_by_user_id=self.scope.user)
                 self._entry_notifications(e, options)
             self.scope.explain(f"approval requests sent to {', '.join(e.approver_id for e in tier)}"
                                f" (sequence {low})")
@@ -398,9 +396,8 @@ class ApprovalService:
         now = self.uow.clock.now()
         for e in self._entries(statuses):
             old = e.status
-            e.status = new_status
-            e.last_date_time_modified = now
-            e.last_modified_by_user_id = self.scope.user
+            change_entry(self.uow, e, status=new_status, last_date_time_modified=now,
+                         last_modified_by_user_id=self.scope.user)
             audit(self.uow, e, action, self.scope.user, old)
             changed.append((e, old))
         return changed
