@@ -6,6 +6,32 @@ from typing import Any
 
 import attrs
 
+_ATOMIC = frozenset((str, int, float, bool, type(None), bytes, complex, type, range))
+_COLLECTIONS = (tuple, list, set, frozenset)
+
+
+def _plain(val: Any) -> Any:
+    """What ``attrs.asdict`` gives for any value (recursing, collection types retained)."""
+    t = type(val)
+    if t in _ATOMIC:
+        return val
+    fields = getattr(t, "__attrs_attrs__", None)
+    if fields is not None:
+        return {a.name: _plain(getattr(val, a.name)) for a in fields}
+    if issubclass(t, _COLLECTIONS):
+        items = [_plain(i) for i in val]
+        if t is list:
+            return items
+        try:
+            return t(items)
+        except TypeError:
+            if not issubclass(t, tuple):
+                raise
+            return t(*items)  # a named tuple
+    if issubclass(t, dict):
+        return {_plain(k): _plain(v) for k, v in val.items()}
+    return val
+
 
 @attrs.define
 class StepTrace:
@@ -74,7 +100,10 @@ class EmitResult:
         return self.handled[0].outcome if self.handled else ""
 
     def to_json(self) -> dict[str, Any]:
-        return attrs.asdict(self, recurse=True)
+        # what ``attrs.asdict(self, recurse=True)`` gives (collection types retained), without its
+        # per-value keyword plumbing: this runs for every handled event
+        out: dict[str, Any] = _plain(self)
+        return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> EmitResult:
