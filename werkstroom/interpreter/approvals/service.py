@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, cast
 
 from sqlalchemy import Table, func, insert, select
+from sqlalchemy.orm import make_transient_to_detached
 
 from ...catalogue import normalize_enum
 from .. import dateformula
@@ -117,6 +118,8 @@ def refuses_self_approval(value: object) -> bool:
 
 
 _INSERT_AUDIT = insert(cast("Table", ApprovalAudit.__table__))
+_INSERT_ENTRY = insert(cast("Table", ApprovalEntry.__table__))
+_ENTRY_COLUMNS = tuple(c.key for c in cast("Table", ApprovalEntry.__table__).columns)
 
 
 def audit(uow: UnitOfWork, entry: ApprovalEntry, action: str, user: str, old_status: str,
@@ -636,6 +639,7 @@ class _Plan:
         no = svc._next_entry_no()
         overdue = bool(options.get("overdue_reminders"))
         t = self.tmpl
+        created: list[ApprovalEntry] = []
         for approver, seq, a_type, l_type, own in self.rows:
             status = "Approved" if own else "Created"
             entry = ApprovalEntry(
@@ -652,9 +656,18 @@ class _Plan:
                 overdue_reminders=overdue, last_overdue_notice=None,
             )
             no += 1
+            created.append(entry)
+        if not created:
+            return
+        # one prepared Core INSERT for every new entry (no unit-of-work flush); the objects then join
+        # the session as persistent rows holding exactly the values written
+        uow.session.execute(_INSERT_ENTRY, [{c: getattr(e, c) for c in _ENTRY_COLUMNS} for e in created])
+        for entry in created:
+            make_transient_to_detached(entry)
             uow.session.add(entry)
             add_record_entry(uow, entry)
-            scope.explain(f"approval entry {entry.entry_no} for {approver} (sequence {seq}): {status}")
+            scope.explain(f"approval entry {entry.entry_no} for {entry.approver_id} (sequence "
+                          f"{entry.sequence_no}): {entry.status}")
 
 
 __all__ = [
