@@ -11,8 +11,8 @@ from collections.abc import Mapping, MutableMapping
 from typing import Any, cast
 
 import attrs
-from sqlalchemy import BindParameter, Table, and_, bindparam, func, inspect, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import BindParameter, Table, and_, bindparam, event, func, insert, inspect, select, update
+from sqlalchemy.orm import ORMExecuteState, Session, aliased, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..unit import UnitOfWork
@@ -98,6 +98,51 @@ def set_record_entries(uow: UnitOfWork, ref: RecordRef, entries: list[ApprovalEn
 def forget_comment_count(uow: UnitOfWork, ref: RecordRef) -> None:
     """Read the record's comment count again when next needed (after a locking read)."""
     uow.session.info.get(_COMMENT_COUNTS, {}).pop(ref, None)
+
+
+_UNWRITTEN = "werkstroom.approval_entries_unwritten"
+_INSERT_ENTRY = insert(cast("Table", ApprovalEntry.__table__))
+_ENTRY_COLUMNS = tuple(c.key for c in cast("Table", ApprovalEntry.__table__).columns)
+
+
+def hold_new_entries(uow: UnitOfWork, entries: list[ApprovalEntry]) -> None:
+    """New entries (not in the session yet): held for the unit of work and written together with one
+    prepared Core multi-row INSERT just before the session's next statement or its commit, so changes
+    made before then (the send opening them) go into that INSERT (no ORM flush, no UPDATE)."""
+    uow.session.info.setdefault(_UNWRITTEN, []).extend(entries)
+    for entry in entries:
+        add_record_entry(uow, entry)
+
+
+def write_new_entries(session: Session) -> None:
+    """Write the held new entries now; they join the session as persistent rows with the values
+    written."""
+    entries: list[ApprovalEntry] | None = session.info.pop(_UNWRITTEN, None)
+    if not entries:
+        return
+    session.execute(_INSERT_ENTRY, [{c: getattr(e, c) for c in _ENTRY_COLUMNS} for e in entries])
+    for entry in entries:
+        make_transient_to_detached(entry)
+        session.add(entry)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _before_statement(state: ORMExecuteState) -> None:
+    if _UNWRITTEN in state.session.info:
+        write_new_entries(state.session)
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    if _UNWRITTEN in session.info:
+        write_new_entries(session)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session: Session, previous_transaction: Any) -> None:
+    # the transaction is gone: its held entries with it (no entries are created inside savepoints)
+    if not previous_transaction.nested:
+        session.info.pop(_UNWRITTEN, None)
 
 
 def add_record_entry(uow: UnitOfWork, entry: ApprovalEntry) -> None:

@@ -13,7 +13,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, cast
 
 from sqlalchemy import Table, func, insert, select
-from sqlalchemy.orm import make_transient_to_detached
 
 from ...catalogue import normalize_enum
 from .. import dateformula
@@ -32,11 +31,11 @@ from .models import (
 from .records import (
     JUST_REJECTED,
     RECORD_TYPE,
-    add_record_entry,
     cached_record_entries,
     change_entry,
     entry_by_key,
     entry_record,
+    hold_new_entries,
 )
 
 APPROVED_EVENT = "ApprovalRequestApproved"
@@ -118,8 +117,6 @@ def refuses_self_approval(value: object) -> bool:
 
 
 _INSERT_AUDIT = insert(cast("Table", ApprovalAudit.__table__))
-_INSERT_ENTRY = insert(cast("Table", ApprovalEntry.__table__))
-_ENTRY_COLUMNS = tuple(c.key for c in cast("Table", ApprovalEntry.__table__).columns)
 
 
 def audit(uow: UnitOfWork, entry: ApprovalEntry, action: str, user: str, old_status: str,
@@ -657,15 +654,8 @@ class _Plan:
             )
             no += 1
             created.append(entry)
-        if not created:
-            return
-        # one prepared Core INSERT for every new entry (no unit-of-work flush); the objects then join
-        # the session as persistent rows holding exactly the values written
-        uow.session.execute(_INSERT_ENTRY, [{c: getattr(e, c) for c in _ENTRY_COLUMNS} for e in created])
+        hold_new_entries(uow, created)
         for entry in created:
-            make_transient_to_detached(entry)
-            uow.session.add(entry)
-            add_record_entry(uow, entry)
             scope.explain(f"approval entry {entry.entry_no} for {entry.approver_id} (sequence "
                           f"{entry.sequence_no}): {entry.status}")
 
