@@ -46,6 +46,7 @@ from .store import (
 from .unit import UnitOfWork
 
 _LOG: Table = EventLogRow.__table__  # type: ignore[assignment]
+_INSERT_LOG = insert(_LOG)  # prepared once
 _LOG_BY_KEY = select(_LOG.c.id, _LOG.c.payload_hash, _LOG.c.event, _LOG.c.record_type, _LOG.c.record_key,
                      _LOG.c.result).where(_LOG.c.idempotency_key == bindparam("b_key"))
 
@@ -323,7 +324,7 @@ class Engine:
             # the audit row is written once, complete, when the event has been handled; its id is
             # the event id of the outbox rows (a concurrent delivery with the same key fails here
             # on the unique key, rolls back, and answers the first delivery's result)
-            inserted = cast("CursorResult[Any]", s.execute(insert(_LOG), {
+            inserted = cast("CursorResult[Any]", s.execute(_INSERT_LOG, {
                 "idempotency_key": key, "payload_hash": digest, "event": event, "record_type": record_type,
                 "record_key": record_key, "user": user, "result": codec.dumps(stored), "created_at": now}))
             pk = inserted.inserted_primary_key

@@ -28,6 +28,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    bindparam,
     create_engine,
     event,
     insert,
@@ -328,14 +329,16 @@ def decode_step_states(text_: str | None) -> dict[int, str]:
 
 
 _COUNTERS: Table = CounterRow.__table__  # type: ignore[assignment]
+# prepared once (no statement construction and cache-key generation per call)
+_BUMP_COUNTER = (update(_COUNTERS).where(_COUNTERS.c.name == bindparam("b_name"))
+                 .values(value=_COUNTERS.c.value + 1).returning(_COUNTERS.c.value))
 
 
 def next_counter(session: Session, name: str) -> int:
     """The counter's next value (1 the first time): one ``UPDATE ... RETURNING`` where the database
     supports it (PostgreSQL, SQLite >= 3.35), which also locks the counter row until commit."""
     if session.get_bind().dialect.update_returning:
-        value = session.execute(update(_COUNTERS).where(_COUNTERS.c.name == name)
-                                .values(value=_COUNTERS.c.value + 1).returning(_COUNTERS.c.value)).scalar()
+        value = session.execute(_BUMP_COUNTER, {"b_name": name}).scalar()
         if value is not None:
             return int(value)
         session.execute(insert(_COUNTERS).values(name=name, value=1))
