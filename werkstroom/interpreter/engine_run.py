@@ -95,6 +95,12 @@ class Inst:
 
 _INSTANCES: Table = InstanceRow.__table__  # type: ignore[assignment]
 _ARCHIVE: Table = ArchivedInstanceRow.__table__  # type: ignore[assignment]
+_OUTBOX: Table = OutboxRow.__table__  # type: ignore[assignment]
+# prepared once (no statement construction and cache-key generation per run); the outbox rows as a
+# Core multi-row INSERT (every row has the same keys), not the ORM bulk path
+_INSERT_OUTBOX = insert(_OUTBOX)
+_INSERT_INSTANCE = insert(_INSTANCES)
+_INSERT_ARCHIVE = insert(_ARCHIVE)
 _INSTANCE_COLS = [_INSTANCES.c[f.name] for f in attrs.fields(Inst)]
 _INSTANCE_BY_ID = select(*_INSTANCE_COLS).where(_INSTANCES.c.id == bindparam("id")).with_for_update()
 _INSTANCES_OF_RECORD = (select(*_INSTANCE_COLS)
@@ -192,7 +198,7 @@ class Run:
         if self._outbox:
             for row in self._outbox:
                 row["event_id"] = event_id
-            self.uow.session.execute(insert(OutboxRow), self._outbox)
+            self.uow.session.execute(_INSERT_OUTBOX, self._outbox)
             self._outbox = []
 
     def handle(self, q: Queued) -> None:
@@ -417,7 +423,7 @@ class Run:
         elif inst.id in self._unsaved:
             inst.step_states = encoded
             self._unsaved.discard(inst.id)
-            self.uow.session.execute(insert(_INSTANCES), [attrs.asdict(inst)])
+            self.uow.session.execute(_INSERT_INSTANCE, [attrs.asdict(inst)])
         elif inst.step_states != encoded:
             inst.step_states = encoded
             self.uow.session.execute(_SET_STEP_STATES, {"b_id": inst.id, "b_states": encoded})
@@ -453,7 +459,7 @@ class Run:
     def _archive(self, inst: Inst, step_states: str) -> None:
         """One INSERT into the archive and one DELETE of the running instance."""
         session = self.uow.session
-        session.execute(insert(_ARCHIVE), [{**attrs.asdict(inst), "step_states": step_states,
+        session.execute(_INSERT_ARCHIVE, [{**attrs.asdict(inst), "step_states": step_states,
                                             "archived_at": self.uow.clock.now()}])
         if inst.id in self._unsaved:  # started and finished by the same event: never written
             self._unsaved.discard(inst.id)

@@ -130,6 +130,7 @@ def audit(uow: UnitOfWork, entry: ApprovalEntry, action: str, user: str, old_sta
 
 
 _SETUPS = "werkstroom.approval_user_setups"
+_ALL_SETUPS = select(ApprovalUserSetup)  # prepared once
 
 
 def preload_setups(uow: UnitOfWork) -> None:
@@ -138,7 +139,7 @@ def preload_setups(uow: UnitOfWork) -> None:
     there; a user without setup is still looked up (and not found) in the database."""
     if _SETUPS not in uow.session.info:
         # held in session.info too: the identity map alone holds rows weakly
-        uow.session.info[_SETUPS] = list(uow.session.scalars(select(ApprovalUserSetup)))
+        uow.session.info[_SETUPS] = list(uow.session.scalars(_ALL_SETUPS))
 
 
 def is_admin(uow: UnitOfWork, user: str) -> bool:
