@@ -101,6 +101,7 @@ def forget_comment_count(uow: UnitOfWork, ref: RecordRef) -> None:
 
 
 _UNWRITTEN = "werkstroom.approval_entries_unwritten"
+_WRITTEN = "werkstroom.approval_entries_written"
 _INSERT_ENTRY = insert(cast("Table", ApprovalEntry.__table__))
 _ENTRY_COLUMNS = tuple(c.key for c in cast("Table", ApprovalEntry.__table__).columns)
 
@@ -124,6 +125,8 @@ def write_new_entries(session: Session) -> None:
     for entry in entries:
         make_transient_to_detached(entry)
         session.add(entry)
+    # kept for the session's lifetime (the identity map holds rows weakly)
+    session.info.setdefault(_WRITTEN, []).extend(entries)
 
 
 @event.listens_for(Session, "do_orm_execute")
