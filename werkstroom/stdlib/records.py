@@ -6,9 +6,42 @@ quantities are DECIMAL. ``bc_name`` on every field is BC's caption, shown in doc
 
 from __future__ import annotations
 
-from ..extend import RecordSpec
+from ..extend import FieldSpec, RecordSpec
 from . import enums as E
 from ._build import boolean, code, date, datetime, dec, enum, formula, integer, many, one, text
+
+# --------------------------------------------------------------------------- shared document fields
+
+
+def _document_totals_and_dates() -> tuple[FieldSpec, ...]:
+    """The totals, currency and dates every sales and purchase header has, in BC's order."""
+    return (
+        dec(
+            "amount",
+            "Amount",
+            "Total of the lines excluding VAT, in the document currency.",
+            flowfield=True,
+        ),
+        dec("amount_including_vat", "Amount Including VAT", "Total including VAT.", flowfield=True),
+        dec("amount_lcy", "Amount (LCY)", "Amount excluding VAT in local currency (used for limits)."),
+        code("currency_code", "Currency Code", "Blank for local currency.", 10),
+        dec("currency_factor", "Currency Factor"),
+        date("document_date", "Document Date"),
+        date("posting_date", "Posting Date"),
+        date("order_date", "Order Date"),
+    )
+
+
+def _document_dimensions() -> tuple[FieldSpec, ...]:
+    """Location, responsibility center, the two shortcut dimensions and payment terms of a header."""
+    return (
+        code("location_code", "Location Code", length=10),
+        code("responsibility_center", "Responsibility Center", length=10),
+        code("shortcut_dimension_1_code", "Shortcut Dimension 1 Code"),
+        code("shortcut_dimension_2_code", "Shortcut Dimension 2 Code"),
+        code("payment_terms_code", "Payment Terms Code", length=10),
+    )
+
 
 # --------------------------------------------------------------------------- purchase
 
@@ -27,26 +60,10 @@ def purchase_header() -> RecordSpec:
             text("buy_from_vendor_name", "Buy-from Vendor Name"),
             code("pay_to_vendor_no", "Pay-to Vendor No.", "The vendor that is paid."),
             enum("status", "Status", E.PURCHASE_DOCUMENT_STATUS, "Open, Released, Pending Approval, ..."),
-            dec(
-                "amount",
-                "Amount",
-                "Total of the lines excluding VAT, in the document currency.",
-                flowfield=True,
-            ),
-            dec("amount_including_vat", "Amount Including VAT", "Total including VAT.", flowfield=True),
-            dec("amount_lcy", "Amount (LCY)", "Amount excluding VAT in local currency (used for limits)."),
-            code("currency_code", "Currency Code", "Blank for local currency.", 10),
-            dec("currency_factor", "Currency Factor"),
-            date("document_date", "Document Date"),
-            date("posting_date", "Posting Date"),
-            date("order_date", "Order Date"),
+            *_document_totals_and_dates(),
             date("due_date", "Due Date"),
             code("purchaser_code", "Purchaser Code", "The purchaser responsible for the document."),
-            code("location_code", "Location Code", length=10),
-            code("responsibility_center", "Responsibility Center", length=10),
-            code("shortcut_dimension_1_code", "Shortcut Dimension 1 Code"),
-            code("shortcut_dimension_2_code", "Shortcut Dimension 2 Code"),
-            code("payment_terms_code", "Payment Terms Code", length=10),
+            *_document_dimensions(),
             text("vendor_invoice_no", "Vendor Invoice No.", length=35),
             text("your_reference", "Your Reference", length=35),
             integer("incoming_document_entry_no", "Incoming Document Entry No."),
@@ -158,27 +175,11 @@ def sales_header() -> RecordSpec:
             text("sell_to_customer_name", "Sell-to Customer Name"),
             code("bill_to_customer_no", "Bill-to Customer No.", "The customer that is invoiced."),
             enum("status", "Status", E.SALES_DOCUMENT_STATUS, "Open, Released, Pending Approval, ..."),
-            dec(
-                "amount",
-                "Amount",
-                "Total of the lines excluding VAT, in the document currency.",
-                flowfield=True,
-            ),
-            dec("amount_including_vat", "Amount Including VAT", "Total including VAT.", flowfield=True),
-            dec("amount_lcy", "Amount (LCY)", "Amount excluding VAT in local currency (used for limits)."),
-            code("currency_code", "Currency Code", "Blank for local currency.", 10),
-            dec("currency_factor", "Currency Factor"),
-            date("document_date", "Document Date"),
-            date("posting_date", "Posting Date"),
-            date("order_date", "Order Date"),
+            *_document_totals_and_dates(),
             date("shipment_date", "Shipment Date"),
             date("due_date", "Due Date"),
             code("salesperson_code", "Salesperson Code", "The salesperson responsible for the document."),
-            code("location_code", "Location Code", length=10),
-            code("responsibility_center", "Responsibility Center", length=10),
-            code("shortcut_dimension_1_code", "Shortcut Dimension 1 Code"),
-            code("shortcut_dimension_2_code", "Shortcut Dimension 2 Code"),
-            code("payment_terms_code", "Payment Terms Code", length=10),
+            *_document_dimensions(),
             text("external_document_no", "External Document No.", length=35),
             text("your_reference", "Your Reference", length=35),
             text("assigned_user_id", "Assigned User ID", length=50),
