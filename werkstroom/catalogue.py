@@ -135,7 +135,9 @@ class EventSpec:
 class OptionSpec:
     """A response option. ``name``: snake_case id. ``kind``: value type (``enum`` for ENUM kinds).
     ``patterns``: option phrases (``"due in {value}"``, ``"notify sender"``); a pattern without a slot
-    sets a BOOLEAN option to true. ``default``: value when absent. ``bc_name``: BC's caption."""
+    sets a BOOLEAN option to true. ``default``: value when absent. ``bc_name``: BC's caption.
+    ``placeholders``: a TEXT option whose value is a message with ``{name}`` placeholders
+    (werkstroom.placeholders); the binder checks the names when a script is checked."""
 
     name: str
     kind: FieldKind
@@ -144,6 +146,7 @@ class OptionSpec:
     enum: EnumType | None = None
     default: Any = None
     bc_name: str = ""
+    placeholders: bool = False
 
 
 @attrs.frozen

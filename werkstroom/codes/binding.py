@@ -24,6 +24,7 @@ DUPLICATE_OPTION = "WF306"
 BAD_RELATION_USE = "WF307"
 NOT_A_CONDITION = "WF308"
 BAD_FORMULA = "WF309"
+BAD_PLACEHOLDER = "WF310"
 # shape
 EVENT_NOT_AFTER = "WF401"
 RESPONSE_NOT_AFTER = "WF402"
@@ -64,6 +65,7 @@ CODES: tuple[CodeInfo, ...] = (
     CodeInfo(BAD_RELATION_USE, E, "A relation is used the wrong way (a to-many relation needs any/all/no)."),
     CodeInfo(NOT_A_CONDITION, E, "The expression is not true or false."),
     CodeInfo(BAD_FORMULA, E, "The date formula is not valid."),
+    CodeInfo(BAD_PLACEHOLDER, E, "A message text names a placeholder that does not exist."),
     CodeInfo(EVENT_NOT_AFTER, E, "This event cannot follow the event it is nested under."),
     CodeInfo(RESPONSE_NOT_AFTER, E, "This response cannot follow the event it is nested under."),
     CodeInfo(NOT_A_CHANGE_EVENT, E, "Old values and change tests need a record-change event."),

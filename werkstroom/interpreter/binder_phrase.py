@@ -20,8 +20,9 @@ from ..catalogue import FieldKind, OptionSpec, ResponseSpec
 from ..codes import binding as c
 from ..diagnostics import Diagnostic, Severity
 from ..grammar import ast
+from ..placeholders import PLACEHOLDERS, check, unknown_names
 from ..source import Span
-from ..spelling import suggest_phrase
+from ..spelling import suggest, suggest_phrase
 from .binder_values import Converted, convert
 
 # --------------------------------------------------------------------------- patterns
@@ -274,6 +275,8 @@ class PhraseBinder:
                 errs.append(_conv_diag(conv, part))
             else:
                 out[name] = conv.value
+                if opt is not None:
+                    errs.extend(_placeholder_diags(opt, conv.value, part))
         return out
 
     def _bind_option(self, spec: ResponseSpec, phrase: ast.Phrase, values: dict[str, Any],
@@ -316,6 +319,9 @@ class PhraseBinder:
                     err = _conv_diag(conv, part)
                     break
                 assigned[target.name] = conv.value
+                placeholder_errs = _placeholder_diags(target, conv.value, part)
+                if placeholder_errs:
+                    err = placeholder_errs[0]
             if err is not None:
                 first_err = first_err or err
                 continue
@@ -393,3 +399,21 @@ def _conv_diag(conv: Converted, part: ast.PhrasePart) -> Diagnostic:
     return Diagnostic(code, Severity.ERROR, conv.error, span=part.span,
                       label="wrong option value" if code == c.BAD_OPTION_VALUE else "not allowed here",
                       help=conv.help)
+
+
+def _placeholder_diags(opt: OptionSpec, value: Any, part: ast.PhrasePart) -> list[Diagnostic]:
+    """WF310 for a message option whose text names placeholders that do not exist (or has a lone brace)."""
+    if not opt.placeholders or not isinstance(value, str):
+        return []
+    problems = check(value)
+    if not problems:
+        return []
+    unknown = unknown_names(value)
+    close = suggest(unknown[0], PLACEHOLDERS) if unknown else []
+    return [Diagnostic(
+        c.BAD_PLACEHOLDER, Severity.ERROR,
+        f"the text of option `{opt.name}` has " + "; ".join(p.split(" (known:")[0] for p in problems),
+        span=part.span, label="in this text",
+        help=(f"did you mean {{{close[0]}}}?" if close
+              else "write {{ or }} for a literal brace" if not unknown else ""),
+        notes=("placeholders: " + ", ".join("{" + n + "}" for n in sorted(PLACEHOLDERS)),))]

@@ -11,7 +11,16 @@ from . import records
 from ._build import enums_of, event, events_after, pattern, patterns
 from ._run import base, require_type
 from .names import BC_RESPONSE_NAMES
-from .options import custom_link, entry_type, group2, link_target_page, message, notify_sender, recipient
+from .options import (
+    custom_link,
+    entry_type,
+    group2,
+    link_target_page,
+    message,
+    notification_message,
+    notify_sender,
+    recipient,
+)
 
 VERSION = "1.0"
 
@@ -103,7 +112,7 @@ def responses() -> tuple[ResponseSpec, ...]:
                 entry_type(),
                 link_target_page(),
                 custom_link(),
-                message(),
+                notification_message(),
             ),
             mandatory=_notify_mandatory,
             mandatory_rule="Notification User ID must be set, or Notify Sender.",

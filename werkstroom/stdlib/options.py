@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import attrs
+
 from ..extend import FieldKind, OptionSpec
 from . import enums as E
 from ._build import option
@@ -76,6 +78,16 @@ def entry_type() -> OptionSpec:
         enum_type=E.NOTIFICATION_ENTRY_TYPE,
         default="New Record",
         bc="Notification Entry Type",
+    )
+
+
+def notification_message() -> OptionSpec:
+    """A notification's own text; ``{document_no}``-style placeholders are filled in when it is sent."""
+    return attrs.evolve(
+        message(),
+        description="Text of the notification; placeholders such as {document_no}, {amount}, {approver} "
+        "and {due_date} are filled in when it is delivered.",
+        placeholders=True,
     )
 
 

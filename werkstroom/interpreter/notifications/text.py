@@ -11,45 +11,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from ...placeholders import _TOKEN
+from ...placeholders import PLACEHOLDERS as PLACEHOLDERS
+from ...placeholders import check as check
 from ..approvals.errors import ApprovalError
-
-PLACEHOLDERS: dict[str, str] = {
-    "document_type": "the document type (Invoice, Order ...)",
-    "document_no": "the document number (or the record key)",
-    "record_type": "the record type (PurchaseHeader ...)",
-    "record_key": "the record key",
-    "amount": "the amount (document currency, excl. VAT)",
-    "amount_lcy": "the amount in local currency (excl. VAT)",
-    "currency_code": "the currency code (LCY for local currency)",
-    "approver": "the approver's user id",
-    "sender": "the user who sent the request",
-    "recipient": "the user this notification is for",
-    "due_date": "the approval due date",
-    "status": "the approval entry status",
-    "workflow": "the workflow code",
-    "entry_type": "the notification type (New Record, Approval, Overdue)",
-    "link": "the custom link or link target page",
-    "comment": "the latest approval comment",
-}
-
-_TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
-
-
-def check(text: str) -> list[str]:
-    """Problems in ``text`` (empty when it is fine)."""
-    problems: list[str] = []
-    for m in _TOKEN.finditer(text):
-        tok = m.group(0)
-        if tok in ("{{", "}}"):
-            continue
-        if tok in ("{", "}"):
-            problems.append(f"a lone {tok!r} at offset {m.start()} (write {tok * 2} for a literal brace)")
-            continue
-        name = (m.group(1) or "").strip()
-        if name not in PLACEHOLDERS:
-            known = ", ".join(sorted(PLACEHOLDERS))
-            problems.append(f"unknown placeholder {{{name}}} (known: {known})")
-    return problems
 
 
 def render(text: str, values: Mapping[str, Any]) -> str:
