@@ -11,7 +11,20 @@ from collections.abc import Mapping, MutableMapping
 from typing import Any, cast
 
 import attrs
-from sqlalchemy import BindParameter, Table, and_, bindparam, event, func, insert, inspect, select, update
+from sqlalchemy import (
+    BindParameter,
+    CursorResult,
+    Executable,
+    Table,
+    and_,
+    bindparam,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    update,
+)
 from sqlalchemy.orm import ORMExecuteState, Session, aliased, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -121,12 +134,22 @@ def write_new_entries(session: Session) -> None:
     entries: list[ApprovalEntry] | None = session.info.pop(_UNWRITTEN, None)
     if not entries:
         return
-    session.execute(_INSERT_ENTRY, [{c: getattr(e, c) for c in _ENTRY_COLUMNS} for e in entries])
+    session.connection().execute(_INSERT_ENTRY, [{c: getattr(e, c) for c in _ENTRY_COLUMNS} for e in entries])
     for entry in entries:
         make_transient_to_detached(entry)
         session.add(entry)
     # kept for the session's lifetime (the identity map holds rows weakly)
     session.info.setdefault(_WRITTEN, []).extend(entries)
+
+
+def core_execute(session: Session, statement: Executable,
+                 params: dict[str, Any] | list[dict[str, Any]]) -> CursorResult[Any]:
+    """Run a prepared Core (table) statement on the session's connection, past Session.execute's ORM
+    machinery (which for a Core statement adds no autoflush, only the per-statement events): held new
+    entries are written first, as the ``do_orm_execute`` hook below does before any session statement."""
+    if _UNWRITTEN in session.info:
+        write_new_entries(session)
+    return session.connection().execute(statement, params)
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -189,7 +212,7 @@ def change_entry(uow: UnitOfWork, entry: ApprovalEntry, **values: Any) -> None:
         for name, value in values.items():
             setattr(entry, name, value)
         return
-    uow.session.execute(_UPDATE_ENTRY, [{"b_id": entry.id, **values}])
+    core_execute(uow.session, _UPDATE_ENTRY, [{"b_id": entry.id, **values}])
     for name, value in values.items():
         set_committed_value(entry, name, value)
 

@@ -33,6 +33,7 @@ from .records import (
     RECORD_TYPE,
     cached_record_entries,
     change_entry,
+    core_execute,
     entry_by_key,
     entry_record,
     hold_new_entries,
@@ -122,7 +123,7 @@ _INSERT_AUDIT = insert(cast("Table", ApprovalAudit.__table__))
 def audit(uow: UnitOfWork, entry: ApprovalEntry, action: str, user: str, old_status: str,
           detail: str = "", comment: str | None = None) -> None:
     # append-only: one prepared Core INSERT, no unit-of-work bookkeeping
-    uow.session.execute(_INSERT_AUDIT, [{
+    core_execute(uow.session, _INSERT_AUDIT, [{
         "id": uow.ids.new_id("audit"), "entry_id": entry.id, "instance_id": entry.instance_id,
         "action": action, "user_id": user, "at": uow.clock.now(), "old_status": old_status,
         "new_status": entry.status, "detail": detail, "comment": comment,

@@ -10,7 +10,7 @@ from sqlalchemy import String, Table, bindparam, exists, insert, select
 from ...catalogue import normalize_enum
 from ..approvals.errors import ApprovalError
 from ..approvals.models import ApprovalEntry, ApprovalUserSetup
-from ..approvals.records import entry_by_key
+from ..approvals.records import core_execute, entry_by_key
 from ..approvals.rules import template_for
 from ..unit import RunScope, UnitOfWork
 from . import text as message_text
@@ -67,9 +67,9 @@ def add_entry(
     custom_link: str = "",
     message: str = "",
     data: Mapping[str, Any] | None = None,
-) -> NotificationEntry | None:
-    """Insert a notification entry. Recipients without approval user setup are skipped (as BC does);
-    returns None then. ``message`` is checked for placeholders now (WF620)."""
+) -> dict[str, Any] | None:
+    """Insert a notification entry and return its values. Recipients without approval user setup are
+    skipped (as BC does); returns None then. ``message`` is checked for placeholders now (WF620)."""
     session = uow.session
     one_statement = session.get_bind().dialect.name == "sqlite"
     if not one_statement and session.get(ApprovalUserSetup, recipient) is None:
@@ -80,34 +80,25 @@ def add_entry(
             if one_statement and session.get(ApprovalUserSetup, recipient) is None:
                 return None  # recipients without setup are skipped before their text is checked
             raise ApprovalError("WF620", f"message text {message!r}: " + "; ".join(problems))
-    row = NotificationEntry(
-        id=uow.ids.new_id("notification"),
-        entry_type=entry_type_,
-        recipient_id=recipient,
-        created_by=sender,
-        created_at=uow.clock.now(),
-        record_type=record_type,
-        record_key=record_key,
-        instance_id=instance_id,
-        approval_entry_id=approval_entry_id,
-        link_target_page=link_target_page,
-        custom_link=custom_link,
-        message=message,
-        data=dict(data or {}),
-        attempts=0,
-        error_message="",
-    )
-    # one prepared Core INSERT (no unit-of-work bookkeeping); the row is visible to later queries
-    # of this transaction at once. The returned object describes the row; it is not in the session.
-    params = {c: getattr(row, c) for c in _ENTRY_COLUMNS}
+    # one prepared Core INSERT on the session's connection (no ORM object, no unit-of-work
+    # bookkeeping); the row is visible to later queries of this transaction at once. The returned
+    # mapping holds the values written; it is not in the session.
+    params: dict[str, Any] = {
+        "id": uow.ids.new_id("notification"), "entry_type": entry_type_, "recipient_id": recipient,
+        "created_by": sender, "created_at": uow.clock.now(), "record_type": record_type,
+        "record_key": record_key, "instance_id": instance_id, "approval_entry_id": approval_entry_id,
+        "link_target_page": link_target_page, "custom_link": custom_link, "message": message,
+        "data": dict(data or {}), "attempts": 0, "error_message": "",
+    }
+    row = dict(params)
     if not one_statement:
-        session.execute(_INSERT_ENTRY, [params])
+        core_execute(session, _INSERT_ENTRY, [params])
         return row
     if session.autoflush:
         session.flush()  # setup rows added in this transaction count (as the look-up's autoflush did)
     params["_setup_user"] = recipient
-    inserted = session.execute(_INSERT_ENTRY_IF_SETUP, params)
-    return row if inserted.rowcount == 1 else None  # type: ignore[attr-defined]
+    inserted = core_execute(session, _INSERT_ENTRY_IF_SETUP, params)
+    return row if inserted.rowcount == 1 else None
 
 
 def entry_data(entry: ApprovalEntry, workflow: str, recipient: str, link: str = "") -> dict[str, Any]:
