@@ -155,7 +155,8 @@ def administrator(uow: UnitOfWork) -> ApprovalUserSetup | None:
     ).first()
 
 
-_LAST_ENTRY_NO = select(func.max(ApprovalEntry.entry_no))
+# on the table (a Core statement, run with core_execute: held entries are written first)
+_LAST_ENTRY_NO = select(func.max(cast("Table", ApprovalEntry.__table__).c.entry_no))
 
 
 def record_entries(uow: UnitOfWork, record_type: str, record_key: str, instance_id: str,
@@ -234,7 +235,7 @@ class ApprovalService:
         return max((e.sequence_no for e in self._entries()), default=0)
 
     def _next_entry_no(self) -> int:
-        return int(self.session.scalar(_LAST_ENTRY_NO) or 0) + 1
+        return int(core_execute(self.session, _LAST_ENTRY_NO, {}).scalar() or 0) + 1
 
     def _notify_entry(self, entry: ApprovalEntry, recipient: str, options: Mapping[str, Any],
                       etype: str = "Approval") -> None:
