@@ -9,8 +9,9 @@ send to the next approver, or allow usage and release the invoice). 4 transactio
 
 Three runs, each on a fresh SQLite file with the engine's settings (WAL, synchronous=NORMAL,
 BEGIN IMMEDIATE):
-1. capture: the cycles run once with a listener that records every INSERT/UPDATE/DELETE the engine
-   sends to the driver, grouped by transaction (not timed);
+1. capture: the cycles run once with listeners that record every INSERT/UPDATE/DELETE the engine
+   sends to the driver (through SQLAlchemy or through ``werkstroom.interpreter.sql``), grouped by
+   transaction (not timed);
 2. engine: the same cycles, timed, without the listener;
 3. raw: the captured writes replayed with ``sqlite3`` directly (same statements, same parameters,
    same transactions, foreign-key checks off), timed. That is the floor for these row writes.
@@ -35,6 +36,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Engine as SAEngine
 
+from werkstroom.interpreter import sql
 from werkstroom.interpreter.approvals.setup import load_setup
 from werkstroom.interpreter.clock import SequentialIds, VirtualClock
 from werkstroom.interpreter.engine import Engine, open_engine
@@ -117,6 +119,10 @@ class Capture:
         head = statement.lstrip()[:6].upper()
         if head in ("INSERT", "UPDATE", "DELETE"):
             self.current.append((statement, parameters, executemany))
+
+    def driver(self, statement: str, parameters: Any, executemany: bool) -> None:
+        # statements the engine runs on the driver connection (werkstroom.interpreter.sql)
+        self.before(None, None, statement, parameters, None, executemany)
 
     def commit(self, conn: Any) -> None:
         if self.current:
@@ -208,12 +214,14 @@ def main() -> None:
         event.listen(SAEngine, "before_cursor_execute", cap.before)
         event.listen(SAEngine, "commit", cap.commit)
         event.listen(SAEngine, "rollback", cap.rollback)
+        stop_driver = sql.listen(cap.driver)
         try:
             cycles(eng, n)
         finally:
             event.remove(SAEngine, "before_cursor_execute", cap.before)
             event.remove(SAEngine, "commit", cap.commit)
             event.remove(SAEngine, "rollback", cap.rollback)
+            stop_driver()
         check(eng, n)
         eng.close()
         # 2. engine, timed

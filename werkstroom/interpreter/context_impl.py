@@ -17,6 +17,7 @@ from ..context import ApprovalsAPI, NotificationsAPI, RecordHandle, RecordStateA
 from ..errors import WerkstroomError
 from . import store_codec as codec
 from .engine_records import Rec
+from .sql import Statement
 from .store import RecordChangeRow, RecordStateRow
 from .unit import RunScope
 
@@ -50,12 +51,15 @@ class StateRow:
 _STATES: Table = RecordStateRow.__table__  # type: ignore[assignment]
 _S_RT: BindParameter[str] = bindparam("b_rt")
 _S_RK: BindParameter[str] = bindparam("b_rk")
-_STATE_GET = select(_STATES.c.status, _STATES.c.restricted, _STATES.c.restriction_reason,
-                    _STATES.c.updated_at).where(_STATES.c.record_type == _S_RT, _STATES.c.record_key == _S_RK)
-_STATE_INSERT = insert(_STATES)
-_STATE_UPDATE = (update(_STATES).where(_STATES.c.record_type == _S_RT, _STATES.c.record_key == _S_RK)
-                 .values(status=bindparam("b_status"), restricted=bindparam("b_restricted"),
-                         restriction_reason=bindparam("b_reason"), updated_at=bindparam("b_at")))
+# prepared statements run on the driver (werkstroom.interpreter.sql)
+_STATE_GET = Statement(select(_STATES.c.status, _STATES.c.restricted, _STATES.c.restriction_reason,
+                              _STATES.c.updated_at)
+                       .where(_STATES.c.record_type == _S_RT, _STATES.c.record_key == _S_RK))
+_STATE_INSERT = Statement(insert(_STATES), columns=["record_type", "record_key", "status", "restricted",
+                                                    "restriction_reason", "updated_at"])
+_STATE_UPDATE = Statement(update(_STATES).where(_STATES.c.record_type == _S_RT, _STATES.c.record_key == _S_RK)
+                          .values(status=bindparam("b_status"), restricted=bindparam("b_restricted"),
+                                  restriction_reason=bindparam("b_reason"), updated_at=bindparam("b_at")))
 
 
 def state_row(run: Run, record_type: str, key: str) -> StateRow:
@@ -64,7 +68,7 @@ def state_row(run: Run, record_type: str, key: str) -> StateRow:
     found: StateRow | None = run.state_rows.get((record_type, key))
     if found is not None:
         return found
-    got = run.uow.session.execute(_STATE_GET, {"b_rt": record_type, "b_rk": key}).first()
+    got = run.uow.db.first(_STATE_GET, {"b_rt": record_type, "b_rk": key})
     if got is None:
         row = StateRow(record_type, key, None, False, "", run.uow.clock.now())
     else:
@@ -75,14 +79,14 @@ def state_row(run: Run, record_type: str, key: str) -> StateRow:
 
 def write_states(run: Run) -> None:
     """Write the state rows the run touched (one statement each)."""
-    session = run.uow.session
+    db = run.uow.db
     for row in run.state_rows.values():
         if row.stored:
-            session.execute(_STATE_UPDATE, {"b_rt": row.record_type, "b_rk": row.record_key,
+            db.execute(_STATE_UPDATE, {"b_rt": row.record_type, "b_rk": row.record_key,
                                             "b_status": row.status, "b_restricted": row.restricted,
                                             "b_reason": row.restriction_reason, "b_at": row.updated_at})
         else:
-            session.execute(_STATE_INSERT, [{
+            db.executemany(_STATE_INSERT, [{
                 "record_type": row.record_type, "record_key": row.record_key, "status": row.status,
                 "restricted": row.restricted, "restriction_reason": row.restriction_reason,
                 "updated_at": row.updated_at}])

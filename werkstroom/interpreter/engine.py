@@ -11,10 +11,10 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, cast
+from typing import Any
 
 import attrs
-from sqlalchemy import CursorResult, Table, bindparam, event, insert, select
+from sqlalchemy import Table, bindparam, event, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -29,6 +29,7 @@ from .engine_run import Run
 from .engine_trace import EmitResult
 from .engine_workflows import UnknownWorkflow, WorkflowCache
 from .program import BoundWorkflow
+from .sql import Statement
 from .store import (
     ArchivedInstanceRow,
     EventLogRow,
@@ -46,9 +47,14 @@ from .store import (
 from .unit import UnitOfWork
 
 _LOG: Table = EventLogRow.__table__  # type: ignore[assignment]
-_INSERT_LOG = insert(_LOG)  # prepared once
-_LOG_BY_KEY = select(_LOG.c.id, _LOG.c.payload_hash, _LOG.c.event, _LOG.c.record_type, _LOG.c.record_key,
-                     _LOG.c.result).where(_LOG.c.idempotency_key == bindparam("b_key"))
+# prepared statements run on the driver (werkstroom.interpreter.sql)
+_LOG_COLUMNS = ["idempotency_key", "payload_hash", "event", "record_type", "record_key", "user", "result",
+                "created_at"]
+_INSERT_LOG = Statement(insert(_LOG).returning(_LOG.c.id), columns=_LOG_COLUMNS)
+_INSERT_LOG_PLAIN = Statement(insert(_LOG), columns=_LOG_COLUMNS)
+_LOG_BY_KEY = Statement(select(_LOG.c.id, _LOG.c.payload_hash, _LOG.c.event, _LOG.c.record_type,
+                               _LOG.c.record_key, _LOG.c.result)
+                        .where(_LOG.c.idempotency_key == bindparam("b_key")))
 
 
 class UnitSession(Session):
@@ -303,16 +309,16 @@ class Engine:
     def _run_once(self, event: str, digest: str, key: str | None, user: str,
                   work: Callable[[Run], tuple[str, str]]) -> EmitResult:
         with self.transaction() as uow:
-            s = uow.session
             if key is not None:
-                seen = s.execute(_LOG_BY_KEY, {"b_key": key}).first()
+                seen = uow.db.first(_LOG_BY_KEY, {"b_key": key})
                 if seen is not None:
-                    if seen.payload_hash != digest:
+                    seen_id, seen_hash, seen_event, seen_type, seen_key, seen_result = seen
+                    if seen_hash != digest:
                         raise IdempotencyConflict(
                             f"the idempotency key {key!r} was already used for a different payload "
-                            f"(event {seen.event} on {seen.record_type} {seen.record_key}); use a new key")
+                            f"(event {seen_event} on {seen_type} {seen_key}); use a new key")
                     # the stored result leaves out its own id: the row's id is the event id
-                    first = EmitResult.from_json({**codec.loads(seen.result), "event_id": seen.id})
+                    first = EmitResult.from_json({**codec.loads(seen_result), "event_id": seen_id})
                     return attrs.evolve(first, replayed=True)
             now = self.clock.now()
             run = Run(uow, self.vocab, self._workflows, explain=self.explain)
@@ -324,12 +330,9 @@ class Engine:
             # the audit row is written once, complete, when the event has been handled; its id is
             # the event id of the outbox rows (a concurrent delivery with the same key fails here
             # on the unique key, rolls back, and answers the first delivery's result)
-            inserted = cast("CursorResult[Any]", s.execute(_INSERT_LOG, {
+            log_id = uow.db.insert_id(_INSERT_LOG, _INSERT_LOG_PLAIN, {
                 "idempotency_key": key, "payload_hash": digest, "event": event, "record_type": record_type,
-                "record_key": record_key, "user": user, "result": codec.dumps(stored), "created_at": now}))
-            pk = inserted.inserted_primary_key
-            assert pk is not None
-            log_id = int(pk[0])
+                "record_key": record_key, "user": user, "result": codec.dumps(stored), "created_at": now})
             result.event_id = log_id
             run.write_outbox(log_id)
             return result
@@ -385,7 +388,7 @@ class Engine:
     def put_record(self, record_type: str, values: Mapping[str, Any]) -> str:
         """Store a record the workflows may relate to (validated; embedded relations too); its key."""
         with self.transaction() as uow:
-            cache = RecordCache(uow.session, self.vocab, self.clock)
+            cache = RecordCache(uow, self.vocab)
             rec = cache.put_payload(record_type, values)
             cache.flush()
             return rec.key

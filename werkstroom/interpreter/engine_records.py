@@ -10,13 +10,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
 from sqlalchemy import BindParameter, Table, bindparam, delete, insert, select, update
-from sqlalchemy.orm import Session
 
 from ..catalogue import EventSpec, FieldKind, FieldSpec, Library, RecordSpec, RelationSpec, ResponseSpec
 from ..errors import WerkstroomError
 from . import store_codec as codec
-from .clock import Clock
+from .sql import Statement
 from .store import RecordRow
+from .unit import UnitOfWork
 
 
 class InvalidRecord(WerkstroomError):
@@ -255,12 +255,23 @@ def join_filter(rel: RelationSpec, values: Mapping[str, Any]) -> dict[str, Any]:
 _RECORDS: Table = RecordRow.__table__  # type: ignore[assignment]
 _RT: BindParameter[str] = bindparam("b_rt")
 _RK: BindParameter[str] = bindparam("b_rk")
-_RECORD_GET = select(_RECORDS.c.values_json).where(_RECORDS.c.record_type == _RT,
-                                                   _RECORDS.c.record_key == _RK)
-_RECORD_INSERT = insert(_RECORDS)
-_RECORD_UPDATE = (update(_RECORDS).where(_RECORDS.c.record_type == _RT, _RECORDS.c.record_key == _RK)
-                  .values(values_json=bindparam("b_values"), updated_at=bindparam("b_at")))
-_RECORD_DELETE = delete(_RECORDS).where(_RECORDS.c.record_type == _RT, _RECORDS.c.record_key == _RK)
+# prepared statements run on the driver (werkstroom.interpreter.sql)
+_RECORD_GET = Statement(select(_RECORDS.c.values_json).where(_RECORDS.c.record_type == _RT,
+                                                             _RECORDS.c.record_key == _RK))
+_RECORD_INSERT = Statement(insert(_RECORDS),
+                           columns=["record_type", "record_key", "values_json", "updated_at"])
+_RECORD_UPDATE = Statement(update(_RECORDS).where(_RECORDS.c.record_type == _RT, _RECORDS.c.record_key == _RK)
+                           .values(values_json=bindparam("b_values"), updated_at=bindparam("b_at")))
+_RECORD_DELETE = Statement(delete(_RECORDS).where(_RECORDS.c.record_type == _RT,
+                                                  _RECORDS.c.record_key == _RK))
+_RECORDS_OF_TYPE = Statement(select(_RECORDS.c.record_key, _RECORDS.c.values_json)
+                             .where(_RECORDS.c.record_type == _RT).order_by(_RECORDS.c.record_key))
+_RECORD_ONE = Statement(select(_RECORDS.c.record_key, _RECORDS.c.values_json)
+                        .where(_RECORDS.c.record_type == _RT, _RECORDS.c.record_key == _RK))
+_RECORDS_UNDER = Statement(select(_RECORDS.c.record_key, _RECORDS.c.values_json)
+                           .where(_RECORDS.c.record_type == _RT,
+                                  _RECORDS.c.record_key.like(bindparam("b_pattern"), escape="/"))
+                           .order_by(_RECORDS.c.record_key))
 
 
 class RecordCache:
@@ -268,10 +279,10 @@ class RecordCache:
 
     The ``wf_record`` rows are read and written with prepared Core statements (no ORM objects)."""
 
-    def __init__(self, session: Session, vocab: Vocabulary, clock: Clock) -> None:
-        self.session = session
+    def __init__(self, uow: UnitOfWork, vocab: Vocabulary) -> None:
+        self.uow = uow
         self.vocab = vocab
-        self.clock = clock
+        self.clock = uow.clock
         self._recs: dict[tuple[str, str], Rec] = {}
         self._dirty: set[tuple[str, str]] = set()
         self._related: dict[tuple[str, str, str], list[Rec]] = {}
@@ -293,7 +304,7 @@ class RecordCache:
     def _stored(self, record_type: str, key: str) -> str | None:
         if (record_type, key) in self._rows:
             return self._rows[(record_type, key)]
-        stored: str | None = self.session.execute(_RECORD_GET, {"b_rt": record_type, "b_rk": key}).scalar()
+        stored: str | None = self.uow.db.scalar(_RECORD_GET, {"b_rt": record_type, "b_rk": key})
         self._rows[(record_type, key)] = stored
         return stored
 
@@ -340,7 +351,7 @@ class RecordCache:
             link = join_filter(rel, merged)
             if rel.many:  # the embedded list replaces the stored one
                 for old_rec in self._scan(rel.record, link):
-                    self.session.execute(_RECORD_DELETE, {"b_rt": rel.record, "b_rk": old_rec.key})
+                    self.uow.db.execute(_RECORD_DELETE, {"b_rt": rel.record, "b_rk": old_rec.key})
                     self._recs.pop((rel.record, old_rec.key), None)
                     self._rows[(rel.record, old_rec.key)] = None
                     self._dirty.discard((rel.record, old_rec.key))
@@ -369,18 +380,17 @@ class RecordCache:
         if target is None:
             return []
         self.flush()
-        stmt = select(_RECORDS.c.record_key, _RECORDS.c.values_json).where(
-            _RECORDS.c.record_type == record_type)
+        stmt, params = _RECORDS_OF_TYPE, {"b_rt": record_type}
         # fast path: the join fields are a prefix of the target's key (lines of a document)
         n = len(link)
         if n and tuple(target.key[:n]) == tuple(link) and all(link[k] is not None for k in link):
             prefix = "|".join(_key_part(link[k]) for k in target.key[:n])
             if n == len(target.key):
-                stmt = stmt.where(_RECORDS.c.record_key == prefix)
+                stmt, params = _RECORD_ONE, {"b_rt": record_type, "b_rk": prefix}
             else:
-                stmt = stmt.where(_RECORDS.c.record_key.startswith(prefix + "|", autoescape=True))
+                stmt, params = _RECORDS_UNDER, {"b_rt": record_type, "b_pattern": _like_prefix(prefix + "|")}
         out: list[Rec] = []
-        for rkey, stored in self.session.execute(stmt.order_by(_RECORDS.c.record_key)):
+        for rkey, stored in self.uow.db.rows(stmt, params):
             self._rows[(record_type, rkey)] = stored
             rec = self._recs.get((record_type, rkey))
             if rec is None:
@@ -404,13 +414,18 @@ class RecordCache:
             text = codec.dumps(dict(rec.values))
             stored = self._stored(rtype, key)
             if stored is None:
-                self.session.execute(_RECORD_INSERT, [{"record_type": rtype, "record_key": key,
-                                                       "values_json": text, "updated_at": now}])
+                self.uow.db.executemany(_RECORD_INSERT, [{"record_type": rtype, "record_key": key,
+                                                          "values_json": text, "updated_at": now}])
             elif stored != text:
-                self.session.execute(_RECORD_UPDATE, {"b_rt": rtype, "b_rk": key, "b_values": text,
-                                                      "b_at": now})
+                self.uow.db.execute(_RECORD_UPDATE, {"b_rt": rtype, "b_rk": key, "b_values": text,
+                                                     "b_at": now})
             self._rows[(rtype, key)] = text
         self._dirty.clear()
+
+
+def _like_prefix(prefix: str) -> str:
+    """A LIKE pattern (escape character ``/``) matching the texts that start with ``prefix``."""
+    return prefix.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
 
 
 def _same(a: Any, b: Any) -> bool:

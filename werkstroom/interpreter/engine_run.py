@@ -26,6 +26,7 @@ from .engine_records import Rec, RecordCache, Vocabulary, record_key
 from .engine_trace import Handled, ResponseTrace, StepTrace
 from .engine_workflows import CompiledWorkflow, UnknownWorkflow, WorkflowCache
 from .program import BoundStep
+from .sql import Statement
 from .store import (
     ArchivedInstanceRow,
     InstanceRow,
@@ -40,11 +41,11 @@ from .unit import UnitOfWork
 
 INACTIVE, ACTIVE, COMPLETED, IGNORED = "Inactive", "Active", "Completed", "Ignored"
 # the enabled workflows with the id of their current version, in code order (one query)
-_ENABLED_WITH_VERSION = (
-    select(WorkflowRow, WorkflowVersionRow.id)
+_ENABLED_WITH_VERSION = Statement(
+    select(WorkflowRow.code, WorkflowRow.current_version, WorkflowVersionRow.id)
     .outerjoin(WorkflowVersionRow, and_(WorkflowVersionRow.workflow_code == WorkflowRow.code,
                                         WorkflowVersionRow.version_no == WorkflowRow.current_version))
-    .where(WorkflowRow.enabled.is_(True))
+    .where(WorkflowRow.enabled == bindparam("enabled"))
     .order_by(WorkflowRow.code))
 MAX_EVENTS_PER_RUN = 500
 
@@ -96,20 +97,23 @@ class Inst:
 _INSTANCES: Table = InstanceRow.__table__  # type: ignore[assignment]
 _ARCHIVE: Table = ArchivedInstanceRow.__table__  # type: ignore[assignment]
 _OUTBOX: Table = OutboxRow.__table__  # type: ignore[assignment]
-# prepared once (no statement construction and cache-key generation per run); the outbox rows as a
-# Core multi-row INSERT (every row has the same keys), not the ORM bulk path
-_INSERT_OUTBOX = insert(_OUTBOX)
-_INSERT_INSTANCE = insert(_INSTANCES)
-_INSERT_ARCHIVE = insert(_ARCHIVE)
-_INSTANCE_COLS = [_INSTANCES.c[f.name] for f in attrs.fields(Inst)]
-_INSTANCE_BY_ID = select(*_INSTANCE_COLS).where(_INSTANCES.c.id == bindparam("id")).with_for_update()
-_INSTANCES_OF_RECORD = (select(*_INSTANCE_COLS)
-                        .where(_INSTANCES.c.record_type == bindparam("rt"),
-                               _INSTANCES.c.record_key == bindparam("rk"))
-                        .order_by(_INSTANCES.c.seq).with_for_update())
-_SET_STEP_STATES = (update(_INSTANCES).where(_INSTANCES.c.id == bindparam("b_id"))
-                    .values(step_states=bindparam("b_states")))
-_DELETE_INSTANCE = delete(_INSTANCES).where(_INSTANCES.c.id == bindparam("b_id"))
+# prepared statements run on the driver (werkstroom.interpreter.sql): compiled once per dialect; the
+# outbox rows as one multi-row INSERT (every row has the same keys)
+_INSTANCE_FIELDS = [f.name for f in attrs.fields(Inst)]
+_INSERT_OUTBOX = Statement(insert(_OUTBOX), columns=["kind", "payload", "instance_id", "workflow_code",
+                                                     "event_id", "created_at"])
+_INSERT_INSTANCE = Statement(insert(_INSTANCES), columns=_INSTANCE_FIELDS)
+_INSERT_ARCHIVE = Statement(insert(_ARCHIVE), columns=[*_INSTANCE_FIELDS, "archived_at"])
+_INSTANCE_COLS = [_INSTANCES.c[name] for name in _INSTANCE_FIELDS]
+_INSTANCE_BY_ID = Statement(select(*_INSTANCE_COLS).where(_INSTANCES.c.id == bindparam("id"))
+                            .with_for_update())
+_INSTANCES_OF_RECORD = Statement(select(*_INSTANCE_COLS)
+                                 .where(_INSTANCES.c.record_type == bindparam("rt"),
+                                        _INSTANCES.c.record_key == bindparam("rk"))
+                                 .order_by(_INSTANCES.c.seq).with_for_update())
+_SET_STEP_STATES = Statement(update(_INSTANCES).where(_INSTANCES.c.id == bindparam("b_id"))
+                             .values(step_states=bindparam("b_states")))
+_DELETE_INSTANCE = Statement(delete(_INSTANCES).where(_INSTANCES.c.id == bindparam("b_id")))
 
 
 @attrs.define
@@ -136,7 +140,7 @@ class Run:
         self.vocab = vocab
         self.workflows = workflows
         self.explain = explain
-        self.records = RecordCache(uow.session, vocab, uow.clock)
+        self.records = RecordCache(uow, vocab)
         self.queue: deque[Queued] = deque()
         self.handled: list[Handled] = []
         self.effects: list[dict[str, Any]] = []
@@ -198,7 +202,7 @@ class Run:
         if self._outbox:
             for row in self._outbox:
                 row["event_id"] = event_id
-            self.uow.session.execute(_INSERT_OUTBOX, self._outbox)
+            self.uow.db.executemany(_INSERT_OUTBOX, self._outbox)
             self._outbox = []
 
     def handle(self, q: Queued) -> None:
@@ -249,9 +253,9 @@ class Run:
             h.outcome = "no step waiting"
             return
         # 2. start the first enabled workflow whose entry point matches
-        for wf_row, version_id in session.execute(_ENABLED_WITH_VERSION):
+        for code, current_version, version_id in self.uow.db.rows(_ENABLED_WITH_VERSION, {"enabled": True}):
             if version_id is None:
-                raise UnknownWorkflow(f"workflow {wf_row.code} has no version {wf_row.current_version}")
+                raise UnknownWorkflow(f"workflow {code} has no version {current_version}")
             cw = self.workflows.version(session, version_id)
             for step in cw.workflow.entry_points:
                 if step.name != name or (step.record_type and step.record_type != rec.type):
@@ -325,18 +329,18 @@ class Run:
 
     def _instance(self, instance_id: str) -> Inst | None:
         """A running instance by id, locked for this transaction (PostgreSQL)."""
-        row = self.uow.session.execute(_INSTANCE_BY_ID, {"id": instance_id}).first()
+        row = self.uow.db.first(_INSTANCE_BY_ID, {"id": instance_id})
         return Inst(*row) if row is not None else None
 
     def _instances_of(self, record_type: str, record_key: str) -> list[Inst]:
         """The running instances of a record, oldest first, locked (PostgreSQL; SQLite serializes
         writers already)."""
-        return [Inst(*row) for row in self.uow.session.execute(
+        return [Inst(*row) for row in self.uow.db.rows(
             _INSTANCES_OF_RECORD, {"rt": record_type, "rk": record_key})]
 
     def _start(self, cw: CompiledWorkflow, rec: Rec, user: str) -> Inst:
         now = self.uow.clock.now()
-        inst = Inst(id=self.uow.ids.new_id("instance"), seq=next_counter(self.uow.session, "instance"),
+        inst = Inst(id=self.uow.ids.new_id("instance"), seq=next_counter(self.uow.db, "instance"),
                     workflow_code=cw.workflow.code, version_id=cw.version_id, record_type=rec.type,
                     record_key=rec.key, started_by=user, created_at=now, step_states="")
         # written when its first event step has fired, with the step states it has then (one INSERT)
@@ -423,10 +427,10 @@ class Run:
         elif inst.id in self._unsaved:
             inst.step_states = encoded
             self._unsaved.discard(inst.id)
-            self.uow.session.execute(_INSERT_INSTANCE, [attrs.asdict(inst)])
+            self.uow.db.executemany(_INSERT_INSTANCE, [attrs.asdict(inst)])
         elif inst.step_states != encoded:
             inst.step_states = encoded
-            self.uow.session.execute(_SET_STEP_STATES, {"b_id": inst.id, "b_states": encoded})
+            self.uow.db.execute(_SET_STEP_STATES, {"b_id": inst.id, "b_states": encoded})
 
     def _execute(self, inst: Inst, cw: CompiledWorkflow, resp: BoundStep, event_step: BoundStep,
                  rec: Rec, document: Rec, user: str, h: Handled) -> None:
@@ -458,13 +462,13 @@ class Run:
 
     def _archive(self, inst: Inst, step_states: str) -> None:
         """One INSERT into the archive and one DELETE of the running instance."""
-        session = self.uow.session
-        session.execute(_INSERT_ARCHIVE, [{**attrs.asdict(inst), "step_states": step_states,
-                                            "archived_at": self.uow.clock.now()}])
+        db = self.uow.db
+        db.executemany(_INSERT_ARCHIVE, [{**attrs.asdict(inst), "step_states": step_states,
+                                          "archived_at": self.uow.clock.now()}])
         if inst.id in self._unsaved:  # started and finished by the same event: never written
             self._unsaved.discard(inst.id)
         else:
-            session.execute(_DELETE_INSTANCE, {"b_id": inst.id})
+            db.execute(_DELETE_INSTANCE, {"b_id": inst.id})
 
 
 def _library_of(vocab: Vocabulary, response: str) -> str:

@@ -38,11 +38,12 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.pool import StaticPool
 
 from ..errors import WerkstroomError
 from .db import Base
+from .sql import Db, Statement
 
 DEFAULT_URL = "sqlite:///werkstroom.db"
 MEMORY_URL = "sqlite://"
@@ -329,28 +330,28 @@ def decode_step_states(text_: str | None) -> dict[int, str]:
 
 
 _COUNTERS: Table = CounterRow.__table__  # type: ignore[assignment]
-# prepared once (no statement construction and cache-key generation per call)
-_BUMP_COUNTER = (update(_COUNTERS).where(_COUNTERS.c.name == bindparam("b_name"))
-                 .values(value=_COUNTERS.c.value + 1).returning(_COUNTERS.c.value))
+# prepared once, run on the driver (werkstroom.interpreter.sql)
+_BUMP_COUNTER = Statement(update(_COUNTERS).where(_COUNTERS.c.name == bindparam("b_name"))
+                          .values(value=_COUNTERS.c.value + 1).returning(_COUNTERS.c.value))
+_BUMP_COUNTER_PLAIN = Statement(update(_COUNTERS).where(_COUNTERS.c.name == bindparam("b_name"))
+                                .values(value=_COUNTERS.c.value + 1))
+_GET_COUNTER = Statement(select(_COUNTERS.c.value).where(_COUNTERS.c.name == bindparam("b_name")))
+_NEW_COUNTER = Statement(insert(_COUNTERS), columns=["name", "value"])
 
 
-def next_counter(session: Session, name: str) -> int:
+def next_counter(db: Db, name: str) -> int:
     """The counter's next value (1 the first time): one ``UPDATE ... RETURNING`` where the database
     supports it (PostgreSQL, SQLite >= 3.35), which also locks the counter row until commit."""
-    if session.get_bind().dialect.update_returning:
-        value = session.execute(_BUMP_COUNTER, {"b_name": name}).scalar()
-        if value is not None:
-            return int(value)
-        session.execute(insert(_COUNTERS).values(name=name, value=1))
-        return 1
-    row = session.get(CounterRow, name)
-    if row is None:
-        row = CounterRow(name=name, value=1)
-        session.add(row)
-        session.flush()
-        return 1
-    row.value += 1
-    return row.value
+    if db.dialect.update_returning:
+        value = db.scalar(_BUMP_COUNTER, {"b_name": name})
+    elif db.execute(_BUMP_COUNTER_PLAIN, {"b_name": name}):
+        value = db.scalar(_GET_COUNTER, {"b_name": name})
+    else:
+        value = None
+    if value is not None:
+        return int(value)
+    db.executemany(_NEW_COUNTER, [{"name": name, "value": 1}])
+    return 1
 
 
 __all__ = [

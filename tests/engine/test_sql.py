@@ -1,0 +1,148 @@
+"""Prepared statements run on the driver (werkstroom.interpreter.sql), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, bindparam, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from werkstroom.interpreter import sql
+from werkstroom.interpreter.approvals.models import ApprovalEntry
+from werkstroom.interpreter.clock import SequentialIds, VirtualClock
+from werkstroom.interpreter.sql import Statement, UnsupportedStatement
+from werkstroom.interpreter.store import CounterRow, RecordStateRow, make_engine, upgrade
+from werkstroom.interpreter.unit import UnitOfWork
+
+STATES = RecordStateRow.__table__
+COUNTERS = CounterRow.__table__
+ENTRIES = ApprovalEntry.__table__
+NOW = dt.datetime(2026, 3, 1, 12, 30, 15, 250000, tzinfo=dt.UTC)
+
+INSERT_STATE = Statement(insert(STATES), columns=["record_type", "record_key", "status", "restricted",
+                                                  "restriction_reason", "updated_at"])
+GET_STATE = Statement(select(STATES.c.status, STATES.c.restricted, STATES.c.updated_at)
+                      .where(STATES.c.record_type == bindparam("rt")).order_by(STATES.c.record_key))
+BUMP = Statement(update(COUNTERS).where(COUNTERS.c.name == bindparam("n"))
+                 .values(value=COUNTERS.c.value + 1).returning(COUNTERS.c.value))
+
+
+@pytest.fixture
+def sa(engine_url: str) -> Iterator[Engine]:
+    eng = make_engine(engine_url)
+    upgrade(eng)
+    with eng.begin() as conn:
+        for table in (STATES, COUNTERS, ENTRIES):
+            conn.execute(table.delete())
+    yield eng
+    eng.dispose()
+
+
+def unit(s: Session) -> UnitOfWork:
+    return UnitOfWork(s, VirtualClock(NOW), SequentialIds())
+
+
+def state(key: str, restricted: bool = True) -> dict[str, Any]:
+    return {"record_type": "T", "record_key": key, "status": "Open", "restricted": restricted,
+            "restriction_reason": "", "updated_at": NOW}
+
+
+def test_values_round_trip_through_the_column_types(sa: Engine) -> None:
+    with Session(sa) as s, s.begin():
+        db = unit(s).db
+        assert db.executemany(INSERT_STATE, [state("a"), state("b", restricted=False)]) == 2
+        rows = db.rows(GET_STATE, {"rt": "T"})
+    # booleans come back as bool, datetimes as aware UTC (as the ORM reads them)
+    assert rows == [("Open", True, NOW), ("Open", False, NOW)]
+    with Session(sa) as s:
+        got = s.get(RecordStateRow, ("T", "a"))
+        assert got is not None and got.restricted is True and got.updated_at == NOW
+
+
+def test_money_is_decimal_both_ways(sa: Engine) -> None:
+    cols = [c.key for c in ENTRIES.columns]
+    ins = Statement(insert(ENTRIES), columns=cols)
+    get = Statement(select(ENTRIES.c.amount, ENTRIES.c.due_date).where(ENTRIES.c.id == bindparam("id")))
+    row = {c: None for c in cols} | {
+        "id": "e1", "entry_no": 1, "record_type": "T", "record_key": "k", "instance_id": "i",
+        "approval_code": "", "document_type": "", "document_no": "", "sequence_no": 1, "sender_id": "A",
+        "approver_id": "B", "status": "Open", "salespers_purch_code": "", "amount": Decimal("1234.56"),
+        "amount_lcy": Decimal("1234.56"), "currency_code": "", "available_credit_limit_lcy": Decimal(0),
+        "approval_type": "Approver", "limit_type": "Approver Chain", "date_time_sent_for_approval": NOW,
+        "last_date_time_modified": NOW, "last_modified_by_user_id": "A", "due_date": dt.date(2026, 3, 3),
+        "delegation_date_formula": "", "refuse_self_approval": False, "overdue_reminders": False}
+    with Session(sa) as s, s.begin():
+        db = unit(s).db
+        db.executemany(ins, [row])
+        amount, due = db.first(get, {"id": "e1"}) or (None, None)
+    assert isinstance(amount, Decimal) and amount == Decimal("1234.56")
+    assert due == dt.date(2026, 3, 3)
+
+
+def test_literal_values_compiled_into_a_statement_are_sent(sa: Engine) -> None:
+    with Session(sa) as s, s.begin():
+        s.execute(insert(COUNTERS).values(name="x", value=41))
+        db = unit(s).db
+        assert db.scalar(BUMP, {"n": "x"}) == 42
+        assert db.scalar(BUMP, {"n": "nothing"}) is None
+
+
+def test_driver_errors_are_sqlalchemy_errors(sa: Engine) -> None:
+    with Session(sa) as s, s.begin():
+        db = unit(s).db
+        db.executemany(INSERT_STATE, [state("a")])
+        with pytest.raises(IntegrityError):
+            db.executemany(INSERT_STATE, [state("a")])
+        s.rollback()
+
+
+def test_a_missing_parameter_and_an_expanding_one_are_programming_errors(sa: Engine) -> None:
+    with Session(sa) as s, s.begin():
+        db = unit(s).db
+        with pytest.raises(UnsupportedStatement, match="rt"):
+            db.rows(GET_STATE, {})
+        in_list = Statement(select(STATES.c.status).where(STATES.c.record_key.in_(bindparam("keys",
+                                                                                            expanding=True))))
+        with pytest.raises(UnsupportedStatement, match="expanding"):
+            db.rows(in_list, {"keys": ["a"]})
+
+
+def test_listeners_see_every_statement(sa: Engine) -> None:
+    seen: list[tuple[str, Any, bool]] = []
+    stop = sql.listen(lambda text, params, many: seen.append((text, params, many)))
+    try:
+        with Session(sa) as s, s.begin():
+            unit(s).db.executemany(INSERT_STATE, [state("a")])
+    finally:
+        stop()
+    assert len(seen) == 1 and seen[0][0].startswith("INSERT INTO wf_record_state") and seen[0][2] is True
+
+
+def test_deferred_writes_run_before_the_next_statement_and_before_commit(sa: Engine) -> None:
+    with Session(sa) as s, s.begin():
+        db = unit(s).db
+        db.before.append(lambda: db.executemany(INSERT_STATE, [state("a")]))
+        # an ORM statement runs them first too
+        assert s.scalar(select(RecordStateRow.record_key)) == "a"
+        db.before.append(lambda: db.executemany(INSERT_STATE, [state("b")]))
+        # so does the commit
+    with Session(sa) as s:
+        assert sorted(s.scalars(select(RecordStateRow.record_key))) == ["a", "b"]
+
+
+def test_deferred_writes_are_dropped_on_rollback(sa: Engine) -> None:
+    with Session(sa) as s:
+        with s.begin():
+            db = unit(s).db
+            db.before.append(lambda: db.executemany(INSERT_STATE, [state("a")]))
+            s.rollback()
+        with s.begin():
+            # a new transaction gets a new driver connection object with nothing deferred
+            assert unit(s).db.before == []
+    with Session(sa) as s:
+        assert list(s.scalars(select(RecordStateRow.record_key))) == []

@@ -1,0 +1,231 @@
+"""Prepared statements run on the database driver, for the engine's hot path.
+
+SQLAlchemy builds and compiles every statement (so the SQL stays dialect-correct on SQLite and
+PostgreSQL, and the types convert values the way the rest of the store reads and writes them), but
+once per statement and dialect: :class:`Statement` keeps the compiled SQL text, the order of its
+parameters and the column types' bind and result processors. :class:`Db` runs such statements on
+the DBAPI connection of a unit of work's SQLAlchemy connection, inside the transaction SQLAlchemy
+began. That skips SQLAlchemy's per-execution work (execution context, cache-key lookup, events,
+result object), which costs 15-20 us per statement against 1-3 us for the driver call itself
+(measured in ``bench/approvals.py``, whose cycle issues about 45 statements).
+
+Rules for a statement run here (checked when it is compiled; ``UnsupportedStatement``, a programming
+error, otherwise):
+- every value comes from a named ``bindparam`` or, for an ``insert(table)`` without ``values``,
+  from the column names given in ``columns``: no Python-side column defaults are applied, so the
+  caller passes every column it writes;
+- no "expanding" (IN-list) parameters.
+
+Driver errors are re-raised as SQLAlchemy's ``DBAPIError`` subclasses (``IntegrityError``, ...) so
+callers catch one family of exceptions whichever path ran the statement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.dml import Insert, UpdateBase
+from sqlalchemy.sql.selectable import Select
+from sqlalchemy.types import TypeEngine
+
+Processor = Callable[[Any], Any]
+Params = Mapping[str, Any]
+# called with (sql, parameters as sent to the driver, executemany) before every statement Db runs;
+# benchmarks use it to capture the writes (SQLAlchemy's before_cursor_execute does not see them)
+Listener = Callable[[str, Any, bool], None]
+_listeners: list[Listener] = []
+
+
+class UnsupportedStatement(RuntimeError):
+    """A statement the driver path cannot run: a programming error in Werkstroom, never user input."""
+
+
+def listen(fn: Listener) -> Callable[[], None]:
+    """Call ``fn(sql, parameters, executemany)`` before each statement a :class:`Db` runs; returns the
+    function that removes the listener."""
+    _listeners.append(fn)
+    return lambda: _listeners.remove(fn)
+
+
+class Plan:
+    """A statement compiled for one dialect. ``consts``: positions of literal values compiled into
+    the statement (``value + 1``), already converted."""
+
+    __slots__ = ("binds", "consts", "dialect", "names", "positional", "result_types", "results", "sql")
+
+    def __init__(self, sql: str, names: tuple[str, ...], positional: bool,
+                 binds: tuple[Processor | None, ...], consts: dict[int, Any],
+                 result_types: tuple[TypeEngine[Any], ...], dialect: Dialect) -> None:
+        self.sql = sql
+        self.names = names
+        self.positional = positional
+        self.consts = consts
+        self.binds = binds if consts or any(p is not None for p in binds) else ()
+        self.result_types = result_types
+        self.dialect = dialect
+        # the result processors, made at the first fetch: some depend on the driver's type code of
+        # the column (psycopg's numeric), which only the cursor's description gives
+        self.results: tuple[Processor | None, ...] | None = None if result_types else ()
+
+    def prepare_results(self, description: Sequence[Sequence[Any]] | None) -> None:
+        codes = [d[1] for d in description] if description else [None] * len(self.result_types)
+        procs = tuple(t.result_processor(self.dialect, code) for t, code in zip(self.result_types, codes,
+                                                                                 strict=True))
+        self.results = procs if any(p is not None for p in procs) else ()
+
+    def params(self, values: Params) -> Any:
+        names = self.names
+        try:
+            if not self.binds:
+                if self.positional:
+                    return tuple([values[n] for n in names])
+                return {n: values[n] for n in names}
+            consts = self.consts
+            converted = [consts[i] if i in consts else values[n] if p is None else p(values[n])
+                         for i, (n, p) in enumerate(zip(names, self.binds, strict=True))]
+        except KeyError as exc:
+            raise UnsupportedStatement(
+                f"no value for the parameter {exc.args[0]!r} of {self.sql!r}") from None
+        return tuple(converted) if self.positional else dict(zip(names, converted, strict=True))
+
+    def row(self, raw: Sequence[Any]) -> tuple[Any, ...]:
+        results = self.results
+        if not results:
+            return tuple(raw)
+        return tuple([v if p is None or v is None else p(v) for v, p in zip(raw, results, strict=True)])
+
+
+class Statement:
+    """A Core statement compiled once per dialect and run by :class:`Db` on the driver.
+
+    ``columns``: for a bare ``insert(table)``, the columns the caller provides (all others are left
+    to the database's defaults)."""
+
+    __slots__ = ("_columns", "_plans", "clause")
+
+    def __init__(self, clause: ClauseElement, columns: Iterable[str] | None = None) -> None:
+        self.clause = clause
+        self._columns = tuple(columns) if columns is not None else None
+        self._plans: dict[str, Plan] = {}
+
+    def plan(self, dialect: Dialect) -> Plan:
+        found = self._plans.get(dialect.name)
+        if found is None:
+            found = self._plans[dialect.name] = self._compile(dialect)
+        return found
+
+    def _compile(self, dialect: Dialect) -> Plan:
+        clause = self.clause
+        keys = list(self._columns) if isinstance(clause, Insert) and self._columns is not None else None
+        compiled = clause.compile(dialect=dialect, column_keys=keys)
+        if not isinstance(compiled, SQLCompiler):
+            raise UnsupportedStatement(f"not an SQL statement: {clause!r}")
+        positional = bool(compiled.positional)
+        names = tuple(compiled.positiontup or ()) if positional else tuple(compiled.bind_names.values())
+        binds: list[Processor | None] = []
+        consts: dict[int, Any] = {}
+        for i, name in enumerate(names):
+            bp = compiled.binds.get(name)
+            if bp is None:
+                raise UnsupportedStatement(f"the parameter {name!r} of {compiled.string!r} has no bind")
+            if bp.expanding:
+                raise UnsupportedStatement(f"expanding parameter {name!r} in {compiled.string!r}")
+            proc = bp.type.dialect_impl(dialect).bind_processor(dialect)
+            binds.append(proc)
+            if not bp.required and not (self._columns and name in self._columns):
+                if bp.callable is not None:
+                    raise UnsupportedStatement(f"the callable parameter {name!r} in {compiled.string!r}")
+                consts[i] = bp.value if proc is None or bp.value is None else proc(bp.value)
+        result_types: tuple[TypeEngine[Any], ...] = ()
+        if isinstance(clause, Select | UpdateBase):
+            result_types = tuple(col.type.dialect_impl(dialect) for col in clause.exported_columns)
+        return Plan(compiled.string, names, positional, tuple(binds), consts, result_types, dialect)
+
+
+class Db:
+    """The driver connection of one unit of work (inside the transaction its SQLAlchemy connection
+    began). ``before`` holds deferred writes, run (and removed) before the next statement."""
+
+    __slots__ = ("_raw", "before", "dialect")
+
+    def __init__(self, connection: Connection) -> None:
+        self.dialect = connection.dialect
+        raw = connection.connection.driver_connection
+        assert raw is not None
+        self._raw: Any = raw
+        self.before: list[Callable[[], None]] = []
+
+    def run_deferred(self) -> None:
+        while self.before:
+            self.before.pop(0)()
+
+    def _cursor(self, stmt: Statement, params: Params | Sequence[Params], many: bool) -> tuple[Any, Plan]:
+        if self.before:
+            self.run_deferred()
+        plan = stmt.plan(self.dialect)
+        sent = [plan.params(p) for p in params] if many else plan.params(params)  # type: ignore[arg-type]
+        for fn in _listeners:
+            fn(plan.sql, sent, many)
+        cur = self._raw.cursor()
+        try:
+            if many:
+                cur.executemany(plan.sql, sent)
+            else:
+                cur.execute(plan.sql, sent)
+        except self.dialect.loaded_dbapi.Error as err:
+            cur.close()
+            raise sa_exc.DBAPIError.instance(plan.sql, sent, err, self.dialect.loaded_dbapi.Error) from err
+        if plan.results is None:
+            plan.prepare_results(cur.description)
+        return cur, plan
+
+    def execute(self, stmt: Statement, params: Params) -> int:
+        """Run a statement without result rows; the number of rows it changed."""
+        cur, _ = self._cursor(stmt, params, False)
+        count = int(cur.rowcount)
+        cur.close()
+        return count
+
+    def executemany(self, stmt: Statement, params: Sequence[Params]) -> int:
+        if not params:
+            return 0
+        cur, _ = self._cursor(stmt, params, True)
+        count = int(cur.rowcount)
+        cur.close()
+        return count
+
+    def rows(self, stmt: Statement, params: Params) -> list[tuple[Any, ...]]:
+        cur, plan = self._cursor(stmt, params, False)
+        raw = cur.fetchall()
+        cur.close()
+        if not plan.results:
+            return [tuple(r) for r in raw]
+        return [plan.row(r) for r in raw]
+
+    def first(self, stmt: Statement, params: Params) -> tuple[Any, ...] | None:
+        cur, plan = self._cursor(stmt, params, False)
+        raw = cur.fetchone()
+        # drain (RETURNING and multi-row results) so the statement is finished on every driver
+        cur.fetchall()
+        cur.close()
+        return None if raw is None else plan.row(raw)
+
+    def insert_id(self, returning: Statement, plain: Statement, params: Params) -> int:
+        """Insert one row and answer its generated id: ``returning`` (an INSERT ... RETURNING id) where
+        the database supports it (PostgreSQL, SQLite >= 3.35), else ``plain`` and the cursor's
+        ``lastrowid`` (SQLite)."""
+        if self.dialect.insert_returning:
+            return int(self.scalar(returning, params))
+        cur, _ = self._cursor(plain, params, False)
+        found = int(cur.lastrowid)
+        cur.close()
+        return found
+
+    def scalar(self, stmt: Statement, params: Params) -> Any:
+        row = self.first(stmt, params)
+        return None if row is None else row[0]
