@@ -9,6 +9,7 @@ problems as WF9xx diagnostics that name the library and the entry.
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -55,7 +56,10 @@ class EnumType:
         return None
 
 
+@functools.lru_cache(maxsize=8192)
 def normalize_enum(text: str) -> str:
+    """``text`` lower-cased without spaces and punctuation (``Approver Chain`` -> ``approverchain``);
+    memoized: the engine normalizes the same few names for every event."""
     return "".join(ch for ch in text.lower() if ch.isalnum())
 
 

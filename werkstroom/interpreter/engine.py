@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 from sqlalchemy import Table, bindparam, event, insert, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -77,6 +78,11 @@ def _keep(session: Session, instance: object) -> None:
 
 event.listen(UnitSession, "loaded_as_persistent", _keep)
 event.listen(UnitSession, "pending_to_persistent", _keep)
+
+
+def _unit_session(connection: Connection) -> Session:
+    # joins the connection's transaction: its commit flushes but leaves the commit to the unit of work
+    return UnitSession(bind=connection, expire_on_commit=False, join_transaction_mode="rollback_only")
 
 
 class IdempotencyConflict(WerkstroomError):
@@ -181,9 +187,17 @@ class Engine:
 
     @contextmanager
     def transaction(self) -> Iterator[UnitOfWork]:
-        """One unit of work (commit on success, roll back on any exception)."""
-        with UnitSession(self._sa, expire_on_commit=False) as session, session.begin():
-            yield UnitOfWork(session, self.clock, self.ids)
+        """One unit of work (commit on success, roll back on any exception). The transaction is the
+        connection's; a session is made only when some code needs the ORM."""
+        with self._sa.connect() as conn:
+            conn.begin()
+            uow = UnitOfWork.on_connection(conn, self.clock, self.ids, _unit_session)
+            try:
+                yield uow
+            except BaseException:
+                uow.rollback()
+                raise
+            uow.commit()
 
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:
         """Call ``callback(items)`` with the outbox rows of every committed event; returns unsubscribe."""
@@ -332,7 +346,8 @@ class Engine:
             # on the unique key, rolls back, and answers the first delivery's result)
             log_id = uow.db.insert_id(_INSERT_LOG, _INSERT_LOG_PLAIN, {
                 "idempotency_key": key, "payload_hash": digest, "event": event, "record_type": record_type,
-                "record_key": record_key, "user": user, "result": codec.dumps(stored), "created_at": now})
+                "record_key": record_key, "user": user, "result": codec.dumps_mostly_plain(stored),
+                "created_at": now})
             result.event_id = log_id
             run.write_outbox(log_id)
             return result

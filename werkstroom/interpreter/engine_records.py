@@ -11,7 +11,16 @@ from typing import Any, Protocol
 
 from sqlalchemy import BindParameter, Table, bindparam, delete, insert, select, update
 
-from ..catalogue import EventSpec, FieldKind, FieldSpec, Library, RecordSpec, RelationSpec, ResponseSpec
+from ..catalogue import (
+    EventSpec,
+    FieldKind,
+    FieldSpec,
+    Library,
+    RecordSpec,
+    RelationSpec,
+    ResponseSpec,
+    normalize_enum,
+)
 from ..errors import WerkstroomError
 from . import store_codec as codec
 from .sql import Statement
@@ -35,8 +44,7 @@ class CatalogueView(Protocol):
     def response(self, name: str) -> ResponseSpec | None: ...
 
 
-def _norm(name: str) -> str:
-    return "".join(ch for ch in name.lower() if ch.isalnum())
+_norm = normalize_enum  # event and response names match as enum values do
 
 
 class Vocabulary:

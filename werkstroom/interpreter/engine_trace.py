@@ -45,6 +45,11 @@ class StepTrace:
     result: bool
     tests: list[tuple[str, list[tuple[str, Any]], bool]] = attrs.field(factory=list)
 
+    def to_json(self) -> dict[str, Any]:
+        return {"workflow_code": self.workflow_code, "instance_id": self.instance_id, "step_id": self.step_id,
+                "event": self.event, "condition": self.condition, "result": self.result,
+                "tests": [(text, [_plain(r) for r in reads], ok) for text, reads, ok in self.tests]}
+
 
 @attrs.define
 class ResponseTrace:
@@ -56,6 +61,11 @@ class ResponseTrace:
     effects: list[str] = attrs.field(factory=list)
     raised: list[str] = attrs.field(factory=list)
     jump: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"step_id": self.step_id, "name": self.name, "label": self.label,
+                "options": _plain(self.options), "notes": list(self.notes), "effects": list(self.effects),
+                "raised": list(self.raised), "jump": self.jump}
 
 
 @attrs.define
@@ -77,6 +87,16 @@ class Handled:
     responses: list[ResponseTrace] = attrs.field(factory=list)
     notes: list[str] = attrs.field(factory=list)
     archived: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {"event": self.event, "record_type": self.record_type, "record_key": self.record_key,
+                "user": self.user, "raised_by": self.raised_by, "outcome": self.outcome,
+                "started": self.started, "instance_id": self.instance_id,
+                "workflow_code": self.workflow_code,
+                "fired": self.fired.to_json() if self.fired is not None else None,
+                "not_fired": [s.to_json() for s in self.not_fired],
+                "responses": [r.to_json() for r in self.responses], "notes": list(self.notes),
+                "archived": self.archived}
 
 
 @attrs.define
@@ -100,10 +120,10 @@ class EmitResult:
         return self.handled[0].outcome if self.handled else ""
 
     def to_json(self) -> dict[str, Any]:
-        # what ``attrs.asdict(self, recurse=True)`` gives (collection types retained), without its
-        # per-value keyword plumbing: this runs for every handled event
-        out: dict[str, Any] = _plain(self)
-        return out
+        # what ``attrs.asdict(self, recurse=True)`` gives (collection types retained; a test keeps the
+        # two equal), written out: this runs for every handled event
+        return {"event_id": self.event_id, "handled": [h.to_json() for h in self.handled],
+                "effects": _plain(self.effects), "replayed": self.replayed}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> EmitResult:

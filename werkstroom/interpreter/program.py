@@ -15,6 +15,7 @@ Python code objects. The engine never sees AST nodes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, TypeAlias
@@ -187,9 +188,17 @@ class BoundWorkflow:
         return self.steps[step_id - 1]
 
     def children(self, step_id: int | None) -> tuple[BoundStep, ...]:
-        return tuple(s for s in self.steps if s.parent == step_id)
+        return self._children.get(step_id, ())
 
-    @property
+    @functools.cached_property
+    def _children(self) -> dict[int | None, tuple[BoundStep, ...]]:
+        # the engine asks for a step's children several times per handled event
+        found: dict[int | None, list[BoundStep]] = {}
+        for s in self.steps:
+            found.setdefault(s.parent, []).append(s)
+        return {k: tuple(v) for k, v in found.items()}
+
+    @functools.cached_property
     def entry_points(self) -> tuple[BoundStep, ...]:
         return tuple(s for s in self.steps if s.entry_point)
 

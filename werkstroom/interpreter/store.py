@@ -246,7 +246,9 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(eng, "begin")
         def _begin_immediate(conn: Connection) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # on the driver (every transaction starts here: SQLAlchemy's statement path would add
+            # about 15 us to each)
+            conn.connection.driver_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
 
         return eng
     if url.startswith("postgresql://"):

@@ -1,0 +1,44 @@
+"""EmitResult.to_json is written out by hand for speed: it must stay what attrs.asdict gives."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import attr
+
+from werkstroom.interpreter.engine_trace import EmitResult, Handled, ResponseTrace, StepTrace
+
+
+def _rich() -> EmitResult:
+    fired = StepTrace("WF-1", "instance-1", 1, "PurchaseDocSentForApproval", "amount > 1000", True,
+                      [("amount > 1000", [("amount", "5000")], True)])
+    missed = StepTrace("WF-2", None, 3, "PurchaseDocSentForApproval", "amount > 9000", False,
+                       [("amount > 9000", [("amount", "5000"), ("status", None)], False)])
+    resp = ResponseTrace(2, "create_approval_requests", "send", {"limit_type": "Approver Chain", "n": 2,
+                                                                  "nested": {"a": [1, 2]}},
+                         ["entry 1 for ANN"], ["record.status_changed"], ["ApprovalRequestApproved"], 4)
+    h1 = Handled("PurchaseDocSentForApproval", "PurchaseHeader", "Invoice|1", "REQ", "", "started", True,
+                 "instance-1", "WF-1", fired, [missed], [resp], ["a note"], False)
+    h2 = Handled("ApprovalRequestApproved", "ApprovalEntry", "2", "ANN", "send", "no step matched",
+                 archived=True)
+    return EmitResult(7, [h1, h2], [{"kind": "message", "payload": {"text": "hi", "amount": Decimal("1.50")},
+                                     "instance_id": "instance-1", "workflow_code": "WF-1"}], replayed=False)
+
+
+def test_to_json_is_attrs_asdict() -> None:
+    result = _rich()
+    assert result.to_json() == attr.asdict(result, retain_collection_types=True)
+    assert EmitResult(1).to_json() == attr.asdict(EmitResult(1), retain_collection_types=True)
+
+
+def test_to_json_round_trips_through_from_json() -> None:
+    result = _rich()
+    back = EmitResult.from_json(result.to_json())
+    assert back == result
+
+
+def test_the_stored_result_text_is_what_dumps_writes() -> None:
+    from werkstroom.interpreter import store_codec as codec
+
+    data = _rich().to_json()
+    assert codec.dumps_mostly_plain(data) == codec.dumps(data)
