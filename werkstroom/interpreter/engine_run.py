@@ -218,7 +218,6 @@ class Run:
             self._current = None
 
     def _handle(self, name: str, known: bool, rec: Rec, q: Queued, h: Handled) -> None:
-        session = self.uow.session
         if known:
             iid = q.instance_id or rec.values.get("instance_id")
             if not iid:
@@ -256,7 +255,7 @@ class Run:
         for code, current_version, version_id in self.uow.db.rows(_ENABLED_WITH_VERSION, {"enabled": True}):
             if version_id is None:
                 raise UnknownWorkflow(f"workflow {code} has no version {current_version}")
-            cw = self.workflows.version(session, version_id)
+            cw = self._version(version_id)
             for step in cw.workflow.entry_points:
                 if step.name != name or (step.record_type and step.record_type != rec.type):
                     continue
@@ -271,10 +270,9 @@ class Run:
 
     def _candidates(self, instances: list[Inst],
                     name: str) -> list[tuple[Inst, CompiledWorkflow, BoundStep]]:
-        session = self.uow.session
         out: list[tuple[Inst, CompiledWorkflow, BoundStep]] = []
         for inst in instances:
-            cw = self.workflows.version(session, inst.version_id)
+            cw = self._version(inst.version_id)
             states = decode_step_states(inst.step_states)
             wf = cw.workflow
             waiting = [wf.step(sid) for sid, st in states.items() if st == ACTIVE]
@@ -282,6 +280,10 @@ class Run:
             waiting.sort(key=lambda s: (s.sequence_no, s.id))
             out.extend((inst, cw, s) for s in waiting)
         return out
+
+    def _version(self, version_id: int) -> CompiledWorkflow:
+        # the unit of work's session is made only for a version this process has not compiled yet
+        return self.workflows.cached(version_id) or self.workflows.version(self.uow.session, version_id)
 
     def _related_instances(self, rec: Rec) -> list[Inst]:
         """Running instances of the records ``rec`` links to through its to-one relations."""

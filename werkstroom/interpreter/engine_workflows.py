@@ -41,6 +41,10 @@ class WorkflowCache:
         self._by_id: dict[int, CompiledWorkflow] = {}
         self._lock = threading.Lock()
 
+    def cached(self, version_id: int) -> CompiledWorkflow | None:
+        """The compiled version when this process has it already (no session needed)."""
+        return self._by_id.get(version_id)
+
     def version(self, session: Session, version_id: int) -> CompiledWorkflow:
         found = self._by_id.get(version_id)
         if found is not None:
