@@ -9,6 +9,7 @@ from apptools import make_scope, purchase
 from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine as SAEngine
 
+from werkstroom.interpreter import sql
 from werkstroom.interpreter.approvals.models import ApprovalEntry
 from werkstroom.interpreter.approvals.service import ApprovalService
 from werkstroom.interpreter.unit import UnitOfWork
@@ -25,6 +26,7 @@ def test_created_then_sent_entries_are_one_insert_with_the_sent_status(chain_org
     scope, _ = make_scope(uow, purchase(amount="5000"), "REQ")
     svc = ApprovalService(scope)
     event.listen(SAEngine, "before_cursor_execute", before)
+    stop = sql.listen(lambda statement, params, many: before(None, None, statement))
     try:
         svc.create_requests({"approver_type": "Approver", "limit_type": "Approver Chain"})
         svc.send_requests({})
@@ -32,6 +34,7 @@ def test_created_then_sent_entries_are_one_insert_with_the_sent_status(chain_org
                 uow.session.scalars(select(ApprovalEntry).order_by(ApprovalEntry.entry_no))]
     finally:
         event.remove(SAEngine, "before_cursor_execute", before)
+        stop()
     assert rows == [("REQ", "Approved"), ("ANN", "Open"), ("BOB", "Created")]
     writes = [s for s in seen if "approval_entry" in s and not s.startswith("SELECT")]
     assert len(writes) == 1 and writes[0].startswith("INSERT INTO wf_approval_entry"), seen

@@ -9,20 +9,19 @@ instance, with the approval-entry record. The caller runs that event in the same
 from __future__ import annotations
 
 import attrs
-from sqlalchemy import select
 
 from ..unit import UnitOfWork
 from .errors import ApprovalError
-from .models import ApprovalCommentLine, ApprovalEntry, ApprovalUserSetup
 from .records import (
-    JUST_REJECTED,
+    Entry,
     SimpleRecord,
+    add_comment_line,
     change_entry,
-    count_comment,
     entry_by_key,
     entry_record,
-    forget_comment_count,
-    set_record_entries,
+    held,
+    lock_record_entries,
+    user_setup,
 )
 from .service import (
     APPROVED_EVENT,
@@ -41,7 +40,7 @@ SYSTEM_USER = "(job queue)"
 @attrs.frozen
 class ActionResult:
     """What the engine must handle next. ``event``: ApprovalRequestApproved / Rejected / Delegated.
-    ``record``: the ApprovalEntry record view (pending_approvals computed after the action).
+    ``record``: the Entry record view (pending_approvals computed after the action).
     ``document_type``/``document_key``: the record the entry is for. ``canceled``: entries closed by a
     quorum. ``delegated_to``: the new approver (delegate only)."""
 
@@ -57,7 +56,7 @@ class ActionResult:
     delegated_to: str = ""
 
 
-def find_entry(uow: UnitOfWork, ref: str) -> ApprovalEntry:
+def find_entry(uow: UnitOfWork, ref: str) -> Entry:
     """An entry by id, or by entry number (``7``)."""
     entry = entry_by_key(uow, ref)
     if entry is None:
@@ -65,56 +64,40 @@ def find_entry(uow: UnitOfWork, ref: str) -> ApprovalEntry:
     return entry
 
 
-def lock_request(uow: UnitOfWork, entry: ApprovalEntry) -> None:
+def lock_request(uow: UnitOfWork, entry: Entry) -> None:
     """On PostgreSQL, lock every entry of the entry's record and instance (SELECT ... FOR UPDATE) so
     two approvers acting at once on one request are handled one after the other; the second then sees
     the first one's changes. SQLite serializes writers already (BEGIN IMMEDIATE): nothing to do."""
-    if uow.session.get_bind().dialect.name == "sqlite":
+    if uow.db.dialect.name == "sqlite":
         return
     # the locking read refreshes every entry of the request (the held ones included) with what the
     # transaction that held the lock committed
-    locked = list(uow.session.scalars(
-        select(ApprovalEntry).where(
-            ApprovalEntry.record_type == entry.record_type, ApprovalEntry.record_key == entry.record_key,
-            ApprovalEntry.instance_id == entry.instance_id).with_for_update()
-        .execution_options(populate_existing=True)))
-    ref = (entry.record_type, entry.record_key, entry.instance_id)
-    set_record_entries(uow, ref, locked)
-    forget_comment_count(uow, ref)
+    lock_record_entries(uow, (entry.record_type, entry.record_key, entry.instance_id))
 
 
-def _check_open(entry: ApprovalEntry, verb: str) -> None:
+def _check_open(entry: Entry, verb: str) -> None:
     if entry.status != "Open":
         raise ApprovalError("WF611", f"You can only {verb} open approval requests; entry {entry.entry_no} is "
                                      f"{entry.status}.")
 
 
-def _check_approver_or_admin(uow: UnitOfWork, entry: ApprovalEntry, user: str, verb: str) -> None:
+def _check_approver_or_admin(uow: UnitOfWork, entry: Entry, user: str, verb: str) -> None:
     if entry.approver_id != user and not is_admin(uow, user):
         raise ApprovalError("WF612", f"{user} may not {verb} entry {entry.entry_no}: only its approver "
                                      f"{entry.approver_id} or the approval administrator can.")
 
 
-def _comment(uow: UnitOfWork, entry: ApprovalEntry, user: str, comment: str | None) -> None:
+def _comment(uow: UnitOfWork, entry: Entry, user: str, comment: str | None) -> None:
     if comment:
-        uow.session.add(ApprovalCommentLine(
-            id=uow.ids.new_id("comment"), record_type=entry.record_type, record_key=entry.record_key,
-            instance_id=entry.instance_id, entry_id=entry.id, user_id=user, at=uow.clock.now(),
-            comment=comment))
-        count_comment(uow, entry.record_type, entry.record_key, entry.instance_id)
+        add_comment_line(uow, entry, user, comment)
 
 
-def _set_status(uow: UnitOfWork, entry: ApprovalEntry, status: str, user: str) -> None:
+def _set_status(uow: UnitOfWork, entry: Entry, status: str, user: str) -> None:
     change_entry(uow, entry, status=status, last_date_time_modified=uow.clock.now(),
                  last_modified_by_user_id=user)
 
 
-def _touch(uow: UnitOfWork, entry: ApprovalEntry, user: str) -> None:
-    entry.last_date_time_modified = uow.clock.now()
-    entry.last_modified_by_user_id = user
-
-
-def _result(uow: UnitOfWork, event: str, entry: ApprovalEntry, user: str,
+def _result(uow: UnitOfWork, event: str, entry: Entry, user: str,
             canceled: tuple[str, ...] = (), delegated_to: str = "") -> ActionResult:
     return ActionResult(event=event, entry_id=entry.id, record=entry_record(uow, entry),
                         instance_id=entry.instance_id, workflow_code=entry.approval_code,
@@ -145,17 +128,17 @@ def reject(uow: UnitOfWork, entry_id: str, user: str, comment: str | None = None
     _set_status(uow, entry, "Rejected", user)
     # BC raises the reject event before it marks the entry, so "reject all approval requests" still
     # sees it as open (and notifies the sender); note it for the service in this transaction
-    uow.session.info.setdefault(JUST_REJECTED, set()).add(entry.id)
+    held(uow).just_rejected.add(entry.id)
     audit(uow, entry, "reject", user, "Open", comment=comment)
     _comment(uow, entry, user, comment)
     return _result(uow, REJECTED_EVENT, entry, user)
 
 
-def delegation_target(uow: UnitOfWork, entry: ApprovalEntry) -> str:
+def delegation_target(uow: UnitOfWork, entry: Entry) -> str:
     """Substitute, else the approver's own approver, else the approval administrator. Candidates equal
     to the current approver are skipped (delegating to oneself changes nothing), and so is the sender
     when the entry refuses self-approval."""
-    setup = uow.session.get(ApprovalUserSetup, entry.approver_id)
+    setup = user_setup(uow, entry.approver_id)
     admin = administrator(uow)
     candidates = [
         setup.substitute if setup is not None else "",
@@ -167,7 +150,7 @@ def delegation_target(uow: UnitOfWork, entry: ApprovalEntry) -> str:
             continue
         if entry.refuse_self_approval and cand == entry.sender_id:
             continue
-        if uow.session.get(ApprovalUserSetup, cand) is None:
+        if user_setup(uow, cand) is None:
             continue
         return cand
     raise ApprovalError("WF613", "There is no substitute, direct approver, or approval administrator for "
@@ -186,8 +169,8 @@ def delegate(uow: UnitOfWork, entry_id: str, user: str, comment: str | None = No
                                      "approver or the approval administrator can.")
     target = delegation_target(uow, entry)
     old_approver = entry.approver_id
-    entry.approver_id = target
-    _touch(uow, entry, user)
+    change_entry(uow, entry, approver_id=target, last_date_time_modified=uow.clock.now(),
+                 last_modified_by_user_id=user)
     audit(uow, entry, "delegate", user, "Open", f"from {old_approver} to {target}", comment)
     _comment(uow, entry, user, comment)
     return _result(uow, DELEGATED_EVENT, entry, user, delegated_to=target)

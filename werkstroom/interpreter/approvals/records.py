@@ -1,40 +1,50 @@
-"""The ApprovalEntry record as the engine sees it (events on approval entries carry this record).
+"""Approval entries and approval user setup inside a unit of work, and the ApprovalEntry record as the
+engine sees it (events on approval entries carry this record).
 
-``values`` hold BC's Approval Entry fields in snake_case, plus the flowfield ``pending_approvals``:
-the Created and Open entries of the same record in the same workflow instance. The document the entry
-points to is named by ``record_type`` and ``record_key``; the instance by ``instance_id``.
+Inside a unit of work (one transaction) entries and user setup are plain Python objects (:class:`Entry`,
+:class:`UserSetup`), read and written with prepared statements on the unit of work's driver connection
+(``uow.db``, ``werkstroom.interpreter.sql``), never as ORM objects: the ORM models in ``models.py`` stay
+for the schema, ``wf setup load`` and the listing queries.
+
+They are held per unit of work (:func:`held`): each entry is one object for the whole transaction, the
+entries of a record in an instance are read once (:func:`cached_record_entries`), the whole approval
+user setup is read once (:func:`setups`). New entries are written with one multi-row INSERT deferred
+through ``uow.db.before`` (so the send's changes go into that INSERT); changes of stored entries are
+one prepared UPDATE each (:func:`change_entry`, the only way an entry field may change).
+
+``values`` of the record view hold BC's Approval Entry fields in snake_case, plus the flowfield
+``pending_approvals``: the Created and Open entries of the same record in the same workflow instance.
+The document the entry points to is named by ``record_type`` and ``record_key``; the instance by
+``instance_id``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, MutableMapping
+import datetime as dt
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
+from decimal import Decimal
+from itertools import chain
 from typing import Any, cast
 
 import attrs
-from sqlalchemy import (
-    BindParameter,
-    CursorResult,
-    Executable,
-    Table,
-    and_,
-    bindparam,
-    event,
-    func,
-    insert,
-    inspect,
-    select,
-    update,
-)
-from sqlalchemy.orm import ORMExecuteState, Session, aliased, make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import Table, and_, bindparam, event, func, insert, select, update
+from sqlalchemy.orm import Session
 
+from ..sql import Db, Statement
 from ..unit import UnitOfWork
-from .models import ApprovalCommentLine, ApprovalEntry
+from .models import (
+    ApprovalAudit,
+    ApprovalCommentLine,
+    ApprovalEntry,
+    ApprovalUserSetup,
+    OverdueApprovalEntry,
+    WorkflowUserGroup,
+    WorkflowUserGroupMember,
+)
 
 RECORD_TYPE = "ApprovalEntry"
-# session.info key: ids of entries the reject action rejected in this transaction
-JUST_REJECTED = "werkstroom.rejected_by_action"
 PENDING = ("Created", "Open")
+RecordRef = tuple[str, str, str]
 
 
 @attrs.define
@@ -47,174 +57,387 @@ class SimpleRecord:
     old_values: Mapping[str, Any] | None = None
 
 
-_RT: BindParameter[str] = bindparam("rt")
-_RK: BindParameter[str] = bindparam("rk")
-_INST: BindParameter[str] = bindparam("inst")
-_COMMENTS = select(func.count()).select_from(ApprovalCommentLine).where(
-    ApprovalCommentLine.instance_id == _INST,
-    ApprovalCommentLine.record_key == _RK,
-    ApprovalCommentLine.record_type == _RT,
+# ----------------------------------------------------------------------------- plain rows
+
+_ENTRIES: Table = cast("Table", ApprovalEntry.__table__)
+_SETUPS: Table = cast("Table", ApprovalUserSetup.__table__)
+
+ENTRY_FIELDS = (
+    "id", "entry_no", "record_type", "record_key", "instance_id", "approval_code", "document_type",
+    "document_no", "sequence_no", "sender_id", "approver_id", "status", "salespers_purch_code", "amount",
+    "amount_lcy", "currency_code", "available_credit_limit_lcy", "approval_type", "limit_type",
+    "date_time_sent_for_approval", "last_date_time_modified", "last_modified_by_user_id", "due_date",
+    "delegation_date_formula", "quorum", "refuse_self_approval", "overdue_reminders", "last_overdue_notice",
 )
-_OF_RECORD = select(ApprovalEntry).where(
-    ApprovalEntry.record_type == _RT,
-    ApprovalEntry.record_key == _RK,
-    ApprovalEntry.instance_id == _INST,
-).order_by(ApprovalEntry.entry_no)
-_NAMED = aliased(ApprovalEntry)
-# the entries of the record and instance the entry with number :no belongs to (that entry included),
-_NAMED_COMMENTS = select(func.count()).select_from(ApprovalCommentLine).where(
-    ApprovalCommentLine.instance_id == _NAMED.instance_id,
-    ApprovalCommentLine.record_key == _NAMED.record_key,
-    ApprovalCommentLine.record_type == _NAMED.record_type,
+SETUP_FIELDS = (
+    "user_id", "approver_id", "salespers_purch_code", "sales_amount_approval_limit",
+    "unlimited_sales_approval", "purchase_amount_approval_limit", "unlimited_purchase_approval",
+    "request_amount_approval_limit", "unlimited_request_approval", "substitute", "email",
+    "approval_administrator", "time_zone",
+)
+assert tuple(c.key for c in _ENTRIES.columns) == ENTRY_FIELDS, "Entry must follow wf_approval_entry"
+assert tuple(c.key for c in _SETUPS.columns) == SETUP_FIELDS, "UserSetup must follow wf_approval_user_setup"
+
+
+class Entry:
+    """One approval entry (a row of ``wf_approval_entry``, the attributes named as the columns) held
+    for a unit of work. Change fields only through :func:`change_entry`."""
+
+    __slots__ = ENTRY_FIELDS
+
+    id: str
+    entry_no: int
+    record_type: str
+    record_key: str
+    instance_id: str
+    approval_code: str
+    document_type: str
+    document_no: str
+    sequence_no: int
+    sender_id: str
+    approver_id: str
+    status: str
+    salespers_purch_code: str
+    amount: Decimal
+    amount_lcy: Decimal
+    currency_code: str
+    available_credit_limit_lcy: Decimal
+    approval_type: str
+    limit_type: str
+    date_time_sent_for_approval: dt.datetime
+    last_date_time_modified: dt.datetime
+    last_modified_by_user_id: str
+    due_date: dt.date
+    delegation_date_formula: str
+    quorum: int | None
+    refuse_self_approval: bool
+    overdue_reminders: bool
+    last_overdue_notice: dt.date | None
+
+    def __init__(self, **values: Any) -> None:
+        for name in ENTRY_FIELDS:
+            setattr(self, name, values[name])
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> Entry:
+        entry = cls.__new__(cls)
+        entry.assign(row)
+        return entry
+
+    def assign(self, row: Sequence[Any]) -> None:
+        """Take the values of a row read with the columns in ``ENTRY_FIELDS`` order."""
+        for name, value in zip(ENTRY_FIELDS, row, strict=False):
+            setattr(self, name, value)
+
+    def values(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in ENTRY_FIELDS}
+
+    def __repr__(self) -> str:
+        return (f"Entry(no={self.entry_no}, approver={self.approver_id!r}, seq={self.sequence_no}, "
+                f"status={self.status!r})")
+
+
+class UserSetup:
+    """One row of the approval user setup (``wf_approval_user_setup``), read-only."""
+
+    __slots__ = SETUP_FIELDS
+
+    user_id: str
+    approver_id: str
+    salespers_purch_code: str
+    sales_amount_approval_limit: Decimal
+    unlimited_sales_approval: bool
+    purchase_amount_approval_limit: Decimal
+    unlimited_purchase_approval: bool
+    request_amount_approval_limit: Decimal
+    unlimited_request_approval: bool
+    substitute: str
+    email: str
+    approval_administrator: bool
+    time_zone: str
+
+    def __init__(self, row: Sequence[Any]) -> None:
+        for name, value in zip(SETUP_FIELDS, row, strict=True):
+            setattr(self, name, value)
+
+    def __repr__(self) -> str:
+        return f"UserSetup({self.user_id!r}, approver={self.approver_id!r})"
+
+
+# ----------------------------------------------------------------------------- statements
+
+_T = _ENTRIES
+_COLS = [_T.c[name] for name in ENTRY_FIELDS]
+_RT = bindparam("rt", type_=_T.c.record_type.type)
+_RK = bindparam("rk", type_=_T.c.record_key.type)
+_INST = bindparam("inst", type_=_T.c.instance_id.type)
+_OF_RECORD_WHERE = (_T.c.record_type == _RT, _T.c.record_key == _RK, _T.c.instance_id == _INST)
+_OF_RECORD = Statement(select(*_COLS).where(*_OF_RECORD_WHERE).order_by(_T.c.entry_no))
+# PostgreSQL's locking read of a request's entries (see ``actions.lock_request``)
+_OF_RECORD_FOR_UPDATE = Statement(select(*_COLS).where(*_OF_RECORD_WHERE).order_by(_T.c.entry_no)
+                                  .with_for_update())
+_COMMENT_T: Table = cast("Table", ApprovalCommentLine.__table__)
+_COMMENTS = Statement(select(func.count()).select_from(_COMMENT_T).where(
+    _COMMENT_T.c.instance_id == _INST, _COMMENT_T.c.record_key == _RK, _COMMENT_T.c.record_type == _RT))
+_NAMED = _T.alias("named")
+_NAMED_COMMENTS = select(func.count()).select_from(_COMMENT_T).where(
+    _COMMENT_T.c.instance_id == _NAMED.c.instance_id,
+    _COMMENT_T.c.record_key == _NAMED.c.record_key,
+    _COMMENT_T.c.record_type == _NAMED.c.record_type,
 ).correlate(_NAMED).scalar_subquery()
-# ... with the number of comment lines of that record and instance on every row
-_SIBLINGS_BY_NO = select(ApprovalEntry, _NAMED_COMMENTS).join(_NAMED, and_(
-    _NAMED.record_type == ApprovalEntry.record_type,
-    _NAMED.record_key == ApprovalEntry.record_key,
-    _NAMED.instance_id == ApprovalEntry.instance_id,
-)).where(_NAMED.entry_no == bindparam("no")).order_by(ApprovalEntry.entry_no)
-
-# session.info keys: (record type, record key, instance) -> that record's entries in this instance,
-# by entry number; and -> its number of comment lines. A session is one unit of work (one
-# transaction, closed on commit or rollback), so the lists are read once per unit of work and kept
-# up to date in memory: entries are ORM objects of the session (status changes show at once), new
-# entries are appended by ``add_record_entry``, new comments counted by ``count_comment``.
-_ENTRIES = "werkstroom.record_entries"
-_COMMENT_COUNTS = "werkstroom.record_comment_counts"
-RecordRef = tuple[str, str, str]
 
 
-def _entry_cache(uow: UnitOfWork) -> dict[RecordRef, list[ApprovalEntry]]:
-    cache: dict[RecordRef, list[ApprovalEntry]] = uow.session.info.setdefault(_ENTRIES, {})
-    return cache
+def _siblings(named_where: Any) -> Statement:
+    """The entries of the record and instance of the entry ``named_where`` picks (that entry included),
+    with the number of comment lines of that record and instance on every row: one query."""
+    return Statement(select(*_COLS, _NAMED_COMMENTS).join(_NAMED, and_(
+        _NAMED.c.record_type == _T.c.record_type,
+        _NAMED.c.record_key == _T.c.record_key,
+        _NAMED.c.instance_id == _T.c.instance_id,
+    )).where(named_where).order_by(_T.c.entry_no))
+
+
+_SIBLINGS_BY_NO = _siblings(_NAMED.c.entry_no == bindparam("no", type_=_T.c.entry_no.type))
+_SIBLINGS_BY_ID = _siblings(_NAMED.c.id == bindparam("id", type_=_T.c.id.type))
+_WITH_STATUS = Statement(select(*_COLS).where(_T.c.status == bindparam("status", type_=_T.c.status.type))
+                         .order_by(_T.c.entry_no))
+_WITH_STATUS_DUE = Statement(select(*_COLS).where(
+    _T.c.status == bindparam("status", type_=_T.c.status.type),
+    _T.c.due_date <= bindparam("today", type_=_T.c.due_date.type)).order_by(_T.c.entry_no))
+_LAST_ENTRY_NO = Statement(select(func.max(_T.c.entry_no)))
+_INSERT_ENTRY = Statement(insert(_T), columns=ENTRY_FIELDS)
+_UPDATES: dict[tuple[str, ...], Statement] = {}
+
+_ALL_SETUPS = Statement(select(*[_SETUPS.c[name] for name in SETUP_FIELDS]).order_by(_SETUPS.c.user_id))
+_GROUP_T: Table = cast("Table", WorkflowUserGroup.__table__)
+_MEMBER_T: Table = cast("Table", WorkflowUserGroupMember.__table__)
+_GROUP_MEMBERS = Statement(
+    select(_MEMBER_T.c.user_id, _MEMBER_T.c.sequence_no)
+    .join(_GROUP_T, _GROUP_T.c.code == _MEMBER_T.c.group_code)
+    .where(_GROUP_T.c.code == bindparam("code", type_=_GROUP_T.c.code.type))
+    .order_by(_MEMBER_T.c.sequence_no, _MEMBER_T.c.user_id))
+
+_AUDIT_T: Table = cast("Table", ApprovalAudit.__table__)
+_INSERT_AUDIT = Statement(insert(_AUDIT_T), columns=[c.key for c in _AUDIT_T.columns])
+_INSERT_COMMENT = Statement(insert(_COMMENT_T), columns=[c.key for c in _COMMENT_T.columns])
+_OVERDUE_T: Table = cast("Table", OverdueApprovalEntry.__table__)
+_INSERT_OVERDUE = Statement(insert(_OVERDUE_T), columns=[c.key for c in _OVERDUE_T.columns])
+
+
+def _update_for(names: tuple[str, ...]) -> Statement:
+    found = _UPDATES.get(names)
+    if found is None:
+        found = _UPDATES[names] = Statement(
+            update(_T).where(_T.c.id == bindparam("b_id", type_=_T.c.id.type))
+            .values({name: bindparam(f"v_{name}", type_=_T.c[name].type) for name in names}))
+    return found
+
+
+# ----------------------------------------------------------------------------- per unit of work
+
+_HELD = "werkstroom.approvals.held"
+
+
+class Held:
+    """What a unit of work holds of the approval tables (for the transaction of ``db``)."""
+
+    __slots__ = ("by_id", "by_no", "comments", "db", "just_rejected", "records", "setups", "unwritten",
+                 "unwritten_ids")
+
+    def __init__(self, db: Db) -> None:
+        self.db = db
+        # (record type, record key, instance) -> that record's entries in the instance, by entry number
+        self.records: dict[RecordRef, list[Entry]] = {}
+        self.by_id: dict[str, Entry] = {}
+        self.by_no: dict[int, Entry] = {}
+        # (record type, record key, instance) -> its number of comment lines
+        self.comments: dict[RecordRef, int] = {}
+        # new entries not written yet (one INSERT in ``db.before``)
+        self.unwritten: list[Entry] = []
+        self.unwritten_ids: set[str] = set()
+        # the whole approval user setup, by user id, once read
+        self.setups: dict[str, UserSetup] | None = None
+        # ids of entries the reject action rejected in this transaction
+        self.just_rejected: set[str] = set()
+
+
+def held(uow: UnitOfWork) -> Held:
+    """The unit of work's held approval rows: kept in ``uow.info`` for the transaction of ``uow.db``
+    (a session-based unit of work keeps ``info`` across transactions; a new transaction starts empty)."""
+    db = uow.db
+    found: Held | None = uow.info.get(_HELD)
+    if found is None or found.db is not db:
+        found = uow.info[_HELD] = Held(db)
+    return found
+
+
+# session.info key: the session flushed changes of approval user setup rows
+_SETUPS_CHANGED = "werkstroom.approvals.setups_changed"
+
+
+@event.listens_for(Session, "before_flush")
+def _note_setup_changes(session: Session, flush_context: Any, instances: Any) -> None:
+    for obj in chain(session.new, session.dirty, session.deleted):
+        if isinstance(obj, ApprovalUserSetup):
+            session.info[_SETUPS_CHANGED] = True
+            return
+
+
+def _reader(uow: UnitOfWork) -> Held:
+    """``held(uow)``, after flushing the unit of work's ORM session if it has one with pending changes
+    (rows added or changed through the ORM in this transaction, e.g. user setup, count for reads
+    through db, as they did with the ORM's autoflush; held user setup changed so is read again)."""
+    h = held(uow)
+    session: Session | None = getattr(uow, "_session", None)  # only a session that exists already
+    if session is not None:
+        if session.autoflush and (session.new or session.dirty or session.deleted):
+            session.flush()
+        if session.info.pop(_SETUPS_CHANGED, False):
+            h.setups = None
+    return h
+
+
+def forget_setups(uow: UnitOfWork) -> None:
+    """The approval user setup changed in this transaction (``wf setup load``): read it again."""
+    found: Held | None = uow.info.get(_HELD)
+    if found is not None:
+        found.setups = None
+
+
+def _adopt(h: Held, rows: Iterable[Sequence[Any]], refresh: bool = False) -> list[Entry]:
+    """Entries for rows read: the held object where the entry is held already (so each entry is one
+    object per unit of work; ``refresh`` gives it the values read), else a new held one."""
+    out: list[Entry] = []
+    for row in rows:
+        entry = h.by_id.get(row[0])
+        if entry is None:
+            entry = Entry.from_row(row)
+            h.by_id[entry.id] = entry
+            h.by_no[entry.entry_no] = entry
+        elif refresh and entry.id not in h.unwritten_ids:
+            entry.assign(row)
+        out.append(entry)
+    return out
 
 
 def cached_record_entries(uow: UnitOfWork, record_type: str, record_key: str,
-                          instance_id: str) -> list[ApprovalEntry]:
+                          instance_id: str) -> list[Entry]:
     """The entries of a record in an instance, by entry number: read once per unit of work, then held
-    in memory (the returned list is the cache itself: do not change it)."""
-    cache = _entry_cache(uow)
+    in memory (the returned list is the held list itself: do not change it)."""
+    h = held(uow)
     ref = (record_type, record_key, instance_id)
-    found = cache.get(ref)
+    found = h.records.get(ref)
     if found is None:
-        found = list(uow.session.scalars(_OF_RECORD, {"rt": record_type, "rk": record_key,
-                                                      "inst": instance_id}))
-        cache[ref] = found
+        h = _reader(uow)
+        found = h.records[ref] = _adopt(h, h.db.rows(_OF_RECORD, {"rt": record_type, "rk": record_key,
+                                                                  "inst": instance_id}))
     return found
 
 
-def set_record_entries(uow: UnitOfWork, ref: RecordRef, entries: list[ApprovalEntry]) -> None:
-    """Replace the held entries of a record (after a locking read that refreshed them)."""
-    _entry_cache(uow)[ref] = sorted(entries, key=lambda e: e.entry_no)
+def lock_record_entries(uow: UnitOfWork, ref: RecordRef) -> None:
+    """PostgreSQL: lock the entries of a record in an instance (SELECT ... FOR UPDATE) and refresh the
+    held ones with what the transaction that held the lock committed; the comment count is read
+    again when next needed."""
+    h = _reader(uow)
+    rt, rk, inst = ref
+    h.records[ref] = _adopt(h, h.db.rows(_OF_RECORD_FOR_UPDATE, {"rt": rt, "rk": rk, "inst": inst}),
+                            refresh=True) + [e for e in h.unwritten if (e.record_type, e.record_key,
+                                                                        e.instance_id) == ref]
+    h.records[ref].sort(key=lambda e: e.entry_no)
+    h.comments.pop(ref, None)
 
 
-def forget_comment_count(uow: UnitOfWork, ref: RecordRef) -> None:
-    """Read the record's comment count again when next needed (after a locking read)."""
-    uow.session.info.get(_COMMENT_COUNTS, {}).pop(ref, None)
+def entries_with_status(uow: UnitOfWork, status: str, due_on_or_before: dt.date | None = None) -> list[Entry]:
+    """Every entry with ``status`` (optionally due on or before a date), by entry number."""
+    h = _reader(uow)
+    if due_on_or_before is None:
+        rows = h.db.rows(_WITH_STATUS, {"status": status})
+    else:
+        rows = h.db.rows(_WITH_STATUS_DUE, {"status": status, "today": due_on_or_before})
+    return _adopt(h, rows)
 
 
-_UNWRITTEN = "werkstroom.approval_entries_unwritten"
-_WRITTEN = "werkstroom.approval_entries_written"
-_INSERT_ENTRY = insert(cast("Table", ApprovalEntry.__table__))
-_ENTRY_COLUMNS = tuple(c.key for c in cast("Table", ApprovalEntry.__table__).columns)
+def next_entry_no(uow: UnitOfWork) -> int:
+    """The next entry number: max(entry_no) + 1 (held new entries are written first)."""
+    return int(held(uow).db.scalar(_LAST_ENTRY_NO, {}) or 0) + 1
 
 
-def hold_new_entries(uow: UnitOfWork, entries: list[ApprovalEntry]) -> None:
-    """New entries (not in the session yet): held for the unit of work and written together with one
-    prepared Core multi-row INSERT just before the session's next statement or its commit, so changes
-    made before then (the send opening them) go into that INSERT (no ORM flush, no UPDATE)."""
-    uow.session.info.setdefault(_UNWRITTEN, []).extend(entries)
+def hold_new_entries(uow: UnitOfWork, entries: list[Entry]) -> None:
+    """New entries: held for the unit of work and written together with one prepared multi-row INSERT
+    just before the transaction's next statement (through db or the ORM session) or its commit, so
+    changes made before then (the send opening them) go into that INSERT. Dropped on rollback."""
+    h = held(uow)
+    if not h.unwritten:
+        h.db.before.append(lambda: _write_new_entries(h))
+    h.unwritten.extend(entries)
     for entry in entries:
-        add_record_entry(uow, entry)
+        h.unwritten_ids.add(entry.id)
+        h.by_id[entry.id] = entry
+        h.by_no[entry.entry_no] = entry
+        rows = h.records.get((entry.record_type, entry.record_key, entry.instance_id))
+        if rows is not None:
+            rows.append(entry)
+            rows.sort(key=lambda e: e.entry_no)
 
 
-def write_new_entries(session: Session) -> None:
-    """Write the held new entries now; they join the session as persistent rows with the values
-    written."""
-    entries: list[ApprovalEntry] | None = session.info.pop(_UNWRITTEN, None)
-    if not entries:
-        return
-    session.connection().execute(_INSERT_ENTRY, [{c: getattr(e, c) for c in _ENTRY_COLUMNS} for e in entries])
-    for entry in entries:
-        make_transient_to_detached(entry)
-        session.add(entry)
-    # kept for the session's lifetime (the identity map holds rows weakly)
-    session.info.setdefault(_WRITTEN, []).extend(entries)
+def _write_new_entries(h: Held) -> None:
+    entries, h.unwritten = h.unwritten, []
+    h.unwritten_ids.clear()
+    if entries:
+        h.db.executemany(_INSERT_ENTRY, [e.values() for e in entries])
 
 
-def core_execute(session: Session, statement: Executable,
-                 params: dict[str, Any] | list[dict[str, Any]]) -> CursorResult[Any]:
-    """Run a prepared Core (table) statement on the session's connection, past Session.execute's ORM
-    machinery (which for a Core statement adds no autoflush, only the per-statement events): held new
-    entries are written first, as the ``do_orm_execute`` hook below does before any session statement."""
-    if _UNWRITTEN in session.info:
-        write_new_entries(session)
-    return session.connection().execute(statement, params)
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _before_statement(state: ORMExecuteState) -> None:
-    if _UNWRITTEN in state.session.info:
-        write_new_entries(state.session)
-
-
-@event.listens_for(Session, "before_commit")
-def _before_commit(session: Session) -> None:
-    if _UNWRITTEN in session.info:
-        write_new_entries(session)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _after_rollback(session: Session, previous_transaction: Any) -> None:
-    # the transaction is gone: its held entries with it (no entries are created inside savepoints)
-    if not previous_transaction.nested:
-        session.info.pop(_UNWRITTEN, None)
-
-
-def add_record_entry(uow: UnitOfWork, entry: ApprovalEntry) -> None:
-    """A new entry (added to the session): appended to its record's held entries, if they are held."""
-    held = _entry_cache(uow).get((entry.record_type, entry.record_key, entry.instance_id))
-    if held is not None:
-        held.append(entry)
-        held.sort(key=lambda e: e.entry_no)
-    remember_entry(uow, entry)
+def change_entry(uow: UnitOfWork, entry: Entry, **values: Any) -> None:
+    """Change fields of an entry: a stored entry with one prepared UPDATE, then the held object; an
+    entry not written yet just takes the values (its INSERT carries them)."""
+    h = held(uow)
+    if entry.id not in h.unwritten_ids:
+        names = tuple(values)
+        params = {f"v_{name}": value for name, value in values.items()}
+        params["b_id"] = entry.id
+        h.db.execute(_update_for(names), params)
+    for name, value in values.items():
+        setattr(entry, name, value)
 
 
 def comment_count(uow: UnitOfWork, record_type: str, record_key: str, instance_id: str) -> int:
-    counts: dict[RecordRef, int] = uow.session.info.setdefault(_COMMENT_COUNTS, {})
+    h = held(uow)
     ref = (record_type, record_key, instance_id)
-    found = counts.get(ref)
+    found = h.comments.get(ref)
     if found is None:
-        found = int(uow.session.scalar(_COMMENTS, {"rt": record_type, "rk": record_key,
-                                                   "inst": instance_id}) or 0)
-        counts[ref] = found
+        h = _reader(uow)
+        found = h.comments[ref] = int(h.db.scalar(_COMMENTS, {"rt": record_type, "rk": record_key,
+                                                              "inst": instance_id}) or 0)
     return found
 
 
-def count_comment(uow: UnitOfWork, record_type: str, record_key: str, instance_id: str) -> None:
-    """A comment line was added (to the session) for the record: keep the held count right."""
-    counts: dict[RecordRef, int] = uow.session.info.setdefault(_COMMENT_COUNTS, {})
-    ref = (record_type, record_key, instance_id)
-    if ref in counts:
-        counts[ref] += 1
+def add_comment_line(uow: UnitOfWork, entry: Entry, user: str, comment: str) -> None:
+    """An approval comment line on the entry's record and instance (the held count follows)."""
+    h = held(uow)
+    h.db.execute(_INSERT_COMMENT, {
+        "id": uow.ids.new_id("comment"), "record_type": entry.record_type, "record_key": entry.record_key,
+        "instance_id": entry.instance_id, "entry_id": entry.id, "user_id": user, "at": uow.clock.now(),
+        "comment": comment})
+    ref = (entry.record_type, entry.record_key, entry.instance_id)
+    if ref in h.comments:
+        h.comments[ref] += 1
 
 
-_ENTRY_TABLE = cast("Table", ApprovalEntry.__table__)
-_UPDATE_ENTRY = update(_ENTRY_TABLE).where(_ENTRY_TABLE.c.id == bindparam("b_id"))
+def add_audit(uow: UnitOfWork, entry: Entry, action: str, user: str, old_status: str, detail: str = "",
+              comment: str | None = None) -> None:
+    """An approval audit row (append-only)."""
+    held(uow).db.execute(_INSERT_AUDIT, {
+        "id": uow.ids.new_id("audit"), "entry_id": entry.id, "instance_id": entry.instance_id,
+        "action": action, "user_id": user, "at": uow.clock.now(), "old_status": old_status,
+        "new_status": entry.status, "detail": detail, "comment": comment,
+    })
 
 
-def change_entry(uow: UnitOfWork, entry: ApprovalEntry, **values: Any) -> None:
-    """Change fields of an entry. A stored entry is updated at once with one prepared Core UPDATE and
-    the held object takes the new values as its stored state (no unit-of-work bookkeeping, no flush);
-    an entry not yet inserted just takes the values (its INSERT carries them)."""
-    state = inspect(entry)
-    if state.pending or state.transient:
-        for name, value in values.items():
-            setattr(entry, name, value)
-        return
-    core_execute(uow.session, _UPDATE_ENTRY, [{"b_id": entry.id, **values}])
-    for name, value in values.items():
-        set_committed_value(entry, name, value)
+def add_overdue_row(uow: UnitOfWork, entry: Entry, now: dt.datetime) -> None:
+    """BC's Overdue Approval Entry for an entry (sent to its approver)."""
+    held(uow).db.execute(_INSERT_OVERDUE, {
+        "id": uow.ids.new_id("overdue"), "entry_id": entry.id, "approver_id": entry.approver_id,
+        "sent_to": entry.approver_id, "due_date": entry.due_date, "noticed_at": now})
 
 
 def pending_approvals(uow: UnitOfWork, record_type: str, record_key: str, instance_id: str) -> int:
@@ -222,7 +445,7 @@ def pending_approvals(uow: UnitOfWork, record_type: str, record_key: str, instan
                if e.status in PENDING)
 
 
-def entry_values(uow: UnitOfWork, entry: ApprovalEntry) -> dict[str, Any]:
+def entry_values(uow: UnitOfWork, entry: Entry) -> dict[str, Any]:
     rt, rk, inst = entry.record_type, entry.record_key, entry.instance_id
     pending = pending_approvals(uow, rt, rk, inst)
     comments = comment_count(uow, rt, rk, inst)
@@ -257,40 +480,68 @@ def entry_values(uow: UnitOfWork, entry: ApprovalEntry) -> dict[str, Any]:
     }
 
 
-def entry_record(uow: UnitOfWork, entry: ApprovalEntry) -> SimpleRecord:
+def entry_record(uow: UnitOfWork, entry: Entry) -> SimpleRecord:
     """The record view of ``entry`` (type ``ApprovalEntry``, key = its entry number, as the catalogue's
     ApprovalEntry record declares), computed now."""
     return SimpleRecord(RECORD_TYPE, str(entry.entry_no), entry_values(uow, entry))
 
 
-_BY_NO = "werkstroom.approval_entry_ids"
+def entry_by_key(uow: UnitOfWork, key: str) -> Entry | None:
+    """The entry a record key (entry number) or an entry id names. An entry not held yet is read with
+    its siblings (the record's entries in the instance) and the record's comment count in one query:
+    the action and the responses that follow work on them, so they are held for the unit of work."""
+    h = held(uow)
+    by_number = key.isdigit()
+    found = h.by_no.get(int(key)) if by_number else h.by_id.get(key)
+    if found is not None:
+        return found
+    h = _reader(uow)
+    rows = h.db.rows(_SIBLINGS_BY_NO, {"no": int(key)}) if by_number else h.db.rows(_SIBLINGS_BY_ID,
+                                                                                      {"id": key})
+    if not rows and by_number:
+        rows = h.db.rows(_SIBLINGS_BY_ID, {"id": key})  # an id made of digits
+        by_number = False
+    if not rows:
+        return None
+    siblings = _adopt(h, [row[:-1] for row in rows])
+    found = next((e for e in siblings if (e.entry_no == int(key) if by_number else e.id == key)), None)
+    if found is None:
+        return None
+    ref = (found.record_type, found.record_key, found.instance_id)
+    if ref not in h.records:
+        h.records[ref] = siblings
+    h.comments.setdefault(ref, int(rows[0][-1] or 0))
+    return found
 
 
-def remember_entry(uow: UnitOfWork, entry: ApprovalEntry) -> None:
-    """Note entry no. -> id for this session (so later look-ups in the same transaction need no query)."""
-    uow.session.info.setdefault(_BY_NO, {})[entry.entry_no] = entry.id
+# ----------------------------------------------------------------------------- user setup
 
 
-def entry_by_key(uow: UnitOfWork, key: str) -> ApprovalEntry | None:
-    """The entry a record key (entry number) or an entry id names."""
-    if key.isdigit():
-        known: dict[int, str] = uow.session.info.setdefault(_BY_NO, {})
-        entry_id = known.get(int(key))
-        if entry_id is not None:
-            cached = uow.session.get(ApprovalEntry, entry_id)
-            if cached is not None and cached.entry_no == int(key):
-                return cached
-        # read with its siblings (the record's entries in the instance): the action and the responses
-        # that follow work on them, so they are held for the unit of work
-        rows = uow.session.execute(_SIBLINGS_BY_NO, {"no": int(key)}).all()
-        siblings: list[ApprovalEntry] = [row[0] for row in rows]
-        found = next((e for e in siblings if e.entry_no == int(key)), None)
-        if found is not None:
-            ref = (found.record_type, found.record_key, found.instance_id)
-            if ref not in _entry_cache(uow):
-                set_record_entries(uow, ref, siblings)
-            counts: dict[RecordRef, int] = uow.session.info.setdefault(_COMMENT_COUNTS, {})
-            counts.setdefault(ref, int(rows[0][1] or 0))
-            known[found.entry_no] = found.id
-            return found
-    return uow.session.get(ApprovalEntry, key)
+def setups(uow: UnitOfWork) -> dict[str, UserSetup]:
+    """The whole approval user setup by user id, read once per unit of work (a user absent here has
+    no setup)."""
+    h = _reader(uow)
+    found = h.setups
+    if found is None:
+        found = h.setups = {row[0]: UserSetup(row) for row in h.db.rows(_ALL_SETUPS, {})}
+    return found
+
+
+def setups_held(uow: UnitOfWork) -> bool:
+    """Whether the user setup was read in this unit of work already."""
+    return held(uow).setups is not None
+
+
+def user_setup(uow: UnitOfWork, user_id: str) -> UserSetup | None:
+    if not user_id:
+        return None
+    return setups(uow).get(user_id)
+
+
+def group_members(uow: UnitOfWork, code: str) -> list[tuple[str, int]]:
+    """(user id, sequence no.) of the members of a workflow user group, by sequence and user id; none
+    for an unknown group."""
+    if not code:
+        return []
+    h = _reader(uow)
+    return [(str(uid), int(seq)) for uid, seq in h.db.rows(_GROUP_MEMBERS, {"code": code})]

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 
 from ...catalogue import normalize_enum
 from .errors import ApprovalError
-from .models import ApprovalUserSetup
 
 APPROVER_TYPES = {
     "salespersonpurchaser": "Salesperson/Purchaser",
@@ -156,7 +155,28 @@ def template_for(record_type: str, record_key: str, values: Mapping[str, Any]) -
     )
 
 
-def is_sufficient(user: ApprovalUserSetup, template: EntryTemplate) -> bool:
+class ApproverLimits(Protocol):
+    """What sufficiency needs of a user's approval setup (``records.UserSetup`` or the ORM row)."""
+
+    @property
+    def user_id(self) -> str: ...
+    @property
+    def approver_id(self) -> str: ...
+    @property
+    def unlimited_purchase_approval(self) -> bool: ...
+    @property
+    def purchase_amount_approval_limit(self) -> Decimal: ...
+    @property
+    def unlimited_sales_approval(self) -> bool: ...
+    @property
+    def sales_amount_approval_limit(self) -> Decimal: ...
+    @property
+    def unlimited_request_approval(self) -> bool: ...
+    @property
+    def request_amount_approval_limit(self) -> Decimal: ...
+
+
+def is_sufficient(user: ApproverLimits, template: EntryTemplate) -> bool:
     """BC's IsSufficientApprover: top of chain (own approver) or unlimited or amount <= limit <> 0."""
     cat = template.limit_category
     if cat == "none":

@@ -10,9 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, cast
-
-from sqlalchemy import Table, func, insert, select
+from typing import Any
 
 from ...catalogue import normalize_enum
 from .. import dateformula
@@ -20,24 +18,24 @@ from ..notifications import service as notes
 from ..unit import RunScope, UnitOfWork
 from . import rules
 from .errors import ApprovalError
-from .models import (
-    ApprovalAudit,
-    ApprovalEntry,
-    ApprovalUserSetup,
-    OverdueApprovalEntry,
-    WorkflowUserGroup,
-    WorkflowUserGroupMember,
-)
 from .records import (
-    JUST_REJECTED,
     RECORD_TYPE,
+    Entry,
+    UserSetup,
+    add_audit,
+    add_overdue_row,
     cached_record_entries,
     change_entry,
-    core_execute,
+    entries_with_status,
     entry_by_key,
     entry_record,
+    held,
     hold_new_entries,
+    next_entry_no,
+    setups,
+    user_setup,
 )
+from .records import group_members as _group_members
 
 APPROVED_EVENT = "ApprovalRequestApproved"
 REJECTED_EVENT = "ApprovalRequestRejected"
@@ -117,50 +115,29 @@ def refuses_self_approval(value: object) -> bool:
     raise ApprovalError("WF623", f"unknown self-approval mode {value!r} (use auto or refuse)")
 
 
-_INSERT_AUDIT = insert(cast("Table", ApprovalAudit.__table__))
-
-
-def audit(uow: UnitOfWork, entry: ApprovalEntry, action: str, user: str, old_status: str,
+def audit(uow: UnitOfWork, entry: Entry, action: str, user: str, old_status: str,
           detail: str = "", comment: str | None = None) -> None:
-    # append-only: one prepared Core INSERT, no unit-of-work bookkeeping
-    core_execute(uow.session, _INSERT_AUDIT, [{
-        "id": uow.ids.new_id("audit"), "entry_id": entry.id, "instance_id": entry.instance_id,
-        "action": action, "user_id": user, "at": uow.clock.now(), "old_status": old_status,
-        "new_status": entry.status, "detail": detail, "comment": comment,
-    }])
-
-
-_SETUPS = "werkstroom.approval_user_setups"
-_ALL_SETUPS = select(ApprovalUserSetup)  # prepared once
+    add_audit(uow, entry, action, user, old_status, detail, comment)
 
 
 def preload_setups(uow: UnitOfWork) -> None:
     """Read the whole approval user setup once for this unit of work (one query instead of one per link
-    of an approver chain): the rows join the session's identity map, so ``session.get`` finds them
-    there; a user without setup is still looked up (and not found) in the database."""
-    if _SETUPS not in uow.session.info:
-        # held in session.info too: the identity map alone holds rows weakly
-        uow.session.info[_SETUPS] = list(uow.session.scalars(_ALL_SETUPS))
+    of an approver chain); later look-ups are answered from it."""
+    setups(uow)
 
 
 def is_admin(uow: UnitOfWork, user: str) -> bool:
-    setup = uow.session.get(ApprovalUserSetup, user)
+    setup = user_setup(uow, user)
     return bool(setup is not None and setup.approval_administrator)
 
 
-def administrator(uow: UnitOfWork) -> ApprovalUserSetup | None:
-    return uow.session.scalars(
-        select(ApprovalUserSetup).where(ApprovalUserSetup.approval_administrator.is_(True))
-        .order_by(ApprovalUserSetup.user_id).limit(1)
-    ).first()
-
-
-# on the table (a Core statement, run with core_execute: held entries are written first)
-_LAST_ENTRY_NO = select(func.max(cast("Table", ApprovalEntry.__table__).c.entry_no))
+def administrator(uow: UnitOfWork) -> UserSetup | None:
+    """The approval administrator (the first by user id, should there be several)."""
+    return next((s for s in setups(uow).values() if s.approval_administrator), None)
 
 
 def record_entries(uow: UnitOfWork, record_type: str, record_key: str, instance_id: str,
-                   statuses: Iterable[str] | None = None) -> list[ApprovalEntry]:
+                   statuses: Iterable[str] | None = None) -> list[Entry]:
     """The entries of a record in an instance, by entry number (optionally only some statuses)."""
     rows = cached_record_entries(uow, record_type, record_key, instance_id)
     if statuses is None:
@@ -169,7 +146,7 @@ def record_entries(uow: UnitOfWork, record_type: str, record_key: str, instance_
     return [e for e in rows if e.status in wanted]
 
 
-def settle_quorum_tier(uow: UnitOfWork, entry: ApprovalEntry, user: str) -> list[ApprovalEntry]:
+def settle_quorum_tier(uow: UnitOfWork, entry: Entry, user: str) -> list[Entry]:
     """Beyond BC: when ``entry``'s tier has a quorum N and N of its entries are Approved, the tier's
     other Created/Open entries become Canceled. Returns the canceled entries."""
     if entry.quorum is None:
@@ -179,7 +156,7 @@ def settle_quorum_tier(uow: UnitOfWork, entry: ApprovalEntry, user: str) -> list
     approved = sum(1 for e in tier if e.status == "Approved")
     if approved < entry.quorum:
         return []
-    canceled: list[ApprovalEntry] = []
+    canceled: list[Entry] = []
     now = uow.clock.now()
     for e in tier:
         if e.status in ("Created", "Open"):
@@ -200,7 +177,6 @@ class ApprovalService:
     def __init__(self, scope: RunScope) -> None:
         self.scope = scope
         self.uow = scope.uow
-        self.session = scope.uow.session
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -215,16 +191,14 @@ class ApprovalService:
     def _today(self) -> dt.date:
         return self.uow.clock.now().date()
 
-    def _entries(self, statuses: Iterable[str] | None = None) -> list[ApprovalEntry]:
+    def _entries(self, statuses: Iterable[str] | None = None) -> list[Entry]:
         return record_entries(self.uow, self._doc_type, self._doc_key, self.scope.instance_id, statuses)
 
-    def _setup(self, user_id: str) -> ApprovalUserSetup | None:
-        if not user_id:
-            return None
-        return self.session.get(ApprovalUserSetup, user_id)
+    def _setup(self, user_id: str) -> UserSetup | None:
+        return user_setup(self.uow, user_id)
 
     def _require_setup(self, user_id: str, code: str = "WF601",
-                       message: str | None = None) -> ApprovalUserSetup:
+                       message: str | None = None) -> UserSetup:
         setup = self._setup(user_id)
         if setup is None:
             raise ApprovalError(code, message
@@ -235,9 +209,9 @@ class ApprovalService:
         return max((e.sequence_no for e in self._entries()), default=0)
 
     def _next_entry_no(self) -> int:
-        return int(core_execute(self.session, _LAST_ENTRY_NO, {}).scalar() or 0) + 1
+        return next_entry_no(self.uow)
 
-    def _notify_entry(self, entry: ApprovalEntry, recipient: str, options: Mapping[str, Any],
+    def _notify_entry(self, entry: Entry, recipient: str, options: Mapping[str, Any],
                       etype: str = "Approval") -> None:
         link = str(options.get("custom_link") or options.get("link_target_page") or "")
         row = notes.add_entry(
@@ -250,8 +224,8 @@ class ApprovalService:
         if row is not None:
             self.scope.explain(f"{etype} notification queued for {recipient} (entry {entry.entry_no})")
 
-    def _entry_notifications(self, entry: ApprovalEntry, options: Mapping[str, Any]) -> None:
-        """BC's CreateApprovalEntryNotification: the approver unless he is the acting user or the entry
+    def _entry_notifications(self, entry: Entry, options: Mapping[str, Any]) -> None:
+        """BC's CreateEntryNotification: the approver unless he is the acting user or the entry
         is rejected; the sender with Notify Sender when he is neither the acting user nor the approver."""
         user = self.scope.user
         if entry.approver_id != user and entry.status != "Rejected":
@@ -328,7 +302,7 @@ class ApprovalService:
         self._send_from_record(options)
 
     def _open_next_tier(self, options: Mapping[str, Any],
-                        entries: list[ApprovalEntry] | None = None) -> list[ApprovalEntry]:
+                        entries: list[Entry] | None = None) -> list[Entry]:
         """Open every Created entry of the lowest Created sequence; a quorum tier that is already met
         (auto-approved members) is closed and the next tier is tried. ``entries``: all entries of
         the record in this instance, when the caller has them already."""
@@ -378,7 +352,7 @@ class ApprovalService:
             if last.sender_id != last.approver_id or open_same:
                 self.scope.raise_event(APPROVED_EVENT, entry_record(self.uow, last))
 
-    def _send_from_entry(self, entry: ApprovalEntry, options: Mapping[str, Any]) -> None:
+    def _send_from_entry(self, entry: Entry, options: Mapping[str, Any]) -> None:
         if entry.status == "Open":  # a delegated entry: tell the new approver
             self._entry_notifications(entry, options)
             return
@@ -394,8 +368,8 @@ class ApprovalService:
     # -- approve / reject / cancel all --------------------------------------------------------
 
     def _set_all(self, statuses: Sequence[str], new_status: str,
-                 action: str) -> list[tuple[ApprovalEntry, str]]:
-        changed: list[tuple[ApprovalEntry, str]] = []
+                 action: str) -> list[tuple[Entry, str]]:
+        changed: list[tuple[Entry, str]] = []
         now = self.uow.clock.now()
         for e in self._entries(statuses):
             old = e.status
@@ -417,7 +391,7 @@ class ApprovalService:
         """REJECTALLAPPROVALREQUESTS: every entry not Rejected/Canceled -> Rejected; notifications for
         the previously Open entries (and the sender with Notify Sender)."""
         changed = self._set_all(("Created", "Open", "Approved"), "Rejected", "reject all")
-        just_rejected: set[str] = self.session.info.get(JUST_REJECTED, set())
+        just_rejected = held(self.uow).just_rejected
         for e in self._entries(("Rejected",)):
             if e.id in just_rejected and all(c is not e for c, _ in changed):
                 changed.insert(0, (e, "Open"))  # BC: the rejected entry was still Open at this point
@@ -437,7 +411,7 @@ class ApprovalService:
         self._notify_sender_once(changed, options)
         self.scope.explain(f"{len(changed)} approval entries canceled")
 
-    def _notify_sender_once(self, changed: list[tuple[ApprovalEntry, str]],
+    def _notify_sender_once(self, changed: list[tuple[Entry, str]],
                             options: Mapping[str, Any]) -> None:
         if not options.get("notify_sender") or not changed:
             return
@@ -461,22 +435,16 @@ class ApprovalService:
 
 
 def create_overdue(uow: UnitOfWork, today: dt.date, user: str, options: Mapping[str, Any],
-                   workflow: str, only: Iterable[ApprovalEntry] | None = None) -> int:
+                   workflow: str, only: Iterable[Entry] | None = None) -> int:
     """Overdue notices for Open entries due on or before ``today`` (all of them, or ``only``)."""
-    if only is None:
-        stmt = select(ApprovalEntry).where(ApprovalEntry.status == "Open", ApprovalEntry.due_date <= today)
-        entries = list(uow.session.scalars(stmt.order_by(ApprovalEntry.entry_no)))
-    else:
-        entries = list(only)
+    entries = entries_with_status(uow, "Open", due_on_or_before=today) if only is None else list(only)
     count = 0
     now = uow.clock.now()
     for e in entries:
-        if uow.session.get(ApprovalUserSetup, e.approver_id) is None:
+        if user_setup(uow, e.approver_id) is None:
             continue
-        uow.session.add(OverdueApprovalEntry(
-            id=uow.ids.new_id("overdue"), entry_id=e.id, approver_id=e.approver_id, sent_to=e.approver_id,
-            due_date=e.due_date, noticed_at=now))
-        e.last_overdue_notice = today
+        add_overdue_row(uow, e, now)
+        change_entry(uow, e, last_overdue_notice=today)
         link = str(options.get("custom_link") or options.get("link_target_page") or "")
         for recipient in [e.approver_id] + ([e.sender_id] if options.get("notify_sender")
                                             and e.sender_id != e.approver_id else []):
@@ -523,12 +491,12 @@ class _Plan:
         self.last = max(self.last, seq)
         self.rows.append((approver, seq, approval_type, limit, approver == self.requester))
 
-    def _sufficient(self, setup: ApprovalUserSetup) -> bool:
+    def _sufficient(self, setup: UserSetup) -> bool:
         if self.refuse and setup.user_id == self.requester:
             return False
         return rules.is_sufficient(setup, self.tmpl)
 
-    def chain(self, start: ApprovalUserSetup, approval_type: str, sufficient_only: bool) -> None:
+    def chain(self, start: UserSetup, approval_type: str, sufficient_only: bool) -> None:
         """Walk Approver IDs up from ``start`` until a sufficient approver, making entries (every link,
         or in sufficient-only mode just the sufficient one)."""
         svc = self.svc
@@ -582,9 +550,8 @@ class _Plan:
         if not code:
             raise ApprovalError("WF607", f"{self.tmpl.record_type} {self.tmpl.document_no} has no "
                                          "salesperson/purchaser code.")
-        sp = svc.session.scalars(
-            select(ApprovalUserSetup).where(ApprovalUserSetup.salespers_purch_code == code)
-            .order_by(ApprovalUserSetup.user_id).limit(1)).first()
+        # the first user (by user id) linked to the code
+        sp = next((s for s in setups(svc.uow).values() if s.salespers_purch_code == code), None)
         if sp is None:
             raise ApprovalError("WF608", f"The salesperson/purchaser {code!r} of {self.tmpl.record_type} "
                                          f"{self.tmpl.document_no} is not linked to a user in the approval "
@@ -613,20 +580,17 @@ class _Plan:
     def group(self, code: str) -> None:
         svc = self.svc
         svc._require_setup(self.requester)
-        grp = svc.session.get(WorkflowUserGroup, code) if code else None
-        members = list(svc.session.scalars(
-            select(WorkflowUserGroupMember).where(WorkflowUserGroupMember.group_code == code)
-            .order_by(WorkflowUserGroupMember.sequence_no, WorkflowUserGroupMember.user_id))) if grp else []
+        members = _group_members(svc.uow, code)
         if not members:
             raise ApprovalError("WF605", f"A workflow user group with at least one member must be set up "
                                          f"(group {code!r}).")
-        for m in members:
-            svc._require_setup(m.user_id, "WF606", f"The workflow user group member {m.user_id!r} of group "
-                                                   f"{code!r} does not exist in the approval user setup.")
-        for m in members:
-            if self.refuse and m.user_id == self.requester:
+        for member, _seq in members:
+            svc._require_setup(member, "WF606", f"The workflow user group member {member!r} of group "
+                                                f"{code!r} does not exist in the approval user setup.")
+        for member, seq in members:
+            if self.refuse and member == self.requester:
                 continue
-            self.add(m.user_id, "Workflow User Group", "No Limits", sequence=self.base + m.sequence_no)
+            self.add(member, "Workflow User Group", "No Limits", sequence=self.base + seq)
         if not self.rows:
             raise ApprovalError("WF614", f"group {code!r} has no member other than the requester "
                                          f"{self.requester}, who may not approve their own request.")
@@ -639,10 +603,10 @@ class _Plan:
         no = svc._next_entry_no()
         overdue = bool(options.get("overdue_reminders"))
         t = self.tmpl
-        created: list[ApprovalEntry] = []
+        created: list[Entry] = []
         for approver, seq, a_type, l_type, own in self.rows:
             status = "Approved" if own else "Created"
-            entry = ApprovalEntry(
+            entry = Entry(
                 id=uow.ids.new_id("entry"), entry_no=no, record_type=t.record_type, record_key=t.record_key,
                 instance_id=scope.instance_id, approval_code=scope.workflow_code,
                 document_type=t.document_type, document_no=t.document_no, sequence_no=seq,

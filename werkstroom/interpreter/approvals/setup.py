@@ -27,6 +27,7 @@ from ..notifications.models import ENTRY_TYPES, METHODS, RECURRENCES, Notificati
 from ..unit import UnitOfWork
 from .errors import ApprovalError
 from .models import ApprovalUserSetup, WorkflowUserGroup, WorkflowUserGroupMember
+from .records import forget_setups
 from .rules import to_decimal
 
 USER_KEYS = {
@@ -284,6 +285,7 @@ def load_setup(uow: UnitOfWork, data: Mapping[str, Any]) -> LoadReport:
     for s in smtp:
         session.merge(s)
     session.flush()
+    forget_setups(uow)  # the unit of work reads the new setup when next needed
     return LoadReport(len(users), len(groups), sum(len(m) for _, m in groups), len(notifications), len(smtp))
 
 

@@ -12,13 +12,12 @@ from __future__ import annotations
 import datetime as dt
 
 import attrs
-from sqlalchemy import select
 
 from .. import dateformula
 from ..unit import UnitOfWork
 from .actions import SYSTEM_USER, ActionResult, delegate
 from .errors import ApprovalError
-from .models import ApprovalEntry
+from .records import change_entry, entries_with_status
 from .service import create_overdue
 
 
@@ -31,8 +30,7 @@ class TimerReport:
 
 def run_due(uow: UnitOfWork, now: dt.datetime) -> TimerReport:
     today = now.date()
-    open_entries = list(uow.session.scalars(
-        select(ApprovalEntry).where(ApprovalEntry.status == "Open").order_by(ApprovalEntry.entry_no)))
+    open_entries = entries_with_status(uow, "Open")
     delegations: list[ActionResult] = []
     failures: list[tuple[str, str]] = []
     for e in open_entries:
@@ -41,14 +39,20 @@ def run_due(uow: UnitOfWork, now: dt.datetime) -> TimerReport:
         sent = e.date_time_sent_for_approval.date()
         if dateformula.parse(e.delegation_date_formula).apply(sent) > today:
             continue
+        # a refused delegation changes nothing: its checks run before any write; the savepoint and
+        # the restored held values are the safety net should one come after a write
+        before = e.values()
+        uow.db.run_deferred()  # deferred writes of the transaction belong outside the savepoint
         try:
             with uow.session.begin_nested():
                 delegations.append(delegate(uow, e.id, SYSTEM_USER, automatic=True))
         except ApprovalError as exc:
+            for name, value in before.items():
+                setattr(e, name, value)
             failures.append((e.id, str(exc)))
             continue
         # the delegated entry starts a new period with its new approver
-        e.date_time_sent_for_approval = now
+        change_entry(uow, e, date_time_sent_for_approval=now)
     reminders = [e for e in open_entries
                  if e.status == "Open" and e.overdue_reminders and e.due_date < today
                  and e.last_overdue_notice != today]

@@ -9,9 +9,10 @@ from sqlalchemy import String, Table, bindparam, exists, insert, select
 
 from ...catalogue import normalize_enum
 from ..approvals.errors import ApprovalError
-from ..approvals.models import ApprovalEntry, ApprovalUserSetup
-from ..approvals.records import core_execute, entry_by_key
+from ..approvals.models import ApprovalUserSetup
+from ..approvals.records import Entry, cached_record_entries, entry_by_key, held, setups_held, user_setup
 from ..approvals.rules import template_for
+from ..sql import Statement
 from ..unit import RunScope, UnitOfWork
 from . import text as message_text
 from .models import ENTRY_TYPES, NotificationEntry
@@ -38,19 +39,19 @@ def snapshot(values: Mapping[str, Any], **extra: Any) -> dict[str, Any]:
 
 
 _ENTRY_TABLE: Table = NotificationEntry.__table__  # type: ignore[assignment]
-_INSERT_ENTRY = insert(_ENTRY_TABLE)
 _ENTRY_COLUMNS = ("id", "entry_type", "recipient_id", "created_by", "created_at", "record_type", "record_key",
                   "instance_id", "approval_entry_id", "link_target_page", "custom_link", "message", "data",
                   "attempts", "error_message")
+_INSERT_ENTRY = Statement(insert(_ENTRY_TABLE), columns=_ENTRY_COLUMNS)
 _SETUP_TABLE: Table = ApprovalUserSetup.__table__  # type: ignore[assignment]
 # SQLite: the entry inserted only if the recipient has approval user setup, in one statement (the
 # rowcount says whether it was). PostgreSQL would need casts for the untyped parameters of the SELECT
 # list, so it keeps the look-up and the plain INSERT.
-_INSERT_ENTRY_IF_SETUP = insert(_ENTRY_TABLE).from_select(
+_INSERT_ENTRY_IF_SETUP = Statement(insert(_ENTRY_TABLE).from_select(
     list(_ENTRY_COLUMNS),
     select(*[bindparam(c, type_=_ENTRY_TABLE.c[c].type) for c in _ENTRY_COLUMNS]).where(
         exists().where(_SETUP_TABLE.c.user_id == bindparam("_setup_user", type_=String(50)))),
-)
+))
 
 
 def add_entry(
@@ -70,19 +71,19 @@ def add_entry(
 ) -> dict[str, Any] | None:
     """Insert a notification entry and return its values. Recipients without approval user setup are
     skipped (as BC does); returns None then. ``message`` is checked for placeholders now (WF620)."""
-    session = uow.session
-    one_statement = session.get_bind().dialect.name == "sqlite"
-    if not one_statement and session.get(ApprovalUserSetup, recipient) is None:
+    db = held(uow).db
+    # with the user setup held (or on PostgreSQL, where it is read for this): a look-up in memory and
+    # a plain INSERT; else, on SQLite, one INSERT ... SELECT ... WHERE EXISTS (the recipient's setup)
+    one_statement = db.dialect.name == "sqlite" and not setups_held(uow)
+    if not one_statement and user_setup(uow, recipient) is None:
         return None
     if message:
         problems = message_text.check(message)
         if problems:
-            if one_statement and session.get(ApprovalUserSetup, recipient) is None:
+            if one_statement and user_setup(uow, recipient) is None:
                 return None  # recipients without setup are skipped before their text is checked
             raise ApprovalError("WF620", f"message text {message!r}: " + "; ".join(problems))
-    # one prepared Core INSERT on the session's connection (no ORM object, no unit-of-work
-    # bookkeeping); the row is visible to later queries of this transaction at once. The returned
-    # mapping holds the values written; it is not in the session.
+    # one prepared INSERT on the driver (no ORM object); the returned mapping holds the values written
     params: dict[str, Any] = {
         "id": uow.ids.new_id("notification"), "entry_type": entry_type_, "recipient_id": recipient,
         "created_by": sender, "created_at": uow.clock.now(), "record_type": record_type,
@@ -92,16 +93,16 @@ def add_entry(
     }
     row = dict(params)
     if not one_statement:
-        core_execute(session, _INSERT_ENTRY, [params])
+        db.execute(_INSERT_ENTRY, params)
         return row
-    if session.autoflush:
-        session.flush()  # setup rows added in this transaction count (as the look-up's autoflush did)
     params["_setup_user"] = recipient
-    inserted = core_execute(session, _INSERT_ENTRY_IF_SETUP, params)
-    return row if inserted.rowcount == 1 else None
+    session = getattr(uow, "_session", None)  # only a session that exists already
+    if session is not None and session.autoflush:
+        session.flush()  # setup rows added in this transaction count (as the look-up's autoflush did)
+    return row if db.execute(_INSERT_ENTRY_IF_SETUP, params) == 1 else None
 
 
-def entry_data(entry: ApprovalEntry, workflow: str, recipient: str, link: str = "") -> dict[str, Any]:
+def entry_data(entry: Entry, workflow: str, recipient: str, link: str = "") -> dict[str, Any]:
     """Placeholder values for a notification about an approval entry."""
     return {
         "document_type": entry.document_type,
@@ -131,20 +132,14 @@ class NotificationService:
         """The user who sent the approval request: the event's approval entry's sender, else the first
         entry of this record in this instance, else the acting user."""
         scope = self.scope
-        session = scope.uow.session
         rec = scope.event_record
         if normalize_enum(rec.type) == "approvalentry":
             entry = entry_by_key(scope.uow, rec.key)
             if entry is not None:
                 return entry.sender_id
-        first = session.scalars(
-            select(ApprovalEntry.sender_id)
-            .where(ApprovalEntry.record_type == scope.document.type,
-                   ApprovalEntry.record_key == scope.document.key,
-                   ApprovalEntry.instance_id == scope.instance_id)
-            .order_by(ApprovalEntry.entry_no).limit(1)
-        ).first()
-        return first if first is not None else scope.user
+        entries = cached_record_entries(scope.uow, scope.document.type, scope.document.key,
+                                        scope.instance_id)
+        return entries[0].sender_id if entries else scope.user
 
     def create_entry(self, options: Mapping[str, Any]) -> None:
         scope = self.scope
