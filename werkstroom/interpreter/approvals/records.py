@@ -205,6 +205,13 @@ _WITH_STATUS_DUE = Statement(select(*_COLS).where(
     _T.c.status == bindparam("status", type_=_T.c.status.type),
     _T.c.due_date <= bindparam("today", type_=_T.c.due_date.type)).order_by(_T.c.entry_no))
 _LAST_ENTRY_NO = Statement(select(func.max(_T.c.entry_no)))
+_LAST_NO = select(func.max(_T.c.entry_no).label("last_no")).subquery("last")
+# the highest entry number in use, with the entries of a record in an instance (one row with no
+# entry when it has none)
+_OF_RECORD_WITH_LAST_NO = Statement(
+    select(_LAST_NO.c.last_no, *_COLS)
+    .select_from(_LAST_NO.outerjoin(_T, and_(*_OF_RECORD_WHERE)))
+    .order_by(_T.c.entry_no))
 _INSERT_ENTRY = Statement(insert(_T), columns=ENTRY_FIELDS)
 _UPDATES: dict[tuple[str, ...], Statement] = {}
 
@@ -357,9 +364,20 @@ def entries_with_status(uow: UnitOfWork, status: str, due_on_or_before: dt.date 
     return _adopt(h, rows)
 
 
-def next_entry_no(uow: UnitOfWork) -> int:
-    """The next entry number: max(entry_no) + 1 (held new entries are written first)."""
-    return int(held(uow).db.scalar(_LAST_ENTRY_NO, {}) or 0) + 1
+def entries_and_last_no(uow: UnitOfWork, record_type: str, record_key: str,
+                        instance_id: str) -> tuple[list[Entry], int]:
+    """The held entries of a record in an instance (as :func:`cached_record_entries`) and the highest
+    entry number in use (0 for none; held new entries are written first): one query when the
+    entries are not held yet, else the max(entry_no) look-up alone."""
+    h = held(uow)
+    ref = (record_type, record_key, instance_id)
+    found = h.records.get(ref)
+    if found is not None:
+        return found, int(h.db.scalar(_LAST_ENTRY_NO, {}) or 0)
+    h = _reader(uow)
+    rows = h.db.rows(_OF_RECORD_WITH_LAST_NO, {"rt": record_type, "rk": record_key, "inst": instance_id})
+    found = h.records[ref] = _adopt(h, [row[1:] for row in rows if row[1] is not None])
+    return found, int(rows[0][0] or 0) if rows else 0
 
 
 def hold_new_entries(uow: UnitOfWork, entries: list[Entry]) -> None:

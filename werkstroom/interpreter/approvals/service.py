@@ -26,12 +26,12 @@ from .records import (
     add_overdue_row,
     cached_record_entries,
     change_entry,
+    entries_and_last_no,
     entries_with_status,
     entry_by_key,
     entry_record,
     held,
     hold_new_entries,
-    next_entry_no,
     setups,
     user_setup,
 )
@@ -205,11 +205,12 @@ class ApprovalService:
                                 or f"User ID {user_id!r} does not exist in the approval user setup.")
         return setup
 
-    def _last_sequence(self) -> int:
-        return max((e.sequence_no for e in self._entries()), default=0)
-
-    def _next_entry_no(self) -> int:
-        return next_entry_no(self.uow)
+    def _plan(self, tmpl: rules.EntryTemplate, refuse: bool) -> _Plan:
+        """A plan for new entries after the record's entries in this instance (their last sequence)
+        and after the highest entry number in use: one query for both."""
+        entries, last_no = entries_and_last_no(self.uow, self._doc_type, self._doc_key,
+                                               self.scope.instance_id)
+        return _Plan(self, tmpl, refuse, max((e.sequence_no for e in entries), default=0), last_no)
 
     def _notify_entry(self, entry: Entry, recipient: str, options: Mapping[str, Any],
                       etype: str = "Approval") -> None:
@@ -251,7 +252,7 @@ class ApprovalService:
         tmpl = rules.template_for(doc.type, doc.key, doc.values)
         if l_type in ("Approver Chain", "First Qualified Approver"):
             preload_setups(self.uow)
-        plan = _Plan(self, tmpl, refuse)
+        plan = self._plan(tmpl, refuse)
 
         batch = normalize_enum(doc.type) in _BATCH_TYPES
         if batch and l_type != "Direct Approver" and a_type != "Workflow User Group":
@@ -285,7 +286,7 @@ class ApprovalService:
         """CREATEANDAPPROVEAPPROVALREQUESTAUTOMATICALLY: one entry for the acting user, Approved."""
         doc = self.scope.document
         tmpl = rules.template_for(doc.type, doc.key, doc.values)
-        plan = _Plan(self, tmpl, refuse=False)
+        plan = self._plan(tmpl, refuse=False)
         plan.add(self.scope.user, "Approver", "No Limits", allow_self=True)
         plan.write(self._today(), "", None, {})
 
@@ -472,13 +473,15 @@ class _Plan:
     """The entries one CREATEAPPROVALREQUESTS run makes, computed before anything is written (so a
     refusal half-way changes nothing)."""
 
-    def __init__(self, svc: ApprovalService, tmpl: rules.EntryTemplate, refuse: bool) -> None:
+    def __init__(self, svc: ApprovalService, tmpl: rules.EntryTemplate, refuse: bool, last_sequence: int,
+                 last_entry_no: int) -> None:
         self.svc = svc
         self.tmpl = tmpl
         self.refuse = refuse
         self.requester = svc.scope.user
-        self.base = svc._last_sequence()
+        self.base = last_sequence
         self.last = self.base
+        self.last_entry_no = last_entry_no
         # (approver, sequence, approval type, limit type, self-approved)
         self.rows: list[tuple[str, int, str, str, bool]] = []
 
@@ -600,7 +603,7 @@ class _Plan:
         uow = svc.uow
         scope = svc.scope
         now = uow.clock.now()
-        no = svc._next_entry_no()
+        no = self.last_entry_no + 1
         overdue = bool(options.get("overdue_reminders"))
         t = self.tmpl
         created: list[Entry] = []
