@@ -45,6 +45,9 @@ def run_due(uow: UnitOfWork, now: dt.datetime) -> TimerReport:
         uow.db.run_deferred()  # deferred writes of the transaction belong outside the savepoint
         try:
             with uow.session.begin_nested():
+                # the session begins its savepoint on the connection only when it uses the
+                # connection, and the delegation's statements go past the session (uow.db)
+                uow.session.connection()
                 delegations.append(delegate(uow, e.id, SYSTEM_USER, automatic=True))
         except ApprovalError as exc:
             for name, value in before.items():

@@ -1,0 +1,187 @@
+"""Entries are plain objects held per unit of work and written through the driver path: every field
+change is an explicit UPDATE (delegation, the timer's new period, overdue notices), the held objects
+stay equal to the stored rows, and a refused timer delegation changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from apptools import START, make_scope, purchase, user
+from sqlalchemy import select
+
+from werkstroom.interpreter import sql
+from werkstroom.interpreter.approvals import actions, records, timers
+from werkstroom.interpreter.approvals.errors import ApprovalError
+from werkstroom.interpreter.approvals.models import ApprovalAudit, ApprovalEntry, ApprovalUserSetup
+from werkstroom.interpreter.approvals.records import SimpleRecord
+from werkstroom.interpreter.approvals.service import ApprovalService
+from werkstroom.interpreter.unit import UnitOfWork
+
+TABLE = ApprovalEntry.__table__
+
+
+def _utc(value: Any) -> Any:
+    """Datetimes as naive UTC: this fixture's plain SQLite engine reads timezone-aware columns back
+    naive (the store's engine and PostgreSQL read them aware)."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value
+
+
+def stored(uow: UnitOfWork) -> dict[str, dict[str, Any]]:
+    """Every entry as the database has it now (a Core read: no ORM identity map in the way)."""
+    rows = uow.session.execute(select(TABLE).order_by(TABLE.c.entry_no)).mappings().all()
+    return {row["id"]: {k: _utc(v) for k, v in row.items()} for row in rows}
+
+
+def held_entries(uow: UnitOfWork) -> dict[str, dict[str, Any]]:
+    return {e.id: {k: _utc(v) for k, v in e.values().items()} for e in records.held(uow).by_id.values()}
+
+
+def assert_held_as_stored(uow: UnitOfWork) -> None:
+    rows = stored(uow)
+    for entry_id, values in held_entries(uow).items():
+        assert values == rows[entry_id], entry_id
+
+
+@contextmanager
+def statements() -> Iterator[list[str]]:
+    seen: list[str] = []
+    stop = sql.listen(lambda text, params, many: seen.append(" ".join(text.split())))
+    try:
+        yield seen
+    finally:
+        stop()
+
+
+def send(uow: UnitOfWork, doc: SimpleRecord | None = None, requester: str = "REQ", **options: Any) -> None:
+    scope, _ = make_scope(uow, doc or purchase(), requester)
+    svc = ApprovalService(scope)
+    svc.create_requests(options)
+    svc.send_requests({})
+
+
+def only_open(uow: UnitOfWork) -> dict[str, Any]:
+    (row,) = [r for r in stored(uow).values() if r["status"] == "Open"]
+    return row
+
+
+def test_delegation_writes_the_new_approver_with_an_update(chain_org: UnitOfWork) -> None:
+    send(chain_org, limit_type="Direct Approver")
+    entry = only_open(chain_org)
+    assert entry["approver_id"] == "ANN"
+    chain_org.clock.advance(dt.timedelta(hours=1))  # type: ignore[attr-defined]
+    with statements() as seen:
+        result = actions.delegate(chain_org, entry["id"], "REQ")
+    assert result.delegated_to == "BOB"
+    updates = [s for s in seen if s.startswith("UPDATE wf_approval_entry")]
+    assert len(updates) == 1 and "approver_id" in updates[0], seen
+    after = stored(chain_org)[entry["id"]]
+    assert (after["approver_id"], after["last_modified_by_user_id"]) == ("BOB", "REQ")
+    assert after["status"] == "Open"
+    assert after["last_date_time_modified"] == _utc(START + dt.timedelta(hours=1))
+    assert_held_as_stored(chain_org)
+
+
+def test_the_timer_stores_the_new_period_of_a_delegated_entry(chain_org: UnitOfWork) -> None:
+    send(chain_org, limit_type="Direct Approver", delegate_after="2 days")
+    now = START + dt.timedelta(days=2)
+    report = timers.run_due(chain_org, now)
+    assert [d.delegated_to for d in report.delegations] == ["BOB"]
+    entry = only_open(chain_org)
+    assert (entry["approver_id"], entry["date_time_sent_for_approval"]) == ("BOB", _utc(now))
+    assert_held_as_stored(chain_org)
+    # a later unit of work (nothing held) sees the new period: no second delegation before it ends
+    chain_org.info.pop("werkstroom.approvals.held")
+    assert timers.run_due(chain_org, now + dt.timedelta(days=1)).delegations == ()
+
+
+def test_a_refused_timer_delegation_changes_nothing(chain_org: UnitOfWork) -> None:
+    chain_org.session.get_one(ApprovalUserSetup, "ADMIN").approval_administrator = False
+    user(chain_org, "SOLO", "SOLO")
+    send(chain_org, limit_type="Specific Approver", approver_id="SOLO", delegate_after="1D")
+    before_rows = stored(chain_org)
+    before_held = held_entries(chain_org)
+    with statements() as seen:
+        report = timers.run_due(chain_org, START + dt.timedelta(days=1))
+    assert report.delegations == () and "WF613" in report.failures[0][1]
+    assert not [s for s in seen if s.startswith(("UPDATE", "INSERT", "DELETE"))], seen
+    assert stored(chain_org) == before_rows
+    assert held_entries(chain_org) == before_held
+    assert_held_as_stored(chain_org)
+    audits = chain_org.session.scalars(select(ApprovalAudit).where(ApprovalAudit.action == "delegate"))
+    assert not audits.all()
+
+
+def test_a_refused_delegation_after_a_change_restores_the_held_entry(chain_org: UnitOfWork,
+                                                                    monkeypatch: Any) -> None:
+    """Should a refusal ever come after a write, the savepoint undoes the row and the held entry
+    takes its values back, so both still agree."""
+    send(chain_org, limit_type="Direct Approver", delegate_after="1D")
+
+    def refuse_late(uow: UnitOfWork, entry_id: str, user: str, comment: str | None = None, *,
+                    automatic: bool = False) -> actions.ActionResult:
+        entry = actions.find_entry(uow, entry_id)
+        records.change_entry(uow, entry, approver_id="BOB")
+        raise ApprovalError("WF613", "refused late")
+
+    monkeypatch.setattr(timers, "delegate", refuse_late)
+    before = stored(chain_org)
+    report = timers.run_due(chain_org, START + dt.timedelta(days=1))
+    assert report.failures and "refused late" in report.failures[0][1]
+    assert stored(chain_org) == before
+    assert_held_as_stored(chain_org)
+
+
+def test_overdue_notice_dates_are_stored(chain_org: UnitOfWork) -> None:
+    send(chain_org, limit_type="Direct Approver", due_date_formula="1D", overdue_reminders=True)
+    assert timers.run_due(chain_org, START + dt.timedelta(days=2)).overdue_notices == 1
+    assert only_open(chain_org)["last_overdue_notice"] == (START + dt.timedelta(days=2)).date()
+    assert_held_as_stored(chain_org)
+
+
+def test_an_entry_is_one_object_per_unit_of_work(chain_org: UnitOfWork) -> None:
+    send(chain_org)
+    chain_org.info.pop("werkstroom.approvals.held")  # as a new unit of work
+    with statements() as seen:
+        first = records.entry_by_key(chain_org, "2")
+        again = records.entry_by_key(chain_org, "2")
+    assert first is not None and first is again
+    assert len(seen) == 1, seen  # the entry with its siblings and the comment count: one query
+    siblings = records.cached_record_entries(chain_org, first.record_type, first.record_key,
+                                             first.instance_id)
+    assert any(e is first for e in siblings)
+    assert records.entry_by_key(chain_org, first.id) is first
+    assert records.entry_by_key(chain_org, "99") is None
+
+
+def test_entry_numbers_continue_after_the_highest_in_use(chain_org: UnitOfWork) -> None:
+    send(chain_org, doc=purchase(no="1"))
+    send(chain_org, doc=purchase(no="2"))
+    # the record's entries held already: the number still comes after every record's entries
+    scope, _ = make_scope(chain_org, purchase(no="1"), "REQ")
+    ApprovalService(scope).create_and_approve_automatically()
+    chain_org.info.pop("werkstroom.approvals.held")
+    scope, _ = make_scope(chain_org, purchase(no="3"), "REQ")
+    ApprovalService(scope).create_and_approve_automatically()
+    numbers = [(r["record_key"], r["entry_no"]) for r in stored(chain_org).values()]
+    assert sorted(n for _, n in numbers) == list(range(1, 9))
+    assert [n for k, n in numbers if k == "Invoice|1"] == [1, 2, 3, 7]
+    assert [n for k, n in numbers if k == "Invoice|3"] == [8]
+
+
+def test_held_entries_match_the_stored_rows_through_a_whole_request(chain_org: UnitOfWork) -> None:
+    send(chain_org, notify_sender=True)
+    for approver in ("ANN", "BOB"):
+        entry_id = only_open(chain_org)["id"]
+        result = actions.approve(chain_org, entry_id, approver, comment=f"ok from {approver}")
+        assert_held_as_stored(chain_org)
+        if result.record.values["pending_approvals"]:
+            scope, _ = make_scope(chain_org, purchase(), approver, event_record=result.record)
+            ApprovalService(scope).send_requests({})
+        assert_held_as_stored(chain_org)
+        assert result.record.values["comment"] is True
+    assert [r["status"] for r in stored(chain_org).values()] == ["Approved", "Approved", "Approved"]
