@@ -185,3 +185,17 @@ def test_held_entries_match_the_stored_rows_through_a_whole_request(chain_org: U
         assert_held_as_stored(chain_org)
         assert result.record.values["comment"] is True
     assert [r["status"] for r in stored(chain_org).values()] == ["Approved", "Approved", "Approved"]
+
+
+def test_entries_and_user_setup_read_back_as_stored(chain_org: UnitOfWork) -> None:
+    send(chain_org, notify_sender=True, delegate_after="2 days", quorum=None, overdue_reminders=True)
+    before = stored(chain_org)
+    chain_org.info.pop("werkstroom.approvals.held")  # as a new unit of work: everything read back
+    entry = records.entry_by_key(chain_org, "2")
+    assert entry is not None
+    assert held_entries(chain_org) == before
+    setup = records.setups(chain_org)["BOB"]
+    assert (setup.user_id, setup.approver_id, setup.email) == ("BOB", "CEO", "bob@example.com")
+    assert setup.purchase_amount_approval_limit == 10000 and not setup.unlimited_purchase_approval
+    assert records.setups(chain_org)["ADMIN"].approval_administrator is True
+    assert records.user_setup(chain_org, "NOBODY") is None

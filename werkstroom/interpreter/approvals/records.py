@@ -125,9 +125,15 @@ class Entry:
         return entry
 
     def assign(self, row: Sequence[Any]) -> None:
-        """Take the values of a row read with the columns in ``ENTRY_FIELDS`` order."""
-        for name, value in zip(ENTRY_FIELDS, row, strict=False):
-            setattr(self, name, value)
+        """Take the values of a row read with the columns in ``ENTRY_FIELDS`` order (written out: an
+        unpacking is several times faster than a loop of setattr)."""
+        (self.id, self.entry_no, self.record_type, self.record_key, self.instance_id, self.approval_code,
+         self.document_type, self.document_no, self.sequence_no, self.sender_id, self.approver_id,
+         self.status, self.salespers_purch_code, self.amount, self.amount_lcy, self.currency_code,
+         self.available_credit_limit_lcy, self.approval_type, self.limit_type,
+         self.date_time_sent_for_approval, self.last_date_time_modified, self.last_modified_by_user_id,
+         self.due_date, self.delegation_date_formula, self.quorum, self.refuse_self_approval,
+         self.overdue_reminders, self.last_overdue_notice) = row
 
     def values(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in ENTRY_FIELDS}
@@ -157,8 +163,10 @@ class UserSetup:
     time_zone: str
 
     def __init__(self, row: Sequence[Any]) -> None:
-        for name, value in zip(SETUP_FIELDS, row, strict=True):
-            setattr(self, name, value)
+        (self.user_id, self.approver_id, self.salespers_purch_code, self.sales_amount_approval_limit,
+         self.unlimited_sales_approval, self.purchase_amount_approval_limit, self.unlimited_purchase_approval,
+         self.request_amount_approval_limit, self.unlimited_request_approval, self.substitute, self.email,
+         self.approval_administrator, self.time_zone) = row
 
     def __repr__(self) -> str:
         return f"UserSetup({self.user_id!r}, approver={self.approver_id!r})"
@@ -213,7 +221,7 @@ _OF_RECORD_WITH_LAST_NO = Statement(
     .select_from(_LAST_NO.outerjoin(_T, and_(*_OF_RECORD_WHERE)))
     .order_by(_T.c.entry_no))
 _INSERT_ENTRY = Statement(insert(_T), columns=ENTRY_FIELDS)
-_UPDATES: dict[tuple[str, ...], Statement] = {}
+_UPDATES: dict[tuple[str, ...], tuple[Statement, tuple[str, ...]]] = {}
 
 _ALL_SETUPS = Statement(select(*[_SETUPS.c[name] for name in SETUP_FIELDS]).order_by(_SETUPS.c.user_id))
 _GROUP_T: Table = cast("Table", WorkflowUserGroup.__table__)
@@ -231,12 +239,14 @@ _OVERDUE_T: Table = cast("Table", OverdueApprovalEntry.__table__)
 _INSERT_OVERDUE = Statement(insert(_OVERDUE_T), columns=[c.key for c in _OVERDUE_T.columns])
 
 
-def _update_for(names: tuple[str, ...]) -> Statement:
+def _update_for(names: tuple[str, ...]) -> tuple[Statement, tuple[str, ...]]:
+    """The prepared UPDATE of an entry's ``names`` (by id) and its parameter names."""
     found = _UPDATES.get(names)
     if found is None:
-        found = _UPDATES[names] = Statement(
-            update(_T).where(_T.c.id == bindparam("b_id", type_=_T.c.id.type))
-            .values({name: bindparam(f"v_{name}", type_=_T.c[name].type) for name in names}))
+        params = tuple(f"v_{name}" for name in names)
+        sets = {name: bindparam(p, type_=_T.c[name].type) for name, p in zip(names, params, strict=True)}
+        stmt = Statement(update(_T).where(_T.c.id == bindparam("b_id", type_=_T.c.id.type)).values(sets))
+        found = _UPDATES[names] = (stmt, params)
     return found
 
 
@@ -410,10 +420,10 @@ def change_entry(uow: UnitOfWork, entry: Entry, **values: Any) -> None:
     entry not written yet just takes the values (its INSERT carries them)."""
     h = held(uow)
     if entry.id not in h.unwritten_ids:
-        names = tuple(values)
-        params = {f"v_{name}": value for name, value in values.items()}
+        stmt, names = _update_for(tuple(values))
+        params = dict(zip(names, values.values(), strict=True))
         params["b_id"] = entry.id
-        h.db.execute(_update_for(names), params)
+        h.db.execute(stmt, params)
     for name, value in values.items():
         setattr(entry, name, value)
 
