@@ -5,12 +5,15 @@ stay equal to the stored rows, and a refused timer delegation changes nothing.""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
 from apptools import START, make_scope, purchase, user
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from werkstroom.interpreter import sql
 from werkstroom.interpreter.approvals import actions, records, timers
@@ -18,6 +21,8 @@ from werkstroom.interpreter.approvals.errors import ApprovalError
 from werkstroom.interpreter.approvals.models import ApprovalAudit, ApprovalEntry, ApprovalUserSetup
 from werkstroom.interpreter.approvals.records import SimpleRecord
 from werkstroom.interpreter.approvals.service import ApprovalService
+from werkstroom.interpreter.clock import SequentialIds, VirtualClock
+from werkstroom.interpreter.store import make_engine, upgrade
 from werkstroom.interpreter.unit import UnitOfWork
 
 TABLE = ApprovalEntry.__table__
@@ -199,3 +204,46 @@ def test_entries_and_user_setup_read_back_as_stored(chain_org: UnitOfWork) -> No
     assert setup.purchase_amount_approval_limit == 10000 and not setup.unlimited_purchase_approval
     assert records.setups(chain_org)["ADMIN"].approval_administrator is True
     assert records.user_setup(chain_org, "NOBODY") is None
+
+
+def test_two_approvers_at_once_are_serialised_on_postgresql(engine_url: str) -> None:
+    """The locking read (SELECT ... FOR UPDATE on the driver path) makes the second action wait for
+    the first one's commit and then see its change (the held entry is refreshed): WF611."""
+    if not engine_url.startswith("postgresql"):
+        pytest.skip("SQLite serialises writers itself (BEGIN IMMEDIATE)")
+    sa = make_engine(engine_url)
+    upgrade(sa)
+    clock, ids = VirtualClock(START), SequentialIds()
+    try:
+        with Session(sa) as s, s.begin():
+            uow = UnitOfWork(s, clock, ids)
+            for uid, approver in (("CEO", "CEO"), ("ANN", "CEO"), ("REQ", "ANN")):
+                user(uow, uid, approver)
+            user(uow, "ADMIN", "", approval_administrator=True)
+            send(uow, limit_type="Direct Approver")
+        first = Session(sa)
+        first.begin()
+        actions.approve(UnitOfWork(first, clock, ids), "1", "ANN")  # holds the lock until commit
+        outcome: list[object] = []
+
+        def second() -> None:
+            with Session(sa) as s, s.begin():
+                try:
+                    actions.approve(UnitOfWork(s, clock, ids), "1", "ADMIN")
+                    outcome.append("approved")
+                except ApprovalError as exc:
+                    outcome.append(exc.code)
+
+        worker = threading.Thread(target=second)
+        worker.start()
+        worker.join(0.5)
+        assert worker.is_alive() and not outcome  # waiting for the lock
+        first.commit()
+        first.close()
+        worker.join(10)
+        assert outcome == ["WF611"]
+        with Session(sa) as s:
+            audits = s.scalars(select(ApprovalAudit.user_id).where(ApprovalAudit.action == "approve")).all()
+            assert audits == ["ANN"]
+    finally:
+        sa.dispose()
