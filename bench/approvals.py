@@ -121,8 +121,14 @@ class Capture:
             self.current.append((statement, parameters, executemany))
 
     def driver(self, statement: str, parameters: Any, executemany: bool) -> None:
-        # statements the engine runs on the driver connection (werkstroom.interpreter.sql)
-        self.before(None, None, statement, parameters, None, executemany)
+        # statements and transaction ends the engine runs on the driver connection
+        # (werkstroom.interpreter.sql)
+        if statement == "COMMIT":
+            self.commit(None)
+        elif statement == "ROLLBACK":
+            self.rollback(None)
+        else:
+            self.before(None, None, statement, parameters, None, executemany)
 
     def commit(self, conn: Any) -> None:
         if self.current:

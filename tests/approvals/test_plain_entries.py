@@ -206,11 +206,12 @@ def test_entries_and_user_setup_read_back_as_stored(chain_org: UnitOfWork) -> No
     assert records.user_setup(chain_org, "NOBODY") is None
 
 
+# PostgreSQL only: SQLite serialises writers itself (BEGIN IMMEDIATE)
+@pytest.mark.parametrize("engine_url", [pytest.param("postgresql", marks=pytest.mark.postgres)],
+                         indirect=True)
 def test_two_approvers_at_once_are_serialised_on_postgresql(engine_url: str) -> None:
     """The locking read (SELECT ... FOR UPDATE on the driver path) makes the second action wait for
     the first one's commit and then see its change (the held entry is refreshed): WF611."""
-    if not engine_url.startswith("postgresql"):
-        pytest.skip("SQLite serialises writers itself (BEGIN IMMEDIATE)")
     sa = make_engine(engine_url)
     upgrade(sa)
     clock, ids = VirtualClock(START), SequentialIds()

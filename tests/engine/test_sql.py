@@ -190,3 +190,62 @@ def test_a_connection_unit_of_work_rolls_everything_back(sa: Engine) -> None:
     with Session(sa) as s:
         assert list(s.scalars(select(RecordStateRow.record_key))) == []
         assert s.get(CounterRow, "orm") is None
+
+
+def test_a_unit_of_work_begun_on_the_driver_commits_and_returns_its_connection(sa: Engine) -> None:
+    clock, ids = VirtualClock(NOW), SequentialIds()
+    uow = UnitOfWork.begin(sa, clock, ids)
+    uow.db.executemany(INSERT_STATE, [state("a")])
+    assert uow.session_if_made is None
+    uow.commit()
+    # the ORM path: the SQLAlchemy connection and session join the driver's transaction
+    uow = UnitOfWork.begin(sa, clock, ids)
+    uow.db.executemany(INSERT_STATE, [state("b")])
+    uow.session.add(CounterRow(name="orm", value=1))
+    assert uow.session_if_made is not None
+    assert sorted(uow.session.scalars(select(RecordStateRow.record_key))) == ["a", "b"]
+    uow.commit()
+    with Session(sa) as s:
+        assert sorted(s.scalars(select(RecordStateRow.record_key))) == ["a", "b"]
+        assert s.get(CounterRow, "orm") is not None
+    assert sa.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("with_session", [False, True], ids=["driver-only", "with-session"])
+def test_a_unit_of_work_begun_on_the_driver_rolls_back(sa: Engine, with_session: bool) -> None:
+    uow = UnitOfWork.begin(sa, VirtualClock(NOW), SequentialIds())
+    uow.db.executemany(INSERT_STATE, [state("a")])
+    if with_session:
+        uow.session.add(CounterRow(name="orm", value=1))
+        uow.session.flush()
+    uow.rollback()
+    with Session(sa) as s:
+        assert list(s.scalars(select(RecordStateRow.record_key))) == []
+        assert s.get(CounterRow, "orm") is None
+    assert sa.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+def test_a_failing_commit_rolls_back_and_returns_the_connection(sa: Engine) -> None:
+    uow = UnitOfWork.begin(sa, VirtualClock(NOW), SequentialIds())
+    uow.db.executemany(INSERT_STATE, [state("a")])
+    # a deferred write that fails at commit time: nothing of the unit of work stays
+    uow.db.before.append(lambda: uow.db.executemany(INSERT_STATE, [state("a")]))
+    with pytest.raises(IntegrityError):
+        uow.commit()
+    with Session(sa) as s:
+        assert list(s.scalars(select(RecordStateRow.record_key))) == []
+    assert sa.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+def test_listeners_see_the_driver_commits_and_rollbacks(sa: Engine) -> None:
+    seen: list[str] = []
+    stop = sql.listen(lambda text, params, many: seen.append(text.split()[0]))
+    try:
+        uow = UnitOfWork.begin(sa, VirtualClock(NOW), SequentialIds())
+        uow.db.executemany(INSERT_STATE, [state("a")])
+        uow.commit()
+        uow = UnitOfWork.begin(sa, VirtualClock(NOW), SequentialIds())
+        uow.rollback()
+    finally:
+        stop()
+    assert seen == ["INSERT", "COMMIT", "ROLLBACK"]

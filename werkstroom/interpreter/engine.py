@@ -187,17 +187,15 @@ class Engine:
 
     @contextmanager
     def transaction(self) -> Iterator[UnitOfWork]:
-        """One unit of work (commit on success, roll back on any exception). The transaction is the
-        connection's; a session is made only when some code needs the ORM."""
-        with self._sa.connect() as conn:
-            conn.begin()
-            uow = UnitOfWork.on_connection(conn, self.clock, self.ids, _unit_session)
-            try:
-                yield uow
-            except BaseException:
-                uow.rollback()
-                raise
-            uow.commit()
+        """One unit of work (commit on success, roll back on any exception), begun on the driver of a
+        pooled connection; a SQLAlchemy connection and session are made only when code needs them."""
+        uow = UnitOfWork.begin(self._sa, self.clock, self.ids, _unit_session)
+        try:
+            yield uow
+        except BaseException:
+            uow.rollback()
+            raise
+        uow.commit()
 
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:
         """Call ``callback(items)`` with the outbox rows of every committed event; returns unsubscribe."""

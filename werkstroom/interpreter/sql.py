@@ -35,8 +35,9 @@ from sqlalchemy.types import TypeEngine
 
 Processor = Callable[[Any], Any]
 Params = Mapping[str, Any]
-# called with (sql, parameters as sent to the driver, executemany) before every statement Db runs;
-# benchmarks use it to capture the writes (SQLAlchemy's before_cursor_execute does not see them)
+# called with (sql, parameters as sent to the driver, executemany) before every statement Db runs,
+# and with ("COMMIT" or "ROLLBACK", None, False) when Db ends a transaction; benchmarks use it to
+# capture the writes (SQLAlchemy's before_cursor_execute and commit events do not see them)
 Listener = Callable[[str, Any, bool], None]
 _listeners: list[Listener] = []
 
@@ -153,12 +154,42 @@ class Db:
 
     __slots__ = ("_raw", "before", "dialect")
 
-    def __init__(self, connection: Connection) -> None:
-        self.dialect = connection.dialect
-        raw = connection.connection.driver_connection
-        assert raw is not None
-        self._raw: Any = raw
+    def __init__(self, connection: Connection | None = None, *, dialect: Dialect | None = None,
+                 driver: Any = None) -> None:
+        """On a SQLAlchemy connection's driver connection, or on ``driver`` of ``dialect``."""
+        if connection is not None:
+            dialect, driver = connection.dialect, connection.connection.driver_connection
+        assert dialect is not None and driver is not None
+        self.dialect: Dialect = dialect
+        self._raw: Any = driver
         self.before: list[Callable[[], None]] = []
+
+    def _wrap(self, err: Exception, sql: str) -> Exception:
+        return sa_exc.DBAPIError.instance(sql, None, err, self.dialect.loaded_dbapi.Error)
+
+    def begin(self) -> None:
+        """Begin a transaction on the driver: ``BEGIN IMMEDIATE`` on SQLite (the write lock is taken
+        at once, as ``store.make_engine`` does for SQLAlchemy's own transactions); PostgreSQL's
+        driver begins one with the first statement."""
+        if self.dialect.name == "sqlite":
+            try:
+                self._raw.execute("BEGIN IMMEDIATE")
+            except self.dialect.loaded_dbapi.Error as err:
+                raise self._wrap(err, "BEGIN IMMEDIATE") from err
+
+    def commit(self) -> None:
+        for fn in _listeners:
+            fn("COMMIT", None, False)
+        try:
+            self._raw.commit()
+        except self.dialect.loaded_dbapi.Error as err:
+            raise self._wrap(err, "COMMIT") from err
+
+    def rollback(self) -> None:
+        self.before.clear()
+        for fn in _listeners:
+            fn("ROLLBACK", None, False)
+        self._raw.rollback()
 
     def run_deferred(self) -> None:
         while self.before:

@@ -305,7 +305,7 @@ def _reader(uow: UnitOfWork) -> Held:
     (rows added or changed through the ORM in this transaction, e.g. user setup, count for reads
     through db, as they did with the ORM's autoflush; held user setup changed so is read again)."""
     h = held(uow)
-    session: Session | None = getattr(uow, "_session", None)  # only a session that exists already
+    session: Session | None = uow.session_if_made
     if session is not None:
         if session.autoflush and (session.new or session.dirty or session.deleted):
             session.flush()

@@ -96,7 +96,7 @@ def add_entry(
         db.execute(_INSERT_ENTRY, params)
         return row
     params["_setup_user"] = recipient
-    session = getattr(uow, "_session", None)  # only a session that exists already
+    session = uow.session_if_made
     if session is not None and session.autoflush:
         session.flush()  # setup rows added in this transaction count (as the look-up's autoflush did)
     return row if db.execute(_INSERT_ENTRY_IF_SETUP, params) == 1 else None
