@@ -8,6 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Engine, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -249,3 +251,26 @@ def test_listeners_see_the_driver_commits_and_rollbacks(sa: Engine) -> None:
     finally:
         stop()
     assert seen == ["INSERT", "COMMIT", "ROLLBACK"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.datetimes(min_value=dt.datetime(1, 1, 1), max_value=dt.datetime(9999, 12, 31),
+                          timezones=st.none() | st.just(dt.UTC) | st.builds(
+                              dt.timezone, st.timedeltas(min_value=dt.timedelta(hours=-23),
+                                                         max_value=dt.timedelta(hours=23)))))
+def test_the_fast_sqlite_datetime_binds_write_what_sqlalchemy_writes(value: dt.datetime) -> None:
+    from sqlalchemy import DateTime
+    from sqlalchemy.dialects import sqlite
+
+    from werkstroom.interpreter.store import UtcDateTime
+
+    dialect = sqlite.dialect()
+    for type_ in (DateTime(), DateTime(timezone=True), UtcDateTime()):
+        ours = sql.bind_processor(type_, dialect)
+        theirs = type_.dialect_impl(dialect).bind_processor(dialect)
+        assert ours is not None and theirs is not None
+        try:
+            expected = theirs(value)
+        except OverflowError:  # an aware time near year 1 or 9999 that cannot move to UTC
+            continue
+        assert ours(value) == expected

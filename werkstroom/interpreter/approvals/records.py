@@ -24,6 +24,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from decimal import Decimal
 from itertools import chain
+from operator import attrgetter
 from typing import Any, cast
 
 import attrs
@@ -136,11 +137,14 @@ class Entry:
          self.overdue_reminders, self.last_overdue_notice) = row
 
     def values(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in ENTRY_FIELDS}
+        return dict(zip(ENTRY_FIELDS, _ENTRY_VALUES(self), strict=True))
 
     def __repr__(self) -> str:
         return (f"Entry(no={self.entry_no}, approver={self.approver_id!r}, seq={self.sequence_no}, "
                 f"status={self.status!r})")
+
+
+_ENTRY_VALUES = attrgetter(*ENTRY_FIELDS)
 
 
 class UserSetup:
