@@ -316,6 +316,12 @@ class RecordCache:
         self._rows[(record_type, key)] = stored
         return stored
 
+    def prime(self, record_type: str, key: str, stored: str | None) -> None:
+        """Note a record's stored values (its ``values_json``, None: no row) read along with another
+        row, so a later ``get`` in this transaction needs no query; what the transaction holds already
+        wins."""
+        self._rows.setdefault((record_type, key), stored)
+
     def put(self, record_type: str, key: str, values: Mapping[str, Any],
             old: Mapping[str, Any] | None = None) -> Rec:
         """Store (replace) a record's values; later reads in this transaction see it."""

@@ -31,6 +31,7 @@ from .store import (
     ArchivedInstanceRow,
     InstanceRow,
     OutboxRow,
+    RecordRow,
     WorkflowRow,
     WorkflowVersionRow,
     decode_step_states,
@@ -105,8 +106,15 @@ _INSERT_OUTBOX = Statement(insert(_OUTBOX), columns=["kind", "payload", "instanc
 _INSERT_INSTANCE = Statement(insert(_INSTANCES), columns=_INSTANCE_FIELDS)
 _INSERT_ARCHIVE = Statement(insert(_ARCHIVE), columns=[*_INSTANCE_FIELDS, "archived_at"])
 _INSTANCE_COLS = [_INSTANCES.c[name] for name in _INSTANCE_FIELDS]
-_INSTANCE_BY_ID = Statement(select(*_INSTANCE_COLS).where(_INSTANCES.c.id == bindparam("id"))
-                            .with_for_update())
+_RECORDS: Table = RecordRow.__table__  # type: ignore[assignment]
+# the instance with its document's stored values (the handling of an approval event needs both):
+# one read instead of two; only the instance row is locked (PostgreSQL)
+_INSTANCE_BY_ID = Statement(
+    select(*_INSTANCE_COLS, _RECORDS.c.values_json)
+    .select_from(_INSTANCES.outerjoin(_RECORDS, and_(_RECORDS.c.record_type == _INSTANCES.c.record_type,
+                                                     _RECORDS.c.record_key == _INSTANCES.c.record_key)))
+    .where(_INSTANCES.c.id == bindparam("id"))
+    .with_for_update(of=_INSTANCES))
 _INSTANCES_OF_RECORD = Statement(select(*_INSTANCE_COLS)
                                  .where(_INSTANCES.c.record_type == bindparam("rt"),
                                         _INSTANCES.c.record_key == bindparam("rk"))
@@ -332,7 +340,11 @@ class Run:
     def _instance(self, instance_id: str) -> Inst | None:
         """A running instance by id, locked for this transaction (PostgreSQL)."""
         row = self.uow.db.first(_INSTANCE_BY_ID, {"id": instance_id})
-        return Inst(*row) if row is not None else None
+        if row is None:
+            return None
+        inst = Inst(*row[:-1])
+        self.records.prime(inst.record_type, inst.record_key, row[-1])
+        return inst
 
     def _instances_of(self, record_type: str, record_key: str) -> list[Inst]:
         """The running instances of a record, oldest first, locked (PostgreSQL; SQLite serializes
