@@ -274,3 +274,43 @@ def test_the_fast_sqlite_datetime_binds_write_what_sqlalchemy_writes(value: dt.d
         except OverflowError:  # an aware time near year 1 or 9999 that cannot move to UTC
             continue
         assert ours(value) == expected
+
+
+def test_kept_connections_are_reused_per_thread_and_returned_on_close(tmp_path: Any) -> None:
+    import threading
+
+    from werkstroom.interpreter.unit import KeptConnections
+
+    eng = make_engine(f"sqlite:///{tmp_path / 'kept.db'}")
+    upgrade(eng)
+    keeper = KeptConnections(eng)
+    clock, ids = VirtualClock(NOW), SequentialIds()
+    drivers = []
+    for key in ("a", "b"):
+        uow = UnitOfWork.begin(eng, clock, ids, keeper=keeper)
+        drivers.append(uow.db._raw)
+        uow.db.executemany(INSERT_STATE, [state(key)])
+        uow.commit()
+    assert drivers[0] is drivers[1] and eng.pool.checkedout() == 1  # type: ignore[attr-defined]
+    # a failed unit of work rolls back and still gives the connection back, usable
+    uow = UnitOfWork.begin(eng, clock, ids, keeper=keeper)
+    uow.db.executemany(INSERT_STATE, [state("c")])
+    uow.rollback()
+    uow = UnitOfWork.begin(eng, clock, ids, keeper=keeper)
+    assert [r[0] for r in uow.db.rows(GET_STATE, {"rt": "T"})] == ["Open", "Open"]
+    uow.commit()
+    # another thread gets its own
+    other: list[Any] = []
+
+    def work() -> None:
+        u = UnitOfWork.begin(eng, clock, ids, keeper=keeper)
+        other.append(u.db._raw)
+        u.commit()
+
+    t = threading.Thread(target=work)
+    t.start()
+    t.join()
+    assert other[0] is not drivers[0] and eng.pool.checkedout() == 2  # type: ignore[attr-defined]
+    keeper.close()
+    assert eng.pool.checkedout() == 0  # type: ignore[attr-defined]
+    eng.dispose()

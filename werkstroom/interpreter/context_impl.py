@@ -247,17 +247,13 @@ class Context:
     @property
     def approvals(self) -> ApprovalsAPI:
         if self._approvals is None:
-            from .approvals.service import ApprovalService
-
-            self._approvals = ApprovalService(self.scope())
+            self._approvals = _services().approvals(self.scope())
         return self._approvals
 
     @property
     def notifications(self) -> NotificationsAPI:
         if self._notifications is None:
-            from .notifications.service import NotificationService
-
-            self._notifications = NotificationService(self.scope())
+            self._notifications = _services().notifications(self.scope())
         return self._notifications
 
     @property
@@ -290,3 +286,23 @@ class Context:
 
     def related(self, record: RecordHandle, relation: str) -> Sequence[RecordHandle]:
         return self._run.records.related(record.type, record.values, relation)
+
+
+@attrs.frozen
+class _Services:
+    approvals: Any
+    notifications: Any
+
+
+_SERVICES: list[_Services] = []
+
+
+def _services() -> _Services:
+    """The approval and notification service classes, imported on first use (they import the engine's
+    modules, so not at import time) and kept: an import statement per response costs microseconds."""
+    if not _SERVICES:
+        from .approvals.service import ApprovalService
+        from .notifications.service import NotificationService
+
+        _SERVICES.append(_Services(ApprovalService, NotificationService))
+    return _SERVICES[0]

@@ -45,7 +45,7 @@ from .store import (
     resolve_url,
     upgrade,
 )
-from .unit import UnitOfWork
+from .unit import KeptConnections, UnitOfWork
 
 _LOG: Table = EventLogRow.__table__  # type: ignore[assignment]
 # prepared statements run on the driver (werkstroom.interpreter.sql)
@@ -171,12 +171,16 @@ class Engine:
         self.explain = explain
         self._sa = make_engine(self.url)
         upgrade(self._sa)
+        # SQLite: each thread keeps its connection between events (no pool round trip per event)
+        self._kept = KeptConnections(self._sa) if self._sa.dialect.name == "sqlite" else None
         self._workflows = WorkflowCache()
         self._subscribers: list[Subscriber] = []
 
     # ------------------------------------------------------------------ plumbing
 
     def close(self) -> None:
+        if self._kept is not None:
+            self._kept.close()
         self._sa.dispose()
 
     def __enter__(self) -> Engine:
@@ -189,7 +193,7 @@ class Engine:
     def transaction(self) -> Iterator[UnitOfWork]:
         """One unit of work (commit on success, roll back on any exception), begun on the driver of a
         pooled connection; a SQLAlchemy connection and session are made only when code needs them."""
-        uow = UnitOfWork.begin(self._sa, self.clock, self.ids, _unit_session)
+        uow = UnitOfWork.begin(self._sa, self.clock, self.ids, _unit_session, self._kept)
         try:
             yield uow
         except BaseException:

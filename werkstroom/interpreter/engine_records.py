@@ -297,6 +297,17 @@ class RecordCache:
         # the stored JSON of rows read or written in this transaction (None: absent), so flush
         # needs no query and writes only what changed
         self._rows: dict[tuple[str, str], str | None] = {}
+        # (record, its values as stored) for records read or written in this transaction: flush
+        # skips encoding a record whose values are still the very objects stored (most events do
+        # not change their document)
+        self._clean: dict[tuple[str, str], tuple[Rec, dict[str, Any]]] = {}
+
+    def _load(self, record_type: str, key: str, stored: str) -> Rec:
+        loaded = codec.loads(stored) or {}
+        rec = Rec(record_type, key, loaded)
+        self._recs[(record_type, key)] = rec
+        self._clean[(record_type, key)] = (rec, loaded)
+        return rec
 
     def get(self, record_type: str, key: str) -> Rec | None:
         found = self._recs.get((record_type, key))
@@ -305,9 +316,7 @@ class RecordCache:
         stored = self._stored(record_type, key)
         if stored is None:
             return None
-        rec = Rec(record_type, key, codec.loads(stored) or {})
-        self._recs[(record_type, key)] = rec
-        return rec
+        return self._load(record_type, key, stored)
 
     def _stored(self, record_type: str, key: str) -> str | None:
         if (record_type, key) in self._rows:
@@ -408,8 +417,7 @@ class RecordCache:
             self._rows[(record_type, rkey)] = stored
             rec = self._recs.get((record_type, rkey))
             if rec is None:
-                rec = Rec(record_type, rkey, codec.loads(stored) or {})
-                self._recs[(record_type, rkey)] = rec
+                rec = self._load(record_type, rkey, stored)
             if all(_same(rec.values.get(k), v) for k, v in link.items()):
                 out.append(rec)
         return out
@@ -425,6 +433,9 @@ class RecordCache:
         now = self.clock.now()
         for rtype, key in sorted(self._dirty):
             rec = self._recs[(rtype, key)]
+            clean = self._clean.get((rtype, key))
+            if clean is not None and clean[0] is rec and _unchanged(rec.values, clean[1]):
+                continue
             text = codec.dumps(dict(rec.values))
             stored = self._stored(rtype, key)
             if stored is None:
@@ -434,7 +445,17 @@ class RecordCache:
                 self.uow.db.execute(_RECORD_UPDATE, {"b_rt": rtype, "b_rk": key, "b_values": text,
                                                      "b_at": now})
             self._rows[(rtype, key)] = text
+            self._clean[(rtype, key)] = (rec, dict(rec.values))
         self._dirty.clear()
+
+
+_ABSENT = object()
+
+
+def _unchanged(values: Mapping[str, Any], stored: Mapping[str, Any]) -> bool:
+    """True when ``values`` holds exactly the objects of ``stored`` (identity, so an equal value with
+    another representation, ``Decimal("1.0")`` for ``Decimal("1")``, still counts as a change)."""
+    return len(values) == len(stored) and all(stored.get(k, _ABSENT) is v for k, v in values.items())
 
 
 def _like_prefix(prefix: str) -> str:
