@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
 from werkstroom.interpreter.sql import Db
@@ -26,3 +28,18 @@ def test_next_counter_counts_from_one_per_name(engine_url: str, returning: bool,
             assert next_counter(db, "a") == 4 and next_counter(db, "b") == 2
     finally:
         sa.dispose()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.integers(min_value=1, max_value=500),
+                       st.sampled_from(["Inactive", "Active", "Completed", "Ignored", "Odd \"status\""]),
+                       max_size=20))
+def test_step_states_text_is_json_and_round_trips(states: dict[int, str]) -> None:
+    import json
+
+    from werkstroom.interpreter.store import decode_step_states, encode_step_states
+
+    text = encode_step_states(states)
+    expected = {str(k): v for k, v in sorted(states.items()) if v != "Inactive"}
+    assert text == json.dumps(expected, separators=(",", ":"))
+    assert decode_step_states(text) == {k: v for k, v in states.items() if v != "Inactive"}

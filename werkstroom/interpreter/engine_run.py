@@ -450,7 +450,7 @@ class Run:
                  rec: Rec, document: Rec, user: str, h: Handled) -> None:
         spec = self.vocab.response(resp.name)
         trace = ResponseTrace(step_id=resp.id, name=resp.name, label=resp.label or "",
-                              options={k: codec.plain(v) for k, v in resp.options.items()})
+                              options=dict(cw.plain_options[resp.id]))
         h.responses.append(trace)
         if spec is None:
             raise UnknownResponse(f"step {resp.id} of workflow {cw.workflow.code} uses the response "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import attrs
 from sqlalchemy.orm import Session
@@ -25,13 +26,17 @@ class CompiledWorkflow:
     content_hash: str
     workflow: BoundWorkflow
     conditions: dict[int, CompiledCondition]
+    # each response step's options as the trace shows them (made once, not per run)
+    plain_options: dict[int, dict[str, Any]] = attrs.field(factory=dict)
 
 
 def compile_workflow(version_id: int, version_no: int, content_hash: str,
                      wf: BoundWorkflow) -> CompiledWorkflow:
     conditions = {s.id: compile_condition(s.condition, f"step {s.id} of workflow {wf.code}")
                   for s in wf.steps if s.kind == "event"}
-    return CompiledWorkflow(version_id, version_no, content_hash, wf, conditions)
+    plain_options = {s.id: {k: codec.plain(v) for k, v in s.options.items()}
+                     for s in wf.steps if s.kind == "response"}
+    return CompiledWorkflow(version_id, version_no, content_hash, wf, conditions, plain_options)
 
 
 class WorkflowCache:
