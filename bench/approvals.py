@@ -249,7 +249,7 @@ def main() -> None:
     raw_rate = n / raw_s
     print(f"cycles: {n} (4 transactions each; {len(cap.transactions) / n:.1f} write transactions and "
           f"{rows / n:.1f} row writes per cycle)")
-    print(f"engine (SQLAlchemy ORM + workflow): {engine_rate:10.1f} cycles/s  "
+    print(f"engine (workflow + approvals):      {engine_rate:10.1f} cycles/s  "
           f"({engine_s * 1000 / n:.2f} ms/cycle)")
     print(f"raw sqlite3, same row writes:       {raw_rate:10.1f} cycles/s  ({raw_s * 1000 / n:.2f} ms/cycle)")
     print(f"ratio engine/raw: {engine_rate / raw_rate:.3f}x  (targets: >= 1,000 cycles/s, >= 0.3x)")
