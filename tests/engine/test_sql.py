@@ -150,50 +150,6 @@ def test_deferred_writes_are_dropped_on_rollback(sa: Engine) -> None:
         assert list(s.scalars(select(RecordStateRow.record_key))) == []
 
 
-def test_a_connection_unit_of_work_makes_a_session_only_when_asked(sa: Engine) -> None:
-    made: list[Session] = []
-
-    def new_session(conn: Any) -> Session:
-        s = Session(bind=conn, expire_on_commit=False, join_transaction_mode="rollback_only")
-        made.append(s)
-        return s
-
-    with sa.connect() as conn:
-        conn.begin()
-        uow = UnitOfWork.on_connection(conn, VirtualClock(NOW), SequentialIds(), new_session)
-        uow.db.executemany(INSERT_STATE, [state("a")])
-        uow.commit()
-    assert made == []
-    with sa.connect() as conn:
-        conn.begin()
-        uow = UnitOfWork.on_connection(conn, VirtualClock(NOW), SequentialIds(), new_session)
-        uow.db.before.append(lambda: uow.db.executemany(INSERT_STATE, [state("b")]))
-        # the ORM path: an object added to the lazily made session is flushed at commit, after the
-        # deferred write ran before the session's first statement
-        uow.session.add(CounterRow(name="orm", value=1))
-        found = uow.session.scalar(select(RecordStateRow.record_key).where(RecordStateRow.record_key == "b"))
-        assert found == "b"
-        uow.commit()
-    assert len(made) == 1
-    with Session(sa) as s:
-        assert sorted(s.scalars(select(RecordStateRow.record_key))) == ["a", "b"]
-        assert s.get(CounterRow, "orm") is not None
-
-
-def test_a_connection_unit_of_work_rolls_everything_back(sa: Engine) -> None:
-    with sa.connect() as conn:
-        conn.begin()
-        uow = UnitOfWork.on_connection(conn, VirtualClock(NOW), SequentialIds())
-        uow.db.executemany(INSERT_STATE, [state("a")])
-        uow.session.add(CounterRow(name="orm", value=1))
-        uow.session.flush()
-        uow.db.before.append(lambda: uow.db.executemany(INSERT_STATE, [state("b")]))
-        uow.rollback()
-    with Session(sa) as s:
-        assert list(s.scalars(select(RecordStateRow.record_key))) == []
-        assert s.get(CounterRow, "orm") is None
-
-
 def test_a_unit_of_work_begun_on_the_driver_commits_and_returns_its_connection(sa: Engine) -> None:
     clock, ids = VirtualClock(NOW), SequentialIds()
     uow = UnitOfWork.begin(sa, clock, ids)

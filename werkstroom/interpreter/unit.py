@@ -22,16 +22,14 @@ DB_KEY = "werkstroom.db"
 
 
 class UnitOfWork:
-    """One transaction: the session or connection (already inside a transaction), the clock and the
-    id source.
+    """One transaction: the session or the pooled connection it runs on, the clock and the id source.
 
     ``UnitOfWork(session, clock, ids)`` works on a session the caller began and commits.
     ``UnitOfWork.begin(engine, clock, ids, new_session)`` is the engine's own: a connection from the
     engine's pool, the transaction begun on its driver. A SQLAlchemy connection and a session
     (``new_session(connection)``, joined to that transaction) are only made when some code asks for
     ``session``: an event handled without the ORM costs neither (about 60 us per transaction).
-    ``UnitOfWork.on_connection(connection, ...)`` does the same on a connection the caller began.
-    ``commit``/``rollback`` end these two kinds (and return a pooled connection).
+    ``commit``/``rollback`` end it and return the connection (to ``keeper`` or the pool).
 
     ``db`` runs prepared statements (``werkstroom.interpreter.sql``) on the driver connection of the
     transaction. Its deferred writes (``db.before``) run before the next statement, whether it goes
@@ -40,25 +38,16 @@ class UnitOfWork:
 
     __slots__ = ("_conn", "_engine", "_keeper", "_new_session", "_pooled", "_session", "clock", "ids", "info")
 
-    def __init__(self, session: Session | None, clock: Clock, ids: IdSource, *,
-                 connection: Connection | None = None,
-                 new_session: Callable[[Connection], Session] | None = None) -> None:
-        if session is None and connection is None:
-            raise TypeError("a unit of work needs a session or a connection")
-        self._session = session
-        self._conn = connection
+    def __init__(self, session: Session, clock: Clock, ids: IdSource) -> None:
+        self._session: Session | None = session
+        self._conn: Connection | None = None
         self._engine: Engine | None = None
         self._pooled: PoolProxiedConnection | None = None
         self._keeper: KeptConnections | None = None
-        self._new_session = new_session
+        self._new_session: Callable[[Connection], Session] | None = None
         self.clock = clock
         self.ids = ids
-        self.info: dict[Any, Any] = session.info if session is not None else {}
-
-    @classmethod
-    def on_connection(cls, connection: Connection, clock: Clock, ids: IdSource,
-                      new_session: Callable[[Connection], Session] | None = None) -> UnitOfWork:
-        return cls(None, clock, ids, connection=connection, new_session=new_session)
+        self.info: dict[Any, Any] = session.info
 
     @classmethod
     def begin(cls, engine: Engine, clock: Clock, ids: IdSource,
@@ -126,10 +115,9 @@ class UnitOfWork:
         return found
 
     def commit(self) -> None:
-        """End a unit of work of ``begin`` or ``on_connection``: flush its session, if any, run the
-        deferred writes, commit."""
-        assert self._conn is not None or self._pooled is not None, \
-            "a session-based unit of work is committed by its session's owner"
+        """End a unit of work of ``begin``: flush its session, if any, run the deferred writes,
+        commit."""
+        assert self._pooled is not None, "a session-based unit of work is committed by its session's owner"
         try:
             if self._session is not None:
                 self._session.commit()  # flushes; the transaction stays (joined, not owned)
@@ -138,7 +126,7 @@ class UnitOfWork:
             if db is not None and db.before:
                 db.run_deferred()
             conn = self._conn
-            if conn is not None and (self._pooled is None or conn.in_transaction()):
+            if conn is not None and conn.in_transaction():
                 conn.commit()
             else:
                 assert db is not None
@@ -149,6 +137,7 @@ class UnitOfWork:
         self._end(rollback=False)
 
     def rollback(self) -> None:
+        assert self._pooled is not None, "a session-based unit of work is rolled back by its session's owner"
         self._end(rollback=True)
 
     def _end(self, *, rollback: bool) -> None:
@@ -159,8 +148,6 @@ class UnitOfWork:
             self._session.close()
         if rollback and self._conn is not None and self._conn.in_transaction():
             self._conn.rollback()
-        if self._pooled is None:
-            return  # on_connection: the caller's connection
         healthy = True
         if rollback and db is not None:
             try:
@@ -168,6 +155,7 @@ class UnitOfWork:
             except Exception:
                 healthy = False  # not kept: the pool resets (or discards) it on its return
         pooled, self._pooled = self._pooled, None
+        assert pooled is not None
         if self._conn is not None:
             self._conn.close()  # returns the pooled connection
         elif self._keeper is not None and healthy:
