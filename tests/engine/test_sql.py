@@ -270,3 +270,16 @@ def test_kept_connections_are_reused_per_thread_and_returned_on_close(tmp_path: 
     keeper.close()
     assert eng.pool.checkedout() == 0  # type: ignore[attr-defined]
     eng.dispose()
+
+
+def test_a_datetime_decorator_without_its_own_bind_conversion_keeps_sqlalchemys_processor() -> None:
+    from sqlalchemy import DateTime, TypeDecorator
+    from sqlalchemy.dialects import sqlite
+
+    class Plain(TypeDecorator[dt.datetime]):
+        impl = DateTime
+        cache_ok = True
+
+    dialect = sqlite.dialect()
+    ours = sql.bind_processor(Plain(), dialect)
+    assert ours is not None and ours(dt.datetime(2026, 1, 2, 3, 4, 5)) == "2026-01-02 03:04:05.000000"

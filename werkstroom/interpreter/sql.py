@@ -159,6 +159,7 @@ def bind_processor(type_: TypeEngine[Any], dialect: Dialect) -> Processor | None
     if isinstance(impl, SQLITE_DATETIME) and impl._storage_format == _SQLITE_DEFAULT_DATETIME:
         return _sqlite_datetime_bind(proc)
     if isinstance(impl, TypeDecorator) and isinstance(impl.impl, SQLITE_DATETIME) and \
+            type(impl).process_bind_param is not TypeDecorator.process_bind_param and \
             impl.impl._storage_format == _SQLITE_DEFAULT_DATETIME:
         inner = _sqlite_datetime_bind(impl.impl.bind_processor(dialect) or (lambda v: v))
         decorate = impl.process_bind_param
