@@ -68,7 +68,9 @@ def state_row(run: Run, record_type: str, key: str) -> StateRow:
     found: StateRow | None = run.state_rows.get((record_type, key))
     if found is not None:
         return found
-    got = run.uow.db.first(_STATE_GET, {"b_rt": record_type, "b_rk": key})
+    known, got = run.records.state_of(record_type, key)
+    if not known:
+        got = run.uow.db.first(_STATE_GET, {"b_rt": record_type, "b_rk": key})
     if got is None:
         row = StateRow(record_type, key, None, False, "", run.uow.clock.now())
     else:

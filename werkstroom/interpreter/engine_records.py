@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
-from sqlalchemy import BindParameter, Table, bindparam, delete, insert, select, update
+from sqlalchemy import BindParameter, Table, and_, bindparam, delete, insert, select, update
 
 from ..catalogue import (
     EventSpec,
@@ -24,7 +24,7 @@ from ..catalogue import (
 from ..errors import WerkstroomError
 from . import store_codec as codec
 from .sql import Statement
-from .store import RecordRow
+from .store import RecordRow, RecordStateRow
 from .unit import UnitOfWork
 
 
@@ -263,9 +263,16 @@ def join_filter(rel: RelationSpec, values: Mapping[str, Any]) -> dict[str, Any]:
 _RECORDS: Table = RecordRow.__table__  # type: ignore[assignment]
 _RT: BindParameter[str] = bindparam("b_rt")
 _RK: BindParameter[str] = bindparam("b_rk")
+_STATES: Table = RecordStateRow.__table__  # type: ignore[assignment]
+# the columns of a record's state row read along with the record (see ``RecordCache.state_of``)
+STATE_COLUMNS = (_STATES.c.status, _STATES.c.restricted, _STATES.c.restriction_reason, _STATES.c.updated_at,
+                 _STATES.c.record_key.is_not(None))
+# the record's row joined with its state row (what a run changes next, mostly)
+_RECORD_AND_STATE = _RECORDS.outerjoin(_STATES, and_(_STATES.c.record_type == _RECORDS.c.record_type,
+                                                     _STATES.c.record_key == _RECORDS.c.record_key))
 # prepared statements run on the driver (werkstroom.interpreter.sql)
-_RECORD_GET = Statement(select(_RECORDS.c.values_json).where(_RECORDS.c.record_type == _RT,
-                                                             _RECORDS.c.record_key == _RK))
+_RECORD_GET = Statement(select(_RECORDS.c.values_json, *STATE_COLUMNS).select_from(_RECORD_AND_STATE)
+                        .where(_RECORDS.c.record_type == _RT, _RECORDS.c.record_key == _RK))
 _RECORD_INSERT = Statement(insert(_RECORDS),
                            columns=["record_type", "record_key", "values_json", "updated_at"])
 _RECORD_UPDATE = Statement(update(_RECORDS).where(_RECORDS.c.record_type == _RT, _RECORDS.c.record_key == _RK)
@@ -297,6 +304,9 @@ class RecordCache:
         # the stored JSON of rows read or written in this transaction (None: absent), so flush
         # needs no query and writes only what changed
         self._rows: dict[tuple[str, str], str | None] = {}
+        # the state rows read along with records: (status, restricted, reason, updated_at) or None
+        # for a record without one; taken by ``state_of``
+        self._states: dict[tuple[str, str], tuple[Any, ...] | None] = {}
         # (record, its values as stored) for records read or written in this transaction: flush
         # skips encoding a record whose values are still the very objects stored (most events do
         # not change their document)
@@ -321,15 +331,30 @@ class RecordCache:
     def _stored(self, record_type: str, key: str) -> str | None:
         if (record_type, key) in self._rows:
             return self._rows[(record_type, key)]
-        stored: str | None = self.uow.db.scalar(_RECORD_GET, {"b_rt": record_type, "b_rk": key})
+        row = self.uow.db.first(_RECORD_GET, {"b_rt": record_type, "b_rk": key})
+        stored: str | None = None
+        if row is not None:
+            stored = row[0]
+            self._states.setdefault((record_type, key), row[1:5] if row[5] else None)
         self._rows[(record_type, key)] = stored
         return stored
 
-    def prime(self, record_type: str, key: str, stored: str | None) -> None:
-        """Note a record's stored values (its ``values_json``, None: no row) read along with another
-        row, so a later ``get`` in this transaction needs no query; what the transaction holds already
-        wins."""
+    def prime(self, record_type: str, key: str, stored: str | None,
+              state: Sequence[Any] | None = None) -> None:
+        """Note a record's stored values (its ``values_json``, None: no row) and, when ``state`` is
+        given, its ``STATE_COLUMNS`` (the last one False: no state row), read along with another row,
+        so later reads in this transaction need no query; what the transaction holds already wins."""
         self._rows.setdefault((record_type, key), stored)
+        if stored is not None and state is not None:
+            self._states.setdefault((record_type, key), tuple(state[:4]) if state[4] else None)
+
+    def state_of(self, record_type: str, key: str) -> tuple[bool, tuple[Any, ...] | None]:
+        """(known, state row) of a record's state read along with the record: ``known`` False when
+        it was not (the caller reads it); taken once (the caller keeps what it changes)."""
+        k = (record_type, key)
+        if k in self._states:
+            return True, self._states.pop(k)
+        return False, None
 
     def put(self, record_type: str, key: str, values: Mapping[str, Any],
             old: Mapping[str, Any] | None = None) -> Rec:

@@ -22,7 +22,7 @@ from ..errors import WerkstroomError
 from . import store_codec as codec
 from .compiler import Explanation
 from .context_impl import Context, write_states
-from .engine_records import Rec, RecordCache, Vocabulary, record_key
+from .engine_records import STATE_COLUMNS, Rec, RecordCache, Vocabulary, record_key
 from .engine_trace import Handled, ResponseTrace, StepTrace
 from .engine_workflows import CompiledWorkflow, UnknownWorkflow, WorkflowCache
 from .program import BoundStep
@@ -32,6 +32,7 @@ from .store import (
     InstanceRow,
     OutboxRow,
     RecordRow,
+    RecordStateRow,
     WorkflowRow,
     WorkflowVersionRow,
     decode_step_states,
@@ -107,12 +108,17 @@ _INSERT_INSTANCE = Statement(insert(_INSTANCES), columns=_INSTANCE_FIELDS)
 _INSERT_ARCHIVE = Statement(insert(_ARCHIVE), columns=[*_INSTANCE_FIELDS, "archived_at"])
 _INSTANCE_COLS = [_INSTANCES.c[name] for name in _INSTANCE_FIELDS]
 _RECORDS: Table = RecordRow.__table__  # type: ignore[assignment]
+_STATES: Table = RecordStateRow.__table__  # type: ignore[assignment]
 # the instance with its document's stored values (the handling of an approval event needs both):
 # one read instead of two; only the instance row is locked (PostgreSQL)
 _INSTANCE_BY_ID = Statement(
-    select(*_INSTANCE_COLS, _RECORDS.c.values_json)
-    .select_from(_INSTANCES.outerjoin(_RECORDS, and_(_RECORDS.c.record_type == _INSTANCES.c.record_type,
-                                                     _RECORDS.c.record_key == _INSTANCES.c.record_key)))
+    select(*_INSTANCE_COLS, _RECORDS.c.values_json, *STATE_COLUMNS)
+    # a flat chain of joins (a nested one makes SQLite materialize the whole record table)
+    .select_from(_INSTANCES
+                 .outerjoin(_RECORDS, and_(_RECORDS.c.record_type == _INSTANCES.c.record_type,
+                                           _RECORDS.c.record_key == _INSTANCES.c.record_key))
+                 .outerjoin(_STATES, and_(_STATES.c.record_type == _INSTANCES.c.record_type,
+                                          _STATES.c.record_key == _INSTANCES.c.record_key)))
     .where(_INSTANCES.c.id == bindparam("id"))
     .with_for_update(of=_INSTANCES))
 _INSTANCES_OF_RECORD = Statement(select(*_INSTANCE_COLS)
@@ -342,8 +348,9 @@ class Run:
         row = self.uow.db.first(_INSTANCE_BY_ID, {"id": instance_id})
         if row is None:
             return None
-        inst = Inst(*row[:-1])
-        self.records.prime(inst.record_type, inst.record_key, row[-1])
+        n = len(_INSTANCE_COLS)
+        inst = Inst(*row[:n])
+        self.records.prime(inst.record_type, inst.record_key, row[n], row[n + 1:])
         return inst
 
     def _instances_of(self, record_type: str, record_key: str) -> list[Inst]:

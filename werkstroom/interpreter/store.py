@@ -11,6 +11,7 @@ PostgreSQL, and a database written by a newer Werkstroom is refused (WF513) inst
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
 import json
 import os
@@ -332,10 +333,17 @@ def encode_step_states(states: dict[int, str]) -> str:
 
 
 def decode_step_states(text_: str | None) -> dict[int, str]:
-    """The ``step_states`` text back as ``{step id: status}`` (absent steps are Inactive)."""
+    """The ``step_states`` text back as ``{step id: status}`` (absent steps are Inactive); a new dict
+    the caller may change."""
     if not text_:
         return {}
-    return {int(k): str(v) for k, v in json.loads(text_).items()}
+    return dict(_decoded_step_states(text_))
+
+
+@functools.lru_cache(maxsize=4096)
+def _decoded_step_states(text_: str) -> tuple[tuple[int, str], ...]:
+    # the instances of one workflow pass through the same few texts: parsed once each
+    return tuple((int(k), str(v)) for k, v in json.loads(text_).items())
 
 
 _COUNTERS: Table = CounterRow.__table__  # type: ignore[assignment]

@@ -83,7 +83,7 @@ def from_jsonable(v: Any) -> Any:
 
 
 def dumps(v: Any) -> str:
-    return json.dumps(to_jsonable(v), sort_keys=True, separators=(",", ":"))
+    return json.dumps(to_jsonable(v), sort_keys=True, separators=(",", ":"), check_circular=False)
 
 
 def dumps_mostly_plain(v: Any) -> str:
@@ -91,7 +91,8 @@ def dumps_mostly_plain(v: Any) -> str:
     values were made plain when recorded): only the leaves JSON cannot write go through
     ``to_jsonable``, instead of a copy of the whole value first. The same text as ``dumps`` when
     the value holds no floats and no dict keys other than strings (a trace holds neither)."""
-    return json.dumps(v, sort_keys=True, separators=(",", ":"), default=to_jsonable)
+    return json.dumps(v, sort_keys=True, separators=(",", ":"), default=to_jsonable,
+                      check_circular=False)
 
 
 def loads(text: str | None) -> Any:

@@ -1,0 +1,59 @@
+"""The hot path's prepared statements find their rows through indexes on SQLite: none scans a table that
+grows with use (records, instances, approval entries, the logs), and none materializes a join. A
+statement that did would make every event slower as the database grows (a nested LEFT JOIN once made
+SQLite copy the whole record table for every approval event)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy.dialects import sqlite
+
+from werkstroom.interpreter import context_impl, engine, engine_records, engine_run, store
+from werkstroom.interpreter.approvals import records as approval_records
+from werkstroom.interpreter.notifications import service as notification_service
+from werkstroom.interpreter.sql import Statement
+from werkstroom.interpreter.store import make_engine, upgrade
+
+GROWING = ("wf_record", "wf_record_state", "wf_instance", "wf_instance_archive", "wf_event_log", "wf_outbox",
+           "wf_approval_entry", "wf_approval_audit", "wf_approval_comment", "wf_notification_entry",
+           "wf_record_change", "wf_overdue_approval_entry")
+MODULES = (engine, engine_run, engine_records, context_impl, store, approval_records, notification_service)
+
+
+def _statements() -> list[tuple[str, Statement]]:
+    found = []
+    for module in MODULES:
+        for name, value in vars(module).items():
+            if isinstance(value, Statement):
+                found.append((f"{module.__name__.rsplit('.', 1)[-1]}.{name}", value))
+    return found
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory: pytest.TempPathFactory) -> sqlite3.Connection:
+    path: Path = tmp_path_factory.mktemp("plans") / "plans.db"
+    eng = make_engine(f"sqlite:///{path}")
+    upgrade(eng)
+    eng.dispose()
+    return sqlite3.connect(path)
+
+
+@pytest.mark.parametrize(("name", "stmt"), _statements(), ids=[n for n, _ in _statements()])
+def test_a_hot_statement_scans_no_growing_table(con: sqlite3.Connection, name: str, stmt: Statement) -> None:
+    plan = stmt.plan(sqlite.dialect())
+    params = (None,) * plan.sql.count("?")
+    steps = [row[3] for row in con.execute("EXPLAIN QUERY PLAN " + plan.sql, params)]
+    bad = [s for s in steps if s.startswith("MATERIALIZE")
+           or any(s.startswith(f"SCAN {table}") and not s.startswith(f"SCAN {table} USING COVERING INDEX")
+                  for table in GROWING)]
+    assert not bad, f"{name}: {steps}"
+
+
+def test_the_plans_cover_the_hot_statements() -> None:
+    names = {n for n, _ in _statements()}
+    for expected in ("engine_run._INSTANCE_BY_ID", "engine_records._RECORD_GET", "engine._INSERT_LOG",
+                     "records._SIBLINGS_BY_NO", "service._INSERT_ENTRY_IF_SETUP"):
+        assert expected in names
