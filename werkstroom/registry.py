@@ -832,12 +832,15 @@ class _Validator:
                     )
                     continue
                 for slot in cp.slots:
-                    if slot not in ("value", o.name):
+                    # {value} is the option's own value; another slot sets another option of the
+                    # same response in the same phrase (``quorum {value} of {quorum_total}``)
+                    if slot not in ("value", o.name) and resp.option(slot) is None:
                         self.report(
                             lib,
                             "WF907",
                             f"{where} option {o.name!r}: pattern {text!r} has slot "
-                            f"{{{slot}}}; an option pattern's slot is {{value}}",
+                            f"{{{slot}}}, which is neither {{value}} nor another option of the response",
+                            _hint(slot, [x.name for x in resp.options]),
                         )
                 if not cp.slots and o.kind is not FieldKind.BOOLEAN and isinstance(o.kind, FieldKind):
                     self.report(

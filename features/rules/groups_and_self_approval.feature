@@ -52,7 +52,7 @@ Feature: Workflow user group tiers and self-approval
       workflow PI "Purchase invoices"
         on PurchaseDocSentForApproval when document_type = Invoice then
            set status to pending approval
-           create approval requests for workflow user group "G", quorum 2
+           create approval requests for workflow user group "G", quorum 2 of 3
            send approval requests as send
            on ApprovalRequestApproved when pending_approvals = 0 then release document
            on ApprovalRequestApproved when pending_approvals > 0 then
@@ -65,6 +65,26 @@ Feature: Workflow user group tiers and self-approval
     And CEO approves the approval request
     Then the approval entries for the purchase invoice "1001" read "ANN Approved, BOB Canceled, CEO Approved"
     And the status of the purchase invoice "1001" is "Released"
+
+  Scenario: a quorum "2 of 4" on a group of three is refused when the request is sent
+    Given the workflow user group "G" with the members:
+      | user | sequence |
+      | ANN  | 1        |
+      | BOB  | 1        |
+      | CEO  | 1        |
+    And the workflow is enabled:
+      """
+      workflow PI "Purchase invoices"
+        on PurchaseDocSentForApproval when document_type = Invoice then
+           set status to pending approval
+           create approval requests for workflow user group "G", quorum 2 of 4
+           send approval requests
+      """
+    And a purchase invoice "1001" of 5000
+    When REQ sends the purchase invoice "1001" for approval
+    Then the action is refused with "WF619"
+    And the action is refused with "2 of 4"
+    And the status of the purchase invoice "1001" is "Open"
 
   Scenario Outline: self-approval <mode>: BOB sends an invoice within his own limit
     Given the workflow is enabled:

@@ -367,6 +367,10 @@ def test_wf907_option_patterns() -> None:
     assert codes(install(lib(responses=(resp(options=(bad_slot,)),)))[1]) == ["WF907"]
     own_name = OptionSpec("wax", FieldKind.TEXT, patterns=("using {wax}",))
     assert install(lib(responses=(resp(options=(own_name,)),)))[1] == []
+    # a slot may set another option of the same response in the same phrase
+    two = (OptionSpec("wax", FieldKind.TEXT, patterns=("using {value} with {shine}",)),
+           OptionSpec("shine", FieldKind.INTEGER))
+    assert install(lib(responses=(resp(options=two),)))[1] == []
     slotless = OptionSpec("wax", FieldKind.TEXT, patterns=("waxed",))
     d = only(install(lib(responses=(resp(options=(slotless,)),)))[1], "WF907")
     assert "only a boolean option" in d.message

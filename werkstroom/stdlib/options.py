@@ -177,6 +177,16 @@ def approver_options() -> tuple[OptionSpec, ...]:
             "Werkstroom: a group tier is approved once this many of its members approved (BC waits for all).",
             "any {value} of group",
             "quorum {value}",
+            "quorum {value} of {quorum_total}",
+            "any {value} of {quorum_total}",
+            default=None,
+        ),
+        option(
+            "quorum_total",
+            FieldKind.INTEGER,
+            "Werkstroom: with a quorum, the number of approvers each tier must have (`quorum 2 of 3`); "
+            "a tier of another size refuses the request (WF619).",
+            "of {value} approvers",
             default=None,
         ),
         option(

@@ -100,6 +100,24 @@ def quorum_value(value: object) -> tuple[int | None, int | None]:
     return n, total
 
 
+def quorum_with_total(value: object, total: object) -> tuple[int | None, int | None]:
+    """(N, M) from the ``quorum`` option and the ``quorum_total`` option (``quorum 2 of 3`` in a
+    script sets both; the API may also give ``quorum="2 of 3"``)."""
+    n, m = quorum_value(value)
+    if total is None or total == "":
+        return n, m
+    if isinstance(total, bool) or not isinstance(total, int | str) or not str(total).strip().isdigit():
+        raise ApprovalError("WF619", f"invalid quorum total {total!r} (a whole number of approvers)")
+    given = int(str(total).strip())
+    if n is None:
+        raise ApprovalError("WF619", f"a quorum total ({given}) needs a quorum: write 'quorum N of {given}'")
+    if m is not None and m != given:
+        raise ApprovalError("WF619", f"quorum {value!r} and quorum total {given} disagree")
+    if not 1 <= n <= given:
+        raise ApprovalError("WF619", f"invalid quorum {n} of {given}: need 1 <= N <= M")
+    return n, given
+
+
 def refuses_self_approval(value: object) -> bool:
     """``self_approval``: "auto" (BC: entries for the requester are approved at once, the default) or
     "refuse" (segregation of duties). Booleans: True = allowed (auto)."""
@@ -246,7 +264,7 @@ class ApprovalService:
         if due < today:
             raise ApprovalError("WF618", f"the due date formula {formula.text!r} points to the past")
         delegation = delegate_formula(options.get("delegate_after"))
-        quorum, quorum_total = quorum_value(options.get("quorum"))
+        quorum, quorum_total = quorum_with_total(options.get("quorum"), options.get("quorum_total"))
         refuse = refuses_self_approval(options.get("self_approval")) or bool(options.get("no_self_approval"))
         doc = self.scope.document
         tmpl = rules.template_for(doc.type, doc.key, doc.values)
