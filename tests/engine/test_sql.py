@@ -220,10 +220,15 @@ def test_the_fast_sqlite_datetime_binds_write_what_sqlalchemy_writes(value: dt.d
 
     from werkstroom.interpreter.store import UtcDateTime
 
+    from sqlalchemy import TypeDecorator
+
     dialect = sqlite.dialect()
     for type_ in (DateTime(), DateTime(timezone=True), UtcDateTime()):
         ours = sql.bind_processor(type_, dialect)
-        theirs = type_.dialect_impl(dialect).bind_processor(dialect)
+        impl = type_.dialect_impl(dialect)
+        # SQLAlchemy's own processor (for UtcDateTime: TypeDecorator's, not the shortcut it adds)
+        theirs = (TypeDecorator.bind_processor(impl, dialect) if isinstance(impl, TypeDecorator)
+                  else impl.bind_processor(dialect))
         assert ours is not None and theirs is not None
         try:
             expected = theirs(value)

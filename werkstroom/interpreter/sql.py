@@ -38,6 +38,7 @@ from sqlalchemy.sql.selectable import Select
 from sqlalchemy.types import TypeEngine
 
 Processor = Callable[[Any], Any]
+_UTC = dt.UTC
 _SQLITE_DEFAULT_DATETIME = SQLITE_DATETIME()._storage_format  # type: ignore[no-untyped-call]
 Params = Mapping[str, Any]
 # called with (sql, parameters as sent to the driver, executemany) before every statement Db runs,
@@ -142,8 +143,12 @@ def _sqlite_datetime_bind(fallback: Processor) -> Processor:
     checks both give the same text."""
 
     def process(value: Any) -> Any:
-        if type(value) is dt.datetime and value.tzinfo is None:
-            return value.isoformat(" ", "microseconds")
+        if type(value) is dt.datetime:
+            tz = value.tzinfo
+            if tz is None:
+                return value.isoformat(" ", "microseconds")
+            if tz is _UTC:  # SQLAlchemy writes the fields and drops the zone: the "+00:00" cut off
+                return value.isoformat(" ", "microseconds")[:-6]
         return fallback(value)
 
     return process
@@ -158,7 +163,9 @@ def bind_processor(type_: TypeEngine[Any], dialect: Dialect) -> Processor | None
         return proc
     if isinstance(impl, SQLITE_DATETIME) and impl._storage_format == _SQLITE_DEFAULT_DATETIME:
         return _sqlite_datetime_bind(proc)
+    # a decorator with its own bind_processor (store.UtcDateTime) has made it fast itself
     if isinstance(impl, TypeDecorator) and isinstance(impl.impl, SQLITE_DATETIME) and \
+            type(impl).bind_processor is TypeDecorator.bind_processor and \
             type(impl).process_bind_param is not TypeDecorator.process_bind_param and \
             impl.impl._storage_format == _SQLITE_DEFAULT_DATETIME:
         inner = _sqlite_datetime_bind(impl.impl.bind_processor(dialect) or (lambda v: v))

@@ -66,6 +66,23 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
             value = value.replace(tzinfo=dt.UTC)
         return value
 
+    def bind_processor(self, dialect: Any) -> Callable[[Any], Any] | None:
+        """SQLAlchemy's, with a shortcut on SQLite for the common value, an aware UTC datetime (every
+        clock gives those): its ISO text without the zone, which is what the conversion above and
+        SQLite's DATETIME storage write, one C call instead of three (checked on a sample here, and by a
+        hypothesis test)."""
+        base = super().bind_processor(dialect)
+        if base is None or dialect.name != "sqlite":
+            return base
+
+        def process(value: Any) -> Any:
+            if type(value) is dt.datetime and value.tzinfo is dt.UTC:
+                return value.isoformat(" ", "microseconds")[:-6]
+            return base(value)
+
+        sample = dt.datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
+        return process if process(sample) == base(sample) else base
+
 
 class SchemaVersion(Base):
     __tablename__ = "wf_schema_version"
