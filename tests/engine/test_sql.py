@@ -215,12 +215,10 @@ def test_listeners_see_the_driver_commits_and_rollbacks(sa: Engine) -> None:
                               dt.timezone, st.timedeltas(min_value=dt.timedelta(hours=-23),
                                                          max_value=dt.timedelta(hours=23)))))
 def test_the_fast_sqlite_datetime_binds_write_what_sqlalchemy_writes(value: dt.datetime) -> None:
-    from sqlalchemy import DateTime
+    from sqlalchemy import DateTime, TypeDecorator
     from sqlalchemy.dialects import sqlite
 
     from werkstroom.interpreter.store import UtcDateTime
-
-    from sqlalchemy import TypeDecorator
 
     dialect = sqlite.dialect()
     for type_ in (DateTime(), DateTime(timezone=True), UtcDateTime()):
@@ -288,3 +286,22 @@ def test_a_datetime_decorator_without_its_own_bind_conversion_keeps_sqlalchemys_
     dialect = sqlite.dialect()
     ours = sql.bind_processor(Plain(), dialect)
     assert ours is not None and ours(dt.datetime(2026, 1, 2, 3, 4, 5)) == "2026-01-02 03:04:05.000000"
+
+
+@settings(max_examples=200, deadline=None)
+@given(day=st.dates(), flag=st.booleans())
+def test_the_fast_sqlite_date_and_boolean_binds_write_what_sqlalchemy_writes(day: dt.date, flag: bool) -> None:
+    from sqlalchemy import Boolean, Date
+    from sqlalchemy.dialects import sqlite
+
+    dialect = sqlite.dialect()
+    for type_, value in ((Date(), day), (Boolean(), flag)):
+        ours = sql.bind_processor(type_, dialect)
+        theirs = type_.dialect_impl(dialect).bind_processor(dialect)
+        assert ours is not None and theirs is not None and ours is not theirs
+        assert ours(value) == theirs(value)
+    # what SQLAlchemy refuses stays refused
+    with pytest.raises(TypeError):
+        sql.bind_processor(Date(), dialect)("2026-01-05")  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        sql.bind_processor(Boolean(), dialect)("yes")  # type: ignore[misc]
