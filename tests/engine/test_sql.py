@@ -290,7 +290,8 @@ def test_a_datetime_decorator_without_its_own_bind_conversion_keeps_sqlalchemys_
 
 @settings(max_examples=200, deadline=None)
 @given(day=st.dates(), flag=st.booleans())
-def test_the_fast_sqlite_date_and_boolean_binds_write_what_sqlalchemy_writes(day: dt.date, flag: bool) -> None:
+def test_the_fast_sqlite_date_and_boolean_binds_write_what_sqlalchemy_writes(day: dt.date,
+                                                                           flag: bool) -> None:
     from sqlalchemy import Boolean, Date
     from sqlalchemy.dialects import sqlite
 
