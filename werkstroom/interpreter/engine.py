@@ -296,9 +296,10 @@ class Engine:
         the same key answers the first result and applies nothing; a different payload is refused
         (WF504). ``instance_id``: for approval events, the instance owning the entry."""
         spec = self.vocab.require_event(event)
+        # what a re-delivery is compared by (only with an idempotency key: see _run)
         payload = {"event": spec.name, "record": codec.to_jsonable(dict(record)),
                    "old": codec.to_jsonable(dict(old)) if old is not None else None, "user": user,
-                   "instance_id": instance_id}
+                   "instance_id": instance_id} if idempotency_key is not None else {}
 
         def work(run: Run) -> tuple[str, str]:
             rec = run.records.put_payload(spec.record, record, old=old, old_from_store=spec.record_change)
@@ -309,7 +310,9 @@ class Engine:
 
     def _run(self, event: str, payload: Mapping[str, Any], key: str | None, user: str,
              work: Callable[[Run], tuple[str, str]]) -> EmitResult:
-        digest = hashlib.sha256(codec.dumps(payload).encode()).hexdigest()
+        # the payload's digest tells a re-delivery (same key, same payload) from a key reused for
+        # another payload (WF504); without a key there is nothing to compare it with later
+        digest = hashlib.sha256(codec.dumps(payload).encode()).hexdigest() if key is not None else ""
         for attempt in (1, 2):
             try:
                 result = self._run_once(event, digest, key, user, work)
