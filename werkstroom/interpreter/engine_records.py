@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
-from sqlalchemy import BindParameter, Table, and_, bindparam, delete, insert, select, update
+from sqlalchemy import BindParameter, String, Table, and_, bindparam, delete, insert, select, update
 
 from ..catalogue import (
     EventSpec,
@@ -267,12 +267,17 @@ _STATES: Table = RecordStateRow.__table__  # type: ignore[assignment]
 # the columns of a record's state row read along with the record (see ``RecordCache.state_of``)
 STATE_COLUMNS = (_STATES.c.status, _STATES.c.restricted, _STATES.c.restriction_reason, _STATES.c.updated_at,
                  _STATES.c.record_key.is_not(None))
-# the record's row joined with its state row (what a run changes next, mostly)
-_RECORD_AND_STATE = _RECORDS.outerjoin(_STATES, and_(_STATES.c.record_type == _RECORDS.c.record_type,
-                                                     _STATES.c.record_key == _RECORDS.c.record_key))
+# the key as a one-row table, joined with the record's row and its state row (what a run changes
+# next, mostly): always one row, so the state is known even for a record not stored yet
+_KEY = select(bindparam("b_rt", type_=String()).label("rt"), bindparam("b_rk", type_=String()).label("rk")) \
+    .subquery("k")
 # prepared statements run on the driver (werkstroom.interpreter.sql)
-_RECORD_GET = Statement(select(_RECORDS.c.values_json, *STATE_COLUMNS).select_from(_RECORD_AND_STATE)
-                        .where(_RECORDS.c.record_type == _RT, _RECORDS.c.record_key == _RK))
+_RECORD_GET = Statement(
+    select(_RECORDS.c.values_json, *STATE_COLUMNS)
+    .select_from(_KEY.outerjoin(_RECORDS, and_(_RECORDS.c.record_type == _KEY.c.rt,
+                                               _RECORDS.c.record_key == _KEY.c.rk))
+                 .outerjoin(_STATES, and_(_STATES.c.record_type == _KEY.c.rt,
+                                          _STATES.c.record_key == _KEY.c.rk))))
 _RECORD_INSERT = Statement(insert(_RECORDS),
                            columns=["record_type", "record_key", "values_json", "updated_at"])
 _RECORD_UPDATE = Statement(update(_RECORDS).where(_RECORDS.c.record_type == _RT, _RECORDS.c.record_key == _RK)
@@ -332,10 +337,9 @@ class RecordCache:
         if (record_type, key) in self._rows:
             return self._rows[(record_type, key)]
         row = self.uow.db.first(_RECORD_GET, {"b_rt": record_type, "b_rk": key})
-        stored: str | None = None
-        if row is not None:
-            stored = row[0]
-            self._states.setdefault((record_type, key), row[1:5] if row[5] else None)
+        assert row is not None  # one row, whether the record is stored or not
+        stored: str | None = row[0]
+        self._states.setdefault((record_type, key), row[1:5] if row[5] else None)
         self._rows[(record_type, key)] = stored
         return stored
 
@@ -345,7 +349,7 @@ class RecordCache:
         given, its ``STATE_COLUMNS`` (the last one False: no state row), read along with another row,
         so later reads in this transaction need no query; what the transaction holds already wins."""
         self._rows.setdefault((record_type, key), stored)
-        if stored is not None and state is not None:
+        if state is not None:
             self._states.setdefault((record_type, key), tuple(state[:4]) if state[4] else None)
 
     def state_of(self, record_type: str, key: str) -> tuple[bool, tuple[Any, ...] | None]:
