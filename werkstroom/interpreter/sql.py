@@ -3,11 +3,13 @@
 SQLAlchemy builds and compiles every statement (so the SQL stays dialect-correct on SQLite and
 PostgreSQL, and the types convert values the way the rest of the store reads and writes them), but
 once per statement and dialect: :class:`Statement` keeps the compiled SQL text, the order of its
-parameters and the column types' bind and result processors. :class:`Db` runs such statements on
-the DBAPI connection of a unit of work's SQLAlchemy connection, inside the transaction SQLAlchemy
-began. That skips SQLAlchemy's per-execution work (execution context, cache-key lookup, events,
-result object), which costs 15-20 us per statement against 1-3 us for the driver call itself
-(measured in ``bench/approvals.py``, whose cycle issues about 45 statements).
+parameters and the column types' bind and result processors (with faster equivalents for SQLite's
+datetimes, dates and booleans, see ``bind_processor``). :class:`Db` runs such statements on the
+DBAPI connection of a unit of work, inside its transaction (begun on the driver by
+``UnitOfWork.begin``, or by SQLAlchemy for a session's unit of work). That skips SQLAlchemy's
+per-execution work (execution context, cache-key lookup, events, result object), which costs 15-20
+us per statement against 1-3 us for the driver call itself (measured for ``bench/approvals.py``,
+whose cycle issues 40 statements besides BEGIN and COMMIT).
 
 Rules for a statement run here (checked when it is compiled; ``UnsupportedStatement``, a programming
 error, otherwise):
