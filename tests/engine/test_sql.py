@@ -306,3 +306,30 @@ def test_the_fast_sqlite_date_and_boolean_binds_write_what_sqlalchemy_writes(day
         sql.bind_processor(Date(), dialect)("2026-01-05")  # type: ignore[misc]
     with pytest.raises(TypeError):
         sql.bind_processor(Boolean(), dialect)("yes")  # type: ignore[misc]
+
+
+def test_no_more_connections_are_kept_than_the_pool_holds(tmp_path: Any) -> None:
+    import threading
+
+    from sqlalchemy import create_engine
+
+    from werkstroom.interpreter.unit import KeptConnections
+
+    eng = create_engine(f"sqlite:///{tmp_path / 'small.db'}", pool_size=2, max_overflow=10)
+    keeper = KeptConnections(eng)
+    barrier = threading.Barrier(4)
+
+    def work() -> None:
+        pooled = keeper.take()
+        barrier.wait()  # all four hold one at once
+        keeper.give_back(pooled)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert eng.pool.checkedout() == 2  # type: ignore[attr-defined]
+    keeper.close()
+    assert eng.pool.checkedout() == 0  # type: ignore[attr-defined]
+    eng.dispose()

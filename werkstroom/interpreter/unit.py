@@ -169,13 +169,17 @@ class KeptConnections:
     returning it skips the pool's check-out and check-in (about 10 us a transaction). For SQLite,
     whose connections are local files; a network database's connections go back to the pool, which
     checks them on the way out. A unit of work that made a SQLAlchemy connection returns its
-    connection to the pool as usual. ``close`` returns the kept connections to the pool."""
+    connection to the pool as usual. At most as many connections are kept as the pool holds (more
+    threads than that return theirs, so no thread ever waits for a connection another one keeps
+    idle). ``close`` returns the kept connections to the pool."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._local = threading.local()
         self._lock = threading.Lock()
         self._kept: list[PoolProxiedConnection] = []
+        size = getattr(engine.pool, "size", None)
+        self._limit = max(1, int(size())) if callable(size) else 1
 
     def take(self) -> PoolProxiedConnection:
         found: PoolProxiedConnection | None = getattr(self._local, "conn", None)
@@ -190,9 +194,16 @@ class KeptConnections:
         if getattr(self._local, "conn", None) is not None:
             pooled.close()
             return
-        self._local.conn = pooled
         with self._lock:
-            self._kept.append(pooled)
+            if len(self._kept) >= self._limit:
+                keep = False
+            else:
+                keep = True
+                self._kept.append(pooled)
+        if keep:
+            self._local.conn = pooled
+        else:
+            pooled.close()
 
     def close(self) -> None:
         with self._lock:
