@@ -39,15 +39,21 @@ class UnitOfWork:
     __slots__ = ("_conn", "_engine", "_keeper", "_new_session", "_pooled", "_session", "clock", "ids", "info")
 
     def __init__(self, session: Session, clock: Clock, ids: IdSource) -> None:
+        self._set(session, clock, ids, session.info)
+
+    def _set(self, session: Session | None, clock: Clock, ids: IdSource, info: dict[Any, Any], *,
+             engine: Engine | None = None, pooled: PoolProxiedConnection | None = None,
+             keeper: KeptConnections | None = None,
+             new_session: Callable[[Connection], Session] | None = None) -> None:
         self._session: Session | None = session
         self._conn: Connection | None = None
-        self._engine: Engine | None = None
-        self._pooled: PoolProxiedConnection | None = None
-        self._keeper: KeptConnections | None = None
-        self._new_session: Callable[[Connection], Session] | None = None
+        self._engine = engine
+        self._pooled = pooled
+        self._keeper = keeper
+        self._new_session = new_session
         self.clock = clock
         self.ids = ids
-        self.info: dict[Any, Any] = session.info
+        self.info = info
 
     @classmethod
     def begin(cls, engine: Engine, clock: Clock, ids: IdSource,
@@ -63,15 +69,8 @@ class UnitOfWork:
             pooled.close()
             raise
         uow = cls.__new__(cls)
-        uow._session = None
-        uow._conn = None
-        uow._engine = engine
-        uow._pooled = pooled
-        uow._keeper = keeper
-        uow._new_session = new_session
-        uow.clock = clock
-        uow.ids = ids
-        uow.info = {DB_KEY: db}
+        uow._set(None, clock, ids, {DB_KEY: db}, engine=engine, pooled=pooled, keeper=keeper,
+                 new_session=new_session)
         return uow
 
     @property
