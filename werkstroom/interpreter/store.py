@@ -45,6 +45,7 @@ from sqlalchemy.pool import StaticPool
 from ..errors import WerkstroomError
 from .db import Base
 from .sql import Db, Statement
+from .store_codec import json_column_text
 
 DEFAULT_URL = "sqlite:///werkstroom.db"
 MEMORY_URL = "sqlite://"
@@ -246,9 +247,10 @@ def make_engine(url: str) -> Engine:
     """An SQLAlchemy engine with Werkstroom's settings (WAL + BEGIN IMMEDIATE on SQLite)."""
     if url.startswith("sqlite"):
         memory = url in ("sqlite://", "sqlite:///:memory:")
-        kwargs: dict[str, Any] = {}
+        # JSON columns (notification data) written by orjson where it gives json's text (store_codec)
+        kwargs: dict[str, Any] = {"json_serializer": json_column_text}
         if memory:
-            kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
+            kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
         eng = create_engine(url, **kwargs)
 
         @event.listens_for(eng, "connect")
@@ -273,7 +275,7 @@ def make_engine(url: str) -> Engine:
         return eng
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, json_serializer=json_column_text)
 
 
 def _v1(conn: Connection) -> None:
