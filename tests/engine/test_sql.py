@@ -333,3 +333,21 @@ def test_no_more_connections_are_kept_than_the_pool_holds(tmp_path: Any) -> None
     keeper.close()
     assert eng.pool.checkedout() == 0  # type: ignore[attr-defined]
     eng.dispose()
+
+
+def test_the_made_converters_pick_constants_values_and_conversions_in_order() -> None:
+    from werkstroom.interpreter.sql import _converter
+
+    def twice(x: Any) -> Any:
+        return x * 2
+
+    items = [("get", "a", None), ("const", "fixed", None), ("get", "b", twice), ("get", "c", twice)]
+    as_tuple = _converter(items, None)
+    assert as_tuple({"a": 1, "b": 2, "c": None, "extra": 9}) == (1, "fixed", 4, None)
+    as_dict = _converter(items, ["a", "k", "b", "c"])
+    assert as_dict({"a": 1, "b": "x", "c": 3}) == {"a": 1, "k": "fixed", "b": "xx", "c": 6}
+    rows = _converter([("get", 0, None), ("get", 1, str)], None)
+    assert rows((7, 8)) == (7, "8") and rows([None, None]) == (None, None)
+    with pytest.raises(KeyError):
+        as_tuple({"a": 1})
+    assert _converter([], None)({}) == ()
