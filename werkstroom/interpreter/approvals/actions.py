@@ -13,6 +13,7 @@ import attrs
 from ..unit import UnitOfWork
 from .errors import ApprovalError
 from .records import (
+    SET_STATUS,
     Entry,
     SimpleRecord,
     add_comment_line,
@@ -93,8 +94,7 @@ def _comment(uow: UnitOfWork, entry: Entry, user: str, comment: str | None) -> N
 
 
 def _set_status(uow: UnitOfWork, entry: Entry, status: str, user: str) -> None:
-    change_entry(uow, entry, status=status, last_date_time_modified=uow.clock.now(),
-                 last_modified_by_user_id=user)
+    SET_STATUS(uow, entry, status, uow.clock.now(), user)
 
 
 def _result(uow: UnitOfWork, event: str, entry: Entry, user: str,

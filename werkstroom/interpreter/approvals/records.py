@@ -10,7 +10,8 @@ They are held per unit of work (:func:`held`): each entry is one object for the 
 entries of a record in an instance are read once (:func:`cached_record_entries`), the whole approval
 user setup is read once (:func:`setups`). New entries are written with one multi-row INSERT deferred
 through ``uow.db.before`` (so the send's changes go into that INSERT); changes of stored entries are
-one prepared UPDATE each (:func:`change_entry`, the only way an entry field may change).
+one prepared UPDATE each (:func:`change_entry` or an :class:`EntryChange`, the only ways an entry
+field may change).
 
 ``values`` of the record view hold BC's Approval Entry fields in snake_case, plus the flowfield
 ``pending_approvals``: the Created and Open entries of the same record in the same workflow instance.
@@ -82,7 +83,7 @@ assert tuple(c.key for c in _SETUPS.columns) == SETUP_FIELDS, "UserSetup must fo
 
 class Entry:
     """One approval entry (a row of ``wf_approval_entry``, the attributes named as the columns) held
-    for a unit of work. Change fields only through :func:`change_entry`."""
+    for a unit of work. Change fields only through :func:`change_entry` (or an :class:`EntryChange`)."""
 
     __slots__ = ENTRY_FIELDS
 
@@ -225,8 +226,6 @@ _OF_RECORD_WITH_LAST_NO = Statement(
     .select_from(_LAST_NO.outerjoin(_T, and_(*_OF_RECORD_WHERE)))
     .order_by(_T.c.entry_no))
 _INSERT_ENTRY = Statement(insert(_T), columns=ENTRY_FIELDS)
-_UPDATES: dict[tuple[str, ...], tuple[Statement, tuple[str, ...]]] = {}
-
 _ALL_SETUPS = Statement(select(*[_SETUPS.c[name] for name in SETUP_FIELDS]).order_by(_SETUPS.c.user_id))
 _GROUP_T: Table = cast("Table", WorkflowUserGroup.__table__)
 _MEMBER_T: Table = cast("Table", WorkflowUserGroupMember.__table__)
@@ -243,15 +242,44 @@ _OVERDUE_T: Table = cast("Table", OverdueApprovalEntry.__table__)
 _INSERT_OVERDUE = Statement(insert(_OVERDUE_T), columns=[c.key for c in _OVERDUE_T.columns])
 
 
-def _update_for(names: tuple[str, ...]) -> tuple[Statement, tuple[str, ...]]:
-    """The prepared UPDATE of an entry's ``names`` (by id) and its parameter names."""
-    found = _UPDATES.get(names)
+class EntryChange:
+    """A change of some fields of an entry (``names``): one prepared UPDATE by id, made once for those
+    fields (module constants for the frequent ones, :func:`change_entry` for any others)."""
+
+    __slots__ = ("names", "params", "stmt")
+
+    def __init__(self, *names: str) -> None:
+        self.names = names
+        self.params = tuple(f"v_{name}" for name in names)
+        sets = {name: bindparam(p, type_=_T.c[name].type) for name, p in zip(names, self.params, strict=True)}
+        self.stmt = Statement(update(_T).where(_T.c.id == bindparam("b_id", type_=_T.c.id.type)).values(sets))
+
+    def __call__(self, uow: UnitOfWork, entry: Entry, *values: Any) -> None:
+        """Give ``entry`` the ``values`` (in the order of ``names``): a stored entry with the UPDATE,
+        then the held object; an entry not written yet just takes them (its INSERT carries them)."""
+        h = held(uow)
+        if entry.id not in h.unwritten_ids:
+            params = dict(zip(self.params, values, strict=True))
+            params["b_id"] = entry.id
+            h.db.execute(self.stmt, params)
+        for name, value in zip(self.names, values, strict=True):
+            setattr(entry, name, value)
+
+
+_CHANGES: dict[tuple[str, ...], EntryChange] = {}
+
+
+def _change_for(names: tuple[str, ...]) -> EntryChange:
+    found = _CHANGES.get(names)
     if found is None:
-        params = tuple(f"v_{name}" for name in names)
-        sets = {name: bindparam(p, type_=_T.c[name].type) for name, p in zip(names, params, strict=True)}
-        stmt = Statement(update(_T).where(_T.c.id == bindparam("b_id", type_=_T.c.id.type)).values(sets))
-        found = _UPDATES[names] = (stmt, params)
+        found = _CHANGES[names] = EntryChange(*names)
     return found
+
+
+# the changes every approval makes: an entry's status (approve, reject, cancel), an entry opened
+SET_STATUS = _change_for(("status", "last_date_time_modified", "last_modified_by_user_id"))
+OPEN_ENTRY = _change_for(("status", "date_time_sent_for_approval", "last_date_time_modified",
+                          "last_modified_by_user_id"))
 
 
 # ----------------------------------------------------------------------------- per unit of work
@@ -421,15 +449,9 @@ def _write_new_entries(h: Held) -> None:
 
 def change_entry(uow: UnitOfWork, entry: Entry, **values: Any) -> None:
     """Change fields of an entry: a stored entry with one prepared UPDATE, then the held object; an
-    entry not written yet just takes the values (its INSERT carries them)."""
-    h = held(uow)
-    if entry.id not in h.unwritten_ids:
-        stmt, names = _update_for(tuple(values))
-        params = dict(zip(names, values.values(), strict=True))
-        params["b_id"] = entry.id
-        h.db.execute(stmt, params)
-    for name, value in values.items():
-        setattr(entry, name, value)
+    entry not written yet just takes the values (its INSERT carries them). The frequent changes have
+    their :class:`EntryChange` (``SET_STATUS``, ``OPEN_ENTRY``), which skips the look-up by names."""
+    _change_for(tuple(values))(uow, entry, *values.values())
 
 
 def comment_count(uow: UnitOfWork, record_type: str, record_key: str, instance_id: str) -> int:
@@ -523,20 +545,22 @@ def entry_by_key(uow: UnitOfWork, key: str) -> Entry | None:
     its siblings (the record's entries in the instance) and the record's comment count in one query:
     the action and the responses that follow work on them, so they are held for the unit of work."""
     h = held(uow)
-    by_number = key.isdigit()
-    found = h.by_no.get(int(key)) if by_number else h.by_id.get(key)
+    no = int(key) if key.isdigit() else None
+    found = h.by_id.get(key) if no is None else h.by_no.get(no)
     if found is not None:
         return found
     h = _reader(uow)
-    rows = h.db.rows(_SIBLINGS_BY_NO, {"no": int(key)}) if by_number else h.db.rows(_SIBLINGS_BY_ID,
-                                                                                      {"id": key})
-    if not rows and by_number:
+    rows = h.db.rows(_SIBLINGS_BY_ID, {"id": key}) if no is None else h.db.rows(_SIBLINGS_BY_NO, {"no": no})
+    if not rows and no is not None:
         rows = h.db.rows(_SIBLINGS_BY_ID, {"id": key})  # an id made of digits
-        by_number = False
+        no = None
     if not rows:
         return None
     siblings = _adopt(h, [row[:-1] for row in rows])
-    found = next((e for e in siblings if (e.entry_no == int(key) if by_number else e.id == key)), None)
+    if no is None:
+        found = next((e for e in siblings if e.id == key), None)
+    else:
+        found = next((e for e in siblings if e.entry_no == no), None)
     if found is None:
         return None
     ref = (found.record_type, found.record_key, found.instance_id)

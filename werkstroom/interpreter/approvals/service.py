@@ -7,6 +7,7 @@ Refusals raise ``ApprovalError`` (WF6xx); the engine rolls the whole event back 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
@@ -19,7 +20,9 @@ from ..unit import RunScope, UnitOfWork
 from . import rules
 from .errors import ApprovalError
 from .records import (
+    OPEN_ENTRY,
     RECORD_TYPE,
+    SET_STATUS,
     Entry,
     UserSetup,
     add_audit,
@@ -67,8 +70,18 @@ def delegate_formula(value: object) -> str:
     return formula.text
 
 
+@functools.lru_cache(maxsize=256)
+def _parsed_formula(text: str) -> dateformula.DateFormula:
+    """A date formula's text parsed (a DateFormula is immutable: one parse per text serves every
+    engine; a text that does not parse raises each time)."""
+    return dateformula.parse(text)
+
+
 def due_formula(value: object) -> dateformula.DateFormula:
     try:
+        text = getattr(value, "text", value)
+        if isinstance(text, str) and not isinstance(value, dateformula.DateFormula):
+            return _parsed_formula(text)
         return dateformula.coerce(value)
     except dateformula.DateFormulaError as exc:
         raise ApprovalError("WF618", exc.message) from exc
@@ -179,8 +192,7 @@ def settle_quorum_tier(uow: UnitOfWork, entry: Entry, user: str) -> list[Entry]:
     for e in tier:
         if e.status in ("Created", "Open"):
             old = e.status
-            change_entry(uow, e, status="Canceled", last_date_time_modified=now,
-                         last_modified_by_user_id=user)
+            SET_STATUS(uow, e, "Canceled", now, user)
             audit(uow, e, "quorum", user, old, f"tier {e.sequence_no} reached its quorum of {entry.quorum}")
             canceled.append(e)
     return canceled
@@ -341,8 +353,7 @@ class ApprovalService:
                     continue
             now = self.uow.clock.now()
             for e in tier:
-                change_entry(self.uow, e, status="Open", date_time_sent_for_approval=now,
-                             last_date_time_modified=now, last_modified_by_user_id=self.scope.user)
+                OPEN_ENTRY(self.uow, e, "Open", now, now, self.scope.user)
                 self._entry_notifications(e, options)
             self.scope.explain(f"approval requests sent to {', '.join(e.approver_id for e in tier)}"
                                f" (sequence {low})")
@@ -392,8 +403,7 @@ class ApprovalService:
         now = self.uow.clock.now()
         for e in self._entries(statuses):
             old = e.status
-            change_entry(self.uow, e, status=new_status, last_date_time_modified=now,
-                         last_modified_by_user_id=self.scope.user)
+            SET_STATUS(self.uow, e, new_status, now, self.scope.user)
             audit(self.uow, e, action, self.scope.user, old)
             changed.append((e, old))
         return changed
@@ -624,24 +634,25 @@ class _Plan:
         no = self.last_entry_no + 1
         overdue = bool(options.get("overdue_reminders"))
         t = self.tmpl
+        requester = self.requester
+        instance_id, code = scope.instance_id, scope.workflow_code
+        # the template's amounts as stored (the same for every entry of the plan)
+        amount, amount_lcy = _money(t.amount), _money(t.amount_lcy)
+        credit_limit = _money(t.available_credit_limit_lcy)
+        new_id = uow.ids.new_id
         created: list[Entry] = []
         for approver, seq, a_type, l_type, own in self.rows:
-            status = "Approved" if own else "Created"
-            entry = Entry(
-                id=uow.ids.new_id("entry"), entry_no=no, record_type=t.record_type, record_key=t.record_key,
-                instance_id=scope.instance_id, approval_code=scope.workflow_code,
-                document_type=t.document_type, document_no=t.document_no, sequence_no=seq,
-                sender_id=self.requester, approver_id=approver, status=status,
-                salespers_purch_code=t.salespers_purch_code, amount=_money(t.amount),
-                amount_lcy=_money(t.amount_lcy), currency_code=t.currency_code,
-                available_credit_limit_lcy=_money(t.available_credit_limit_lcy),
-                approval_type=a_type, limit_type=l_type, date_time_sent_for_approval=now,
-                last_date_time_modified=now, last_modified_by_user_id=self.requester, due_date=due,
-                delegation_date_formula=delegation, quorum=quorum, refuse_self_approval=self.refuse,
-                overdue_reminders=overdue, last_overdue_notice=None,
-            )
+            created.append(Entry.from_row((  # the fields in ENTRY_FIELDS order
+                new_id("entry"), no, t.record_type, t.record_key, instance_id, code, t.document_type,
+                t.document_no, seq, requester, approver, "Approved" if own else "Created",
+                t.salespers_purch_code, amount, amount_lcy, t.currency_code, credit_limit, a_type, l_type,
+                now,  # date_time_sent_for_approval
+                now,  # last_date_time_modified
+                requester,  # last_modified_by_user_id
+                due, delegation, quorum, self.refuse, overdue,
+                None,  # last_overdue_notice
+            )))
             no += 1
-            created.append(entry)
         hold_new_entries(uow, created)
         for entry in created:
             scope.explain(f"approval entry {entry.entry_no} for {entry.approver_id} (sequence "
