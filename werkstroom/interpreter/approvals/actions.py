@@ -16,6 +16,7 @@ from .records import (
     SET_STATUS,
     Entry,
     SimpleRecord,
+    add_audit,
     add_comment_line,
     change_entry,
     entry_by_key,
@@ -114,7 +115,7 @@ def approve(uow: UnitOfWork, entry_id: str, user: str, comment: str | None = Non
         raise ApprovalError("WF614", f"{user} sent this request and may not approve it "
                                      "(segregation of duties).")
     _set_status(uow, entry, "Approved", user)
-    audit(uow, entry, "approve", user, "Open", comment=comment)
+    add_audit(uow, entry, "approve", user, "Open", comment=comment)
     _comment(uow, entry, user, comment)
     canceled = settle_quorum_tier(uow, entry, user)
     return _result(uow, APPROVED_EVENT, entry, user, tuple(e.id for e in canceled))
@@ -129,7 +130,7 @@ def reject(uow: UnitOfWork, entry_id: str, user: str, comment: str | None = None
     # BC raises the reject event before it marks the entry, so "reject all approval requests" still
     # sees it as open (and notifies the sender); note it for the service in this transaction
     held(uow).just_rejected.add(entry.id)
-    audit(uow, entry, "reject", user, "Open", comment=comment)
+    add_audit(uow, entry, "reject", user, "Open", comment=comment)
     _comment(uow, entry, user, comment)
     return _result(uow, REJECTED_EVENT, entry, user)
 

@@ -146,6 +146,7 @@ class Entry:
 
 
 _ENTRY_VALUES = attrgetter(*ENTRY_FIELDS)
+_ENTRY_NO = attrgetter("entry_no")
 
 
 class UserSetup:
@@ -392,7 +393,7 @@ def lock_record_entries(uow: UnitOfWork, ref: RecordRef) -> None:
     h.records[ref] = _adopt(h, h.db.rows(_OF_RECORD_FOR_UPDATE, {"rt": rt, "rk": rk, "inst": inst}),
                             refresh=True) + [e for e in h.unwritten if (e.record_type, e.record_key,
                                                                         e.instance_id) == ref]
-    h.records[ref].sort(key=lambda e: e.entry_no)
+    h.records[ref].sort(key=_ENTRY_NO)
     h.comments.pop(ref, None)
 
 
@@ -430,14 +431,18 @@ def hold_new_entries(uow: UnitOfWork, entries: list[Entry]) -> None:
     if not h.unwritten:
         h.db.before.append(lambda: _write_new_entries(h))
     h.unwritten.extend(entries)
+    extended: set[RecordRef] = set()
     for entry in entries:
         h.unwritten_ids.add(entry.id)
         h.by_id[entry.id] = entry
         h.by_no[entry.entry_no] = entry
-        rows = h.records.get((entry.record_type, entry.record_key, entry.instance_id))
+        ref = (entry.record_type, entry.record_key, entry.instance_id)
+        rows = h.records.get(ref)
         if rows is not None:
             rows.append(entry)
-            rows.sort(key=lambda e: e.entry_no)
+            extended.add(ref)
+    for ref in extended:  # held lists stay by entry number
+        h.records[ref].sort(key=_ENTRY_NO)
 
 
 def _write_new_entries(h: Held) -> None:
@@ -480,7 +485,7 @@ def add_comment_line(uow: UnitOfWork, entry: Entry, user: str, comment: str) -> 
 def add_audit(uow: UnitOfWork, entry: Entry, action: str, user: str, old_status: str, detail: str = "",
               comment: str | None = None) -> None:
     """An approval audit row (append-only)."""
-    held(uow).db.execute(_INSERT_AUDIT, {
+    uow.db.execute(_INSERT_AUDIT, {
         "id": uow.ids.new_id("audit"), "entry_id": entry.id, "instance_id": entry.instance_id,
         "action": action, "user_id": user, "at": uow.clock.now(), "old_status": old_status,
         "new_status": entry.status, "detail": detail, "comment": comment,
@@ -489,7 +494,7 @@ def add_audit(uow: UnitOfWork, entry: Entry, action: str, user: str, old_status:
 
 def add_overdue_row(uow: UnitOfWork, entry: Entry, now: dt.datetime) -> None:
     """BC's Overdue Approval Entry for an entry (sent to its approver)."""
-    held(uow).db.execute(_INSERT_OVERDUE, {
+    uow.db.execute(_INSERT_OVERDUE, {
         "id": uow.ids.new_id("overdue"), "entry_id": entry.id, "approver_id": entry.approver_id,
         "sent_to": entry.approver_id, "due_date": entry.due_date, "noticed_at": now})
 
@@ -501,8 +506,18 @@ def pending_approvals(uow: UnitOfWork, record_type: str, record_key: str, instan
 
 def entry_values(uow: UnitOfWork, entry: Entry) -> dict[str, Any]:
     rt, rk, inst = entry.record_type, entry.record_key, entry.instance_id
-    pending = pending_approvals(uow, rt, rk, inst)
-    comments = comment_count(uow, rt, rk, inst)
+    h = held(uow)
+    ref = (rt, rk, inst)
+    rows = h.records.get(ref)
+    if rows is None:
+        rows = cached_record_entries(uow, rt, rk, inst)
+    pending = 0
+    for e in rows:
+        if e.status in PENDING:
+            pending += 1
+    comments = h.comments.get(ref)
+    if comments is None:
+        comments = comment_count(uow, rt, rk, inst)
     return {
         "entry_id": entry.id,
         "entry_no": entry.entry_no,

@@ -46,6 +46,7 @@ DELEGATED_EVENT = "ApprovalRequestDelegated"
 
 _DELEGATE_AFTER = {"never": "", "": "", "1day": "1D", "2days": "2D", "5days": "5D"}
 _BATCH_TYPES = {"genjournalbatch", "itemjournalbatch", "requisitionwkshname", "fajournalbatch"}
+_ENTRY_TYPE_KEY = normalize_enum(RECORD_TYPE)
 
 
 # ----------------------------------------------------------------------------- option parsing
@@ -201,6 +202,24 @@ def settle_quorum_tier(uow: UnitOfWork, entry: Entry, user: str) -> list[Entry]:
 # ----------------------------------------------------------------------------- the service
 
 
+class _NoteOptions:
+    """The notification options of a response run (link, message, notify sender), read once for all
+    the notifications it makes."""
+
+    __slots__ = ("custom_link", "link", "link_target_page", "message", "notify_sender")
+
+    def __init__(self, options: Mapping[str, Any]) -> None:
+        self.link_target_page = str(options.get("link_target_page") or "")
+        self.custom_link = str(options.get("custom_link") or "")
+        # the link the notification text shows: the custom link, else the target page
+        self.link = str(options.get("custom_link") or options.get("link_target_page") or "")
+        self.message = str(options.get("message") or "")
+        self.notify_sender = bool(options.get("notify_sender"))
+
+
+_NO_OPTIONS = _NoteOptions({})
+
+
 class ApprovalService:
     """Approval entries of ``scope.document`` in ``scope.instance_id``."""
 
@@ -224,17 +243,6 @@ class ApprovalService:
     def _entries(self, statuses: Iterable[str] | None = None) -> list[Entry]:
         return record_entries(self.uow, self._doc_type, self._doc_key, self.scope.instance_id, statuses)
 
-    def _setup(self, user_id: str) -> UserSetup | None:
-        return user_setup(self.uow, user_id)
-
-    def _require_setup(self, user_id: str, code: str = "WF601",
-                       message: str | None = None) -> UserSetup:
-        setup = self._setup(user_id)
-        if setup is None:
-            raise ApprovalError(code, message
-                                or f"User ID {user_id!r} does not exist in the approval user setup.")
-        return setup
-
     def _plan(self, tmpl: rules.EntryTemplate, refuse: bool) -> _Plan:
         """A plan for new entries after the record's entries in this instance (their last sequence)
         and after the highest entry number in use: one query for both."""
@@ -242,27 +250,26 @@ class ApprovalService:
                                                self.scope.instance_id)
         return _Plan(self, tmpl, refuse, max((e.sequence_no for e in entries), default=0), last_no)
 
-    def _notify_entry(self, entry: Entry, recipient: str, options: Mapping[str, Any],
+    def _notify_entry(self, entry: Entry, recipient: str, note: _NoteOptions,
                       etype: str = "Approval") -> None:
-        link = str(options.get("custom_link") or options.get("link_target_page") or "")
         row = notes.add_entry(
             self.uow, entry_type_=etype, recipient=recipient, sender=self.scope.user,
             record_type=entry.record_type, record_key=entry.record_key, instance_id=entry.instance_id,
-            approval_entry_id=entry.id, link_target_page=str(options.get("link_target_page") or ""),
-            custom_link=str(options.get("custom_link") or ""), message=str(options.get("message") or ""),
-            data=notes.entry_data(entry, self.scope.workflow_code, recipient, link),
+            approval_entry_id=entry.id, link_target_page=note.link_target_page,
+            custom_link=note.custom_link, message=note.message,
+            data=notes.entry_data(entry, self.scope.workflow_code, recipient, note.link),
         )
         if row is not None:
             self.scope.explain(f"{etype} notification queued for {recipient} (entry {entry.entry_no})")
 
-    def _entry_notifications(self, entry: Entry, options: Mapping[str, Any]) -> None:
+    def _entry_notifications(self, entry: Entry, note: _NoteOptions) -> None:
         """BC's CreateEntryNotification: the approver unless he is the acting user or the entry
         is rejected; the sender with Notify Sender when he is neither the acting user nor the approver."""
         user = self.scope.user
         if entry.approver_id != user and entry.status != "Rejected":
-            self._notify_entry(entry, entry.approver_id, options)
-        if options.get("notify_sender") and entry.sender_id not in (user, entry.approver_id):
-            self._notify_entry(entry, entry.sender_id, options)
+            self._notify_entry(entry, entry.approver_id, note)
+        if note.notify_sender and entry.sender_id not in (user, entry.approver_id):
+            self._notify_entry(entry, entry.sender_id, note)
 
     # -- create ------------------------------------------------------------------------------
 
@@ -325,7 +332,7 @@ class ApprovalService:
     def send_requests(self, options: Mapping[str, Any]) -> None:
         """SENDAPPROVALREQUESTFORAPPROVAL: open the lowest pending sequence and notify its approvers."""
         ev = self.scope.event_record
-        if normalize_enum(ev.type) == normalize_enum(RECORD_TYPE):
+        if normalize_enum(ev.type) == _ENTRY_TYPE_KEY:
             entry = entry_by_key(self.uow, ev.key)
             if entry is not None:
                 self._send_from_entry(entry, options)
@@ -352,9 +359,10 @@ class ApprovalService:
                     settle_quorum_tier(self.uow, approved[0], self.scope.user)
                     continue
             now = self.uow.clock.now()
+            note = _NoteOptions(options)
             for e in tier:
                 OPEN_ENTRY(self.uow, e, "Open", now, now, self.scope.user)
-                self._entry_notifications(e, options)
+                self._entry_notifications(e, note)
             self.scope.explain(f"approval requests sent to {', '.join(e.approver_id for e in tier)}"
                                f" (sequence {low})")
             return tier
@@ -384,7 +392,7 @@ class ApprovalService:
 
     def _send_from_entry(self, entry: Entry, options: Mapping[str, Any]) -> None:
         if entry.status == "Open":  # a delegated entry: tell the new approver
-            self._entry_notifications(entry, options)
+            self._entry_notifications(entry, _NoteOptions(options))
             return
         entries = self._entries()
         open_entries = [e for e in entries if e.status == "Open" and e.id != entry.id]
@@ -413,12 +421,13 @@ class ApprovalService:
         changed = self._set_all(("Created", "Open"), "Approved", "approve all")
         for e, _old in changed:
             if e.sender_id != self.scope.user:
-                self._notify_entry(e, e.sender_id, {})
+                self._notify_entry(e, e.sender_id, _NO_OPTIONS)
         self.scope.explain(f"{len(changed)} approval entries approved")
 
     def reject_all(self, options: Mapping[str, Any]) -> None:
         """REJECTALLAPPROVALREQUESTS: every entry not Rejected/Canceled -> Rejected; notifications for
         the previously Open entries (and the sender with Notify Sender)."""
+        note = _NoteOptions(options)
         changed = self._set_all(("Created", "Open", "Approved"), "Rejected", "reject all")
         just_rejected = held(self.uow).just_rejected
         for e in self._entries(("Rejected",)):
@@ -426,27 +435,27 @@ class ApprovalService:
                 changed.insert(0, (e, "Open"))  # BC: the rejected entry was still Open at this point
         for e, old in changed:
             if old == "Open" and e.approver_id != self.scope.user:
-                self._notify_entry(e, e.approver_id, options)
-        self._notify_sender_once(changed, options)
+                self._notify_entry(e, e.approver_id, note)
+        self._notify_sender_once(changed, note)
         self.scope.explain(f"{len(changed)} approval entries rejected")
 
     def cancel_all(self, options: Mapping[str, Any]) -> None:
         """CANCELALLAPPROVALREQUESTS: every entry not Rejected/Canceled -> Canceled; notifications for
         those that were Open or Approved."""
+        note = _NoteOptions(options)
         changed = self._set_all(("Created", "Open", "Approved"), "Canceled", "cancel all")
         for e, old in changed:
             if old in ("Open", "Approved") and e.approver_id != self.scope.user:
-                self._notify_entry(e, e.approver_id, options)
-        self._notify_sender_once(changed, options)
+                self._notify_entry(e, e.approver_id, note)
+        self._notify_sender_once(changed, note)
         self.scope.explain(f"{len(changed)} approval entries canceled")
 
-    def _notify_sender_once(self, changed: list[tuple[Entry, str]],
-                            options: Mapping[str, Any]) -> None:
-        if not options.get("notify_sender") or not changed:
+    def _notify_sender_once(self, changed: list[tuple[Entry, str]], note: _NoteOptions) -> None:
+        if not note.notify_sender or not changed:
             return
         entry = changed[-1][0]
         if entry.sender_id != self.scope.user:
-            self._notify_entry(entry, entry.sender_id, options)
+            self._notify_entry(entry, entry.sender_id, note)
 
     # -- overdue / comments -------------------------------------------------------------------
 
@@ -512,6 +521,23 @@ class _Plan:
         self.last_entry_no = last_entry_no
         # (approver, sequence, approval type, limit type, self-approved)
         self.rows: list[tuple[str, int, str, str, bool]] = []
+        self._setups: dict[str, UserSetup] | None = None
+
+    def _all_setups(self) -> dict[str, UserSetup]:
+        """The approval user setup by user id, taken once for the plan (a plan changes none of it)."""
+        if self._setups is None:
+            self._setups = setups(self.svc.uow)
+        return self._setups
+
+    def _setup(self, user_id: str) -> UserSetup | None:
+        return self._all_setups().get(user_id) if user_id else None
+
+    def _require_setup(self, user_id: str, code: str = "WF601", message: str | None = None) -> UserSetup:
+        setup = self._setup(user_id)
+        if setup is None:
+            raise ApprovalError(code, message
+                                or f"User ID {user_id!r} does not exist in the approval user setup.")
+        return setup
 
     def add(self, approver: str, approval_type: str, limit: str, *, sequence: int | None = None,
             allow_self: bool = False) -> None:
@@ -530,7 +556,6 @@ class _Plan:
     def chain(self, start: UserSetup, approval_type: str, sufficient_only: bool) -> None:
         """Walk Approver IDs up from ``start`` until a sufficient approver, making entries (every link,
         or in sufficient-only mode just the sufficient one)."""
-        svc = self.svc
         current = start
         visited = {start.user_id}
         while not self._sufficient(current):
@@ -545,24 +570,23 @@ class _Plan:
                 raise ApprovalError("WF604", "No sufficient approver was found in the approver chain "
                                              f"(it loops back from {current.user_id} to {nxt}).")
             visited.add(nxt)
-            current = svc._require_setup(nxt)
+            current = self._require_setup(nxt)
             if self.refuse and current.user_id == self.requester:
                 continue
             if not sufficient_only or self._sufficient(current):
                 self.add(current.user_id, approval_type, "Approval Limits")
 
     def approver(self, l_type: str, specific: str) -> None:
-        svc = self.svc
         if l_type == "Specific Approver":
             if not specific:
                 raise ApprovalError("WF609", "the specific approver needs an approver user id")
-            svc._require_setup(specific, "WF609", f"The specific approver {specific!r} does not exist "
+            self._require_setup(specific, "WF609", f"The specific approver {specific!r} does not exist "
                                                   "in the approval user setup.")
             self.add(specific, "Approver", "No Limits")
             return
-        requester = svc._require_setup(self.requester)
+        requester = self._require_setup(self.requester)
         if l_type == "Direct Approver":
-            target = svc._setup(requester.approver_id)
+            target = self._setup(requester.approver_id)
             if target is None:
                 if requester.approval_administrator:  # BC: the administrator approves his own request;
                     self.add(requester.user_id, "Approver", "No Limits")  # WF614 when refused
@@ -576,13 +600,12 @@ class _Plan:
         self.chain(requester, "Approver", sufficient_only=l_type == "First Qualified Approver")
 
     def salesperson(self, l_type: str, specific: str) -> None:
-        svc = self.svc
         code = self.tmpl.salespers_purch_code
         if not code:
             raise ApprovalError("WF607", f"{self.tmpl.record_type} {self.tmpl.document_no} has no "
                                          "salesperson/purchaser code.")
         # the first user (by user id) linked to the code
-        sp = next((s for s in setups(svc.uow).values() if s.salespers_purch_code == code), None)
+        sp = next((s for s in self._all_setups().values() if s.salespers_purch_code == code), None)
         if sp is None:
             raise ApprovalError("WF608", f"The salesperson/purchaser {code!r} of {self.tmpl.record_type} "
                                          f"{self.tmpl.document_no} is not linked to a user in the approval "
@@ -602,7 +625,7 @@ class _Plan:
         else:
             if not specific:
                 raise ApprovalError("WF609", "the specific approver needs an approver user id")
-            svc._require_setup(specific, "WF609", f"The specific approver {specific!r} does not exist "
+            self._require_setup(specific, "WF609", f"The specific approver {specific!r} does not exist "
                                                   "in the approval user setup.")
             if not own:
                 self.add(sp.user_id, kind, "No Limits")
@@ -610,13 +633,13 @@ class _Plan:
 
     def group(self, code: str) -> None:
         svc = self.svc
-        svc._require_setup(self.requester)
+        self._require_setup(self.requester)
         members = _group_members(svc.uow, code)
         if not members:
             raise ApprovalError("WF605", f"A workflow user group with at least one member must be set up "
                                          f"(group {code!r}).")
         for member, _seq in members:
-            svc._require_setup(member, "WF606", f"The workflow user group member {member!r} of group "
+            self._require_setup(member, "WF606", f"The workflow user group member {member!r} of group "
                                                 f"{code!r} does not exist in the approval user setup.")
         for member, seq in members:
             if self.refuse and member == self.requester:

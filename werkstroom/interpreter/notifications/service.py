@@ -10,7 +10,7 @@ from sqlalchemy import String, Table, bindparam, exists, insert, select
 from ...catalogue import normalize_enum
 from ..approvals.errors import ApprovalError
 from ..approvals.models import ApprovalUserSetup
-from ..approvals.records import Entry, cached_record_entries, entry_by_key, held, setups_held, user_setup
+from ..approvals.records import Entry, cached_record_entries, entry_by_key, held, user_setup
 from ..approvals.rules import template_for
 from ..sql import Statement
 from ..unit import RunScope, UnitOfWork
@@ -71,10 +71,11 @@ def add_entry(
 ) -> dict[str, Any] | None:
     """Insert a notification entry and return its values. Recipients without approval user setup are
     skipped (as BC does); returns None then. ``message`` is checked for placeholders now (WF620)."""
-    db = held(uow).db
+    h = held(uow)
+    db = h.db
     # with the user setup held (or on PostgreSQL, where it is read for this): a look-up in memory and
     # a plain INSERT; else, on SQLite, one INSERT ... SELECT ... WHERE EXISTS (the recipient's setup)
-    one_statement = db.dialect.name == "sqlite" and not setups_held(uow)
+    one_statement = h.setups is None and db.dialect.name == "sqlite"
     if not one_statement and user_setup(uow, recipient) is None:
         return None
     if message:
@@ -84,22 +85,20 @@ def add_entry(
                 return None  # recipients without setup are skipped before their text is checked
             raise ApprovalError("WF620", f"message text {message!r}: " + "; ".join(problems))
     # one prepared INSERT on the driver (no ORM object); the returned mapping holds the values written
-    params: dict[str, Any] = {
+    row: dict[str, Any] = {
         "id": uow.ids.new_id("notification"), "entry_type": entry_type_, "recipient_id": recipient,
         "created_by": sender, "created_at": uow.clock.now(), "record_type": record_type,
         "record_key": record_key, "instance_id": instance_id, "approval_entry_id": approval_entry_id,
         "link_target_page": link_target_page, "custom_link": custom_link, "message": message,
-        "data": dict(data or {}), "attempts": 0, "error_message": "",
+        "data": dict(data) if data else {}, "attempts": 0, "error_message": "",
     }
-    row = dict(params)
     if not one_statement:
-        db.execute(_INSERT_ENTRY, params)
+        db.execute(_INSERT_ENTRY, row)
         return row
-    params["_setup_user"] = recipient
     session = uow.session_if_made
     if session is not None and session.autoflush:
         session.flush()  # setup rows added in this transaction count (as the look-up's autoflush did)
-    return row if db.execute(_INSERT_ENTRY_IF_SETUP, params) == 1 else None
+    return row if db.execute(_INSERT_ENTRY_IF_SETUP, {**row, "_setup_user": recipient}) == 1 else None
 
 
 def entry_data(entry: Entry, workflow: str, recipient: str, link: str = "") -> dict[str, Any]:
