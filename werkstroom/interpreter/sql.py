@@ -291,7 +291,7 @@ class Db:
     """The driver connection of one unit of work (inside the transaction its SQLAlchemy connection
     began). ``before`` holds deferred writes, run (and removed) before the next statement."""
 
-    __slots__ = ("_raw", "before", "dialect")
+    __slots__ = ("_raw", "_sqlite", "before", "dialect")
 
     def __init__(self, connection: Connection | None = None, *, dialect: Dialect | None = None,
                  driver: Any = None) -> None:
@@ -301,6 +301,7 @@ class Db:
         assert dialect is not None and driver is not None
         self.dialect: Dialect = dialect
         self._raw: Any = driver
+        self._sqlite = dialect.name == "sqlite"
         self.before: list[Callable[[], None]] = []
 
     def _wrap(self, err: Exception, sql: str) -> Exception:
@@ -339,16 +340,24 @@ class Db:
             self.run_deferred()
         plan = stmt.plan(self.dialect)
         sent = [plan.params(p) for p in params] if many else plan.params(params)  # type: ignore[arg-type]
-        for fn in _listeners:
-            fn(plan.sql, sent, many)
-        cur = self._raw.cursor()
+        if _listeners:
+            for fn in _listeners:
+                fn(plan.sql, sent, many)
+        raw = self._raw
         try:
-            if many:
-                cur.executemany(plan.sql, sent)
+            if self._sqlite:  # the connection's own execute: one call, it makes the cursor
+                cur = raw.executemany(plan.sql, sent) if many else raw.execute(plan.sql, sent)
             else:
-                cur.execute(plan.sql, sent)
+                cur = raw.cursor()
+                try:
+                    if many:
+                        cur.executemany(plan.sql, sent)
+                    else:
+                        cur.execute(plan.sql, sent)
+                except BaseException:
+                    cur.close()
+                    raise
         except self.dialect.loaded_dbapi.Error as err:
-            cur.close()
             raise sa_exc.DBAPIError.instance(plan.sql, sent, err, self.dialect.loaded_dbapi.Error) from err
         if not plan.results_prepared:
             plan.prepare_results(cur.description)
@@ -384,10 +393,10 @@ class Db:
         return None if raw is None else plan.row(raw)
 
     def insert_id(self, returning: Statement, plain: Statement, params: Params) -> int:
-        """Insert one row and answer its generated id: ``returning`` (an INSERT ... RETURNING id) where
-        the database supports it (PostgreSQL, SQLite >= 3.35), else ``plain`` and the cursor's
-        ``lastrowid`` (SQLite)."""
-        if self.dialect.insert_returning:
+        """Insert one row and answer its generated id: on SQLite ``plain`` and the cursor's
+        ``lastrowid`` (the row id SQLite keeps per connection: no result row to fetch), elsewhere
+        ``returning`` (an INSERT ... RETURNING id)."""
+        if not self._sqlite:
             return int(self.scalar(returning, params))
         cur, _ = self._cursor(plain, params, False)
         found = int(cur.lastrowid)

@@ -36,7 +36,8 @@ class UnitOfWork:
     through ``db`` or through the session, and before the transaction commits. ``info`` is a dict
     for the unit of work's caches (the session's ``info`` for a session-based unit of work)."""
 
-    __slots__ = ("_conn", "_engine", "_keeper", "_new_session", "_pooled", "_session", "clock", "ids", "info")
+    __slots__ = ("_conn", "_db", "_engine", "_keeper", "_new_session", "_pooled", "_session", "clock", "ids",
+                 "info")
 
     def __init__(self, session: Session, clock: Clock, ids: IdSource) -> None:
         self._set(session, clock, ids, session.info)
@@ -47,6 +48,8 @@ class UnitOfWork:
              new_session: Callable[[Connection], Session] | None = None) -> None:
         self._session: Session | None = session
         self._conn: Connection | None = None
+        # the driver connection of a unit of work begun on the driver (its own for its whole life)
+        self._db: Db | None = info.get(DB_KEY) if session is None else None
         self._engine = engine
         self._pooled = pooled
         self._keeper = keeper
@@ -103,9 +106,12 @@ class UnitOfWork:
 
     @property
     def db(self) -> Db:
+        found = self._db
+        if found is not None:
+            return found
         # for a session-based unit of work kept in session.info, which outlives this object, for the
         # session's current transaction
-        found: Db | None = self.info.get(DB_KEY)
+        found = self.info.get(DB_KEY)
         if found is None:
             found = Db(self.connection())
             self.info[DB_KEY] = found
