@@ -20,11 +20,10 @@ from sqlalchemy import Table, and_, bindparam, delete, insert, select, update
 from ..context import RecordHandle
 from ..errors import WerkstroomError
 from . import store_codec as codec
-from .compiler import Explanation
 from .context_impl import Context, write_states
 from .engine_records import STATE_COLUMNS, Rec, RecordCache, Vocabulary, record_key
 from .engine_trace import Handled, ResponseTrace, StepTrace
-from .engine_workflows import CompiledWorkflow, UnknownWorkflow, WorkflowCache
+from .engine_workflows import CompiledWorkflow, StepLinks, UnknownWorkflow, WorkflowCache
 from .program import BoundStep
 from .sql import Statement
 from .store import (
@@ -36,7 +35,6 @@ from .store import (
     WorkflowRow,
     WorkflowVersionRow,
     decode_step_states,
-    encode_step_states,
     next_counter,
 )
 from .unit import UnitOfWork
@@ -94,6 +92,13 @@ class Inst:
     started_by: str
     created_at: dt.datetime
     step_states: str
+
+    def row(self) -> dict[str, Any]:
+        """The ``wf_instance`` row's values (``attrs.asdict``, written out: one per started instance)."""
+        return {"id": self.id, "seq": self.seq, "workflow_code": self.workflow_code,
+                "version_id": self.version_id, "record_type": self.record_type,
+                "record_key": self.record_key, "started_by": self.started_by,
+                "created_at": self.created_at, "step_states": self.step_states}
 
 
 _INSTANCES: Table = InstanceRow.__table__  # type: ignore[assignment]
@@ -287,11 +292,12 @@ class Run:
         out: list[tuple[Inst, CompiledWorkflow, BoundStep]] = []
         for inst in instances:
             cw = self._version(inst.version_id)
-            states = decode_step_states(inst.step_states)
-            wf = cw.workflow
-            waiting = [wf.step(sid) for sid, st in states.items() if st == ACTIVE]
-            waiting = [s for s in waiting if s.kind == "event" and s.name == name]
-            waiting.sort(key=lambda s: (s.sequence_no, s.id))
+            steps = cw.workflow.steps
+            waiting = [s for s in (steps[sid - 1] for sid, st in decode_step_states(inst.step_states).items()
+                                   if st == ACTIVE)
+                       if s.kind == "event" and s.name == name]
+            if len(waiting) > 1:
+                waiting.sort(key=_sibling_order)
             out.extend((inst, cw, s) for s in waiting)
         return out
 
@@ -329,17 +335,20 @@ class Run:
               instance_id: str | None) -> bool:
         cond = cw.conditions[step.id]
         values, old, lookup = rec.values, rec.old_values, self.records.lookup
-        ex = cond.explain(values, old, lookup) if self.explain else Explanation(cond(values, old, lookup), ())
-        trace = StepTrace(workflow_code=cw.workflow.code, instance_id=instance_id, step_id=step.id,
-                          event=step.name, condition=step.condition_text or _cond_text(step),
-                          result=ex.result,
-                          tests=[(t.text, [(k, codec.plain(v)) for k, v in t.reads], t.result)
-                                 for t in ex.tests])
-        if ex.result:
+        tests: list[tuple[str, list[tuple[str, Any]], bool]] = []
+        if self.explain:
+            ex = cond.explain(values, old, lookup)
+            result = ex.result
+            tests = [(t.text, [(k, codec.plain(v)) for k, v in t.reads], t.result) for t in ex.tests]
+        else:
+            result = cond(values, old, lookup)
+        trace = StepTrace(cw.workflow.code, instance_id, step.id, step.name, cw.links[step.id].condition_text,
+                          result, tests)
+        if result:
             h.fired = trace
         else:
             h.not_fired.append(trace)
-        return ex.result
+        return result
 
     # ------------------------------------------------------------------ instances and steps
 
@@ -373,82 +382,36 @@ class Run:
               user: str, h: Handled) -> None:
         # the step instances' statuses live in the instance row (absent = Inactive): one UPDATE
         states = decode_step_states(inst.step_states)
-        wf = cw.workflow
-
-        def set_status(step_id: int, status: str) -> None:
-            if status == INACTIVE:
-                states.pop(step_id, None)
-            else:
-                states[step_id] = status
-
-        def ignore_siblings(s: BoundStep) -> None:
-            if s.parent is None:
-                return
-            for sib in wf.children(s.parent):
-                if sib.id != s.id and sib.kind == "event" and states.get(sib.id) in (ACTIVE, None):
-                    set_status(sib.id, IGNORED)
-
-        def deactivate_below(step_id: int) -> None:
-            for child in wf.children(step_id):
-                set_status(child.id, INACTIVE)
-                deactivate_below(child.id)
-
-        def arm(event_step: BoundStep) -> None:
-            set_status(event_step.id, ACTIVE)
-            deactivate_below(event_step.id)
-
-        def activate_event_children(step_id: int) -> None:
-            for child in wf.children(step_id):
-                if child.kind == "event":
-                    arm(child)
-
-        def jump_to(target: BoundStep) -> None:
-            """BC's Next Workflow Step: an event target waits again; a response target is completed
-            without running it, and so is the rest of its response chain (a chain is a response and
-            its first response child, recursively), whose event children wait again."""
-            if target.kind == "event":
-                arm(target)
-            else:
-                cur: BoundStep | None = target
-                while cur is not None:
-                    set_status(cur.id, COMPLETED)
-                    activate_event_children(cur.id)
-                    cur = next((c for c in wf.children(cur.id) if c.kind == "response"), None)
-            ignore_siblings(target)
-
+        links = cw.links
         # the event step fires
-        set_status(step.id, COMPLETED)
-        ignore_siblings(step)
-        activate_event_children(step.id)
-        current = step
-        while True:
-            responses = [c for c in wf.children(current.id) if c.kind == "response"]
-            if not responses:
-                break
-            resp = responses[0]
+        lk = links[step.id]
+        states[step.id] = COMPLETED
+        _ignore_siblings(states, lk)
+        _arm_children(states, lk)
+        while (resp := lk.first_response) is not None:
             self._execute(inst, cw, resp, step, rec, document, user, h)
             if resp.next_step is not None:
-                jump_to(wf.step(resp.next_step))
+                _jump_to(states, links, links[resp.next_step])
                 h.responses[-1].jump = resp.next_step
-            set_status(resp.id, COMPLETED)
-            activate_event_children(resp.id)
-            current = resp
+            states[resp.id] = COMPLETED
+            lk = links[resp.id]
+            _arm_children(states, lk)
         if step.next_step is not None:  # a jump stored on an event step with no response before it
-            target = wf.step(step.next_step)
+            target = links[step.next_step].step
             h.notes.append(
                 f"continue at step {target.id} ({target.label or target.name.replace('_', ' ')}): "
                 + ("its waiting events are armed again; the response itself is not run again (as in BC)"
                    if target.kind == "response" else "that event waits again"))
-            jump_to(target)
+            _jump_to(states, links, links[target.id])
         self.records.flush()
-        encoded = encode_step_states(states)
+        encoded = cw.encode_states(states)
         if ACTIVE not in states.values():
             self._archive(inst, encoded)
             h.archived = True
         elif inst.id in self._unsaved:
             inst.step_states = encoded
             self._unsaved.discard(inst.id)
-            self.uow.db.executemany(_INSERT_INSTANCE, [attrs.asdict(inst)])
+            self.uow.db.executemany(_INSERT_INSTANCE, [inst.row()])
         elif inst.step_states != encoded:
             inst.step_states = encoded
             self.uow.db.execute(_SET_STEP_STATES, {"b_id": inst.id, "b_states": encoded})
@@ -484,12 +447,49 @@ class Run:
     def _archive(self, inst: Inst, step_states: str) -> None:
         """One INSERT into the archive and one DELETE of the running instance."""
         db = self.uow.db
-        db.executemany(_INSERT_ARCHIVE, [{**attrs.asdict(inst), "step_states": step_states,
+        db.executemany(_INSERT_ARCHIVE, [{**inst.row(), "step_states": step_states,
                                           "archived_at": self.uow.clock.now()}])
         if inst.id in self._unsaved:  # started and finished by the same event: never written
             self._unsaved.discard(inst.id)
         else:
             db.execute(_DELETE_INSTANCE, {"b_id": inst.id})
+
+
+def _sibling_order(s: BoundStep) -> tuple[int, int]:
+    return s.sequence_no, s.id
+
+
+def _ignore_siblings(states: dict[int, str], lk: StepLinks) -> None:
+    """The other event steps under the step's parent that are waiting (or not yet armed) are ignored."""
+    for sib in lk.event_siblings:
+        if states.get(sib) in (ACTIVE, None):
+            states[sib] = IGNORED
+
+
+def _arm_children(states: dict[int, str], lk: StepLinks) -> None:
+    """The event steps under a completed step wait; every step under them is Inactive again."""
+    for child in lk.arms:
+        states[child] = ACTIVE
+    for below in lk.clears:
+        states.pop(below, None)
+
+
+def _jump_to(states: dict[int, str], links: Mapping[int, StepLinks], target: StepLinks) -> None:
+    """BC's Next Workflow Step: an event target waits again; a response target is completed without
+    running it, and so is the rest of its response chain (a chain is a response and its first
+    response child, recursively), whose event children wait again."""
+    if target.step.kind == "event":
+        states[target.step.id] = ACTIVE
+        for below in target.below:
+            states.pop(below, None)
+    else:
+        cur: StepLinks | None = target
+        while cur is not None:
+            states[cur.step.id] = COMPLETED
+            _arm_children(states, cur)
+            nxt = cur.first_response
+            cur = links[nxt.id] if nxt is not None else None
+    _ignore_siblings(states, target)
 
 
 def _library_of(vocab: Vocabulary, response: str) -> str:
@@ -498,14 +498,6 @@ def _library_of(vocab: Vocabulary, response: str) -> str:
     if found is None or str(found.library).startswith("werkstroom."):
         return ""
     return f" of library {found}"
-
-
-def _cond_text(step: BoundStep) -> str:
-    if step.condition is None:
-        return "<always>"
-    from .compiler import render
-
-    return render(step.condition)
 
 
 def record_from(vals: Mapping[str, Any], rtype: str, key: str) -> Rec:

@@ -15,6 +15,12 @@ def _plain(val: Any) -> Any:
     t = type(val)
     if t in _ATOMIC:
         return val
+    # the common containers by exact type, their atomic items without a call each
+    if t is dict:
+        return {k if type(k) in _ATOMIC else _plain(k): v if type(v) in _ATOMIC else _plain(v)
+                for k, v in val.items()}
+    if t is list:
+        return [i if type(i) in _ATOMIC else _plain(i) for i in val]
     fields = getattr(t, "__attrs_attrs__", None)
     if fields is not None:
         return {a.name: _plain(getattr(val, a.name)) for a in fields}

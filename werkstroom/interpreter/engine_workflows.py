@@ -10,13 +10,62 @@ from sqlalchemy.orm import Session
 
 from ..errors import WerkstroomError
 from . import store_codec as codec
-from .compiler import CompiledCondition, compile_condition
-from .program import BoundWorkflow
-from .store import WorkflowRow, WorkflowVersionRow
+from .compiler import CompiledCondition, compile_condition, render
+from .program import BoundStep, BoundWorkflow
+from .store import WorkflowRow, WorkflowVersionRow, encode_step_states
 
 
 class UnknownWorkflow(WerkstroomError):
     code = "WF509"
+
+
+@attrs.frozen
+class StepLinks:
+    """What the engine's walk needs of one step, worked out once per compiled version.
+
+    ``arms``: the event steps under it (armed when it completes). ``clears``: every step under those
+    (made Inactive when they are armed). ``below``: every step under it (made Inactive when it is
+    armed itself). ``event_siblings``: the other event steps under its parent (ignored when it fires).
+    ``first_response``: the response its chain continues with. ``condition_text``: an event step's
+    condition as the trace shows it."""
+
+    step: BoundStep
+    arms: tuple[int, ...]
+    clears: tuple[int, ...]
+    below: tuple[int, ...]
+    event_siblings: tuple[int, ...]
+    first_response: BoundStep | None
+    condition_text: str
+
+
+def _below(wf: BoundWorkflow, step_id: int) -> tuple[int, ...]:
+    out: list[int] = []
+    for child in wf.children(step_id):
+        out.append(child.id)
+        out.extend(_below(wf, child.id))
+    return tuple(out)
+
+
+def _condition_text(step: BoundStep) -> str:
+    if step.kind != "event":
+        return ""
+    if step.condition_text:
+        return step.condition_text
+    return "<always>" if step.condition is None else render(step.condition)
+
+
+def step_links(wf: BoundWorkflow) -> dict[int, StepLinks]:
+    links: dict[int, StepLinks] = {}
+    for s in wf.steps:
+        children = wf.children(s.id)
+        arms = tuple(c.id for c in children if c.kind == "event")
+        siblings = () if s.parent is None else tuple(
+            c.id for c in wf.children(s.parent) if c.id != s.id and c.kind == "event")
+        links[s.id] = StepLinks(
+            step=s, arms=arms, clears=tuple(d for a in arms for d in _below(wf, a)), below=_below(wf, s.id),
+            event_siblings=siblings, first_response=next((c for c in children if c.kind == "response"), None),
+            condition_text=_condition_text(s))
+    return links
 
 
 @attrs.frozen
@@ -28,6 +77,24 @@ class CompiledWorkflow:
     conditions: dict[int, CompiledCondition]
     # each response step's options as the trace shows them (made once, not per run)
     plain_options: dict[int, dict[str, Any]] = attrs.field(factory=dict)
+    # each step's links for the walk (made once, not per handled event)
+    links: dict[int, StepLinks] = attrs.field(factory=dict)
+    # the ``step_states`` texts of this version's state sets (see ``encode_states``)
+    _encoded: dict[tuple[tuple[int, str], ...], str] = attrs.field(factory=dict, eq=False, repr=False)
+
+    def encode_states(self, states: dict[int, str]) -> str:
+        """``encode_step_states(states)``, each distinct set of states encoded once per version (a
+        version's instances pass through the same few; at most ``_MAX_ENCODED`` are kept)."""
+        key = tuple(sorted(states.items()))
+        found = self._encoded.get(key)
+        if found is None:
+            found = encode_step_states(states)
+            if len(self._encoded) < _MAX_ENCODED:
+                self._encoded[key] = found
+        return found
+
+
+_MAX_ENCODED = 1024
 
 
 def compile_workflow(version_id: int, version_no: int, content_hash: str,
@@ -36,7 +103,8 @@ def compile_workflow(version_id: int, version_no: int, content_hash: str,
                   for s in wf.steps if s.kind == "event"}
     plain_options = {s.id: {k: codec.plain(v) for k, v in s.options.items()}
                      for s in wf.steps if s.kind == "response"}
-    return CompiledWorkflow(version_id, version_no, content_hash, wf, conditions, plain_options)
+    return CompiledWorkflow(version_id, version_no, content_hash, wf, conditions, plain_options,
+                            step_links(wf))
 
 
 class WorkflowCache:
