@@ -327,35 +327,46 @@ class Engine:
 
     def _run_once(self, event: str, digest: str, key: str | None, user: str,
                   work: Callable[[Run], tuple[str, str]]) -> EmitResult:
-        with self.transaction() as uow:
-            if key is not None:
-                seen = uow.db.first(_LOG_BY_KEY, {"b_key": key})
-                if seen is not None:
-                    seen_id, seen_hash, seen_event, seen_type, seen_key, seen_result = seen
-                    if seen_hash != digest:
-                        raise IdempotencyConflict(
-                            f"the idempotency key {key!r} was already used for a different payload "
-                            f"(event {seen_event} on {seen_type} {seen_key}); use a new key")
-                    # the stored result leaves out its own id: the row's id is the event id
-                    first = EmitResult.from_json({**codec.loads(seen_result), "event_id": seen_id})
-                    return attrs.evolve(first, replayed=True)
-            now = self.clock.now()
-            run = Run(uow, self.vocab, self._workflows, explain=self.explain)
-            record_type, record_key = work(run)
-            run.drain()
-            result = EmitResult(0, run.handled, run.effects)
-            stored = result.to_json()
-            del stored["event_id"]
-            # the audit row is written once, complete, when the event has been handled; its id is
-            # the event id of the outbox rows (a concurrent delivery with the same key fails here
-            # on the unique key, rolls back, and answers the first delivery's result)
-            log_id = uow.db.insert_id(_INSERT_LOG, _INSERT_LOG_PLAIN, {
-                "idempotency_key": key, "payload_hash": digest, "event": event, "record_type": record_type,
-                "record_key": record_key, "user": user, "result": codec.dumps_mostly_plain(stored),
-                "created_at": now})
-            result.event_id = log_id
-            run.write_outbox(log_id)
-            return result
+        # what ``transaction()`` does, written out (no generator context manager on every event)
+        uow = UnitOfWork.begin(self._sa, self.clock, self.ids, _unit_session, self._kept)
+        try:
+            result = self._handle_in(uow, event, digest, key, user, work)
+        except BaseException:
+            uow.rollback()
+            raise
+        uow.commit()
+        return result
+
+    def _handle_in(self, uow: UnitOfWork, event: str, digest: str, key: str | None, user: str,
+                   work: Callable[[Run], tuple[str, str]]) -> EmitResult:
+        if key is not None:
+            seen = uow.db.first(_LOG_BY_KEY, {"b_key": key})
+            if seen is not None:
+                seen_id, seen_hash, seen_event, seen_type, seen_key, seen_result = seen
+                if seen_hash != digest:
+                    raise IdempotencyConflict(
+                        f"the idempotency key {key!r} was already used for a different payload "
+                        f"(event {seen_event} on {seen_type} {seen_key}); use a new key")
+                # the stored result leaves out its own id: the row's id is the event id
+                first = EmitResult.from_json({**codec.loads(seen_result), "event_id": seen_id})
+                return attrs.evolve(first, replayed=True)
+        now = self.clock.now()
+        run = Run(uow, self.vocab, self._workflows, explain=self.explain)
+        record_type, record_key = work(run)
+        run.drain()
+        result = EmitResult(0, run.handled, run.effects)
+        stored = result.to_json()
+        del stored["event_id"]
+        # the audit row is written once, complete, when the event has been handled; its id is
+        # the event id of the outbox rows (a concurrent delivery with the same key fails here
+        # on the unique key, rolls back, and answers the first delivery's result)
+        log_id = uow.db.insert_id(_INSERT_LOG, _INSERT_LOG_PLAIN, {
+            "idempotency_key": key, "payload_hash": digest, "event": event, "record_type": record_type,
+            "record_key": record_key, "user": user, "result": codec.dumps_mostly_plain(stored),
+            "created_at": now})
+        result.event_id = log_id
+        run.write_outbox(log_id)
+        return result
 
     # approval actions: the approvals service changes the entry, the engine handles the event it returns
 
