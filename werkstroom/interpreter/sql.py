@@ -359,7 +359,7 @@ class Db:
                     raise
         except self.dialect.loaded_dbapi.Error as err:
             raise sa_exc.DBAPIError.instance(plan.sql, sent, err, self.dialect.loaded_dbapi.Error) from err
-        if not plan.results_prepared:
+        if plan._row is None:  # results_prepared, without the property call on every statement
             plan.prepare_results(cur.description)
         return cur, plan
 
