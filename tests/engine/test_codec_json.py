@@ -41,8 +41,9 @@ def test_mostly_plain_is_the_standard_librarys_text(v: Any) -> None:
 
 
 def test_the_cases_orjson_would_write_otherwise() -> None:
-    # non-ASCII text: escaped as json does; integers beyond 64 bits: written, not refused
-    v = {"naam": "Crème brûlée €", "del": "\x7f", "ctl": "\x00\x1f\n", "big": 2 ** 70, "neg": -(2 ** 65), "amount": Decimal("1.50")}
+    # non-ASCII text and DEL: escaped as json does; integers beyond 64 bits: written, not refused
+    v = {"naam": "Crème brûlée €", "del": "\x7f", "ctl": "\x00\x1f\n", "big": 2 ** 70, "neg": -(2 ** 65),
+         "amount": Decimal("1.50")}
     assert codec.dumps(v) == _stdlib(v)
     assert "\\u20ac" in codec.dumps(v)
     assert codec.dumps_mostly_plain(v) == json.dumps(v, sort_keys=True, separators=(",", ":"),
