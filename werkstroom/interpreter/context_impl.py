@@ -206,7 +206,7 @@ class Context:
         self._user = user
         self._approvals: ApprovalsAPI | None = None
         self._notifications: NotificationsAPI | None = None
-        self._state = RecordState(run, document, workflow_code, instance_id)
+        self._state: RecordState | None = None  # made when a response asks for it
 
     @property
     def record(self) -> RecordHandle:
@@ -260,6 +260,8 @@ class Context:
 
     @property
     def state(self) -> RecordStateAPI:
+        if self._state is None:
+            self._state = RecordState(self._run, self._document, self._code, self._instance)
         return self._state
 
     def now(self) -> dt.datetime:

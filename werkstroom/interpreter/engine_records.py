@@ -5,8 +5,10 @@ record type, the in-memory record handle, and the per-transaction record cache w
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from decimal import Decimal, InvalidOperation
+from itertools import repeat
 from typing import Any, Protocol
 
 from sqlalchemy import BindParameter, String, Table, and_, bindparam, delete, insert, select, update
@@ -370,8 +372,9 @@ class RecordCache:
         return rec
 
     def mark(self, rec: Rec) -> None:
-        self._recs[(rec.type, rec.key)] = rec
-        self._dirty.add((rec.type, rec.key))
+        k = (rec.type, rec.key)
+        self._recs[k] = rec
+        self._dirty.add(k)
 
     def put_payload(self, record_type: str, payload: Mapping[str, Any], *, where: str = "",
                     old: Mapping[str, Any] | None = None, old_from_store: bool = False) -> Rec:
@@ -484,7 +487,9 @@ _ABSENT = object()
 def _unchanged(values: Mapping[str, Any], stored: Mapping[str, Any]) -> bool:
     """True when ``values`` holds exactly the objects of ``stored`` (identity, so an equal value with
     another representation, ``Decimal("1.0")`` for ``Decimal("1")``, still counts as a change)."""
-    return len(values) == len(stored) and all(stored.get(k, _ABSENT) is v for k, v in values.items())
+    # all(stored.get(k, _ABSENT) is v for k, v in values.items()), without a Python loop
+    return len(values) == len(stored) and all(
+        map(operator.is_, values.values(), map(stored.get, values, repeat(_ABSENT))))
 
 
 def _like_prefix(prefix: str) -> str:

@@ -289,16 +289,14 @@ class Run:
 
     def _candidates(self, instances: list[Inst],
                     name: str) -> list[tuple[Inst, CompiledWorkflow, BoundStep]]:
+        """The instances' waiting (Active) event steps for the event, each instance's in sibling order."""
         out: list[tuple[Inst, CompiledWorkflow, BoundStep]] = []
         for inst in instances:
             cw = self._version(inst.version_id)
-            steps = cw.workflow.steps
-            waiting = [s for s in (steps[sid - 1] for sid, st in decode_step_states(inst.step_states).items()
-                                   if st == ACTIVE)
-                       if s.kind == "event" and s.name == name]
-            if len(waiting) > 1:
-                waiting.sort(key=_sibling_order)
-            out.extend((inst, cw, s) for s in waiting)
+            named = cw.events_named.get(name)
+            if named:
+                states = decode_step_states(inst.step_states)
+                out += [(inst, cw, s) for s in named if states.get(s.id) == ACTIVE]
         return out
 
     def _version(self, version_id: int) -> CompiledWorkflow:
@@ -453,10 +451,6 @@ class Run:
             self._unsaved.discard(inst.id)
         else:
             db.execute(_DELETE_INSTANCE, {"b_id": inst.id})
-
-
-def _sibling_order(s: BoundStep) -> tuple[int, int]:
-    return s.sequence_no, s.id
 
 
 def _ignore_siblings(states: dict[int, str], lk: StepLinks) -> None:

@@ -79,6 +79,8 @@ class CompiledWorkflow:
     plain_options: dict[int, dict[str, Any]] = attrs.field(factory=dict)
     # each step's links for the walk (made once, not per handled event)
     links: dict[int, StepLinks] = attrs.field(factory=dict)
+    # the event steps of each event name, in sibling order (sequence no, id)
+    events_named: dict[str, tuple[BoundStep, ...]] = attrs.field(factory=dict)
     # the ``step_states`` texts of this version's state sets (see ``encode_states``)
     _encoded: dict[tuple[tuple[int, str], ...], str] = attrs.field(factory=dict, eq=False, repr=False)
 
@@ -103,8 +105,12 @@ def compile_workflow(version_id: int, version_no: int, content_hash: str,
                   for s in wf.steps if s.kind == "event"}
     plain_options = {s.id: {k: codec.plain(v) for k, v in s.options.items()}
                      for s in wf.steps if s.kind == "response"}
+    named: dict[str, list[BoundStep]] = {}
+    for s in sorted(wf.steps, key=lambda s: (s.sequence_no, s.id)):
+        if s.kind == "event":
+            named.setdefault(s.name, []).append(s)
     return CompiledWorkflow(version_id, version_no, content_hash, wf, conditions, plain_options,
-                            step_links(wf))
+                            step_links(wf), {k: tuple(v) for k, v in named.items()})
 
 
 class WorkflowCache:
