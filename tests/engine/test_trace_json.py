@@ -42,3 +42,34 @@ def test_the_stored_result_text_is_what_dumps_writes() -> None:
 
     data = _rich().to_json()
     assert codec.dumps_mostly_plain(data) == codec.dumps(data)
+
+
+def test_to_json_copies_every_container() -> None:
+    result = _rich()
+    data = result.to_json()
+    assert data["effects"] is not result.effects
+    assert data["effects"][0]["payload"] is not result.effects[0]["payload"]
+    options = data["handled"][0]["responses"][0]["options"]
+    assert options == result.handled[0].responses[0].options
+    assert options is not result.handled[0].responses[0].options
+    assert options["nested"]["a"] is not result.handled[0].responses[0].options["nested"]["a"]
+
+
+def test_effect_payloads_are_kept_in_their_plain_form() -> None:
+    import datetime as dt
+    from types import SimpleNamespace
+    from typing import Any, cast
+
+    from werkstroom.interpreter import store_codec as codec
+    from werkstroom.interpreter.engine_run import Run
+
+    run = Run.__new__(Run)
+    run.uow = cast(Any, SimpleNamespace(clock=SimpleNamespace(now=lambda: dt.datetime(2026, 1, 1))))
+    run.effects, run._outbox, run._current_response = [], [], None
+    flat: dict[str, Any] = {"text": "hi", "n": 2, "ok": True, "none": None}
+    rich: dict[Any, Any] = {"amount": Decimal("1.50"), "on": dt.date(2026, 1, 2), "items": (1, 2), 3: "x"}
+    for payload in (flat, rich):
+        run.effect("message", payload)
+        assert run.effects[-1]["payload"] == codec.plain(payload)
+        assert run.effects[-1]["payload"] is not payload
+        assert run._outbox[-1]["payload"] == codec.dumps(payload)

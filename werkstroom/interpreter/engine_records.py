@@ -58,6 +58,8 @@ class Vocabulary:
         self._events: dict[str, EventSpec] = {}
         self._records: dict[str, RecordSpec] = {}
         self._responses: dict[str, ResponseSpec] = {}
+        # each record type's fields by name (see ``fields_of``): id(spec) -> (spec, fields)
+        self._fields: dict[int, tuple[RecordSpec, dict[str, FieldSpec]]] = {}
         for lib in libraries:
             for r in lib.records:
                 self._records[r.name] = r
@@ -93,6 +95,17 @@ class Vocabulary:
         if found is None and self._cat is not None:
             found = self._cat.record(name)
         return found
+
+    def fields_of(self, spec: RecordSpec) -> Mapping[str, FieldSpec]:
+        """``spec``'s fields by name (what ``spec.field(name)`` finds), made once per record spec."""
+        found = self._fields.get(id(spec))
+        if found is None or found[0] is not spec:
+            by_name: dict[str, FieldSpec] = {}
+            for f in spec.fields:
+                by_name.setdefault(f.name, f)
+            found = (spec, by_name)
+            self._fields[id(spec)] = found
+        return found[1]
 
     def response_origin(self, name: str) -> Any:
         """The catalogue's ``Origin`` (library, version) of a response; None when unknown or when the
@@ -231,8 +244,9 @@ def validate(vocab: Vocabulary, record_type: str, payload: Mapping[str, Any], *,
                             f"not {type(payload).__name__}")
     values: dict[str, Any] = {}
     embedded: dict[str, list[dict[str, Any]]] = {}
+    fields = vocab.fields_of(spec)
     for name, raw in payload.items():
-        f = spec.field(name)
+        f = fields.get(name)
         if f is not None:
             values[name] = convert(spec, f, raw, f"{where}.{name}")
             continue

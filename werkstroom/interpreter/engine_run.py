@@ -48,6 +48,9 @@ _ENABLED_WITH_VERSION = Statement(
     .where(WorkflowRow.enabled == bindparam("enabled"))
     .order_by(WorkflowRow.code))
 MAX_EVENTS_PER_RUN = 500
+# the value types ``codec.plain`` gives back as they are (exact types), and the key type it keeps
+_FLAT = frozenset((str, int, bool, type(None)))
+_TEXT = frozenset((str,))
 
 
 class ResponseFailed(WerkstroomError):
@@ -185,8 +188,10 @@ class Run:
         self._outbox.append({"kind": kind, "payload": codec.dumps(payload), "instance_id": instance_id,
                              "workflow_code": workflow_code, "event_id": None,
                              "created_at": self.uow.clock.now()})
-        self.effects.append({"kind": kind, "payload": codec.plain(payload), "instance_id": instance_id,
-                             "workflow_code": workflow_code})
+        # a payload of text, numbers, booleans and None (most are) is its own plain form
+        flat = _FLAT.issuperset(map(type, payload.values())) and _TEXT.issuperset(map(type, payload))
+        self.effects.append({"kind": kind, "payload": dict(payload) if flat else codec.plain(payload),
+                             "instance_id": instance_id, "workflow_code": workflow_code})
         if self._current_response is not None:
             self._current_response.effects.append(kind)
 
