@@ -248,3 +248,47 @@ def test_two_approvers_at_once_are_serialised_on_postgresql(engine_url: str) -> 
             assert audits == ["ANN"]
     finally:
         sa.dispose()
+
+
+def test_the_record_view_holds_every_field_of_the_entry_in_order(chain_org: UnitOfWork) -> None:
+    send(chain_org)
+    actions.add_comment(chain_org, "2", "ANN", "a question")
+    entry = records.entry_by_key(chain_org, "2")
+    assert entry is not None
+    not_shown = ("id", "quorum", "refuse_self_approval", "overdue_reminders", "last_overdue_notice")
+    fields = [f for f in records.ENTRY_FIELDS if f not in not_shown]
+    expected: dict[str, Any] = {"entry_id": entry.id}
+    for name in fields:
+        expected[name] = getattr(entry, name)
+        if name == "instance_id":
+            expected["workflow_step_instance_id"] = entry.instance_id
+    expected["comment"] = True
+    expected["pending_approvals"] = 2  # ANN open + BOB created
+    values = records.entry_record(chain_org, entry).values
+    assert list(values) == list(expected)
+    assert values == expected
+
+
+def test_entries_read_with_their_siblings_are_in_entry_number_order(chain_org: UnitOfWork) -> None:
+    send(chain_org)  # 1 Approved (the requester's), 2 Open, 3 Created
+    # the index the reads use ends with the status: it has them as 1, 3, 2
+    for key in ("3", "1"):
+        chain_org.info.pop("werkstroom.approvals.held")  # as a new unit of work
+        entry = records.entry_by_key(chain_org, key)
+        assert entry is not None
+        siblings = records.cached_record_entries(chain_org, entry.record_type, entry.record_key,
+                                                 entry.instance_id)
+        assert [e.entry_no for e in siblings] == sorted(e.entry_no for e in siblings) == [1, 2, 3]
+    chain_org.info.pop("werkstroom.approvals.held")
+    scope, _ = make_scope(chain_org, purchase(), "REQ")
+    svc = ApprovalService(scope)
+    assert [e.entry_no for e in svc._entries()] == [1, 2, 3]
+
+
+def test_an_entrys_values_are_its_fields_by_column(chain_org: UnitOfWork) -> None:
+    send(chain_org)
+    entry = records.entry_by_key(chain_org, "2")
+    assert entry is not None
+    values = entry.values()
+    assert list(values) == list(records.ENTRY_FIELDS)
+    assert values == {name: getattr(entry, name) for name in records.ENTRY_FIELDS}

@@ -138,14 +138,31 @@ class Entry:
          self.overdue_reminders, self.last_overdue_notice) = row
 
     def values(self) -> dict[str, Any]:
-        return dict(zip(ENTRY_FIELDS, _ENTRY_VALUES(self), strict=True))
+        """The fields by column name (written out: a dict display of slot reads is several times
+        cheaper than ``dict(zip(ENTRY_FIELDS, attrgetter(*ENTRY_FIELDS)(self)))``)."""
+        return {
+            "id": self.id, "entry_no": self.entry_no, "record_type": self.record_type,
+            "record_key": self.record_key, "instance_id": self.instance_id,
+            "approval_code": self.approval_code,
+            "document_type": self.document_type, "document_no": self.document_no,
+            "sequence_no": self.sequence_no, "sender_id": self.sender_id, "approver_id": self.approver_id,
+            "status": self.status, "salespers_purch_code": self.salespers_purch_code, "amount": self.amount,
+            "amount_lcy": self.amount_lcy, "currency_code": self.currency_code,
+            "available_credit_limit_lcy": self.available_credit_limit_lcy,
+            "approval_type": self.approval_type, "limit_type": self.limit_type,
+            "date_time_sent_for_approval": self.date_time_sent_for_approval,
+            "last_date_time_modified": self.last_date_time_modified,
+            "last_modified_by_user_id": self.last_modified_by_user_id, "due_date": self.due_date,
+            "delegation_date_formula": self.delegation_date_formula, "quorum": self.quorum,
+            "refuse_self_approval": self.refuse_self_approval, "overdue_reminders": self.overdue_reminders,
+            "last_overdue_notice": self.last_overdue_notice,
+        }
 
     def __repr__(self) -> str:
         return (f"Entry(no={self.entry_no}, approver={self.approver_id!r}, seq={self.sequence_no}, "
                 f"status={self.status!r})")
 
 
-_ENTRY_VALUES = attrgetter(*ENTRY_FIELDS)
 _ENTRY_NO = attrgetter("entry_no")
 
 
@@ -335,11 +352,13 @@ def _note_setup_changes(session: Session, flush_context: Any, instances: Any) ->
             return
 
 
-def _reader(uow: UnitOfWork) -> Held:
-    """``held(uow)``, after flushing the unit of work's ORM session if it has one with pending changes
-    (rows added or changed through the ORM in this transaction, e.g. user setup, count for reads
-    through db, as they did with the ORM's autoflush; held user setup changed so is read again)."""
-    h = held(uow)
+def _reader(uow: UnitOfWork, h: Held | None = None) -> Held:
+    """``held(uow)`` (``h`` when the caller has it already), after flushing the unit of work's ORM
+    session if it has one with pending changes (rows added or changed through the ORM in this
+    transaction, e.g. user setup, count for reads through db, as they did with the ORM's autoflush;
+    held user setup changed so is read again)."""
+    if h is None:
+        h = held(uow)
     session: Session | None = uow.session_if_made
     if session is not None:
         if session.autoflush and (session.new or session.dirty or session.deleted):
@@ -380,7 +399,7 @@ def cached_record_entries(uow: UnitOfWork, record_type: str, record_key: str,
     ref = (record_type, record_key, instance_id)
     found = h.records.get(ref)
     if found is None:
-        h = _reader(uow)
+        h = _reader(uow, h)
         found = h.records[ref] = _adopt(h, h.db.rows(_OF_RECORD, {"rt": record_type, "rk": record_key,
                                                                   "inst": instance_id}))
         found.sort(key=_ENTRY_NO)
@@ -420,7 +439,7 @@ def entries_and_last_no(uow: UnitOfWork, record_type: str, record_key: str,
     found = h.records.get(ref)
     if found is not None:
         return found, int(h.db.scalar(_LAST_ENTRY_NO, {}) or 0)
-    h = _reader(uow)
+    h = _reader(uow, h)
     rows = h.db.rows(_OF_RECORD_WITH_LAST_NO, {"rt": record_type, "rk": record_key, "inst": instance_id})
     found = h.records[ref] = _adopt(h, [row[1:] for row in rows if row[1] is not None])
     found.sort(key=_ENTRY_NO)
@@ -468,7 +487,7 @@ def comment_count(uow: UnitOfWork, record_type: str, record_key: str, instance_i
     ref = (record_type, record_key, instance_id)
     found = h.comments.get(ref)
     if found is None:
-        h = _reader(uow)
+        h = _reader(uow, h)
         found = h.comments[ref] = int(h.db.scalar(_COMMENTS, {"rt": record_type, "rk": record_key,
                                                               "inst": instance_id}) or 0)
     return found
@@ -568,7 +587,7 @@ def entry_by_key(uow: UnitOfWork, key: str) -> Entry | None:
     found = h.by_id.get(key) if no is None else h.by_no.get(no)
     if found is not None:
         return found
-    h = _reader(uow)
+    h = _reader(uow, h)
     rows = h.db.rows(_SIBLINGS_BY_ID, {"id": key}) if no is None else h.db.rows(_SIBLINGS_BY_NO, {"no": no})
     if not rows and no is not None:
         rows = h.db.rows(_SIBLINGS_BY_ID, {"id": key})  # an id made of digits
