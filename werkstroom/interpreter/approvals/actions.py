@@ -13,7 +13,6 @@ import attrs
 from ..unit import UnitOfWork
 from .errors import ApprovalError
 from .records import (
-    SET_STATUS,
     Entry,
     SimpleRecord,
     add_audit,
@@ -23,6 +22,7 @@ from .records import (
     entry_record,
     held,
     lock_record_entries,
+    set_status,
     user_setup,
 )
 from .service import (
@@ -95,7 +95,7 @@ def _comment(uow: UnitOfWork, entry: Entry, user: str, comment: str | None) -> N
 
 
 def _set_status(uow: UnitOfWork, entry: Entry, status: str, user: str) -> None:
-    SET_STATUS(uow, entry, status, uow.clock.now(), user)
+    set_status(uow, entry, status, uow.clock.now(), user)
 
 
 def _result(uow: UnitOfWork, event: str, entry: Entry, user: str,

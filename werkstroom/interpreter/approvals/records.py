@@ -302,6 +302,32 @@ OPEN_ENTRY = _change_for(("status", "date_time_sent_for_approval", "last_date_ti
                           "last_modified_by_user_id"))
 
 
+def set_status(uow: UnitOfWork, entry: Entry, status: str, at: dt.datetime, user: str) -> None:
+    """``SET_STATUS(uow, entry, status, at, user)`` written out (parameters and fields by name: no
+    zip and setattr per field)."""
+    h = held(uow)
+    if entry.id not in h.unwritten_ids:
+        h.db.execute(SET_STATUS.stmt, {"v_status": status, "v_last_date_time_modified": at,
+                                       "v_last_modified_by_user_id": user, "b_id": entry.id})
+    entry.status = status
+    entry.last_date_time_modified = at
+    entry.last_modified_by_user_id = user
+
+
+def open_entry(uow: UnitOfWork, entry: Entry, at: dt.datetime, user: str) -> None:
+    """``OPEN_ENTRY(uow, entry, "Open", at, at, user)`` written out: the entry is sent for approval
+    (Open) at ``at`` by ``user``."""
+    h = held(uow)
+    if entry.id not in h.unwritten_ids:
+        h.db.execute(OPEN_ENTRY.stmt, {"v_status": "Open", "v_date_time_sent_for_approval": at,
+                                       "v_last_date_time_modified": at, "v_last_modified_by_user_id": user,
+                                       "b_id": entry.id})
+    entry.status = "Open"
+    entry.date_time_sent_for_approval = at
+    entry.last_date_time_modified = at
+    entry.last_modified_by_user_id = user
+
+
 # ----------------------------------------------------------------------------- per unit of work
 
 _HELD = "werkstroom.approvals.held"

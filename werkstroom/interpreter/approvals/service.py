@@ -20,9 +20,7 @@ from ..unit import RunScope, UnitOfWork
 from . import rules
 from .errors import ApprovalError
 from .records import (
-    OPEN_ENTRY,
     RECORD_TYPE,
-    SET_STATUS,
     Entry,
     UserSetup,
     add_audit,
@@ -35,6 +33,8 @@ from .records import (
     entry_record,
     held,
     hold_new_entries,
+    open_entry,
+    set_status,
     setups,
     user_setup,
 )
@@ -193,7 +193,7 @@ def settle_quorum_tier(uow: UnitOfWork, entry: Entry, user: str) -> list[Entry]:
     for e in tier:
         if e.status in ("Created", "Open"):
             old = e.status
-            SET_STATUS(uow, e, "Canceled", now, user)
+            set_status(uow, e, "Canceled", now, user)
             audit(uow, e, "quorum", user, old, f"tier {e.sequence_no} reached its quorum of {entry.quorum}")
             canceled.append(e)
     return canceled
@@ -361,7 +361,7 @@ class ApprovalService:
             now = self.uow.clock.now()
             note = _NoteOptions(options)
             for e in tier:
-                OPEN_ENTRY(self.uow, e, "Open", now, now, self.scope.user)
+                open_entry(self.uow, e, now, self.scope.user)
                 self._entry_notifications(e, note)
             self.scope.explain(f"approval requests sent to {', '.join(e.approver_id for e in tier)}"
                                f" (sequence {low})")
@@ -411,7 +411,7 @@ class ApprovalService:
         now = self.uow.clock.now()
         for e in self._entries(statuses):
             old = e.status
-            SET_STATUS(self.uow, e, new_status, now, self.scope.user)
+            set_status(self.uow, e, new_status, now, self.scope.user)
             audit(self.uow, e, action, self.scope.user, old)
             changed.append((e, old))
         return changed
