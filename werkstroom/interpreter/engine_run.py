@@ -48,9 +48,8 @@ _ENABLED_WITH_VERSION = Statement(
     .where(WorkflowRow.enabled == bindparam("enabled"))
     .order_by(WorkflowRow.code))
 MAX_EVENTS_PER_RUN = 500
-# the value types ``codec.plain`` gives back as they are (exact types), and the key type it keeps
+# the value types ``codec.plain`` gives back as they are (exact types)
 _FLAT = frozenset((str, int, bool, type(None)))
-_TEXT = frozenset((str,))
 
 
 class ResponseFailed(WerkstroomError):
@@ -188,10 +187,8 @@ class Run:
         self._outbox.append({"kind": kind, "payload": codec.dumps(payload), "instance_id": instance_id,
                              "workflow_code": workflow_code, "event_id": None,
                              "created_at": self.uow.clock.now()})
-        # a payload of text, numbers, booleans and None (most are) is its own plain form
-        flat = _FLAT.issuperset(map(type, payload.values())) and _TEXT.issuperset(map(type, payload))
-        self.effects.append({"kind": kind, "payload": dict(payload) if flat else codec.plain(payload),
-                             "instance_id": instance_id, "workflow_code": workflow_code})
+        self.effects.append({"kind": kind, "payload": _plain_payload(payload), "instance_id": instance_id,
+                             "workflow_code": workflow_code})
         if self._current_response is not None:
             self._current_response.effects.append(kind)
 
@@ -489,6 +486,15 @@ def _jump_to(states: dict[int, str], links: Mapping[int, StepLinks], target: Ste
             nxt = cur.first_response
             cur = links[nxt.id] if nxt is not None else None
     _ignore_siblings(states, target)
+
+
+def _plain_payload(payload: dict[str, Any]) -> Any:
+    """``codec.plain(payload)``: a copy when its keys are text and its values text, numbers, booleans
+    or None (most payloads), else ``codec.plain``'s walk."""
+    for k, v in payload.items():
+        if type(v) not in _FLAT or type(k) is not str:
+            return codec.plain(payload)
+    return dict(payload)
 
 
 def _library_of(vocab: Vocabulary, response: str) -> str:

@@ -15,15 +15,21 @@ def _plain(val: Any) -> Any:
     t = type(val)
     if t in _ATOMIC:
         return val
-    # the common containers by exact type: copied whole when every item is atomic (checked without
-    # a Python loop), else their atomic items without a call each
+    # the common containers by exact type: copied whole when every item is atomic, else their atomic
+    # items without a call each
     if t is dict:
-        if _ATOMIC.issuperset(map(type, val.values())) and _ATOMIC.issuperset(map(type, val)):
+        for k, v in val.items():
+            if type(v) not in _ATOMIC or type(k) not in _ATOMIC:
+                break
+        else:
             return dict(val)
         return {k if type(k) in _ATOMIC else _plain(k): v if type(v) in _ATOMIC else _plain(v)
                 for k, v in val.items()}
     if t is list:
-        if _ATOMIC.issuperset(map(type, val)):
+        for i in val:
+            if type(i) not in _ATOMIC:
+                break
+        else:
             return list(val)
         return [i if type(i) in _ATOMIC else _plain(i) for i in val]
     fields = getattr(t, "__attrs_attrs__", None)
