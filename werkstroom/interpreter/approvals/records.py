@@ -116,19 +116,9 @@ class Entry:
     overdue_reminders: bool
     last_overdue_notice: dt.date | None
 
-    def __init__(self, **values: Any) -> None:
-        for name in ENTRY_FIELDS:
-            setattr(self, name, values[name])
-
-    @classmethod
-    def from_row(cls, row: Sequence[Any]) -> Entry:
-        entry = cls.__new__(cls)
-        entry.assign(row)
-        return entry
-
-    def assign(self, row: Sequence[Any]) -> None:
-        """Take the values of a row read with the columns in ``ENTRY_FIELDS`` order (written out: an
-        unpacking is several times faster than a loop of setattr)."""
+    def __init__(self, row: Sequence[Any]) -> None:
+        """An entry with the values of a row read with the columns in ``ENTRY_FIELDS`` order (written
+        out: an unpacking is several times faster than a loop of setattr)."""
         (self.id, self.entry_no, self.record_type, self.record_key, self.instance_id, self.approval_code,
          self.document_type, self.document_no, self.sequence_no, self.sender_id, self.approver_id,
          self.status, self.salespers_purch_code, self.amount, self.amount_lcy, self.currency_code,
@@ -136,6 +126,13 @@ class Entry:
          self.date_time_sent_for_approval, self.last_date_time_modified, self.last_modified_by_user_id,
          self.due_date, self.delegation_date_formula, self.quorum, self.refuse_self_approval,
          self.overdue_reminders, self.last_overdue_notice) = row
+
+    # ``entry.assign(row)``: a held entry takes the values of a row read again (the same unpacking)
+    assign = __init__
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> Entry:
+        return cls(row)
 
     def values(self) -> dict[str, Any]:
         """The fields by column name (written out: a dict display of slot reads is several times
@@ -408,7 +405,7 @@ def _adopt(h: Held, rows: Iterable[Sequence[Any]], refresh: bool = False) -> lis
     for row in rows:
         entry = h.by_id.get(row[0])
         if entry is None:
-            entry = Entry.from_row(row)
+            entry = Entry(row)
             h.by_id[entry.id] = entry
             h.by_no[entry.entry_no] = entry
         elif refresh and entry.id not in h.unwritten_ids:

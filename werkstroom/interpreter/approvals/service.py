@@ -665,7 +665,7 @@ class _Plan:
         new_id = uow.ids.new_id
         created: list[Entry] = []
         for approver, seq, a_type, l_type, own in self.rows:
-            created.append(Entry.from_row((  # the fields in ENTRY_FIELDS order
+            created.append(Entry((  # the fields in ENTRY_FIELDS order
                 new_id("entry"), no, t.record_type, t.record_key, instance_id, code, t.document_type,
                 t.document_no, seq, requester, approver, "Approved" if own else "Created",
                 t.salespers_purch_code, amount, amount_lcy, t.currency_code, credit_limit, a_type, l_type,
