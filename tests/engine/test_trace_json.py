@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import attr
 
+from werkstroom.interpreter.engine import Engine
 from werkstroom.interpreter.engine_trace import EmitResult, Handled, ResponseTrace, StepTrace
 
 
@@ -73,3 +74,39 @@ def test_effect_payloads_are_kept_in_their_plain_form() -> None:
         assert run.effects[-1]["payload"] == codec.plain(payload)
         assert run.effects[-1]["payload"] is not payload
         assert run._outbox[-1]["payload"] == codec.dumps(payload)
+
+
+def test_the_stored_text_is_the_json_of_to_json_without_the_event_id() -> None:
+    from werkstroom.interpreter import store_codec as codec
+
+    for result in (_rich(), EmitResult(3)):
+        expected = result.to_json()
+        del expected["event_id"]
+        assert result.stored_text() == codec.dumps_mostly_plain(expected)
+    # the standard library's path (non-ASCII text) gives the same text as well
+    odd = _rich()
+    odd.handled[0].notes.append("goedgekeurd door Zoë")
+    odd.handled[0].responses[0].options["tags"] = frozenset({"b"})
+    expected = odd.to_json()
+    del expected["event_id"]
+    assert odd.stored_text() == codec.dumps_mostly_plain(expected)
+    assert "\\u00eb" in odd.stored_text()
+
+
+def test_an_engine_event_stores_that_text(engine: Engine) -> None:
+    from sqlalchemy import select
+
+    from werkstroom.interpreter import store_codec as codec
+    from werkstroom.interpreter.store import EventLogRow
+
+    from .lib import approval_workflow, doc
+
+    engine.deploy_workflow(approval_workflow("DOC-APW"))
+    engine.enable("DOC-APW")
+    res = engine.emit("DocSent", doc(), user="ALICE")
+    assert res.outcome == "started" and res.handled[0].responses
+    expected = res.to_json()
+    del expected["event_id"]
+    with engine.transaction() as uow:
+        text = uow.session.scalar(select(EventLogRow.result).where(EventLogRow.id == res.event_id))
+    assert text == codec.dumps_mostly_plain(expected)

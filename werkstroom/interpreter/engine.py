@@ -355,14 +355,12 @@ class Engine:
         record_type, record_key = work(run)
         run.drain()
         result = EmitResult(0, run.handled, run.effects)
-        stored = result.to_json()
-        del stored["event_id"]
         # the audit row is written once, complete, when the event has been handled; its id is
         # the event id of the outbox rows (a concurrent delivery with the same key fails here
         # on the unique key, rolls back, and answers the first delivery's result)
         log_id = uow.db.insert_id(_INSERT_LOG, _INSERT_LOG_PLAIN, {
             "idempotency_key": key, "payload_hash": digest, "event": event, "record_type": record_type,
-            "record_key": record_key, "user": user, "result": codec.dumps_mostly_plain(stored),
+            "record_key": record_key, "user": user, "result": result.stored_text(),
             "created_at": now})
         result.event_id = log_id
         run.write_outbox(log_id)

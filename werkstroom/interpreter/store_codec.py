@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -115,16 +115,17 @@ def dumps(v: Any) -> str:
     return text.decode() if _json_ascii(text) else _json_text(plain_value)
 
 
-def dumps_mostly_plain(v: Any) -> str:
+def dumps_mostly_plain(v: Any, default: Callable[[Any], Any] = to_jsonable) -> str:
     """``dumps`` for values that are JSON already but for a few leaves (an event's result trace, whose
     values were made plain when recorded): only the leaves JSON cannot write go through
-    ``to_jsonable``, instead of a copy of the whole value first. The same text as ``dumps`` when
-    the value holds no floats and no dict keys other than strings (a trace holds neither)."""
+    ``default`` (``to_jsonable``), instead of a copy of the whole value first. The same text as
+    ``dumps`` when the value holds no floats and no dict keys other than strings (a trace holds
+    neither). ``default`` may also turn objects into dicts or lists that are written in turn."""
     try:
-        text = orjson.dumps(v, default=to_jsonable, option=_ORJSON_MOSTLY_PLAIN)
+        text = orjson.dumps(v, default=default, option=_ORJSON_MOSTLY_PLAIN)
     except (orjson.JSONEncodeError, TypeError):
-        return _json_text(v, to_jsonable)
-    return text.decode() if _json_ascii(text) else _json_text(v, to_jsonable)
+        return _json_text(v, default)
+    return text.decode() if _json_ascii(text) else _json_text(v, default)
 
 
 def json_column_text(v: Any) -> str:
