@@ -14,6 +14,7 @@ from ..unit import UnitOfWork
 from .errors import ApprovalError
 from .records import (
     Entry,
+    Held,
     SimpleRecord,
     add_audit,
     add_comment_line,
@@ -58,9 +59,10 @@ class ActionResult:
     delegated_to: str = ""
 
 
-def find_entry(uow: UnitOfWork, ref: str) -> Entry:
-    """An entry by id, or by entry number (``7``)."""
-    entry = entry_by_key(uow, ref)
+def find_entry(uow: UnitOfWork, ref: str, h: Held | None = None) -> Entry:
+    """An entry by id, or by entry number (``7``). ``h``: the unit of work's held rows, when the
+    caller has them."""
+    entry = entry_by_key(uow, ref, h)
     if entry is None:
         raise ApprovalError("WF615", f"approval entry {ref!r} does not exist")
     return entry
@@ -94,45 +96,47 @@ def _comment(uow: UnitOfWork, entry: Entry, user: str, comment: str | None) -> N
         add_comment_line(uow, entry, user, comment)
 
 
-def _set_status(uow: UnitOfWork, entry: Entry, status: str, user: str) -> None:
-    set_status(uow, entry, status, uow.clock.now(), user)
+def _set_status(uow: UnitOfWork, h: Held, entry: Entry, status: str, user: str) -> None:
+    set_status(uow, entry, status, uow.clock.now(), user, h=h)
 
 
 def _result(uow: UnitOfWork, event: str, entry: Entry, user: str,
-            canceled: tuple[str, ...] = (), delegated_to: str = "") -> ActionResult:
-    return ActionResult(event=event, entry_id=entry.id, record=entry_record(uow, entry),
+            canceled: tuple[str, ...] = (), delegated_to: str = "", h: Held | None = None) -> ActionResult:
+    return ActionResult(event=event, entry_id=entry.id, record=entry_record(uow, entry, h),
                         instance_id=entry.instance_id, workflow_code=entry.approval_code,
                         document_type=entry.record_type, document_key=entry.record_key, user=user,
                         canceled=canceled, delegated_to=delegated_to)
 
 
 def approve(uow: UnitOfWork, entry_id: str, user: str, comment: str | None = None) -> ActionResult:
-    entry = find_entry(uow, entry_id)
+    h = held(uow)
+    entry = find_entry(uow, entry_id, h)
     lock_request(uow, entry)
     _check_open(entry, "approve")
     _check_approver_or_admin(uow, entry, user, "approve")
     if entry.refuse_self_approval and user == entry.sender_id:
         raise ApprovalError("WF614", f"{user} sent this request and may not approve it "
                                      "(segregation of duties).")
-    _set_status(uow, entry, "Approved", user)
+    _set_status(uow, h, entry, "Approved", user)
     add_audit(uow, entry, "approve", user, "Open", comment=comment)
     _comment(uow, entry, user, comment)
     canceled = settle_quorum_tier(uow, entry, user)
-    return _result(uow, APPROVED_EVENT, entry, user, tuple(e.id for e in canceled))
+    return _result(uow, APPROVED_EVENT, entry, user, tuple(e.id for e in canceled), h=h)
 
 
 def reject(uow: UnitOfWork, entry_id: str, user: str, comment: str | None = None) -> ActionResult:
-    entry = find_entry(uow, entry_id)
+    h = held(uow)
+    entry = find_entry(uow, entry_id, h)
     lock_request(uow, entry)
     _check_open(entry, "reject")
     _check_approver_or_admin(uow, entry, user, "reject")
-    _set_status(uow, entry, "Rejected", user)
+    _set_status(uow, h, entry, "Rejected", user)
     # BC raises the reject event before it marks the entry, so "reject all approval requests" still
     # sees it as open (and notifies the sender); note it for the service in this transaction
-    held(uow).just_rejected.add(entry.id)
+    h.just_rejected.add(entry.id)
     add_audit(uow, entry, "reject", user, "Open", comment=comment)
     _comment(uow, entry, user, comment)
-    return _result(uow, REJECTED_EVENT, entry, user)
+    return _result(uow, REJECTED_EVENT, entry, user, h=h)
 
 
 def delegation_target(uow: UnitOfWork, entry: Entry) -> str:

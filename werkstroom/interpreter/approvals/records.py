@@ -299,10 +299,12 @@ OPEN_ENTRY = _change_for(("status", "date_time_sent_for_approval", "last_date_ti
                           "last_modified_by_user_id"))
 
 
-def set_status(uow: UnitOfWork, entry: Entry, status: str, at: dt.datetime, user: str) -> None:
+def set_status(uow: UnitOfWork, entry: Entry, status: str, at: dt.datetime, user: str, *,
+               h: Held | None = None) -> None:
     """``SET_STATUS(uow, entry, status, at, user)`` written out (parameters and fields by name: no
     zip and setattr per field)."""
-    h = held(uow)
+    if h is None:
+        h = held(uow)
     if entry.id not in h.unwritten_ids:
         h.db.execute(SET_STATUS.stmt, {"v_status": status, "v_last_date_time_modified": at,
                                        "v_last_modified_by_user_id": user, "b_id": entry.id})
@@ -311,10 +313,11 @@ def set_status(uow: UnitOfWork, entry: Entry, status: str, at: dt.datetime, user
     entry.last_modified_by_user_id = user
 
 
-def open_entry(uow: UnitOfWork, entry: Entry, at: dt.datetime, user: str) -> None:
+def open_entry(uow: UnitOfWork, entry: Entry, at: dt.datetime, user: str, *, h: Held | None = None) -> None:
     """``OPEN_ENTRY(uow, entry, "Open", at, at, user)`` written out: the entry is sent for approval
     (Open) at ``at`` by ``user``."""
-    h = held(uow)
+    if h is None:
+        h = held(uow)
     if entry.id not in h.unwritten_ids:
         h.db.execute(OPEN_ENTRY.stmt, {"v_status": "Open", "v_date_time_sent_for_approval": at,
                                        "v_last_date_time_modified": at, "v_last_modified_by_user_id": user,
@@ -550,9 +553,10 @@ def pending_approvals(uow: UnitOfWork, record_type: str, record_key: str, instan
                if e.status in PENDING)
 
 
-def entry_values(uow: UnitOfWork, entry: Entry) -> dict[str, Any]:
+def entry_values(uow: UnitOfWork, entry: Entry, h: Held | None = None) -> dict[str, Any]:
     rt, rk, inst = entry.record_type, entry.record_key, entry.instance_id
-    h = held(uow)
+    if h is None:
+        h = held(uow)
     ref = (rt, rk, inst)
     rows = h.records.get(ref)
     if rows is None:
@@ -595,17 +599,18 @@ def entry_values(uow: UnitOfWork, entry: Entry) -> dict[str, Any]:
     }
 
 
-def entry_record(uow: UnitOfWork, entry: Entry) -> SimpleRecord:
+def entry_record(uow: UnitOfWork, entry: Entry, h: Held | None = None) -> SimpleRecord:
     """The record view of ``entry`` (type ``ApprovalEntry``, key = its entry number, as the catalogue's
     ApprovalEntry record declares), computed now."""
-    return SimpleRecord(RECORD_TYPE, str(entry.entry_no), entry_values(uow, entry))
+    return SimpleRecord(RECORD_TYPE, str(entry.entry_no), entry_values(uow, entry, h))
 
 
-def entry_by_key(uow: UnitOfWork, key: str) -> Entry | None:
+def entry_by_key(uow: UnitOfWork, key: str, h: Held | None = None) -> Entry | None:
     """The entry a record key (entry number) or an entry id names. An entry not held yet is read with
     its siblings (the record's entries in the instance) and the record's comment count in one query:
     the action and the responses that follow work on them, so they are held for the unit of work."""
-    h = held(uow)
+    if h is None:
+        h = held(uow)
     no = int(key) if key.isdigit() else None
     found = h.by_id.get(key) if no is None else h.by_no.get(no)
     if found is not None:

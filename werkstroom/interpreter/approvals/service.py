@@ -22,6 +22,7 @@ from .errors import ApprovalError
 from .records import (
     RECORD_TYPE,
     Entry,
+    Held,
     UserSetup,
     add_audit,
     add_overdue_row,
@@ -333,14 +334,15 @@ class ApprovalService:
         """SENDAPPROVALREQUESTFORAPPROVAL: open the lowest pending sequence and notify its approvers."""
         ev = self.scope.event_record
         if normalize_enum(ev.type) == _ENTRY_TYPE_KEY:
-            entry = entry_by_key(self.uow, ev.key)
+            h = held(self.uow)
+            entry = entry_by_key(self.uow, ev.key, h)
             if entry is not None:
-                self._send_from_entry(entry, options)
+                self._send_from_entry(entry, options, h)
                 return
         self._send_from_record(options)
 
     def _open_next_tier(self, options: Mapping[str, Any],
-                        entries: list[Entry] | None = None) -> list[Entry]:
+                        entries: list[Entry] | None = None, h: Held | None = None) -> list[Entry]:
         """Open every Created entry of the lowest Created sequence; a quorum tier that is already met
         (auto-approved members) is closed and the next tier is tried. ``entries``: all entries of
         the record in this instance, when the caller has them already."""
@@ -361,7 +363,7 @@ class ApprovalService:
             now = self.uow.clock.now()
             note = _NoteOptions(options)
             for e in tier:
-                open_entry(self.uow, e, now, self.scope.user)
+                open_entry(self.uow, e, now, self.scope.user, h=h)
                 self._entry_notifications(e, note)
             self.scope.explain(f"approval requests sent to {', '.join(e.approver_id for e in tier)}"
                                f" (sequence {low})")
@@ -390,18 +392,20 @@ class ApprovalService:
             if last.sender_id != last.approver_id or open_same:
                 self.scope.raise_event(APPROVED_EVENT, entry_record(self.uow, last))
 
-    def _send_from_entry(self, entry: Entry, options: Mapping[str, Any]) -> None:
+    def _send_from_entry(self, entry: Entry, options: Mapping[str, Any], h: Held) -> None:
         if entry.status == "Open":  # a delegated entry: tell the new approver
             self._entry_notifications(entry, _NoteOptions(options))
             return
-        entries = self._entries()
+        # the record's entries in this instance: held already (read with the entry), else read now
+        rows = h.records.get((self._doc_type, self._doc_key, self.scope.instance_id))
+        entries = list(rows) if rows is not None else self._entries()
         open_entries = [e for e in entries if e.status == "Open" and e.id != entry.id]
         if entry.approval_type == "Workflow User Group":
             open_entries = [e for e in open_entries if e.sequence_no > entry.sequence_no]
         if open_entries:
             self.scope.explain("other approvers still have open requests: waiting")
             return
-        self._open_next_tier(options, entries)
+        self._open_next_tier(options, entries, h)
 
     # -- approve / reject / cancel all --------------------------------------------------------
 
