@@ -30,6 +30,9 @@ INSERT_STATE = Statement(insert(STATES), columns=["record_type", "record_key", "
                                                   "restriction_reason", "updated_at"])
 GET_STATE = Statement(select(STATES.c.status, STATES.c.restricted, STATES.c.updated_at)
                       .where(STATES.c.record_type == bindparam("rt")).order_by(STATES.c.record_key))
+UPDATE_STATE = Statement(update(STATES).where(STATES.c.record_type == bindparam("b_rt"),
+                                              STATES.c.record_key == bindparam("b_rk"))
+                         .values(status=bindparam("b_status")))
 BUMP = Statement(update(COUNTERS).where(COUNTERS.c.name == bindparam("n"))
                  .values(value=COUNTERS.c.value + 1).returning(COUNTERS.c.value))
 
@@ -351,3 +354,30 @@ def test_the_made_converters_pick_constants_values_and_conversions_in_order() ->
     with pytest.raises(KeyError):
         as_tuple({"a": 1})
     assert _converter([], None)({}) == ()
+
+
+def test_a_failing_write_raises_by_commit_and_nothing_of_the_unit_is_kept(sa: Engine) -> None:
+    # on PostgreSQL the writes of a unit of work begun on the driver are pipelined: a failing one
+    # raises at the next read or at commit, as the same SQLAlchemy error, and the whole unit is undone
+    clock, ids = VirtualClock(NOW), SequentialIds()
+    uow = UnitOfWork.begin(sa, clock, ids)
+    uow.db.write_many(INSERT_STATE, [state("a")])
+    uow.commit()
+    uow = UnitOfWork.begin(sa, clock, ids)
+    uow.db.write_many(INSERT_STATE, [state("b")])
+    with pytest.raises(IntegrityError):  # at the write on SQLite, at the read on PostgreSQL
+        uow.db.write_many(INSERT_STATE, [state("a")])  # duplicate key
+        uow.db.rows(GET_STATE, {"rt": "T"})
+    uow.rollback()
+    uow = UnitOfWork.begin(sa, clock, ids)
+    uow.db.write(UPDATE_STATE, {"b_status": "Released", "b_rt": "T", "b_rk": "a"})
+    with pytest.raises(IntegrityError):  # at the write on SQLite, at the commit on PostgreSQL
+        uow.db.write_many(INSERT_STATE, [state("a")])  # duplicate key, no read before commit
+        uow.commit()
+    if sa.dialect.name == "sqlite":  # the write raised: the unit is still open (a failed commit ends it)
+        uow.rollback()
+    uow = UnitOfWork.begin(sa, clock, ids)  # the connection is usable again
+    assert [r[0] for r in uow.db.rows(GET_STATE, {"rt": "T"})] == ["Open"]
+    assert uow.db.execute(UPDATE_STATE, {"b_status": "Released", "b_rt": "T", "b_rk": "a"}) == 1
+    uow.commit()
+    assert sa.pool.checkedout() == 0  # type: ignore[attr-defined]

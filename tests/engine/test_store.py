@@ -32,6 +32,39 @@ def test_redelivery_with_same_key_is_applied_once(engine: Engine) -> None:
     assert len(engine.event_log()) == 1
 
 
+@pytest.mark.parametrize("engine_url", [pytest.param("postgresql", marks=pytest.mark.postgres)],
+                         indirect=True)
+def test_a_concurrent_delivery_with_the_same_key_answers_the_first_result(engine: Engine,
+                                                                         engine_url: str) -> None:
+    # another process delivers the same message and commits while this one is handling it: this
+    # one's writes then conflict (on PostgreSQL they are pipelined, so the conflict is raised by its
+    # commit), it rolls back and answers the first delivery's result
+    # (PostgreSQL only: SQLite serializes writers, a second delivery waits for the first to commit)
+    from werkstroom.interpreter import engine_run
+
+    enable_apw(engine)
+    other = open_engine(engine_url, clock=VirtualClock(), ids=SequentialIds(start=1000),
+                        libraries=[LIBRARY])
+    original = engine_run.Run.drain
+    raced: list[object] = []
+
+    def drain_after_the_other_delivery(run: engine_run.Run) -> None:
+        if not raced:
+            raced.append(None)  # once: the other delivery's own run goes straight through
+            raced[0] = other.emit("DocSent", doc(), user="U", idempotency_key="msg-race")
+        original(run)
+
+    engine_run.Run.drain = drain_after_the_other_delivery  # type: ignore[method-assign]
+    try:
+        mine = engine.emit("DocSent", doc(), user="U", idempotency_key="msg-race")
+    finally:
+        engine_run.Run.drain = original  # type: ignore[method-assign]
+        other.close()
+    first = raced[0]
+    assert mine.replayed and mine.event_id == first.event_id  # type: ignore[attr-defined]
+    assert len(engine.instances()) == 1 and len(engine.event_log()) == 1
+
+
 def test_same_key_different_payload_is_refused(engine: Engine) -> None:
     enable_apw(engine)
     engine.emit("DocSent", doc(), user="U", idempotency_key="msg-1")

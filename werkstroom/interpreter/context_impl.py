@@ -84,11 +84,11 @@ def write_states(run: Run) -> None:
     db = run.uow.db
     for row in run.state_rows.values():
         if row.stored:
-            db.execute(_STATE_UPDATE, {"b_rt": row.record_type, "b_rk": row.record_key,
+            db.write(_STATE_UPDATE, {"b_rt": row.record_type, "b_rk": row.record_key,
                                             "b_status": row.status, "b_restricted": row.restricted,
                                             "b_reason": row.restriction_reason, "b_at": row.updated_at})
         else:
-            db.executemany(_STATE_INSERT, [{
+            db.write_many(_STATE_INSERT, [{
                 "record_type": row.record_type, "record_key": row.record_key, "status": row.status,
                 "restricted": row.restricted, "restriction_reason": row.restriction_reason,
                 "updated_at": row.updated_at}])

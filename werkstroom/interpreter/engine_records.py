@@ -420,7 +420,7 @@ class RecordCache:
             link = join_filter(rel, merged)
             if rel.many:  # the embedded list replaces the stored one
                 for old_rec in self._scan(rel.record, link):
-                    self.uow.db.execute(_RECORD_DELETE, {"b_rt": rel.record, "b_rk": old_rec.key})
+                    self.uow.db.write(_RECORD_DELETE, {"b_rt": rel.record, "b_rk": old_rec.key})
                     self._recs.pop((rel.record, old_rec.key), None)
                     self._rows[(rel.record, old_rec.key)] = None
                     self._dirty.discard((rel.record, old_rec.key))
@@ -485,10 +485,10 @@ class RecordCache:
             text = codec.dumps(dict(rec.values))
             stored = self._stored(rtype, key)
             if stored is None:
-                self.uow.db.executemany(_RECORD_INSERT, [{"record_type": rtype, "record_key": key,
+                self.uow.db.write_many(_RECORD_INSERT, [{"record_type": rtype, "record_key": key,
                                                           "values_json": text, "updated_at": now}])
             elif stored != text:
-                self.uow.db.execute(_RECORD_UPDATE, {"b_rt": rtype, "b_rk": key, "b_values": text,
+                self.uow.db.write(_RECORD_UPDATE, {"b_rt": rtype, "b_rk": key, "b_values": text,
                                                      "b_at": now})
             self._rows[(rtype, key)] = text
             self._clean[(rtype, key)] = (rec, dict(rec.values))

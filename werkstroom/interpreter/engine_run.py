@@ -223,7 +223,7 @@ class Run:
         if self._outbox:
             for row in self._outbox:
                 row["event_id"] = event_id
-            self.uow.db.executemany(_INSERT_OUTBOX, self._outbox)
+            self.uow.db.write_many(_INSERT_OUTBOX, self._outbox)
             self._outbox = []
 
     def handle(self, q: Queued) -> None:
@@ -411,10 +411,10 @@ class Run:
         elif inst.id in self._unsaved:
             inst.step_states = encoded
             self._unsaved.discard(inst.id)
-            self.uow.db.executemany(_INSERT_INSTANCE, [inst.row()])
+            self.uow.db.write_many(_INSERT_INSTANCE, [inst.row()])
         elif inst.step_states != encoded:
             inst.step_states = encoded
-            self.uow.db.execute(_SET_STEP_STATES, {"b_id": inst.id, "b_states": encoded})
+            self.uow.db.write(_SET_STEP_STATES, {"b_id": inst.id, "b_states": encoded})
 
     def _execute(self, inst: Inst, cw: CompiledWorkflow, resp: BoundStep, event_step: BoundStep,
                  rec: Rec, document: Rec, user: str, h: Handled) -> None:
@@ -447,12 +447,12 @@ class Run:
     def _archive(self, inst: Inst, step_states: str) -> None:
         """One INSERT into the archive and one DELETE of the running instance."""
         db = self.uow.db
-        db.executemany(_INSERT_ARCHIVE, [{**inst.row(), "step_states": step_states,
+        db.write_many(_INSERT_ARCHIVE, [{**inst.row(), "step_states": step_states,
                                           "archived_at": self.uow.clock.now()}])
         if inst.id in self._unsaved:  # started and finished by the same event: never written
             self._unsaved.discard(inst.id)
         else:
-            db.execute(_DELETE_INSTANCE, {"b_id": inst.id})
+            db.write(_DELETE_INSTANCE, {"b_id": inst.id})
 
 
 def _ignore_siblings(states: dict[int, str], lk: StepLinks) -> None:

@@ -25,6 +25,7 @@ callers catch one family of exceptions whichever path ran the statement.
 from __future__ import annotations
 
 import ast
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
@@ -287,11 +288,31 @@ class Statement:
         return Plan(compiled.string, names, positional, tuple(binds), consts, result_types, dialect)
 
 
+def _pipeline_supported(driver: Any) -> bool:
+    """psycopg (3.1+) on a libpq with pipeline mode (14+)."""
+    pipeline = getattr(driver, "pipeline", None)
+    if pipeline is None:
+        return False
+    try:
+        import psycopg
+
+        return bool(psycopg.Pipeline.is_supported())
+    except (ImportError, AttributeError):
+        return False
+
+
 class Db:
     """The driver connection of one unit of work (inside the transaction its SQLAlchemy connection
-    began). ``before`` holds deferred writes, run (and removed) before the next statement."""
+    began). ``before`` holds deferred writes, run (and removed) before the next statement.
 
-    __slots__ = ("_raw", "_sqlite", "before", "dialect")
+    On PostgreSQL a unit of work begun on the driver (``begin``) runs in psycopg's pipeline mode:
+    ``write`` and ``write_many`` send a statement without waiting for the server's answer, and the
+    answers are read at the next read, at ``commit``, or when ``end_pipeline`` is called (before
+    SQLAlchemy takes the connection). A failing write therefore raises at that later point, as the
+    same SQLAlchemy exception. ``execute``/``executemany`` answer the number of rows changed, so in
+    pipeline mode they wait for the server."""
+
+    __slots__ = ("_pipeline", "_pipeline_cm", "_raw", "_sqlite", "before", "dialect")
 
     def __init__(self, connection: Connection | None = None, *, dialect: Dialect | None = None,
                  driver: Any = None) -> None:
@@ -302,6 +323,8 @@ class Db:
         self.dialect: Dialect = dialect
         self._raw: Any = driver
         self._sqlite = dialect.name == "sqlite"
+        self._pipeline: Any = None  # psycopg's Pipeline while in pipeline mode
+        self._pipeline_cm: Any = None  # the context manager that made it (leaves the mode on exit)
         self.before: list[Callable[[], None]] = []
 
     def _wrap(self, err: Exception, sql: str) -> Exception:
@@ -310,16 +333,38 @@ class Db:
     def begin(self) -> None:
         """Begin a transaction on the driver: ``BEGIN IMMEDIATE`` on SQLite (the write lock is taken
         at once, as ``store.make_engine`` does for SQLAlchemy's own transactions); PostgreSQL's
-        driver begins one with the first statement."""
-        if self.dialect.name == "sqlite":
+        driver begins one with the first statement, sent in pipeline mode where psycopg and libpq
+        support it."""
+        if self._sqlite:
             try:
                 self._raw.execute("BEGIN IMMEDIATE")
             except self.dialect.loaded_dbapi.Error as err:
                 raise self._wrap(err, "BEGIN IMMEDIATE") from err
+        elif _pipeline_supported(self._raw):
+            self._pipeline_cm = self._raw.pipeline()
+            self._pipeline = self._pipeline_cm.__enter__()
+
+    def end_pipeline(self) -> None:
+        """Wait for the answers of the statements sent so far and leave pipeline mode (raises the
+        error of a failed statement); nothing to do outside pipeline mode."""
+        cm, self._pipeline, self._pipeline_cm = self._pipeline_cm, None, None
+        if cm is not None:
+            try:
+                cm.__exit__(None, None, None)
+            except self.dialect.loaded_dbapi.Error as err:
+                raise self._wrap(err, "(statements sent in pipeline mode)") from err
+
+    def _sync(self) -> None:
+        if self._pipeline is not None:
+            try:
+                self._pipeline.sync()
+            except self.dialect.loaded_dbapi.Error as err:
+                raise self._wrap(err, "(statements sent in pipeline mode)") from err
 
     def commit(self) -> None:
         for fn in _listeners:
             fn("COMMIT", None, False)
+        self.end_pipeline()
         try:
             self._raw.commit()
         except self.dialect.loaded_dbapi.Error as err:
@@ -329,6 +374,10 @@ class Db:
         self.before.clear()
         for fn in _listeners:
             fn("ROLLBACK", None, False)
+        cm, self._pipeline, self._pipeline_cm = self._pipeline_cm, None, None
+        if cm is not None:
+            with contextlib.suppress(Exception):  # the error being rolled back may be raised again
+                cm.__exit__(None, None, None)
         self._raw.rollback()
 
     def run_deferred(self) -> None:
@@ -359,13 +408,43 @@ class Db:
                     raise
         except self.dialect.loaded_dbapi.Error as err:
             raise sa_exc.DBAPIError.instance(plan.sql, sent, err, self.dialect.loaded_dbapi.Error) from err
-        if plan._row is None:  # results_prepared, without the property call on every statement
-            plan.prepare_results(cur.description)
         return cur, plan
 
-    def execute(self, stmt: Statement, params: Params) -> int:
-        """Run a statement without result rows; the number of rows it changed."""
+    def _fetch(self, cur: Any, plan: Plan, one: bool) -> Any:
+        """The result rows as the driver gives them (``one``: the first or None, the rest drained so
+        the statement is finished on every driver); in pipeline mode this is where the answers of
+        earlier statements arrive, and their errors are raised."""
+        try:
+            if one:
+                got = cur.fetchone()
+                cur.fetchall()
+            else:
+                got = cur.fetchall()
+            if plan._row is None:  # the result conversions, once the driver has described the columns
+                plan.prepare_results(cur.description)
+        except self.dialect.loaded_dbapi.Error as err:
+            raise sa_exc.DBAPIError.instance(plan.sql, None, err, self.dialect.loaded_dbapi.Error) from err
+        finally:
+            cur.close()
+        return got
+
+    def write(self, stmt: Statement, params: Params) -> None:
+        """Run a statement without result rows, not waiting for the server in pipeline mode."""
         cur, _ = self._cursor(stmt, params, False)
+        cur.close()
+
+    def write_many(self, stmt: Statement, params: Sequence[Params]) -> None:
+        """``write`` for several parameter sets (one multi-row statement where the driver can)."""
+        if params:
+            cur, _ = self._cursor(stmt, params, True)
+            cur.close()
+
+    def execute(self, stmt: Statement, params: Params) -> int:
+        """Run a statement without result rows; the number of rows it changed (in pipeline mode this
+        waits for the server: callers that do not need the count use ``write``)."""
+        cur, _ = self._cursor(stmt, params, False)
+        if self._pipeline is not None:
+            self._sync()
         count = int(cur.rowcount)
         cur.close()
         return count
@@ -374,22 +453,20 @@ class Db:
         if not params:
             return 0
         cur, _ = self._cursor(stmt, params, True)
+        if self._pipeline is not None:
+            self._sync()
         count = int(cur.rowcount)
         cur.close()
         return count
 
     def rows(self, stmt: Statement, params: Params) -> list[tuple[Any, ...]]:
         cur, plan = self._cursor(stmt, params, False)
-        raw = cur.fetchall()
-        cur.close()
+        raw = self._fetch(cur, plan, False)
         return list(map(plan.rows, raw))
 
     def first(self, stmt: Statement, params: Params) -> tuple[Any, ...] | None:
         cur, plan = self._cursor(stmt, params, False)
-        raw = cur.fetchone()
-        # drain (RETURNING and multi-row results) so the statement is finished on every driver
-        cur.fetchall()
-        cur.close()
+        raw = self._fetch(cur, plan, True)
         return None if raw is None else plan.row(raw)
 
     def insert_id(self, returning: Statement, plain: Statement, params: Params) -> int:

@@ -386,7 +386,7 @@ def next_counter(db: Db, name: str) -> int:
         value = None
     if value is not None:
         return int(value)
-    db.executemany(_NEW_COUNTER, [{"name": name, "value": 1}])
+    db.write_many(_NEW_COUNTER, [{"name": name, "value": 1}])
     return 1
 
 

@@ -100,6 +100,8 @@ class UnitOfWork:
             if self._session is not None:
                 return self._session.connection()
             assert self._engine is not None and self._pooled is not None
+            if self._db is not None:
+                self._db.end_pipeline()  # SQLAlchemy waits for each answer: no pipeline under it
             self._conn = Connection(self._engine, connection=self._pooled)
             self._conn.begin()  # store.make_engine's begin hook sees the driver's transaction
         return self._conn

@@ -278,7 +278,7 @@ class EntryChange:
         if entry.id not in h.unwritten_ids:
             params = dict(zip(self.params, values, strict=True))
             params["b_id"] = entry.id
-            h.db.execute(self.stmt, params)
+            h.db.write(self.stmt, params)
         for name, value in zip(self.names, values, strict=True):
             setattr(entry, name, value)
 
@@ -306,7 +306,7 @@ def set_status(uow: UnitOfWork, entry: Entry, status: str, at: dt.datetime, user
     if h is None:
         h = held(uow)
     if entry.id not in h.unwritten_ids:
-        h.db.execute(SET_STATUS.stmt, {"v_status": status, "v_last_date_time_modified": at,
+        h.db.write(SET_STATUS.stmt, {"v_status": status, "v_last_date_time_modified": at,
                                        "v_last_modified_by_user_id": user, "b_id": entry.id})
     entry.status = status
     entry.last_date_time_modified = at
@@ -319,7 +319,7 @@ def open_entry(uow: UnitOfWork, entry: Entry, at: dt.datetime, user: str, *, h: 
     if h is None:
         h = held(uow)
     if entry.id not in h.unwritten_ids:
-        h.db.execute(OPEN_ENTRY.stmt, {"v_status": "Open", "v_date_time_sent_for_approval": at,
+        h.db.write(OPEN_ENTRY.stmt, {"v_status": "Open", "v_date_time_sent_for_approval": at,
                                        "v_last_date_time_modified": at, "v_last_modified_by_user_id": user,
                                        "b_id": entry.id})
     entry.status = "Open"
@@ -498,7 +498,7 @@ def _write_new_entries(h: Held) -> None:
     entries, h.unwritten = h.unwritten, []
     h.unwritten_ids.clear()
     if entries:
-        h.db.executemany(_INSERT_ENTRY, [e.values() for e in entries])
+        h.db.write_many(_INSERT_ENTRY, [e.values() for e in entries])
 
 
 def change_entry(uow: UnitOfWork, entry: Entry, **values: Any) -> None:
@@ -522,7 +522,7 @@ def comment_count(uow: UnitOfWork, record_type: str, record_key: str, instance_i
 def add_comment_line(uow: UnitOfWork, entry: Entry, user: str, comment: str) -> None:
     """An approval comment line on the entry's record and instance (the held count follows)."""
     h = held(uow)
-    h.db.execute(_INSERT_COMMENT, {
+    h.db.write(_INSERT_COMMENT, {
         "id": uow.ids.new_id("comment"), "record_type": entry.record_type, "record_key": entry.record_key,
         "instance_id": entry.instance_id, "entry_id": entry.id, "user_id": user, "at": uow.clock.now(),
         "comment": comment})
@@ -534,7 +534,7 @@ def add_comment_line(uow: UnitOfWork, entry: Entry, user: str, comment: str) -> 
 def add_audit(uow: UnitOfWork, entry: Entry, action: str, user: str, old_status: str, detail: str = "",
               comment: str | None = None) -> None:
     """An approval audit row (append-only)."""
-    uow.db.execute(_INSERT_AUDIT, {
+    uow.db.write(_INSERT_AUDIT, {
         "id": uow.ids.new_id("audit"), "entry_id": entry.id, "instance_id": entry.instance_id,
         "action": action, "user_id": user, "at": uow.clock.now(), "old_status": old_status,
         "new_status": entry.status, "detail": detail, "comment": comment,
@@ -543,7 +543,7 @@ def add_audit(uow: UnitOfWork, entry: Entry, action: str, user: str, old_status:
 
 def add_overdue_row(uow: UnitOfWork, entry: Entry, now: dt.datetime) -> None:
     """BC's Overdue Approval Entry for an entry (sent to its approver)."""
-    uow.db.execute(_INSERT_OVERDUE, {
+    uow.db.write(_INSERT_OVERDUE, {
         "id": uow.ids.new_id("overdue"), "entry_id": entry.id, "approver_id": entry.approver_id,
         "sent_to": entry.approver_id, "due_date": entry.due_date, "noticed_at": now})
 

@@ -93,7 +93,7 @@ def add_entry(
         "data": dict(data) if data else {}, "attempts": 0, "error_message": "",
     }
     if not one_statement:
-        db.execute(_INSERT_ENTRY, row)
+        db.write(_INSERT_ENTRY, row)
         return row
     session = uow.session_if_made
     if session is not None and session.autoflush:
