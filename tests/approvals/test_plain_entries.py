@@ -215,6 +215,7 @@ def test_two_approvers_at_once_are_serialised_on_postgresql(engine_url: str) -> 
     sa = make_engine(engine_url)
     upgrade(sa)
     clock, ids = VirtualClock(START), SequentialIds()
+    first: Session | None = None
     try:
         with Session(sa) as s, s.begin():
             uow = UnitOfWork(s, clock, ids)
@@ -247,6 +248,8 @@ def test_two_approvers_at_once_are_serialised_on_postgresql(engine_url: str) -> 
             audits = s.scalars(select(ApprovalAudit.user_id).where(ApprovalAudit.action == "approve")).all()
             assert audits == ["ANN"]
     finally:
+        if first is not None:
+            first.close()  # a failed assertion above must not leave its lock for the next test
         sa.dispose()
 
 
@@ -292,3 +295,52 @@ def test_an_entrys_values_are_its_fields_by_column(chain_org: UnitOfWork) -> Non
     values = entry.values()
     assert list(values) == list(records.ENTRY_FIELDS)
     assert values == {name: getattr(entry, name) for name in records.ENTRY_FIELDS}
+
+
+# PostgreSQL only: SQLite serialises writers itself (BEGIN IMMEDIATE)
+@pytest.mark.parametrize("engine_url", [pytest.param("postgresql", marks=pytest.mark.postgres)],
+                         indirect=True)
+def test_an_action_that_waited_for_the_lock_counts_the_comment_committed_meanwhile(engine_url: str) -> None:
+    """On the engine's path (a unit of work begun on the driver, in pipeline mode on PostgreSQL) the
+    locking read of a request and its comment count are sent together; the count runs once the lock
+    is held, so it sees the comment the transaction that held the lock added."""
+    from apptools import group
+
+    sa = make_engine(engine_url)
+    upgrade(sa)
+    clock = VirtualClock(START)
+    first: UnitOfWork | None = None
+    try:
+        with Session(sa) as s, s.begin():
+            uow = UnitOfWork(s, clock, SequentialIds())
+            for uid in ("FIN1", "FIN2", "REQ"):
+                user(uow, uid, "")
+            group(uow, "FIN", [("FIN1", 1), ("FIN2", 1)])
+            send(uow, approver_type="Workflow User Group", workflow_user_group="FIN")
+        with Session(sa) as s:
+            numbers = {e.approver_id: str(e.entry_no) for e in s.scalars(select(ApprovalEntry))}
+        first = UnitOfWork.begin(sa, clock, SequentialIds(start=100))
+        actions.approve(first, numbers["FIN1"], "FIN1", "see the freight costs")  # holds the lock
+        seen: list[object] = []
+
+        def second() -> None:
+            uow2 = UnitOfWork.begin(sa, clock, SequentialIds(start=200))
+            try:
+                seen.append(actions.approve(uow2, numbers["FIN2"], "FIN2").record.values["comment"])
+                uow2.commit()
+            except BaseException:
+                uow2.rollback()
+                raise
+
+        worker = threading.Thread(target=second)
+        worker.start()
+        worker.join(0.5)
+        assert worker.is_alive() and not seen  # waiting for the lock
+        first.commit()
+        first = None
+        worker.join(10)
+        assert seen == [True]
+    finally:
+        if first is not None:
+            first.rollback()
+        sa.dispose()

@@ -464,6 +464,13 @@ class Db:
         raw = self._fetch(cur, plan, False)
         return list(map(plan.rows, raw))
 
+    def rows_together(self, *queries: tuple[Statement, Params]) -> list[list[tuple[Any, ...]]]:
+        """The rows of several reads, all sent before any answer is read: in pipeline mode
+        (PostgreSQL) one round trip. The server runs them in order."""
+        sent = [self._cursor(stmt, params, False) for stmt, params in queries]
+        fetched = [(self._fetch(cur, plan, False), plan) for cur, plan in sent]
+        return [list(map(plan.rows, raw)) for raw, plan in fetched]
+
     def first(self, stmt: Statement, params: Params) -> tuple[Any, ...] | None:
         cur, plan = self._cursor(stmt, params, False)
         raw = self._fetch(cur, plan, True)

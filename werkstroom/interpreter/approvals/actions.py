@@ -59,10 +59,12 @@ class ActionResult:
     delegated_to: str = ""
 
 
-def find_entry(uow: UnitOfWork, ref: str, h: Held | None = None) -> Entry:
+def find_entry(uow: UnitOfWork, ref: str, h: Held | None = None, *, lock: bool = False) -> Entry:
     """An entry by id, or by entry number (``7``). ``h``: the unit of work's held rows, when the
-    caller has them."""
-    entry = entry_by_key(uow, ref, h)
+    caller has them. ``lock``: with its request's entries locked (see :func:`lock_request`)."""
+    entry = entry_by_key(uow, ref, h, lock=lock)
+    if lock and entry is not None:
+        lock_request(uow, entry)  # (nothing more when the read above locked them)
     if entry is None:
         raise ApprovalError("WF615", f"approval entry {ref!r} does not exist")
     return entry
@@ -110,8 +112,7 @@ def _result(uow: UnitOfWork, event: str, entry: Entry, user: str,
 
 def approve(uow: UnitOfWork, entry_id: str, user: str, comment: str | None = None) -> ActionResult:
     h = held(uow)
-    entry = find_entry(uow, entry_id, h)
-    lock_request(uow, entry)
+    entry = find_entry(uow, entry_id, h, lock=True)
     _check_open(entry, "approve")
     _check_approver_or_admin(uow, entry, user, "approve")
     if entry.refuse_self_approval and user == entry.sender_id:
@@ -126,8 +127,7 @@ def approve(uow: UnitOfWork, entry_id: str, user: str, comment: str | None = Non
 
 def reject(uow: UnitOfWork, entry_id: str, user: str, comment: str | None = None) -> ActionResult:
     h = held(uow)
-    entry = find_entry(uow, entry_id, h)
-    lock_request(uow, entry)
+    entry = find_entry(uow, entry_id, h, lock=True)
     _check_open(entry, "reject")
     _check_approver_or_admin(uow, entry, user, "reject")
     _set_status(uow, h, entry, "Rejected", user)
@@ -166,8 +166,7 @@ def delegate(uow: UnitOfWork, entry_id: str, user: str, comment: str | None = No
              automatic: bool = False) -> ActionResult:
     """Delegate an Open entry. A user may delegate when he is its sender, its approver or the approval
     administrator; ``automatic`` (the delegation timer) skips that check, as BC's report does."""
-    entry = find_entry(uow, entry_id)
-    lock_request(uow, entry)
+    entry = find_entry(uow, entry_id, lock=True)
     _check_open(entry, "delegate")
     if not automatic and user not in (entry.approver_id, entry.sender_id) and not is_admin(uow, user):
         raise ApprovalError("WF612", f"{user} may not delegate entry {entry.entry_no}: only its sender, its "

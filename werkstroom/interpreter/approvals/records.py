@@ -228,8 +228,29 @@ def _siblings(named_where: Any) -> Statement:
     )).where(named_where))
 
 
-_SIBLINGS_BY_NO = _siblings(_NAMED.c.entry_no == bindparam("no", type_=_T.c.entry_no.type))
-_SIBLINGS_BY_ID = _siblings(_NAMED.c.id == bindparam("id", type_=_T.c.id.type))
+_BY_NO = _NAMED.c.entry_no == bindparam("no", type_=_T.c.entry_no.type)
+_BY_ID = _NAMED.c.id == bindparam("id", type_=_T.c.id.type)
+_SIBLINGS_BY_NO = _siblings(_BY_NO)
+_SIBLINGS_BY_ID = _siblings(_BY_ID)
+
+
+def _locked_siblings(named_where: Any) -> tuple[Statement, Statement]:
+    """PostgreSQL: the entries of the record and instance of the entry ``named_where`` picks, locked
+    (SELECT ... FOR UPDATE OF the entries), and the number of comment lines of that record and
+    instance as a second statement. Sent together (one round trip in pipeline mode); the count runs
+    after the lock is held, so it sees what a transaction that held the lock committed."""
+    joined = and_(_NAMED.c.record_type == _T.c.record_type, _NAMED.c.record_key == _T.c.record_key,
+                  _NAMED.c.instance_id == _T.c.instance_id)
+    entries = Statement(select(*_COLS).join(_NAMED, joined).where(named_where).order_by(_T.c.entry_no)
+                        .with_for_update(of=_T))
+    count = Statement(select(func.count()).select_from(_COMMENT_T.join(_NAMED, and_(
+        _COMMENT_T.c.instance_id == _NAMED.c.instance_id, _COMMENT_T.c.record_key == _NAMED.c.record_key,
+        _COMMENT_T.c.record_type == _NAMED.c.record_type))).where(named_where))
+    return entries, count
+
+
+_LOCKED_BY_NO = _locked_siblings(_BY_NO)
+_LOCKED_BY_ID = _locked_siblings(_BY_ID)
 _WITH_STATUS = Statement(select(*_COLS).where(_T.c.status == bindparam("status", type_=_T.c.status.type))
                          .order_by(_T.c.entry_no))
 _WITH_STATUS_DUE = Statement(select(*_COLS).where(
@@ -336,8 +357,8 @@ _HELD = "werkstroom.approvals.held"
 class Held:
     """What a unit of work holds of the approval tables (for the transaction of ``db``)."""
 
-    __slots__ = ("by_id", "by_no", "comments", "db", "just_rejected", "records", "setups", "unwritten",
-                 "unwritten_ids")
+    __slots__ = ("by_id", "by_no", "comments", "db", "just_rejected", "locked", "records", "setups",
+                 "unwritten", "unwritten_ids")
 
     def __init__(self, db: Db) -> None:
         self.db = db
@@ -354,6 +375,8 @@ class Held:
         self.setups: dict[str, UserSetup] | None = None
         # ids of entries the reject action rejected in this transaction
         self.just_rejected: set[str] = set()
+        # the requests whose entries this transaction has locked (PostgreSQL, SELECT ... FOR UPDATE)
+        self.locked: set[RecordRef] = set()
 
 
 def held(uow: UnitOfWork) -> Held:
@@ -435,8 +458,11 @@ def cached_record_entries(uow: UnitOfWork, record_type: str, record_key: str,
 def lock_record_entries(uow: UnitOfWork, ref: RecordRef) -> None:
     """PostgreSQL: lock the entries of a record in an instance (SELECT ... FOR UPDATE) and refresh the
     held ones with what the transaction that held the lock committed; the comment count is read
-    again when next needed."""
+    again when next needed. Nothing to do when this unit of work has locked them already."""
     h = _reader(uow)
+    if ref in h.locked:
+        return
+    h.locked.add(ref)
     rt, rk, inst = ref
     h.records[ref] = _adopt(h, h.db.rows(_OF_RECORD_FOR_UPDATE, {"rt": rt, "rk": rk, "inst": inst}),
                             refresh=True) + [e for e in h.unwritten if (e.record_type, e.record_key,
@@ -605,10 +631,12 @@ def entry_record(uow: UnitOfWork, entry: Entry, h: Held | None = None) -> Simple
     return SimpleRecord(RECORD_TYPE, str(entry.entry_no), entry_values(uow, entry, h))
 
 
-def entry_by_key(uow: UnitOfWork, key: str, h: Held | None = None) -> Entry | None:
+def entry_by_key(uow: UnitOfWork, key: str, h: Held | None = None, *, lock: bool = False) -> Entry | None:
     """The entry a record key (entry number) or an entry id names. An entry not held yet is read with
     its siblings (the record's entries in the instance) and the record's comment count in one query:
-    the action and the responses that follow work on them, so they are held for the unit of work."""
+    the action and the responses that follow work on them, so they are held for the unit of work.
+    ``lock`` (PostgreSQL; SQLite serializes writers already): read them locked, as
+    :func:`lock_record_entries` would (the entries of a request held now are locked already)."""
     if h is None:
         h = held(uow)
     no = int(key) if key.isdigit() else None
@@ -616,6 +644,8 @@ def entry_by_key(uow: UnitOfWork, key: str, h: Held | None = None) -> Entry | No
     if found is not None:
         return found
     h = _reader(uow, h)
+    if lock and h.db.dialect.name != "sqlite":
+        return _locked_entry_by_key(h, key, no)
     rows = h.db.rows(_SIBLINGS_BY_ID, {"id": key}) if no is None else h.db.rows(_SIBLINGS_BY_NO, {"no": no})
     if not rows and no is not None:
         rows = h.db.rows(_SIBLINGS_BY_ID, {"id": key})  # an id made of digits
@@ -634,6 +664,29 @@ def entry_by_key(uow: UnitOfWork, key: str, h: Held | None = None) -> Entry | No
     if ref not in h.records:
         h.records[ref] = siblings
     h.comments.setdefault(ref, int(rows[0][-1] or 0))
+    return found
+
+
+def _locked_entry_by_key(h: Held, key: str, no: int | None) -> Entry | None:
+    """``entry_by_key`` with ``lock`` for an entry not held yet: its request's entries locked and the
+    comment count, sent together."""
+    by_no = no is not None
+    (entries, count) = _LOCKED_BY_NO if by_no else _LOCKED_BY_ID
+    params = {"no": no} if by_no else {"id": key}
+    rows, counted = h.db.rows_together((entries, params), (count, params))
+    if not rows and by_no:
+        return _locked_entry_by_key(h, key, None)  # an id made of digits
+    if not rows:
+        return None
+    siblings = _adopt(h, rows, refresh=True)
+    found = next((e for e in siblings if (e.entry_no == no if by_no else e.id == key)), None)
+    if found is None:
+        return None
+    ref = (found.record_type, found.record_key, found.instance_id)
+    h.records[ref] = siblings + [e for e in h.unwritten
+                                 if (e.record_type, e.record_key, e.instance_id) == ref]
+    h.comments[ref] = int(counted[0][0] or 0)
+    h.locked.add(ref)
     return found
 
 
