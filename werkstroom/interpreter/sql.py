@@ -92,10 +92,6 @@ class Plan:
         # the column (psycopg's numeric), which only the cursor's description gives
         self._row: Callable[[Sequence[Any]], tuple[Any, ...]] | None = None if result_types else tuple
 
-    @property
-    def results_prepared(self) -> bool:
-        return self._row is not None
-
     def prepare_results(self, description: Sequence[Sequence[Any]] | None) -> None:
         codes = [d[1] for d in description] if description else [None] * len(self.result_types)
         procs = [t.result_processor(self.dialect, code) for t, code in zip(self.result_types, codes,

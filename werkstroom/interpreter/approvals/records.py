@@ -130,10 +130,6 @@ class Entry:
     # ``entry.assign(row)``: a held entry takes the values of a row read again (the same unpacking)
     assign = __init__
 
-    @classmethod
-    def from_row(cls, row: Sequence[Any]) -> Entry:
-        return cls(row)
-
     def values(self) -> dict[str, Any]:
         """The fields by column name (written out: a dict display of slot reads is several times
         cheaper than ``dict(zip(ENTRY_FIELDS, attrgetter(*ENTRY_FIELDS)(self)))``)."""
