@@ -438,17 +438,13 @@ class Db:
     def execute(self, stmt: Statement, params: Params) -> int:
         """Run a statement without result rows; the number of rows it changed (in pipeline mode this
         waits for the server: callers that do not need the count use ``write``)."""
-        cur, _ = self._cursor(stmt, params, False)
-        if self._pipeline is not None:
-            self._sync()
-        count = int(cur.rowcount)
-        cur.close()
-        return count
+        return self._count(stmt, params, False)
 
     def executemany(self, stmt: Statement, params: Sequence[Params]) -> int:
-        if not params:
-            return 0
-        cur, _ = self._cursor(stmt, params, True)
+        return self._count(stmt, params, True) if params else 0
+
+    def _count(self, stmt: Statement, params: Params | Sequence[Params], many: bool) -> int:
+        cur, _ = self._cursor(stmt, params, many)
         if self._pipeline is not None:
             self._sync()
         count = int(cur.rowcount)
