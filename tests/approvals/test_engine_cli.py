@@ -195,6 +195,28 @@ def test_cli(tmp_path: Path) -> None:
     assert r.exit_code == 1 and "WF611" in r.output
 
 
+def test_cli_a_coded_refusal_in_a_response_shows_no_traceback(tmp_path: Path) -> None:
+    """A response that refuses with a coded error (here WF601, a requester without approval user setup)
+    is bad input, not a bug: `wf emit` says what and where in one message, without a traceback;
+    `--debug` adds it."""
+    db = f"sqlite:///{tmp_path / 'wf.db'}"
+    script = tmp_path / "test.wf"
+    script.write_text(WORKFLOW, encoding="utf-8")
+    assert run(db, "deploy", "--enable", str(script)).exit_code == 0
+    record = json.dumps({"document_type": "Invoice", "no": "PI1", "status": "Open", "amount": 5000,
+                         "buy_from_vendor_no": "V1"})
+    r = CliRunner().invoke(cli, ["--db", db, "emit", "PurchaseDocSentForApproval", record, "--user", "ALICE"])
+    assert r.exit_code == 1
+    assert "the response 'create_approval_requests' (step 4 of workflow PIAPW-T) failed: User ID 'ALICE' " \
+        "does not exist in the approval user setup. [WF601]; the event was not applied [WF505]" in r.stderr
+    assert "Traceback" not in r.stderr and "ApprovalError" not in r.stderr
+    r = CliRunner().invoke(cli, ["--db", db, "--debug", "emit", "PurchaseDocSentForApproval", record,
+                                 "--user", "ALICE"])
+    assert r.exit_code == 1
+    assert "Traceback (most recent call last)" in r.stderr and "_require_setup" in r.stderr
+    assert run(db, "instances").output.strip() == "no running instances"  # nothing of the event was applied
+
+
 def test_self_approved_request_releases_at_once(eng: Engine) -> None:
     small = invoice(no="2002", amount="800")
     small["amount_lcy"] = Decimal(800)

@@ -33,8 +33,13 @@ def _engine(ctx: click.Context, explain: bool = False) -> Iterator[Any]:
 
 def _fail(exc: WerkstroomError) -> None:
     click.echo(f"wf: {exc}", err=True)
-    trace = getattr(exc, "traceback", None)  # WF505: the failing response's own traceback (partner code)
-    if isinstance(trace, str) and trace:
+    # WF505: the failing response's own traceback, when the response broke (partner code) rather than
+    # refused with a coded error (setup, record values), or when asked for with --debug
+    trace = getattr(exc, "traceback", None)
+    coded = isinstance(getattr(exc, "original", None), WerkstroomError)
+    ctx = click.get_current_context(silent=True)
+    debug = bool(ctx is not None and (ctx.find_root().obj or {}).get("debug"))
+    if isinstance(trace, str) and trace and (not coded or debug):
         click.echo(trace.rstrip("\n"), err=True)
     if isinstance(exc, DiagnosticsError):
         _show_diagnostics(exc.diagnostics)

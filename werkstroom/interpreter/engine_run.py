@@ -432,7 +432,9 @@ class Run:
         try:
             spec.run(ctx)
         except Exception as exc:
-            detail = f"{type(exc).__name__}: {exc}"
+            # a coded error (a refusal such as WF601) speaks for itself; anything else is a bug in the
+            # response's code and is named by its exception type
+            detail = str(exc) if isinstance(exc, WerkstroomError) else f"{type(exc).__name__}: {exc}"
             raise ResponseFailed(
                 f"the response '{resp.name}'{_library_of(self.vocab, resp.name)} "
                 f"(step {resp.id} of workflow {cw.workflow.code}) failed: "
