@@ -345,3 +345,23 @@ def test_parallel_approvals_at_the_same_time(eng: Engine) -> None:
             NotificationEntry.recipient_id == "CEO")).all()
     assert rows == [("ANN", "Approved"), ("BOB", "Approved"), ("CEO", "Open")]
     assert len(to_ceo) == 1
+
+
+@pytest.mark.parametrize(("url", "words"), [
+    ("foo://x", "unknown kind of database"),
+    ("not a url", "not a database URL"),
+    ("postgresql+psycopg2://u@127.0.0.1/x", "driver (psycopg2) is not installed"),
+    ("postgresql+psycopg://u:secret@127.0.0.1:1/x", "u:***@127.0.0.1:1"),
+    ("sqlite:///{tmp}/no/such/folder/wf.db", "unable to open database file"),
+    ("sqlite:///{tmp}/not-a-db.wf", "file is not a database"),
+])
+def test_cli_a_database_that_cannot_be_opened_is_wf515(tmp_path: Path, url: str, words: str) -> None:
+    (tmp_path / "not-a-db.wf").write_bytes(b"on X then y\n" * 200)
+    url = url.format(tmp=tmp_path)
+    for args in (["workflows"], ["approvals"], ["notifications"], ["setup", "load", str(tmp_path / "x.wf")],
+                 ["approve", "1", "--as", "A"]):
+        (tmp_path / "x.wf").write_text("")
+        r = run(url, *args)
+        assert r.exit_code == 2, (args, r.output)
+        assert "[WF515]" in r.output and "cannot open the database" in r.output and words in r.output
+        assert "secret" not in r.output

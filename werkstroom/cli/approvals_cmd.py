@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -19,19 +19,22 @@ from ..errors import WerkstroomError
 
 @contextmanager
 def _engine(ctx: click.Context) -> Iterator[Any]:
-    from ..interpreter.engine import open_engine
+    from ..interpreter.connect import connect
 
     db_url = (ctx.find_root().obj or {}).get("db_url")
-    eng = open_engine(db_url)
+    try:
+        eng = connect(db_url)
+    except WerkstroomError as exc:
+        _refuse(exc)
     try:
         yield eng
     finally:
         eng.close()
 
 
-def _refuse(exc: WerkstroomError) -> None:
+def _refuse(exc: WerkstroomError) -> NoReturn:
     click.echo(f"wf: {exc.message} [{exc.code}]", err=True)
-    raise SystemExit(1)
+    raise SystemExit(2 if exc.code == "WF515" else 1)  # a database that cannot be opened is an I/O error
 
 
 def _table(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -22,16 +22,19 @@ from ..errors import DiagnosticsError, WerkstroomError
 
 @contextmanager
 def _engine(ctx: click.Context, explain: bool = False) -> Iterator[Any]:
-    from ..interpreter.engine import open_engine
+    from ..interpreter.connect import connect
 
-    eng = open_engine((ctx.obj or {}).get("db_url"), explain=explain)
+    try:
+        eng = connect((ctx.obj or {}).get("db_url"), explain=explain)
+    except WerkstroomError as exc:
+        _fail(exc)
     try:
         yield eng
     finally:
         eng.close()
 
 
-def _fail(exc: WerkstroomError) -> None:
+def _fail(exc: WerkstroomError) -> NoReturn:
     click.echo(f"wf: {exc}", err=True)
     # WF505: the failing response's own traceback, when the response broke (partner code) rather than
     # refused with a coded error (setup, record values), or when asked for with --debug
@@ -43,7 +46,7 @@ def _fail(exc: WerkstroomError) -> None:
         click.echo(trace.rstrip("\n"), err=True)
     if isinstance(exc, DiagnosticsError):
         _show_diagnostics(exc.diagnostics)
-    sys.exit(1)
+    sys.exit(2 if exc.code == "WF515" else 1)  # a database that cannot be opened is an I/O error
 
 
 def _show_diagnostics(diags: Any) -> None:

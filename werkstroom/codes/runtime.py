@@ -22,4 +22,5 @@ CODES: tuple[CodeInfo, ...] = (
     CodeInfo("WF512", E, "a workflow step uses a response the catalogue does not know"),
     CodeInfo("WF513", E, "the database was written by a newer Werkstroom (schema version too high)"),
     CodeInfo("WF514", E, "an approval event does not name a known running workflow instance"),
+    CodeInfo("WF515", E, "the database cannot be opened (bad URL, missing driver or folder, server down)"),
 )

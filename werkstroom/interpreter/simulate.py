@@ -49,7 +49,8 @@ from sqlalchemy import select
 from ..errors import WerkstroomError
 from . import store_codec as codec
 from .clock import SequentialIds, VirtualClock
-from .engine import Engine, open_engine
+from .connect import connect
+from .engine import Engine
 from .engine_run import ResponseFailed
 from .engine_trace import EmitResult
 
@@ -382,7 +383,7 @@ def simulate(scripts: Sequence[str | Path], scenario: str | Path, *, url: str | 
     if start is not None and not isinstance(start, dt.datetime):
         raise ScenarioError("start must be a date-time such as 2026-01-05T09:00:00Z")
     clock = VirtualClock(start)
-    engine = open_engine(url or "sqlite://", clock=clock, ids=SequentialIds(), catalogue=catalogue,
+    engine = connect(url or "sqlite://", clock=clock, ids=SequentialIds(), catalogue=catalogue,
                          explain=True)
     try:
         if url and (engine.workflows() or engine.instances()):
