@@ -73,6 +73,20 @@ def test_loading_twice_replaces(uow: UnitOfWork) -> None:
     ({"users": [{"id": "A", "administrator": True}, {"id": "B", "administrator": True}]}, "WF617",
      "only one"),
     ({"notifications": [{"type": "approval", "schedule": "hourly"}]}, "WF622", "schedule"),
+    # values the database cannot hold, and duplicates the database would refuse (not internal errors)
+    ({"users": [{"id": "A", "purchase_limit": float("nan")}]}, "WF616", "must be an amount below"),
+    ({"users": [{"id": "A", "purchase_limit": float("inf")}]}, "WF616", "must be an amount below"),
+    ({"users": [{"id": "A", "purchase_limit": 10**18}]}, "WF616", "must be an amount below"),
+    ({"users": [{"id": "A" * 51}]}, "WF616", "id has 51 characters; at most 50"),
+    ({"users": [{"id": "A\x00B"}]}, "WF616", "NUL"),
+    ({"groups": [{"code": "G" * 21}]}, "WF616", "code has 21 characters; at most 20"),
+    ({"groups": [{"code": "G", "members": [{"user": "A", "sequence": 2**40}]}]}, "WF616", "too large"),
+    ({"groups": [{"code": "G", "members": ["A", "a"]}]}, "WF616", "user A is listed twice in the group"),
+    ({"groups": [{"code": "G", "members": ["A"]}, {"code": "g"}]}, "WF616", "group G is listed twice"),
+    ({"notifications": [{"user": "A"}, {"user": "a", "type": "approval"}]}, "WF616", "listed twice: A"),
+    ({"smtp": [1, 2]}, "WF616", "list of tables ([[smtp]])"),
+    ({"smtp": [{"host": "h", "sender": "a@b"}, {"host": "i", "sender": "c@d"}]}, "WF616", "twice: default"),
+    ({"smtp": {"host": "h", "sender": "a@b", "timeout_seconds": 2**40}}, "WF616", "too large"),
 ])
 def test_invalid_files(uow: UnitOfWork, data: dict[str, Any], code: str, words: str) -> None:
     with pytest.raises(ApprovalError) as err:
@@ -94,6 +108,15 @@ def test_invalid_toml(uow: UnitOfWork, tmp_path: Path) -> None:
     bad = tmp_path / "org.toml"
     bad.write_text("[[users]\nid = ")
     with pytest.raises(ApprovalError) as err:
+        load_file(uow, bad)
+    assert err.value.code == "WF616"
+
+
+@pytest.mark.parametrize("content", [b"\x00\x01\xff\xfe", "caf\u00e9 = 1\n".encode("latin-1")])
+def test_a_file_that_is_not_utf8_is_wf616(uow: UnitOfWork, tmp_path: Path, content: bytes) -> None:
+    bad = tmp_path / "org.toml"
+    bad.write_bytes(content)
+    with pytest.raises(ApprovalError, match="not UTF-8 text") as err:
         load_file(uow, bad)
     assert err.value.code == "WF616"
 

@@ -44,6 +44,11 @@ SMTP_KEYS = {"name", "host", "port", "starttls", "ssl", "sender", "username_env"
 TOP_KEYS = {"users", "groups", "notifications", "smtp"}
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+MAX_AMOUNT = Decimal(10) ** 18  # the amount columns hold 18 digits before the decimal point
+MAX_INT = 2**31  # whole-number columns (sequence, port, timeout, day) are 32-bit
+# the file's key for a column where the two differ (messages name what the user wrote)
+FILE_KEYS = {"user_id": "id", "approver_id": "approver", "salespers_purch_code": "salesperson_purchaser_code",
+             "sequence_no": "sequence", "group_code": "code"}
 
 
 @attrs.frozen
@@ -87,9 +92,26 @@ def _money(where: str, table: Mapping[str, Any], key: str) -> Decimal:
         amount = to_decimal(v)
     except ValueError as exc:
         raise _bad(where, f"{key}: {exc}") from exc
+    if not amount.is_finite() or abs(amount) >= MAX_AMOUNT:
+        raise _bad(where, f"{key} must be an amount below {MAX_AMOUNT:,} (no limit: unlimited_... = true)")
     if amount < 0:
         raise _bad(where, f"{key} must not be negative")
     return amount
+
+
+def _fits(where: str, row: Any, keys: Mapping[str, str] = FILE_KEYS) -> None:
+    """Refuse a value its database column cannot hold (PostgreSQL would refuse it only when written)."""
+    for col in row.__table__.columns:
+        v = getattr(row, col.key)
+        key = keys.get(col.key, col.key)
+        length = getattr(col.type, "length", None)
+        if isinstance(v, str):
+            if "\x00" in v:
+                raise _bad(where, f"{key} contains a NUL character")
+            if length is not None and len(v) > length:
+                raise _bad(where, f"{key} has {len(v)} characters; at most {length} are allowed")
+        elif isinstance(v, int) and not isinstance(v, bool) and not -MAX_INT <= v < MAX_INT:
+            raise _bad(where, f"{key} {v} is too large")
 
 
 def _list(where: str, data: Mapping[str, Any], key: str) -> Sequence[Mapping[str, Any]]:
@@ -112,7 +134,7 @@ def _user(i: int, t: Mapping[str, Any]) -> ApprovalUserSetup:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
         raise _bad(where, f"unknown time zone {tz!r}") from exc
     approver = _str(where, t, "approver", upper=True)
-    return ApprovalUserSetup(
+    row = ApprovalUserSetup(
         user_id=uid,
         approver_id=approver,
         salespers_purch_code=_str(where, t, "salesperson_purchaser_code", upper=True),
@@ -127,6 +149,8 @@ def _user(i: int, t: Mapping[str, Any]) -> ApprovalUserSetup:
         approval_administrator=_bool(where, t, "administrator"),
         time_zone=tz,
     )
+    _fits(where, row)
+    return row
 
 
 def _time(where: str, text: str) -> str:
@@ -171,7 +195,7 @@ def notification_row(where: str, t: Mapping[str, Any]) -> NotificationSetup:
     if "day" in t and "monthly" not in t:
         monthly = "Custom"
     freq = pick("daily_frequency", {"weekday": "Weekday", "daily": "Daily"}, "Weekday")
-    return NotificationSetup(
+    row = NotificationSetup(
         user_id=_str(where, t, "user", upper=True),
         entry_type=pick("type", types, "Approval"),
         method=pick("method", methods, "Email"),
@@ -182,6 +206,8 @@ def notification_row(where: str, t: Mapping[str, Any]) -> NotificationSetup:
         monthly_date=monthly,
         monthly_day=day,
     )
+    _fits(where, row, {"user_id": "user"})
+    return row
 
 
 def _smtp(where: str, t: Mapping[str, Any]) -> SmtpSettings:
@@ -206,10 +232,12 @@ def _smtp(where: str, t: Mapping[str, Any]) -> SmtpSettings:
     sender = _str(where, t, "sender")
     if "@" not in sender:
         raise _bad(where, "sender must be an e-mail address")
-    return SmtpSettings(name=_str(where, t, "name", "default") or "default", host=host, port=port,
-                        starttls=_bool(where, t, "starttls"), ssl=_bool(where, t, "ssl"), sender=sender,
-                        username_env=envs["username_env"], password_env=envs["password_env"],
-                        timeout_seconds=timeout)
+    row = SmtpSettings(name=_str(where, t, "name", "default") or "default", host=host, port=port,
+                       starttls=_bool(where, t, "starttls"), ssl=_bool(where, t, "ssl"), sender=sender,
+                       username_env=envs["username_env"], password_env=envs["password_env"],
+                       timeout_seconds=timeout)
+    _fits(where, row)
+    return row
 
 
 def load_setup(uow: UnitOfWork, data: Mapping[str, Any]) -> LoadReport:
@@ -247,18 +275,30 @@ def load_setup(uow: UnitOfWork, data: Mapping[str, Any]) -> LoadReport:
             uid = _str(mw, m, "user", upper=True)
             if not uid:
                 raise _bad(mw, "user is required")
+            if any(x.user_id == uid for x in members):
+                raise _bad(mw, f"user {uid} is listed twice in the group")
             members.append(WorkflowUserGroupMember(group_code=code, user_id=uid, sequence_no=seq))
+            _fits(mw, members[-1], {**FILE_KEYS, "user_id": "user"})
+        if any(grp.code == code for grp, _ in groups):
+            raise _bad(where, f"group {code} is listed twice")
         groups.append((WorkflowUserGroup(code=code, description=_str(where, g, "description")), members))
+        _fits(where, groups[-1][0])
     notifications = [notification_row(f"notifications[{i}]", t)
                      for i, t in enumerate(_list("organisation file", data, "notifications"))]
     smtp_raw = data.get("smtp")
     smtp: list[SmtpSettings] = []
     if isinstance(smtp_raw, dict):
         smtp.append(_smtp("smtp", smtp_raw))
-    elif isinstance(smtp_raw, list):
+    elif isinstance(smtp_raw, list) and all(isinstance(t, dict) for t in smtp_raw):
         smtp.extend(_smtp(f"smtp[{i}]", t) for i, t in enumerate(smtp_raw))
     elif smtp_raw is not None:
-        raise _bad("smtp", "must be a table")
+        raise _bad("smtp", "must be a table ([smtp]) or a list of tables ([[smtp]])")
+    for what, keys in (("notification setup", [(n.user_id or "(every user)", n.entry_type)
+                                               for n in notifications]),
+                       ("SMTP settings", [(s.name, "") for s in smtp])):
+        twice = sorted({k for k in keys if keys.count(k) > 1})
+        if twice:
+            raise _bad(what, f"listed twice: {', '.join(' '.join(k).strip() for k in twice)}")
 
     session = uow.session
     admins_in_file = [u.user_id for u in users if u.approval_administrator]
@@ -295,4 +335,8 @@ def load_file(uow: UnitOfWork, path: str | Path) -> LoadReport:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ApprovalError("WF616", f"{p}: not valid TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ApprovalError("WF616", f"{p}: not UTF-8 text (at byte {exc.start}); save it as UTF-8") from exc
+    except OSError as exc:
+        raise ApprovalError("WF616", f"{p}: cannot read the file: {exc.strerror}") from exc
     return load_setup(uow, data)
