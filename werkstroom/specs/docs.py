@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import re
 import sys
 from pathlib import Path
 
-from .library import REF, STEPS, StepDoc
+from .library import STEPS, StepDoc, readable
 from .plugin import STEP_MODULES
 
 INTRO = """\
@@ -47,6 +46,12 @@ to the feature file. `examples/consultant-project/` is a complete project: copy 
   restriction) and the scenario's timeline: every action, the steps that fired and those that did
   not with the values their conditions read, and what each response did. The report names the
   feature file line and the step; `--tb=long` adds the Python traceback for whoever debugs a step.
+* **A mistake in a feature** fails with a code (docs/diagnostics.md): a step that matches no step
+  of the library names the closest one or the keyword it belongs to (WF701); a file that is not
+  valid Gherkin names its line (WF702); an unknown record kind, field or column, a date or an amount
+  in another format lists what is known (WF703); a missing `.wf` file lists the folder's `.wf` files
+  (WF100) and a broken one shows its errors with line and caret. Amounts are written with a dot
+  for decimals: `1234.50` or `1,234.50`.
 * **Reports**: `pytest -vv --gherkin-terminal-reporter` prints the scenarios step by step (not
   with `-n`); `pytest --cucumberjson=report.json` writes Cucumber JSON for CI dashboards.
 * **Partner libraries** add steps by naming modules in `Library.step_modules`; the plugin registers
@@ -73,21 +78,6 @@ when it is stale.
 
 SECTIONS = ("Setup", "Workflows", "Records", "Events", "Approvals", "Time and notifications",
             "Approval entries", "Notifications", "Instances", "Refusals", "Timeline")
-
-
-def readable(pattern: str) -> str:
-    """A step's regular expression as a sentence: ``<user> approves ... [for the <record> "<key>"]``."""
-    p = pattern.replace(REF, 'the <record> "<key>"')
-    prev = None
-    while prev != p:
-        prev = p
-        p = re.sub(r"\(\?P<(\w+)>[^()]*\)", r"<\1>", p)
-        p = re.sub(r"\(\?:([^()]*)\)\?", r"[\1]", p)
-        p = re.sub(r"\(\?:([^()]*)\)", r"\1", p)
-    p = re.sub(r"<(\w+)>\?", r"[<\1>]", p)
-    p = re.sub(r"\ban\? ", "a ", p)
-    p = re.sub(r"(\w)\?", r"\1", p)  # "requests?" -> "requests"
-    return p.replace("\\", "")
 
 
 def load_steps() -> list[StepDoc]:

@@ -15,6 +15,7 @@ opened by the first step that needs it. Opt out with ``-p no:werkstroom``.
 from __future__ import annotations
 
 import importlib
+import re
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +28,7 @@ _FEATURE_DIR = pytest.StashKey[Path]()
 _WORLD = pytest.StashKey[Any]()
 _STEP_FAILED = pytest.StashKey[bool]()
 _FAILED_STEP = pytest.StashKey[str]()
+_MISSING_STEP = pytest.StashKey[str]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -84,6 +86,42 @@ def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, sce
     filename = getattr(feature, "filename", None)
     if filename:
         request.node.stash[_FEATURE_DIR] = Path(filename).parent
+    lost = lost_step(feature, scenario)
+    if lost:
+        from .world import SpecError
+
+        request.node.stash[_STEP_FAILED] = True
+        raise SpecError(lost, code="WF702")
+
+
+def lost_step(feature: Any, scenario: Any) -> str:
+    """A misspelt keyword on a scenario's (or the background's) first step makes Gherkin read that step
+    as free description text, so the scenario would run without it. Such a line is reported when the
+    text after its first word is a step of the library (``Whne REQ sends ...``)."""
+    from ..spelling import suggest
+    from .library import STEPS
+
+    background = getattr(feature, "background", None)
+    for part, owner in ((scenario, "scenario"), (background, "background")):
+        for line in str(getattr(part, "description", "") or "").splitlines():
+            first, _, rest = line.strip().partition(" ")
+            close = suggest(first, ("Given", "When", "Then", "And", "But"))
+            step = next((st for st in STEPS if re.fullmatch(st.pattern, rest.strip())), None)
+            if not close or step is None:
+                continue
+            where = str(getattr(feature, "filename", ""))
+            number = ""
+            try:
+                lines = Path(where).read_text(encoding="utf-8").splitlines()
+                start = int(getattr(part, "line_number", 0) or 0)
+                number = str(next(i for i, t in enumerate(lines, 1)
+                                  if i > start and t.strip() == line.strip()))
+            except (OSError, StopIteration, ValueError):
+                pass
+            return (f"{where}:{number or '?'}: `{line.strip()}` does not start with a keyword, so Gherkin "
+                    f"reads it as the {owner}'s description and the step would not run; did you mean "
+                    f"`{step.kind} {rest.strip()}`?")
+    return ""
 
 
 def pytest_bdd_step_error(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any,
@@ -94,8 +132,16 @@ def pytest_bdd_step_error(request: pytest.FixtureRequest, feature: Any, scenario
                                         f"  {getattr(step, 'keyword', '')} {getattr(step, 'name', '')}")
 
 
-def pytest_bdd_step_func_lookup_error(request: pytest.FixtureRequest, **_: Any) -> None:
+def pytest_bdd_step_func_lookup_error(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any,
+                                      **_: Any) -> None:
     request.node.stash[_STEP_FAILED] = True  # the missing step's error is the one to show
+    from .library import missing_step_text
+
+    where = f"{getattr(feature, 'filename', '')}:{getattr(step, 'line_number', '?')}"
+    request.node.stash[_MISSING_STEP] = (
+        f"{where}\nScenario: {getattr(scenario, 'name', '')}\n  {getattr(step, 'keyword', '')} "
+        f"{getattr(step, 'name', '')}\n\n"
+        + missing_step_text(str(getattr(step, "type", "")), str(getattr(step, "name", ""))))
 
 
 @pytest.hookimpl(wrapper=True)
@@ -109,7 +155,58 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         if isinstance(call.excinfo.value, SpecError):
             where = item.stash.get(_FAILED_STEP, "")
             report.longrepr = (f"{where}\n\n" if where else "") + str(call.excinfo.value)
+        elif (type(call.excinfo.value).__name__ == "StepDefinitionNotFoundError"
+              and _MISSING_STEP in item.stash):
+            report.longrepr = item.stash[_MISSING_STEP]
     return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Any:
+    """A .feature file that is not valid Gherkin (read when a test module calls ``scenarios``) is
+    reported as its file, line and what is wrong (WF702), not as pytest-bdd's traceback."""
+    report = yield
+    call = getattr(report, "call", None)
+    exc = getattr(getattr(call, "excinfo", None), "value", None)
+    if report.failed and exc is not None and collector.config.option.tbstyle == "auto":
+        from pytest_bdd.exceptions import GherkinParseError
+
+        if isinstance(exc, GherkinParseError):
+            report.longrepr = gherkin_error_text(exc)
+    return report
+
+
+KEYWORDS = ("Given", "When", "Then", "And", "But", "Scenario:", "Scenario Outline:", "Background:",
+            "Examples:", "Feature:", "Rule:")
+
+
+def gherkin_error_text(exc: Any) -> str:
+    """pytest-bdd's GherkinParseError as a consultant reads it: file:line, the line, what is wrong."""
+    import re
+
+    from ..spelling import suggest
+
+    filename = str(getattr(exc, "filename", "")) or "a .feature file"
+    line = getattr(exc, "line", "?")
+    content = str(getattr(exc, "line_content", "")).strip()
+    message = f"{getattr(exc, 'message', exc)}\n{exc.__cause__ or ''}"
+    problems = []
+    for ln, col, text in re.findall(r"\((\d+):(\d+)\): (.+)", message):
+        got = re.search(r"\bgot '(.*)'$", text.strip())
+        if got:
+            first = got.group(1).split()[0] if got.group(1).split() else ""
+            close = suggest(first, KEYWORDS)
+            text = ("the line does not start with a keyword (Given, When, Then, And, But, Scenario:, ...), "
+                    "a table row | ... |, a doc string \"\"\" or a # comment"
+                    + (f"; did you mean {close[0]!r} for {first!r}?" if close else ""))
+        problems.append(f"{filename}:{ln}:{col}: {text.strip()}")
+    if not problems:
+        problems.append(f"{filename}:{line}: {message.strip()}")
+    return (f"{filename}:{line}: the feature file is not valid Gherkin [WF702]\n"
+            + "".join(f"  {x}\n" for x in dict.fromkeys(problems))
+            + (f"  {line} | {content}\n" if content else "")
+            + "Fix that line (a table row has as many | cells as its header). No scenario of this test "
+              "module ran: pytest-bdd reads every feature file when the module is collected.")
 
 
 def pytest_bdd_after_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:

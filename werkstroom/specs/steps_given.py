@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
 from .library import REF, given
-from .world import PLURALS, SpecError, World, describe_error, norm, pairs_of, rows_of
+from .world import (
+    PLURALS,
+    WORDS,
+    SpecError,
+    World,
+    amount_text,
+    date_of,
+    describe_error,
+    norm,
+    pairs_of,
+    rows_of,
+    suggestion,
+)
 
 YES = {"yes", "true", "x", "y", "1"}
 NO = {"no", "false", "", "n", "0", "-"}
@@ -31,7 +42,7 @@ def _flag(cell: str, what: str) -> bool:
         return True
     if c in NO:
         return False
-    raise SpecError(f"{what}: write yes or no, not {cell!r}")
+    raise SpecError(f"{what}: write yes or no, not {cell!r}", code=WORDS)
 
 
 def user_row(row: dict[str, str]) -> dict[str, Any]:
@@ -41,18 +52,21 @@ def user_row(row: dict[str, str]) -> dict[str, Any]:
         if col is None:
             known = "user, approver, purchase limit, sales limit, request limit, substitute, email, " \
                     "administrator, salesperson/purchaser code, time zone"
-            raise SpecError(f"unknown column {head!r} in the approval users table (columns: {known})")
+            hint = suggestion(norm(head), USER_COLUMNS)
+            raise SpecError(f"unknown column {head!r} in the approval users table{hint} (columns: {known})",
+                            code=WORDS)
         if col in ("purchase", "sales", "request"):
             if cell.strip().lower() == "unlimited":
                 out[f"unlimited_{col}"] = True
             elif cell.strip():
-                out[f"{col}_limit"] = cell.strip().replace(",", "")
+                who = next((v for h, v in row.items() if USER_COLUMNS.get(norm(h)) == "id"), "")
+                out[f"{col}_limit"] = amount_text(cell, f"{head.strip()} of {who.strip()}")
         elif col == "administrator":
             out["administrator"] = _flag(cell, f"administrator of {row}")
         elif cell.strip():
             out[col] = cell.strip()
     if not out.get("id"):
-        raise SpecError("every row of the approval users table needs a user")
+        raise SpecError("every row of the approval users table needs a user", code=WORDS)
     out.setdefault("email", f"{str(out['id']).lower()}@example.com")
     return out
 
@@ -61,7 +75,8 @@ def user_row(row: dict[str, str]) -> dict[str, Any]:
 def today_is(werkstroom_world: World, day: str) -> None:
     """Sets the virtual clock to 09:00 UTC on that date (time only moves forward in a scenario).
     Without it a scenario starts on Monday 2026-01-05 at 09:00 UTC."""
-    werkstroom_world.set_today(dt.date.fromisoformat(day))
+    werkstroom_world.set_today(date_of(day))
+
 
 
 @given("the approval users:", example="""Given the approval users:
@@ -88,14 +103,20 @@ def user_group(werkstroom_world: World, code: str, datatable: list[list[str]]) -
     parallel); tiers are asked in sequence order. A blank sequence is the previous one + 1."""
     members: list[dict[str, Any]] = []
     for r in rows_of(datatable):
-        user = r.get("user", r.get("User", "")).strip()
+        r = {norm(k): v for k, v in r.items()}
+        for head in r:
+            if head not in ("user", "sequence"):
+                raise SpecError(f"unknown column {head!r} in the members table"
+                                f"{suggestion(head, ('user', 'sequence'))} (columns: user, sequence)",
+                                code=WORDS)
+        user = r.get("user", "").strip()
         if not user:
-            raise SpecError("every member row needs a user")
-        seq = (r.get("sequence") or r.get("Sequence") or "").strip()
+            raise SpecError("every member row needs a user", code=WORDS)
+        seq = r.get("sequence", "").strip()
         m: dict[str, Any] = {"user": user}
         if seq:
             if not seq.isdigit():
-                raise SpecError(f"sequence {seq!r} of {user} is not a whole number")
+                raise SpecError(f"sequence {seq!r} of {user} is not a whole number", code=WORDS)
             m["sequence"] = int(seq)
         members.append(m)
     werkstroom_world.load_setup({"groups": [{"code": code, "description": code, "members": members}]})
@@ -121,13 +142,16 @@ def notification_setup(werkstroom_world: World, datatable: list[list[str]]) -> N
         for head, cell in r.items():
             col = NOTIFY_COLUMNS.get(norm(head))
             if col is None:
-                raise SpecError(f"unknown column {head!r} in the notification setup (columns: "
-                                f"{', '.join(sorted(set(NOTIFY_COLUMNS.values())))})")
+                raise SpecError(f"unknown column {head!r} in the notification setup"
+                                f"{suggestion(norm(head), NOTIFY_COLUMNS)} (columns: "
+                                f"{', '.join(sorted(set(NOTIFY_COLUMNS.values())))})", code=WORDS)
             if not cell:
                 continue
             if col == "weekdays":
                 out[col] = cell.replace(",", " ").split()
             elif col == "day":
+                if not cell.strip().isdigit():
+                    raise SpecError(f"day {cell!r} is not a day of the month (1-31)", code=WORDS)
                 out[col] = int(cell)
             else:
                 out[col] = cell
@@ -141,7 +165,8 @@ def _enable(world: World, text: str, path: str) -> None:
     try:
         world.deploy_and_enable(text, path)
     except WerkstroomError as exc:
-        raise SpecError(f"the workflow in {path} could not be enabled: {describe_error(exc)}") from exc
+        shown = world.diagnostics_text(exc, text, path) or describe_error(exc)
+        raise SpecError(f"the workflow in {path} could not be enabled: {shown}") from exc
 
 
 @given(r'the workflow in "(?P<path>[^"]+)" is enabled', example='Given the workflow in "purchase-approval.wf" is enabled',  # noqa: E501
@@ -150,8 +175,7 @@ def workflow_file(werkstroom_world: World, path: str) -> None:
     """Deploys every workflow of a .wf file (relative to the feature file's folder) and enables it;
     the step fails with the diagnostics when the file has errors or an enable check refuses it."""
     p = werkstroom_world.resolve_path(path)
-    if not p.is_file():
-        raise SpecError(f"there is no workflow file {p}")
+    werkstroom_world.require_file(p)
     _enable(werkstroom_world, p.read_text(encoding="utf-8"), str(p))
 
 
@@ -194,7 +218,7 @@ def edits_of(datatable: list[list[str]]) -> list[tuple[str, str]]:
     for r in rows_of(datatable):
         keys = {norm(k): v for k, v in r.items()}
         if "replace" not in keys or "with" not in keys:
-            raise SpecError("the changes table needs the columns | replace | with |")
+            raise SpecError("the changes table needs the columns | replace | with |", code=WORDS)
         out.append((keys["replace"], keys["with"]))
     return out
 
@@ -211,21 +235,22 @@ def template_copy_edited(werkstroom_world: World, code: str, template: str, data
     _enable(werkstroom_world, text, f"{template} as {code}")
 
 
-@given(r'an? (?P<kind>[A-Za-z][A-Za-z ]*?) "(?P<id>[^"]*)" of (?P<amount>-?[0-9][0-9,]*(?:\.[0-9]+)?)',
+@given(r'an? (?P<kind>[A-Za-z][A-Za-z ]*?) "(?P<id>[^"]*)" of (?P<amount>\S+)',
        example='Given a purchase invoice "1001" of 5000', section="Records")
 def document_of(werkstroom_world: World, kind: str, id: str, amount: str) -> None:
     """A document (or other record) with that amount: `amount` and `amount_lcy` are both set, a
-    purchase or sales document starts Open."""
+    purchase or sales document starts Open. Write amounts with a dot for decimals (`1234.50`, or
+    `1,234.50`); `1.234,50` is refused."""
+    value = amount_text(amount)
     t = werkstroom_world.thing(kind, id)
     spec = werkstroom_world.spec(t.record_type)
-    value = amount.replace(",", "")
     done = False
     for f in ("amount", "amount_lcy"):
         if spec.field(f) is not None:
             t.values[f] = value
             done = True
     if not done:
-        raise SpecError(f"{t.label} has no amount field")
+        raise SpecError(f"{t.label} has no amount field", code=WORDS)
     werkstroom_world.store(t)
 
 
@@ -235,7 +260,7 @@ def document_of(werkstroom_world: World, kind: str, id: str, amount: str) -> Non
   | salesperson code    | JR   |""", section="Records")
 def record_with(werkstroom_world: World, kind: str, id: str, datatable: list[list[str]]) -> None:
     """A record with field values as a two-column table (field in words | value). Documents start
-    Open; money is written as plain decimals (1234.50)."""
+    Open; money is written with a dot for decimals (1234.50 or 1,234.50)."""
     t = werkstroom_world.thing(kind, id)
     t.values.update(werkstroom_world.typed_values(t.record_type, pairs_of(datatable)))
     werkstroom_world.store(t)
@@ -251,7 +276,7 @@ def document_lines(werkstroom_world: World, kind: str, id: str, datatable: list[
     spec = werkstroom_world.spec(t.record_type)
     rel = spec.relation("lines")
     if rel is None:
-        raise SpecError(f"{t.label} has no lines")
+        raise SpecError(f"{t.label} has no lines", code=WORDS)
     lines = []
     for i, row in enumerate(rows_of(datatable), 1):
         values = werkstroom_world.typed_values(rel.record, row)
@@ -273,8 +298,9 @@ def these_records(werkstroom_world: World, plural: str, datatable: list[list[str
     entries. Each is named afterwards by its key, e.g. `the customer "C100"`."""
     words = PLURALS.get(" ".join(plural.split()))
     if words is None:
-        raise SpecError(f"unknown kind of records {plural!r} (known: {', '.join(sorted(PLURALS))}); "
-                        "use `these records of type \"<RecordType>\":` for any other record type")
+        raise SpecError(f"unknown kind of records {plural!r}{suggestion(plural, PLURALS)} (known: "
+                        f"{', '.join(sorted(PLURALS))}); use `these records of type \"<RecordType>\":` for "
+                        "any other record type", code=WORDS)
     werkstroom_world.put_table(words, rows_of(datatable))
 
 

@@ -3,12 +3,23 @@ the timeline. A failing step says what was expected, what the engine has, and wh
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .library import REF, then
-from .world import SpecError, Thing, World, describe_error, norm, rows_of, table_text
+from .world import (
+    AMOUNT,
+    WORDS,
+    SpecError,
+    Thing,
+    World,
+    date_of,
+    describe_error,
+    norm,
+    rows_of,
+    suggestion,
+    table_text,
+)
 
 USER = r"(?P<user>[A-Za-z][\w.-]*)"
 
@@ -40,6 +51,8 @@ def same(expected: str, actual: Any) -> bool:
     a = "" if actual is None else str(actual)
     if e.lower() == a.lower():
         return True
+    if not AMOUNT.fullmatch(e):
+        return False  # only an amount as the features write them (1234.50, 1,234.50) compares as a number
     try:
         return Decimal(e.replace(",", "")) == Decimal(a)
     except (InvalidOperation, ValueError):
@@ -63,7 +76,8 @@ def entries_are(werkstroom_world: World, kind: str, id: str, datatable: list[lis
     for head in (datatable[0] if datatable else []):
         col = ENTRY_COLUMNS.get(norm(head))
         if col is None:
-            raise SpecError(f"unknown column {head!r} (columns: {', '.join(sorted(ENTRY_COLUMNS))})")
+            raise SpecError(f"unknown column {head!r}{suggestion(norm(head), ENTRY_COLUMNS)} (columns: "
+                            f"{', '.join(sorted(ENTRY_COLUMNS))})", code=WORDS)
         cols.append((head.strip(), col))
     actual = w.entries(t)
     got = [[str(r[c]) for _, c in cols] for r in actual]
@@ -174,7 +188,8 @@ def pending_changes(werkstroom_world: World, kind: str, id: str, none: str | Non
             fail(w, f"expected no pending changes on {t.label}, found {shown}", t)
         return
     if field is None or value is None:
-        raise SpecError("write `has a pending change of <field> to <value>` or `has no pending changes`")
+        raise SpecError("write `has a pending change of <field> to <value>` or `has no pending changes`",
+                        code=WORDS)
     name = w.field_name(t.record_type, field)
     if not any(p.field == name and same(value, p.new_value) for p in st.pending_changes):
         fail(w, f"expected a pending change of {name} to {value} on {t.label}; pending: {shown}", t)
@@ -262,7 +277,8 @@ def _note_rows(datatable: list[list[str]]) -> list[dict[str, str]]:
         for head, cell in r.items():
             col = NOTE_COLUMNS.get(norm(head))
             if col is None:
-                raise SpecError(f"unknown column {head!r} (columns: recipient, method, type, text, address)")
+                raise SpecError(f"unknown column {head!r}{suggestion(norm(head), NOTE_COLUMNS)} (columns: "
+                                "recipient, method, type, text, address)", code=WORDS)
             row[col] = cell.upper() if col == "recipient" else cell
         out.append(row)
     return out
@@ -379,5 +395,5 @@ def step_fired(werkstroom_world: World, event: str, condition: str, verdict: str
 def clock_shows(werkstroom_world: World, day: str) -> None:
     """The virtual clock's date (after `n days pass`)."""
     w = werkstroom_world
-    if w.now().date() != dt.date.fromisoformat(day):
+    if w.now().date() != date_of(day):
         fail(w, f"expected the date {day}, the clock shows {w.now():%Y-%m-%d %H:%M}")

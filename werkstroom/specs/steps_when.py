@@ -41,8 +41,14 @@ def cancel_request(werkstroom_world: World, user: str, kind: str, id: str) -> No
 @when(r'"(?P<event>\w+)" happens for ' + REF + " as " + USER,
       example='When "PurchaseDocReleased" happens for the purchase order "PO-7" as BUYER', section="Events")
 def event_happens(werkstroom_world: World, event: str, kind: str, id: str, user: str) -> None:
-    """Raises any catalogue event (by its name) for a record, acting as the user."""
+    """Raises any catalogue event (by its name) for a record, acting as the user. An event name that is
+    not in the catalogue fails the step (WF503, with the closest name)."""
     w = werkstroom_world
+    if w.engine.vocab.event(event) is None:  # a misspelt name is the feature's mistake, not a refusal
+        close = w.engine.catalogue.suggest("event", event)
+        raise SpecError(f"the event {event!r} is not in the catalogue"
+                        + (f"; did you mean {close[0]!r}?" if close else "")
+                        + " (`wf catalogue events` lists them)", code="WF503")
     t = w.thing(kind, id)
     w.attempt(f"{_user(user)}: {event} for {t.label}", lambda: w.emit(event, t, user))
 
@@ -159,8 +165,7 @@ def when_workflow_file(werkstroom_world: World, path: str) -> None:
     kept for `Then the action is refused with "..."`."""
     w = werkstroom_world
     p = w.resolve_path(path)
-    if not p.is_file():
-        raise SpecError(f"there is no workflow file {p}")
+    w.require_file(p)
     _attempt_enable(w, f"enable the workflow in {path}", p.read_text(encoding="utf-8"), str(p))
 
 

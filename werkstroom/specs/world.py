@@ -41,7 +41,49 @@ def shared_catalogue() -> Any:
 class SpecError(AssertionError):
     """A step could not do what it says (bad table, unknown record, a Given the engine refused).
 
-    An AssertionError so pytest reports it as a failed step with the message as written."""
+    An AssertionError so pytest reports it as a failed step with the message as written. ``code``: the
+    diagnostic code of a mistake in the feature file (WF7xx), shown after the message."""
+
+    code: str = ""
+
+    def __init__(self, message: str, *, code: str = "") -> None:
+        super().__init__(f"{message} [{code}]" if code else message)
+        if code:
+            self.code = code
+
+
+WORDS = "WF703"  # a step's words, table or value cannot be understood (docs/diagnostics.md)
+
+AMOUNT = re.compile(r"-?(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.[0-9]+)?")
+
+
+def amount_text(text: str, what: str = "") -> str:
+    """An amount as written in a feature (``1234.50``, ``1,234.50``, ``-20``) as plain decimal text.
+
+    A dot is the decimal separator and commas may only group thousands, so ``1.000,00``, ``1000,50``
+    and ``abc`` are refused instead of being read as another number."""
+    t = text.strip()
+    if not AMOUNT.fullmatch(t):
+        raise SpecError(f"{what + ': ' if what else ''}{t!r} is not an amount: write it with a dot for "
+                        "decimals and commas only between thousands, e.g. 1234.50 or 1,234.50", code=WORDS)
+    return t.replace(",", "")
+
+
+def date_of(day: str) -> dt.date:
+    """A date as a feature writes it (YYYY-MM-DD)."""
+    try:
+        return dt.date.fromisoformat(day)
+    except ValueError as exc:
+        raise SpecError(f"{day} is not a date ({exc}): write YYYY-MM-DD, e.g. 2026-03-02",
+                        code=WORDS) from exc
+
+
+def suggestion(word: str, candidates: Iterable[str]) -> str:
+    """``; did you mean 'x'?`` for a close candidate, else ``""``."""
+    from ..spelling import suggest
+
+    best = suggest(word, candidates)
+    return f"; did you mean {best[0]!r}?" if best else ""
 
 
 # --------------------------------------------------------------------------- record kinds
@@ -203,6 +245,36 @@ class World:
                 return (base / p).resolve()
         return self.base_dir / p
 
+    def require_file(self, p: Path) -> None:
+        """A workflow file must exist (WF100, with the .wf files next to where it was looked for)."""
+        if p.is_file():
+            return
+        folder = p.parent if p.parent.is_dir() else self.base_dir
+        there = sorted(x.name for x in folder.glob("*.wf"))
+        hint = suggestion(p.name, there)
+        raise SpecError(f"there is no workflow file {p}{hint} (.wf files in {folder}: "
+                        f"{', '.join(there) or 'none'}; the path is relative to the feature file's folder)",
+                        code="WF100")
+
+    @staticmethod
+    def diagnostics_text(exc: BaseException, text: str, path: str) -> str:
+        """The errors of a refused script as ``wf check`` shows them (file:line:column, the line, a caret)."""
+        from ..errors import DiagnosticsError
+
+        if not isinstance(exc, DiagnosticsError):
+            return ""
+        diags = [d for d in exc.diagnostics if d.is_error]
+        if not diags:  # syntax errors: the engine's refusal names only the first, parse again for all
+            from ..grammar.parser import parse
+
+            diags = [d for d in parse(text, path).diagnostics if d.is_error]
+        if not diags:
+            return ""
+        from ..render import render_text
+        from ..source import SourceFile
+
+        return f"{exc}\n" + render_text(diags, {path: SourceFile(path, text)})
+
     def deploy_and_enable(self, text: str, path: str) -> list[str]:
         """Deploy every workflow of ``text`` and enable them; raises the engine's error unchanged."""
         deployed = self.engine.deploy(text, path)
@@ -217,7 +289,8 @@ class World:
         spec = self.engine.catalogue.template(template)
         if spec is None:
             known = ", ".join(t.code for t in self.engine.catalogue.templates) or "none"
-            raise SpecError(f"there is no template {template!r} (templates: {known})")
+            hint = suggestion(template, (t.code for t in self.engine.catalogue.templates))
+            raise SpecError(f"there is no template {template!r}{hint} (templates: {known})", code=WORDS)
         text: str = spec.text
         header = re.compile(rf"^(\s*workflow\s+){re.escape(spec.code)}\b", re.MULTILINE | re.IGNORECASE)
         if not header.search(text):
@@ -226,7 +299,7 @@ class World:
         for old, new in edits:
             if old not in text:
                 raise SpecError(f"the template {template} does not contain {old!r}, so it cannot be "
-                                f"replaced by {new!r}")
+                                f"replaced by {new!r}", code=WORDS)
             text = text.replace(old, new)
         return text
 
@@ -241,8 +314,9 @@ class World:
         if spec is not None:
             return Kind(spec.name, (), tuple(spec.key))
         known = ", ".join(sorted(KINDS))
-        raise SpecError(f"unknown kind of record {words!r}: use one of {known}, or a record type name "
-                        "with its key (the PurchaseHeader \"Invoice|1001\")")
+        hint = suggestion(w, [*KINDS, *(r.name for r in self.engine.catalogue.records)])
+        raise SpecError(f"unknown kind of record {words!r}{hint} Use one of {known}, or a record type name "
+                        "with its key (the PurchaseHeader \"Invoice|1001\")", code=WORDS)
 
     def record_spec_named(self, name: str) -> RecordSpec | None:
         cat = self.engine.catalogue
@@ -256,7 +330,9 @@ class World:
     def spec(self, record_type: str) -> RecordSpec:
         spec = self.record_spec_named(record_type)
         if spec is None:
-            raise SpecError(f"unknown record type {record_type!r}")
+            hint = suggestion(record_type, (r.name for r in self.engine.catalogue.records))
+            raise SpecError(f"unknown record type {record_type!r}{hint} (see `wf catalogue records`)",
+                            code=WORDS)
         return spec
 
     def thing(self, words: str, ident: str, *, create: bool = True) -> Thing:
@@ -272,7 +348,7 @@ class World:
         sep = "|" if kind.record_type.lower() == " ".join(words.split()).lower() else "/"
         parts = ident.split(sep) if len(kind.id_fields) > 1 else [ident]
         if len(parts) != len(kind.id_fields):
-            raise SpecError(f"{label}: give {' and '.join(kind.id_fields)} separated by {sep!r}")
+            raise SpecError(f"{label}: give {' and '.join(kind.id_fields)} separated by {sep!r}", code=WORDS)
         values: dict[str, Any] = dict(kind.fixed)
         values.update(zip(kind.id_fields, parts, strict=True))
         spec = self.spec(kind.record_type)
@@ -291,10 +367,14 @@ class World:
         starts = [f for f in names if f.startswith(n + "_")]
         if len(starts) == 1:
             return starts[0]
-        raise SpecError(f"{record_type} has no field {words!r} (fields: {', '.join(names)})")
+        hint = suggestion(n, names)
+        raise SpecError(f"{record_type} has no field {words!r}{hint} (fields: {', '.join(names)})",
+                        code=WORDS)
 
     def typed_values(self, record_type: str, row: Mapping[str, str]) -> dict[str, Any]:
         """Table cells as field values: headers are field names in words; empty cells are left out."""
+        from ..catalogue import FieldKind
+
         out: dict[str, Any] = {}
         spec = self.spec(record_type)
         for head, cell in row.items():
@@ -302,8 +382,13 @@ class World:
                 continue
             rel = spec.relation(norm(head))
             if rel is not None:
-                raise SpecError(f"{head!r}: give related {rel.record} records with their own step")
-            out[self.field_name(record_type, head)] = cell
+                raise SpecError(f"{head!r}: give related {rel.record} records with their own step",
+                                code=WORDS)
+            name = self.field_name(record_type, head)
+            f = spec.field(name)
+            if f is not None and f.kind is FieldKind.DECIMAL:
+                cell = amount_text(cell, head.strip())
+            out[name] = cell
         return out
 
     def store(self, t: Thing) -> None:
@@ -335,7 +420,7 @@ class World:
             values = self.typed_values(kind.record_type, row)
             parts = [str(values.get(f, "")) for f in kind.id_fields]
             if any(p == "" for p in parts):
-                raise SpecError(f"every row of {kind_words} needs {', '.join(kind.id_fields)}")
+                raise SpecError(f"every row of {kind_words} needs {', '.join(kind.id_fields)}", code=WORDS)
             t = self.thing(kind_words, "/".join(parts) if kind.record_type.lower() != kind_words.lower()
                            else "|".join(parts))
             t.values.update(values)
@@ -528,7 +613,7 @@ def table_text(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str
 def rows_of(datatable: Sequence[Sequence[str]]) -> list[dict[str, str]]:
     """A Gherkin table (first row the header) as dicts; headers stripped, cells stripped."""
     if not datatable:
-        raise SpecError("the step needs a table with a header row")
+        raise SpecError("the step needs a table with a header row", code=WORDS)
     header = [h.strip() for h in datatable[0]]
     return [dict(zip(header, (c.strip() for c in row), strict=True)) for row in datatable[1:]]
 
@@ -538,7 +623,7 @@ def pairs_of(datatable: Sequence[Sequence[str]]) -> dict[str, str]:
     out: dict[str, str] = {}
     for i, row in enumerate(datatable):
         if len(row) != 2:
-            raise SpecError("give the fields as a two-column table: | field | value |")
+            raise SpecError("give the fields as a two-column table: | field | value |", code=WORDS)
         k, v = row[0].strip(), row[1].strip()
         if i == 0 and k.lower() == "field" and v.lower() == "value":
             continue
