@@ -365,3 +365,21 @@ def test_cli_a_database_that_cannot_be_opened_is_wf515(tmp_path: Path, url: str,
         assert r.exit_code == 2, (args, r.output)
         assert "[WF515]" in r.output and "cannot open the database" in r.output and words in r.output
         assert "secret" not in r.output
+
+
+@pytest.mark.parametrize("content", [b"\x00\x01\xff\xfe", "caf\u00e9 = 1\n".encode("latin-1")])
+def test_cli_deploy_a_file_that_is_not_utf8_text_is_wf101(tmp_path: Path, content: bytes) -> None:
+    db = f"sqlite:///{tmp_path / 'wf.db'}"
+    good, bad = tmp_path / "good.wf", tmp_path / "bad.wf"
+    good.write_text(WORKFLOW)
+    bad.write_bytes(content)
+    r = CliRunner().invoke(cli, ["--db", db, "deploy", str(good), str(bad)])
+    assert r.exception is None or isinstance(r.exception, SystemExit), r.exception
+    assert r.exit_code == 1 and "[WF101]" in r.output, r.output
+    assert run(db, "workflows").output == ""  # nothing stored: every file is read first
+
+
+def test_cli_deploy_an_empty_file_warns(tmp_path: Path) -> None:
+    (tmp_path / "empty.wf").write_text("# nothing yet\n")
+    r = run(f"sqlite:///{tmp_path / 'wf.db'}", "deploy", str(tmp_path / "empty.wf"))
+    assert r.exit_code == 0 and "warning[WF113]" in r.output and "nothing was stored" in r.output

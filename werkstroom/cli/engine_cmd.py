@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 
 import click
 
+from ..diagnostics import Diagnostic
 from ..errors import DiagnosticsError, WerkstroomError
 
 
@@ -74,6 +75,17 @@ def deploy(ctx: click.Context, scripts: tuple[str, ...], do_enable: bool, templa
     """Store the workflows of SCRIPTS (a new version when the text changed)."""
     if not scripts and not templates:
         raise click.UsageError("name at least one script, or --templates")
+    from ..grammar.parser import read_source
+
+    texts: dict[str, str] = {}
+    for path in scripts:  # all read before anything is stored
+        src = read_source(path)
+        if isinstance(src, Diagnostic):
+            click.echo(f"wf: {src.message} [{src.code}]", err=True)
+            if src.help:
+                click.echo(f"  help: {src.help}", err=True)
+            sys.exit(2 if src.code == "WF100" else 1)  # as `wf check`: unreadable 2, not text 1
+        texts[path] = src.text
     try:
         with _engine(ctx) as eng:
             if templates:
@@ -81,7 +93,10 @@ def deploy(ctx: click.Context, scripts: tuple[str, ...], do_enable: bool, templa
                 changed = sum(d.new_version for d in done)
                 click.echo(f"{len(done)} templates stored ({changed} new or changed)")
             for path in scripts:
-                for d in eng.deploy(Path(path).read_text(encoding="utf-8"), path):
+                deployed = eng.deploy(texts[path], path)
+                if not deployed:
+                    click.echo(f"warning[WF113]: {path} holds no workflow and no step; nothing was stored")
+                for d in deployed:
                     state = "new version" if d.new_version else "unchanged"
                     click.echo(f"{d.code}: version {d.version} ({state}, {d.content_hash[:12]})")
                     if do_enable:
