@@ -149,6 +149,21 @@ def test_shipped_example_simulates_cleanly() -> None:
     ("[[timeline]]\nevent = \"A\"\nexpect = { mood = 1 }\n", "unknown expectation"),
     ("bogus = 1\n", "unknown top-level"),
     ("[[timeline\n", "not valid TOML"),
+    # what a consultant writes by mistake: each names the entry and what to write (no internal error)
+    ("tite = \"x\"\n", r"unknown top-level key\(s\) tite \(did you mean title\?\)"),
+    ("[[timeline]]\nevent = \"A\"\nusr = \"B\"\n",
+     r"entry 1 has unknown key\(s\) usr \(did you mean user\?\)"),
+    ("[[timeline]]\nevent = \"A\"\nexpect = { staus = \"Open\" }\n", r"staus \(did you mean status\?\)"),
+    ("[[timeline]]\nevent = \"A\"\nexpect = \"Open\"\n", "expect must be a table"),
+    ("[[timeline]]\nevent = \"A\"\nexpect = { entries = \"2\" }\n", "expect.entries = '2' must be a number"),
+    ("[[timeline]]\nevent = \"A\"\nexpect = { restricted = \"yes\" }\n", "must be true or false"),
+    ("[[timeline]]\napprove = \"FINANCE\"\nentry = \"abc\"\n",
+     "entry = 'abc' must be an approval entry number"),
+    ("[[timeline]]\napprove = 5\n", "approve = 5 must be a user id in quotes"),
+    ("[[timeline]]\nevent = \"A\"\nold = \"x\"\n", "old must be a table"),
+    ("timeline = 5\n", "timeline must be a list of tables"),
+    ("records = 5\n", "records must be a list of tables"),
+    ("scripts = \"flow.wf\"\n", "scripts must be a list of file names"),
 ])
 def test_invalid_scenarios_are_wf511(tmp_path: Path, text: str, message: str) -> None:
     p = tmp_path / "s.toml"
@@ -156,6 +171,31 @@ def test_invalid_scenarios_are_wf511(tmp_path: Path, text: str, message: str) ->
     with pytest.raises(ScenarioError, match=message) as err:
         load_scenario(p)
     assert err.value.code == "WF511"
+
+
+def test_misspelt_event_is_refused_with_the_closest_name(tmp_path: Path) -> None:
+    script, scenario = write(tmp_path, TWO_APPROVERS.replace('event = "PurchaseDocSentForApproval"',
+                                                             'event = "PurchaseDocSentForAproval"'))
+    sim = simulate([script], scenario)
+    first = sim.steps[0]
+    assert first.error is not None and first.error["code"] == "WF503"
+    assert "did you mean 'PurchaseDocSentForApproval'?" in first.error["message"]
+    assert first.title == "PurchaseDocSentForAproval"  # the entry says what it tried, even when refused
+    assert sim.steps[1].title == "FINANCE approves an approval request"
+
+
+def test_records_entries_name_the_entry_and_the_closest_type(tmp_path: Path) -> None:
+    script, scenario = write(tmp_path, "")
+    scenario.write_text('setup = "org.toml"\n[[records]]\ntype = "Vendr"\nvalues = { no = "V1" }\n')
+    with pytest.raises(ScenarioError, match="records entry 1: unknown record type 'Vendr'; did you mean "
+                                            "'Vendor'") as err:
+        simulate([script], scenario)
+    assert err.value.code == "WF511"
+    scenario.write_text('setup = "org.toml"\n[[records]]\ntype = "Vendor"\n'
+                        'values = { no = "V1", blockd = true }\n')
+    with pytest.raises(ScenarioError, match=r"records entry 1 \(Vendor\): .*no field 'blockd'") as err:
+        simulate([script], scenario)
+    assert err.value.code == "WF502"
 
 
 def test_advance_accepts_formulas_and_hours() -> None:

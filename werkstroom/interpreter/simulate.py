@@ -46,7 +46,9 @@ from typing import Any
 import attrs
 from sqlalchemy import select
 
-from ..errors import WerkstroomError
+from ..diagnostics import Diagnostic
+from ..errors import DiagnosticsError, WerkstroomError
+from ..grammar.parser import read_source
 from . import store_codec as codec
 from .clock import SequentialIds, VirtualClock
 from .connect import connect
@@ -66,6 +68,13 @@ ENTRY_KEYS = {*ACTIONS, "user", "record", "old", "comment", "entry", "idempotenc
               "instance"}
 EXPECT_KEYS = {"status", "restricted", "outcome", "workflow", "step", "archived", "entries", "error",
                "running"}
+EXPECT_TYPES: dict[str, tuple[type, str]] = {
+    "status": (str, 'a text such as "Released"'), "outcome": (str, 'a text such as "started"'),
+    "workflow": (str, 'a workflow code in quotes'), "error": (str, 'a code in quotes such as "WF612"'),
+    "restricted": (bool, "true or false"), "archived": (bool, "true or false"),
+    "step": (int, "a step number such as 6"), "entries": (int, "a number of entries such as 2"),
+    "running": (int, "a number of instances such as 1"),
+}
 
 
 @attrs.define
@@ -124,41 +133,81 @@ def load_scenario(path: str | Path) -> dict[str, Any]:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ScenarioError(f"cannot read the scenario {p}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"{p} is not UTF-8 text (at byte {exc.start}); save it as UTF-8") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{p} is not valid TOML: {exc}") from exc
-    unknown = set(data) - {"title", "start", "setup", "records", "timeline", "scripts"}
+    top = {"title", "start", "setup", "records", "timeline", "scripts"}
+    unknown = set(data) - top
     if unknown:
-        raise ScenarioError(f"{p}: unknown top-level key(s) {', '.join(sorted(unknown))}")
+        raise ScenarioError(f"{p}: unknown top-level key(s) {_unknown(unknown, top)}")
+    scripts = data.get("scripts", [])
+    if not isinstance(scripts, list) or not all(isinstance(n, str) for n in scripts):
+        raise ScenarioError(f"{p}: scripts must be a list of file names, e.g. scripts = [\"approval.wf\"]")
+    for key in ("timeline", "records"):
+        if not isinstance(data.get(key, []), list):
+            raise ScenarioError(f"{p}: {key} must be a list of tables: write each entry under [[{key}]]")
     for i, entry in enumerate(data.get("timeline", []), 1):
         if not isinstance(entry, dict):
             raise ScenarioError(f"{p}: timeline entry {i} must be a table")
+        bad = set(entry) - ENTRY_KEYS
+        if bad:
+            raise ScenarioError(f"{p}: timeline entry {i} has unknown key(s) {_unknown(bad, ENTRY_KEYS)}")
         what = [a for a in ACTIONS if a in entry]
         if len(what) != 1:
             raise ScenarioError(f"{p}: timeline entry {i} needs exactly one of {', '.join(ACTIONS)}"
                                 f" (found {', '.join(what) or 'none'})")
-        bad = set(entry) - ENTRY_KEYS
+        expect = entry.get("expect", {})
+        if not isinstance(expect, dict):
+            raise ScenarioError(f"{p}: timeline entry {i}: expect must be a table, e.g. "
+                                f"expect = {{ status = \"Released\" }}")
+        bad = set(expect) - EXPECT_KEYS
         if bad:
-            raise ScenarioError(f"{p}: timeline entry {i} has unknown key(s) {', '.join(sorted(bad))}")
-        bad = set(entry.get("expect", {})) - EXPECT_KEYS
-        if bad:
-            raise ScenarioError(f"{p}: timeline entry {i}: unknown expectation(s) {', '.join(sorted(bad))}"
-                                f" (known: {', '.join(sorted(EXPECT_KEYS))})")
+            raise ScenarioError(f"{p}: timeline entry {i}: unknown expectation(s) "
+                                f"{_unknown(bad, EXPECT_KEYS)} (known: {', '.join(sorted(EXPECT_KEYS))})")
+        for key, want in expect.items():
+            kind, example = EXPECT_TYPES[key]
+            if not isinstance(want, kind) or (kind is int and isinstance(want, bool)):
+                raise ScenarioError(f"{p}: timeline entry {i}: expect.{key} = {want!r} must be "
+                                    f"{example}")
         if what[0] in ("event", "cancel") and not isinstance(entry.get("record", {}), dict):
             raise ScenarioError(f"{p}: timeline entry {i}: record must be a table")
+        if "old" in entry and not isinstance(entry["old"], dict):
+            raise ScenarioError(f"{p}: timeline entry {i}: old must be a table of the previous values")
+        if "entry" in entry and (not isinstance(entry["entry"], int) or isinstance(entry["entry"], bool)):
+            raise ScenarioError(f"{p}: timeline entry {i}: entry = {entry['entry']!r} must be an approval "
+                                "entry number, e.g. entry = 2")
+        for key in ("approve", "reject", "delegate", "user"):
+            if key in entry and not isinstance(entry[key], str):
+                raise ScenarioError(f"{p}: timeline entry {i}: {key} = {entry[key]!r} must be a user id "
+                                    f"in quotes, e.g. {key} = \"FINANCE\"")
     return data
+
+
+def _unknown(names: set[str], known: set[str]) -> str:
+    """``a, b`` with a "did you mean" for each close to a known key."""
+    from ..spelling import suggest
+
+    out = []
+    for n in sorted(names):
+        close = suggest(n, sorted(known))
+        out.append(f"{n} (did you mean {close[0]}?)" if close else n)
+    return ", ".join(out)
 
 
 def parse_advance(text: str, now: dt.datetime) -> dt.datetime:
     m = re.fullmatch(r"\s*(\d+)\s*h\s*", text, re.IGNORECASE)
-    if m:
-        return now + dt.timedelta(hours=int(m.group(1)))
     from .dateformula import DateFormulaError, parse
 
     try:
+        if m:
+            return now + dt.timedelta(hours=int(m.group(1)))
         day = parse(text).apply(now.date())
     except DateFormulaError as exc:
         raise ScenarioError(f"advance = {text!r}: {exc.message} "
                             f"(use a date formula like 2D, 1W, CM, or 3h)") from exc
+    except OverflowError as exc:
+        raise ScenarioError(f"advance = {text!r} goes past the year 9999") from exc
     return dt.datetime.combine(day, now.timetz())
 
 
@@ -182,6 +231,10 @@ class Runner:
                 setup_data = tomllib.loads(path.read_text(encoding="utf-8"))
             except OSError as exc:
                 raise ScenarioError(f"setup file {path}: {exc.strerror}") from exc
+            except UnicodeDecodeError as exc:
+                raise ScenarioError(f"setup file {path} is not UTF-8 text (at byte {exc.start})") from exc
+            except tomllib.TOMLDecodeError as exc:
+                raise ScenarioError(f"setup file {path} is not valid TOML: {exc}") from exc
             source = str(path)
         elif isinstance(setup, dict):
             setup_data, source = setup, "(inline)"
@@ -197,7 +250,15 @@ class Runner:
         for i, r in enumerate(data.get("records", []), 1):
             if not isinstance(r, dict) or "type" not in r or not isinstance(r.get("values"), dict):
                 raise ScenarioError(f"records entry {i} needs type = \"...\" and values = {{...}}")
-            self.engine.put_record(r["type"], r["values"])
+            if not isinstance(r["type"], str) or self.engine.vocab.record(r["type"]) is None:
+                close = self.engine.catalogue.suggest("record", str(r["type"]))
+                raise ScenarioError(f"records entry {i}: unknown record type {r['type']!r}"
+                                    + (f"; did you mean {close[0]!r}?" if close else "")
+                                    + " (see `wf catalogue records`)")
+            try:
+                self.engine.put_record(r["type"], r["values"])
+            except WerkstroomError as exc:
+                raise ScenarioError(f"records entry {i} ({r['type']}): {exc.message}", code=exc.code) from exc
 
     # ------------------------------------------------------------------ timeline
 
@@ -234,6 +295,12 @@ class Runner:
                 name = self._cancel_event()
             if not isinstance(name, str):
                 raise ScenarioError(f"entry {step.n}: event must be an event name")
+            step.title = name
+            if eng.vocab.event(name) is None:
+                close = eng.catalogue.suggest("event", name)
+                raise ScenarioError(f"the event {name!r} is not in the catalogue"
+                                    + (f"; did you mean {close[0]!r}?" if close else "")
+                                    + " (see `wf catalogue events`)", code="WF503")
             spec = eng.vocab.require_event(name)
             record = dict(entry.get("record", {}))
             if not record and self.document is not None and self.document[0] == spec.record:
@@ -241,10 +308,14 @@ class Runner:
                 record = {k: v for k, v in stored.items()}
             step.title = f"{spec.name} on {spec.record} {_describe(record)}"
             self._doc_from(spec.record, record)
+            for key in ("idempotency_key", "instance"):
+                if not isinstance(entry.get(key, ""), str):
+                    raise ScenarioError(f"entry {step.n}: {key} must be text, not {entry[key]!r}")
             return [eng.emit(spec.name, record, user=step.user or "USER", old=entry.get("old"),
                              idempotency_key=entry.get("idempotency_key"),
                              instance_id=entry.get("instance"))]
         if action in ("approve", "reject", "delegate"):
+            step.title = f"{step.user} {_past(action)} an approval request"
             entry_id, entry_no = self._pick_entry(action, step.user, entry.get("entry"))
             step.title = f"{step.user} {_past(action)} approval entry {entry_no}"
             if entry.get("comment"):
@@ -252,7 +323,11 @@ class Runner:
             fn = {"approve": eng.approve, "reject": eng.reject, "delegate": eng.delegate}[action]
             return [fn(entry_id, step.user, entry.get("comment"))]
         if action == "advance":
-            self.clock.set(parse_advance(str(entry["advance"]), self.clock.now()))
+            moment = parse_advance(str(entry["advance"]), self.clock.now())
+            if moment < self.clock.now():
+                raise ScenarioError(f"advance = {entry['advance']!r} goes back in time; a simulation's "
+                                    "clock only moves forward")
+            self.clock.set(moment)
             step.title = f"time passes: {entry['advance']} (now {self.clock.now():%Y-%m-%d %H:%M})"
             step.user = "(job queue)"
             result = eng.run_timers()
@@ -289,6 +364,8 @@ class Runner:
         with self.engine.transaction() as uow:
             stmt = select(ApprovalEntry).order_by(ApprovalEntry.entry_no)
             if wanted is not None:
+                if not 0 < int(wanted) < 2**31:  # entry numbers are 32-bit: larger ones do not exist
+                    raise ScenarioError(f"there is no approval entry {wanted}")
                 row = uow.session.scalar(stmt.where(ApprovalEntry.entry_no == int(wanted)))
                 if row is None:
                     raise ScenarioError(f"there is no approval entry {wanted}")
@@ -393,11 +470,12 @@ def simulate(scripts: Sequence[str | Path], scenario: str | Path, *, url: str | 
         workflows: list[dict[str, Any]] = []
         for script in scripts:
             p = Path(script)
-            try:
-                text = p.read_text(encoding="utf-8")
-            except OSError as exc:
-                raise ScenarioError(f"cannot read {p}: {exc.strerror}") from exc
-            for d in engine.deploy(text, str(p)):
+            src = read_source(p)
+            if isinstance(src, Diagnostic):
+                if src.code == "WF100":  # missing, a directory, unreadable: as before
+                    raise ScenarioError(f"cannot read {p}: {src.message}")
+                raise DiagnosticsError(src.message, [src], code=src.code)  # WF101 not text, WF112 too large
+            for d in engine.deploy(src.text, str(p)):
                 warnings = engine.enable(d.code)
                 workflows.append({"code": d.code, "version": d.version, "script": str(p),
                                   "warnings": [w.message for w in warnings]})
