@@ -65,6 +65,9 @@ SCENARIOS = {
     Given the workflow in "../purchase-aproval.wf" is enabled""",
     "broken workflow file": """\
     Given the workflow in "../broken.wf" is enabled""",
+    "misspelt key in a then": """\
+    Given a purchase invoice "PI-100" of 4000
+    Then the status of the purchase invoice "PI-10" is "Open\"""",
 }
 
 
@@ -165,6 +168,26 @@ def test_broken_workflow_file_shows_its_errors_with_line_and_caret(report: dict[
     assert "error[WF103]" in out, report["_all"]
     assert re.search(r"--> \S*broken\.wf:1:42", out)
     assert "^ expected `then` here" in out
+
+
+def test_then_on_a_record_nobody_made_names_the_records_made(report: dict[str, str]) -> None:
+    out = report["misspelt key in a then"]
+    assert ('no earlier step made purchase invoice "PI-10"; did you mean \'purchase invoice "PI-100"\'?'
+            in out), report["_all"]
+    assert "[WF703]" in out and 'but it is "None"' not in out
+
+
+def test_outline_placeholder_without_examples_column(tmp_path: Path) -> None:
+    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    (tmp_path / "test_f.py").write_text("from pytest_bdd import scenarios\n\nscenarios('.')\n",
+                                        encoding="utf-8")
+    (tmp_path / "outline.feature").write_text(
+        "Feature: Outline\n  Scenario Outline: Amounts\n    Given a purchase invoice \"1\" of <amount>\n"
+        "    Examples:\n      | amont |\n      | 100   |\n", encoding="utf-8")
+    out = run_pytest(tmp_path, "-q").stdout
+    assert ("outline.feature:3: the step `Given a purchase invoice \"1\" of <amount>` uses <amount>, but "
+            "the Examples table has no column 'amount'; did you mean 'amont'? (columns: amont) [WF703]"
+            in out), out
 
 
 def test_invalid_gherkin_names_file_and_line(tmp_path: Path) -> None:

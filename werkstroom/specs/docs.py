@@ -48,8 +48,11 @@ to the feature file. `examples/consultant-project/` is a complete project: copy 
   feature file line and the step; `--tb=long` adds the Python traceback for whoever debugs a step.
 * **A mistake in a feature** fails with a code (docs/diagnostics.md): a step that matches no step
   of the library names the closest one or the keyword it belongs to (WF701); a file that is not
-  valid Gherkin names its line (WF702); an unknown record kind, field or column, a date or an amount
-  in another format lists what is known (WF703); a missing `.wf` file lists the folder's `.wf` files
+  valid Gherkin names its line, as does a first step whose misspelt keyword Gherkin would read as
+  the scenario's description (WF702); an unknown record kind, field or column, a date or an amount
+  in another format, a Then step about a record no earlier step made (often a misspelt key) and an
+  Outline's `<placeholder>` without its Examples column list what is known (WF703); a missing `.wf`
+  file lists the folder's `.wf` files
   (WF100) and a broken one shows its errors with line and caret. Amounts are written with a dot
   for decimals: `1234.50` or `1,234.50`.
 * **Reports**: `pytest -vv --gherkin-terminal-reporter` prints the scenarios step by step (not

@@ -86,12 +86,35 @@ def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, sce
     filename = getattr(feature, "filename", None)
     if filename:
         request.node.stash[_FEATURE_DIR] = Path(filename).parent
-    lost = lost_step(feature, scenario)
-    if lost:
-        from .world import SpecError
+    for problem, code in ((lost_step(feature, scenario), "WF702"),
+                          (unfilled_placeholder(request, feature, scenario), "WF703")):
+        if problem:
+            from .world import SpecError
 
-        request.node.stash[_STEP_FAILED] = True
-        raise SpecError(lost, code="WF702")
+            request.node.stash[_STEP_FAILED] = True
+            raise SpecError(problem, code=code)
+
+
+def unfilled_placeholder(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> str:
+    """A Scenario Outline step whose ``<name>`` has no Examples column of that name keeps the text
+    ``<name>``; say so at the step instead of letting the step read "<amount>" as a value."""
+    callspec = getattr(request.node, "callspec", None)
+    example = getattr(callspec, "params", {}).get("_pytest_bdd_example") if callspec is not None else None
+    if not isinstance(example, dict) or not example:
+        return ""
+    from ..spelling import suggest
+
+    for step in getattr(scenario, "steps", ()):
+        for name in re.findall(r"<([^<>\n]+)>", str(getattr(step, "name", ""))):
+            if name in example:
+                continue
+            close = suggest(name, list(example))
+            return (f"{getattr(feature, 'filename', '')}:{getattr(step, 'line_number', '?')}: the step "
+                    f"`{getattr(step, 'keyword', '')} {getattr(step, 'name', '')}` uses <{name}>, but the "
+                    f"Examples table has no column {name!r}"
+                    + (f"; did you mean {close[0]!r}?" if close else "")
+                    + f" (columns: {', '.join(example)})")
+    return ""
 
 
 def lost_step(feature: Any, scenario: Any) -> str:

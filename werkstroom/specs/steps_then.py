@@ -69,7 +69,7 @@ def entries_are(werkstroom_world: World, kind: str, id: str, datatable: list[lis
     sequence, status (Created, Open, Approved, Rejected, Canceled), due date (YYYY-MM-DD), sender,
     amount, amount lcy, approval type, limit type, workflow, entry."""
     w = werkstroom_world
-    t = w.thing(kind, id)
+    t = w.named(kind, id)
     no_refusal(w, t)
     expected = rows_of(datatable)
     cols = []
@@ -97,7 +97,7 @@ def entries_read(werkstroom_world: World, kind: str, id: str, summary: str) -> N
     """The record's approval entries in one line, in entry order: `APPROVER Status` separated by commas
     (`none` for no entries). Handy in Scenario Outlines, where the number of entries varies."""
     w = werkstroom_world
-    t = w.thing(kind, id)
+    t = w.named(kind, id)
     no_refusal(w, t)
     got = ", ".join(f"{r['approver_id']} {r['status']}" for r in w.entries(t)) or "none"
     want = ", ".join(" ".join(x.split()) for x in summary.split(",")) if summary.strip() else "none"
@@ -110,7 +110,7 @@ def entries_read(werkstroom_world: World, kind: str, id: str, summary: str) -> N
 def no_entries(werkstroom_world: World, kind: str, id: str) -> None:
     """No approval entry was ever made for the record (in any status)."""
     w = werkstroom_world
-    t = w.thing(kind, id)
+    t = w.named(kind, id)
     no_refusal(w, t)
     rows = w.entries(t)
     if rows:
@@ -134,7 +134,7 @@ def open_requests(werkstroom_world: World, user: str, n: str) -> None:
 def status_is(werkstroom_world: World, kind: str, id: str, status: str) -> None:
     """The record's status now (Open, Pending Approval, Released, ...)."""
     w = werkstroom_world
-    t = w.thing(kind, id)
+    t = w.named(kind, id)
     no_refusal(w, t)
     st = w.engine.record_state(t.record_type, w.key(t))
     if not same(status, st.status):
@@ -147,7 +147,7 @@ def restricted(werkstroom_world: World, kind: str, id: str, neg: str | None) -> 
     """Whether the record's usage is restricted (it cannot be posted, released or otherwise used
     while a workflow holds it)."""
     w = werkstroom_world
-    t = w.thing(kind, id)
+    t = w.named(kind, id)
     no_refusal(w, t)
     st = w.engine.record_state(t.record_type, w.key(t))
     want = neg is None
@@ -163,7 +163,7 @@ def field_is(werkstroom_world: World, field: str, kind: str, id: str, quoted: st
              plain: str | None) -> None:
     """A field of the record as the engine stores it now (after reverted, applied or discarded changes)."""
     w = werkstroom_world
-    t = w.thing(kind, id)
+    t = w.named(kind, id)
     no_refusal(w, t)
     name = w.field_name(t.record_type, field)
     want = quoted if quoted is not None else (plain or "")
@@ -179,7 +179,7 @@ def pending_changes(werkstroom_world: World, kind: str, id: str, none: str | Non
     """Record changes a workflow holds until approval (`has no pending changes`, or
     `has a pending change of <field> to <value>`)."""
     w = werkstroom_world
-    t = w.thing(kind, id)
+    t = w.named(kind, id)
     no_refusal(w, t)
     st = w.engine.record_state(t.record_type, w.key(t))
     shown = ", ".join(f"{p.field}: {p.old_value} -> {p.new_value}" for p in st.pending_changes) or "none"
@@ -202,7 +202,7 @@ def instance_state(werkstroom_world: World, kind: str, id: str, state: str) -> N
     """Whether the record's workflow instance finished (no step left waiting, moved to the archive)
     or is still waiting for an event."""
     w = werkstroom_world
-    t = w.thing(kind, id)
+    t = w.named(kind, id)
     no_refusal(w, t)
     key = w.key(t)
     running = w.engine.instances(record_type=t.record_type, record_key=key)
@@ -224,7 +224,7 @@ def none_started(werkstroom_world: World, kind: str, id: str) -> None:
     """The last action started no workflow instance for the record (no enabled workflow's first step
     matched; the timeline tells which conditions were false)."""
     w = werkstroom_world
-    t = w.thing(kind, id)
+    t = w.named(kind, id)
     no_refusal(w, t)
     started = [h for h in w.last if h.started and h.record_type == t.record_type]
     if started:

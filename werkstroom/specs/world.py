@@ -358,6 +358,25 @@ class World:
         self.things[tag] = t
         return t
 
+    def named(self, words: str, ident: str) -> Thing:
+        """The record a Then step names: one an earlier step made, or one the engine stores. A record
+        nobody made is a mistake in the feature (often a misspelt key), not a record with no status."""
+        before = dict(self.things)
+        t = self.thing(words, ident)
+        if any(x is t for x in before.values()):
+            return t
+        try:
+            stored = self.engine.record(t.record_type, self.key(t))
+        except SpecError:
+            stored = None
+        if stored is None:
+            self.things = before
+            labels = [x.label for x in before.values()]
+            hint = suggestion(t.label, labels)
+            raise SpecError(f"no earlier step made {t.label}{hint} (records of this scenario: "
+                            f"{', '.join(labels) or 'none'})", code=WORDS)
+        return t
+
     def field_name(self, record_type: str, words: str) -> str:
         spec = self.spec(record_type)
         n = norm(words)
