@@ -184,6 +184,21 @@ def test_misspelt_event_is_refused_with_the_closest_name(tmp_path: Path) -> None
     assert sim.steps[1].title == "FINANCE approves an approval request"
 
 
+def test_expected_error_matches_the_cause_of_a_failed_response(tmp_path: Path) -> None:
+    """The timeline shows a response's refusal as WF505 with its cause (WF601); expecting the cause
+    is what a consultant writes after reading it."""
+    entry = TWO_APPROVERS.split("[[timeline]]")[1].replace('user = "BUYER"', 'user = "NOBODY"')
+    entry = entry.replace('expect = { outcome = "started", entries = 3, status = "Pending Approval", '
+                          'restricted = true }', 'expect = { error = "WF601" }')
+    script, scenario = write(tmp_path, "[[timeline]]" + entry)
+    sim = simulate([script], scenario)
+    assert sim.ok, [(s.error, s.failed_expectations) for s in sim.steps]
+    assert sim.steps[0].error is not None and sim.steps[0].error["code"] == "WF505"
+    scenario.write_text(scenario.read_text().replace('error = "WF601"', 'error = "WF612"'))
+    sim = simulate([script], scenario)
+    assert sim.steps[0].failed_expectations == ["expected error = 'WF612', got 'WF505' (caused by WF601)"]
+
+
 def test_records_entries_name_the_entry_and_the_closest_type(tmp_path: Path) -> None:
     script, scenario = write(tmp_path, "")
     scenario.write_text('setup = "org.toml"\n[[records]]\ntype = "Vendr"\nvalues = { no = "V1" }\n')

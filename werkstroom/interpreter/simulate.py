@@ -427,9 +427,13 @@ class Runner:
             "entries": len(step.approval_entries), "error": (step.error or {}).get("code"),
             "running": len(step.running),
         }
+        cause = (step.error or {}).get("original_code")
+        if cause and expect.get("error") == cause:
+            got["error"] = cause  # a refusal inside a response (WF505) is expected by its cause too: WF601
         for k, want in expect.items():
             if got[k] != want:
-                step.failed_expectations.append(f"expected {k} = {want!r}, got {got[k]!r}")
+                shown = f"{got[k]!r} (caused by {cause})" if k == "error" and cause else repr(got[k])
+                step.failed_expectations.append(f"expected {k} = {want!r}, got {shown}")
         if "error" in expect and step.error is not None and got["error"] == expect["error"]:
             step.error["expected"] = True
 
