@@ -248,3 +248,28 @@ def test_every_spec_code_is_documented_registered_and_asserted() -> None:
         assert CODES[info.code] is info
         assert f"\n### {info.code}\n" in docs, info.code
         assert f"[{info.code}]" in sources.replace(f'"{info.code}"', f"[{info.code}]"), info.code
+
+
+def test_cucumber_json_marks_a_missing_or_lost_step_failed(tmp_path: Path) -> None:
+    """pytest-bdd's Cucumber JSON records only steps that ran; a scenario stopped by a misspelt step
+    must not show green on a CI dashboard."""
+    import json
+
+    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    (tmp_path / "test_f.py").write_text("from pytest_bdd import scenarios\n\nscenarios('.')\n",
+                                        encoding="utf-8")
+    (tmp_path / "c.feature").write_text(
+        "Feature: C\n  Scenario: Missing\n    Given today is 2026-01-06\n"
+        "    When 2 dayz pass\n    Then the clock shows 2026-01-08\n"
+        "  Scenario: Lost\n    Givn today is 2026-01-06\n    Then the clock shows 2026-01-05\n",
+        encoding="utf-8")
+    report = tmp_path / "report.json"
+    result = run_pytest(tmp_path, "-q", f"--cucumberjson={report}")
+    assert result.returncode == 1, result.stdout
+    (feature,) = json.loads(report.read_text(encoding="utf-8"))
+    steps = {e["name"]: [(s["name"], s["result"]["status"]) for s in e["steps"]] for e in feature["elements"]}
+    assert steps["Missing"] == [("today is 2026-01-06", "passed"), ("2 dayz pass", "failed"),
+                                ("the clock shows 2026-01-08", "failed")]
+    assert steps["Lost"] == [("the clock shows 2026-01-05", "failed")]
+    missing = next(s for e in feature["elements"] for s in e["steps"] if s["name"] == "2 dayz pass")
+    assert "[WF701]" in missing["result"]["error_message"]

@@ -56,7 +56,8 @@ to the feature file. `examples/consultant-project/` is a complete project: copy 
   (WF100) and a broken one shows its errors with line and caret. Amounts are written with a dot
   for decimals: `1234.50` or `1,234.50`.
 * **Reports**: `pytest -vv --gherkin-terminal-reporter` prints the scenarios step by step (not
-  with `-n`); `pytest --cucumberjson=report.json` writes Cucumber JSON for CI dashboards.
+  with `-n`); `pytest --cucumberjson=report.json` writes Cucumber JSON for CI dashboards (a step
+  that matches no step of the library, and the steps after it, are failed there too).
 * **Partner libraries** add steps by naming modules in `Library.step_modules`; the plugin registers
   them when the partner package is installed. Declare them with the same decorators
   (`from werkstroom.specs.library import given, when, then`) so they carry an example and a

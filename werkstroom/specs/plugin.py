@@ -86,13 +86,36 @@ def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, sce
     filename = getattr(feature, "filename", None)
     if filename:
         request.node.stash[_FEATURE_DIR] = Path(filename).parent
+
+
+@pytest.hookimpl(trylast=True, specname="pytest_bdd_before_scenario")
+def pytest_bdd_check_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
+    """Mistakes Gherkin lets through: a first step read as description, an unfilled placeholder. Run
+    after pytest-bdd's own hook, so its Cucumber JSON report has the scenario to mark failed."""
     for problem, code in ((lost_step(feature, scenario), "WF702"),
                           (unfilled_placeholder(request, feature, scenario), "WF703")):
         if problem:
             from .world import SpecError
 
             request.node.stash[_STEP_FAILED] = True
+            steps = list(getattr(scenario, "steps", ()))
+            if steps:
+                report_failed_step(request, steps[0])
             raise SpecError(problem, code=code)
+
+
+def report_failed_step(request: pytest.FixtureRequest, step: Any) -> None:
+    """Mark ``step`` and the steps after it failed in pytest-bdd's scenario report (Cucumber JSON), which
+    records only steps that ran: without this a scenario that stopped at a missing step shows green."""
+    try:
+        from pytest_bdd import reporting
+
+        report = reporting.scenario_reports_registry.get(request.node)
+        if report is not None:
+            report.add_step_report(reporting.StepReport(step=step))
+            report.fail()
+    except Exception:  # pytest-bdd's reporting internals changed: the terminal report is unaffected
+        pass
 
 
 def unfilled_placeholder(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> str:
@@ -158,6 +181,7 @@ def pytest_bdd_step_error(request: pytest.FixtureRequest, feature: Any, scenario
 def pytest_bdd_step_func_lookup_error(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any,
                                       **_: Any) -> None:
     request.node.stash[_STEP_FAILED] = True  # the missing step's error is the one to show
+    report_failed_step(request, step)
     from .library import missing_step_text
 
     where = f"{getattr(feature, 'filename', '')}:{getattr(step, 'line_number', '?')}"
