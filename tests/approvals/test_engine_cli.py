@@ -383,3 +383,28 @@ def test_cli_deploy_an_empty_file_warns(tmp_path: Path) -> None:
     (tmp_path / "empty.wf").write_text("# nothing yet\n")
     r = run(f"sqlite:///{tmp_path / 'wf.db'}", "deploy", str(tmp_path / "empty.wf"))
     assert r.exit_code == 0 and "warning[WF113]" in r.output and "nothing was stored" in r.output
+
+
+@pytest.mark.parametrize(("field", "raw", "words"), [
+    ("amount", '"NaN"', "an amount below 10^18 is expected"),
+    ("amount", '"-Infinity"', "an amount below 10^18 is expected"),
+    ("amount", "1e400", "an amount below 10^18 is expected"),
+    ("amount", "99999999999999999999999999999", "an amount below 10^18 is expected"),
+    ("no", '"PI\\u00001"', "a NUL character is not allowed"),
+])
+def test_cli_emit_values_no_column_can_hold_are_wf502(tmp_path: Path, field: str, raw: str,
+                                                      words: str) -> None:
+    """Not a response failing deep inside (WF505 with a traceback) or an internal error: the payload is
+    refused before anything runs, naming the field."""
+    db = f"sqlite:///{tmp_path / 'wf.db'}"
+    (tmp_path / "test.wf").write_text(WORKFLOW, encoding="utf-8")
+    (tmp_path / "org.toml").write_text('[[users]]\nid = "REQ"\napprover = "REQ"\nunlimited_purchase = true\n')
+    assert run(db, "deploy", "--enable", str(tmp_path / "test.wf")).exit_code == 0
+    assert run(db, "setup", "load", str(tmp_path / "org.toml")).exit_code == 0
+    values = {"document_type": '"Invoice"', "no": '"PI1"', "status": '"Open"', "amount": "5000", field: raw}
+    record = "{" + ", ".join(f'"{k}": {v}' for k, v in values.items()) + "}"
+    r = CliRunner().invoke(cli, ["--db", db, "emit", "PurchaseDocSentForApproval", record, "--user", "REQ"])
+    assert r.exception is None or isinstance(r.exception, SystemExit), r.exception
+    assert r.exit_code == 1 and f"PurchaseHeader.{field}:" in r.stderr and "[WF502]" in r.stderr, r.stderr
+    assert words in r.stderr and "Traceback" not in r.stderr and "WF505" not in r.stderr
+    assert run(db, "instances").output.strip() == "no running instances"

@@ -191,7 +191,10 @@ def convert(spec: RecordSpec, f: FieldSpec, raw: Any, where: str) -> Any:
         if kind is FieldKind.DECIMAL:
             if isinstance(raw, bool | float):
                 raise ValueError("give money and quantities as text or integers, never as floats")
-            return Decimal(raw) if isinstance(raw, Decimal | int) else Decimal(str(raw).strip())
+            d = Decimal(raw) if isinstance(raw, Decimal | int) else Decimal(str(raw).strip())
+            if not d.is_finite() or d.adjusted() >= 18:  # NaN, Infinity, 10^18 and more: no amount
+                raise ValueError("an amount below 10^18 is expected")
+            return d
         if kind is FieldKind.INTEGER:
             if isinstance(raw, bool) or not isinstance(raw, int | str):
                 raise ValueError("expected a whole number")
@@ -200,6 +203,8 @@ def convert(spec: RecordSpec, f: FieldSpec, raw: Any, where: str) -> Any:
             if not isinstance(raw, str | int) or isinstance(raw, bool):
                 raise ValueError("expected text")
             text = str(raw)
+            if "\x00" in text:  # PostgreSQL cannot store it
+                raise ValueError("a NUL character is not allowed")
             if f.max_length is not None and len(text) > f.max_length:
                 raise ValueError(f"longer than {f.max_length} characters")
             return text.upper() if kind is FieldKind.CODE else text
