@@ -408,3 +408,12 @@ def test_cli_emit_values_no_column_can_hold_are_wf502(tmp_path: Path, field: str
     assert r.exit_code == 1 and f"PurchaseHeader.{field}:" in r.stderr and "[WF502]" in r.stderr, r.stderr
     assert words in r.stderr and "Traceback" not in r.stderr and "WF505" not in r.stderr
     assert run(db, "instances").output.strip() == "no running instances"
+
+
+@pytest.mark.parametrize("ref", ["99999999999999999999999", "2147483648", "\u00b2"])
+def test_cli_entry_numbers_that_cannot_exist_are_wf615(tmp_path: Path, ref: str) -> None:
+    db = f"sqlite:///{tmp_path / 'wf.db'}"
+    for args in (["approve", ref, "--as", "A"], ["reject", ref, "--as", "A"], ["delegate", ref, "--as", "A"],
+                 ["cancel", ref, "--as", "A"], ["approvals", "--history", ref]):
+        r = run(db, *args)
+        assert r.exit_code == 1 and "does not exist [WF615]" in r.output, (args, r.output)
