@@ -72,3 +72,10 @@ def test_enable_refuses_templates() -> None:
     code, out = run("check", "--enable", "--format", "short",
                     str(root / "werkstroom" / "stdlib" / "templates" / "MS-OVERDUE.wf"))
     assert code == 1 and "error[WF410]" in out
+
+
+def test_copy_to_a_place_that_cannot_be_written_is_wf115(tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("")
+    res = CliRunner().invoke(cli, ["templates", "copy", "MS-PIAPW", str(tmp_path / "afile" / "x.wf")])
+    assert res.exception is None or isinstance(res.exception, SystemExit), res.exception
+    assert res.exit_code == 2 and "cannot write" in res.output and "[WF115]" in res.output

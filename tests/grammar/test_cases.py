@@ -49,10 +49,12 @@ def test_case(name: str, first_line: int, text: str) -> None:
 
 
 def test_every_syntax_code_is_exercised() -> None:
-    """Each WF1xx code is triggered by a case file here or by tests/grammar/test_bad_input.py."""
+    """Each WF1xx code is triggered by a case file here, by tests/grammar/test_bad_input.py or (writing
+    files) by tests/grammar/test_cli.py."""
     from werkstroom.codes import CODES
 
     in_cases = {m.group(2) for _, _, text in CHUNKS for m in MARK.finditer(text)}
     in_bad_input_tests = {"WF100", "WF101", "WF108", "WF112"}
+    in_cli_tests = {"WF115"}
     syntax = {c for c in CODES if c.startswith("WF1")}
-    assert syntax == in_cases | in_bad_input_tests
+    assert syntax == in_cases | in_bad_input_tests | in_cli_tests

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from werkstroom.cli import cli
@@ -108,3 +110,22 @@ def test_fmt_stdin_to_stdout() -> None:
     assert r.exit_code == 0 and r.output == "on A then x, y  # c\n"
     r = CliRunner().invoke(cli, ["fmt", "-"], input=BAD)
     assert r.exit_code == 1 and "WF103" in r.output
+
+
+def test_fmt_a_file_that_cannot_be_written_is_wf115(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ro, ok = tmp_path / "ro.wf", tmp_path / "ok.wf"
+    ro.write_text("on  A   then   x\n")
+    ok.write_text("on  B   then   y\n")
+    real = Path.write_text
+
+    def refuse(self: Path, *args: Any, **kwargs: Any) -> int:
+        if self.name == "ro.wf":  # as for a read-only file (root ignores chmod, so simulated)
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", refuse)
+    r = CliRunner().invoke(cli, ["fmt", str(ro), str(ok)])
+    assert r.exception is None or isinstance(r.exception, SystemExit), r.exception
+    assert r.exit_code == 2 and "error[WF115]: cannot write" in r.output and "Permission denied" in r.output
+    assert "0 files reformatted" not in r.output and "1 file reformatted" in r.output
+    assert ok.read_text() == "on B then y\n"  # the other files are still formatted

@@ -116,7 +116,12 @@ def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
         if check_only:
             click.echo(f"would reformat {name}")
         else:
-            Path(name).write_text(new, encoding="utf-8", newline="\n")
+            try:
+                Path(name).write_text(new, encoding="utf-8", newline="\n")
+            except OSError as exc:
+                click.echo(f"error[WF115]: cannot write `{name}`: {exc.strerror or exc}", err=True)
+                changed, failed, io_error = changed - 1, failed + 1, True
+                continue
             click.echo(f"reformatted {name}")
     verb = "would be reformatted" if check_only else "reformatted"
     left = len(files) - changed - failed

@@ -180,8 +180,12 @@ def copy(code: str, dest: Path, new_code: str | None, force: bool) -> None:
         for d in errors:
             click.echo(f"{d.span}: {d.code} {d.message}", err=True)
         sys.exit(1)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        click.echo(f"wf templates copy: cannot write {target}: {exc.strerror or exc} [WF115]", err=True)
+        sys.exit(2)
     click.echo(f"copied {spec.code} to {target} as workflow {final_code}")
     warnings = [d for d in prog.diagnostics if not d.is_error]
     for d in warnings:

@@ -23,4 +23,5 @@ CODES: tuple[CodeInfo, ...] = (
     CodeInfo("WF112", E, "The file is larger than the documented size limit."),
     CodeInfo("WF113", W, "The file holds no workflow and no step."),
     CodeInfo("WF114", E, "A step's `then` is followed by neither a response nor an indented block."),
+    CodeInfo("WF115", E, "A file cannot be written (`wf fmt`, `wf templates copy`)."),
 )
