@@ -21,14 +21,17 @@ GROWING = ("wf_record", "wf_record_state", "wf_instance", "wf_instance_archive",
            "wf_approval_entry", "wf_approval_audit", "wf_approval_comment", "wf_notification_entry",
            "wf_record_change", "wf_overdue_approval_entry")
 MODULES = (engine, engine_run, engine_records, context_impl, store, approval_records, notification_service)
+# statements run on PostgreSQL only (SQLite serializes writers without them)
+POSTGRESQL_ONLY = ("engine_run._RECORD_LOCK",)
 
 
 def _statements() -> list[tuple[str, Statement]]:
     found = []
     for module in MODULES:
         for name, value in vars(module).items():
-            if isinstance(value, Statement):
-                found.append((f"{module.__name__.rsplit('.', 1)[-1]}.{name}", value))
+            qualified = f"{module.__name__.rsplit('.', 1)[-1]}.{name}"
+            if isinstance(value, Statement) and qualified not in POSTGRESQL_ONLY:
+                found.append((qualified, value))
     return found
 
 
@@ -54,6 +57,6 @@ def test_a_hot_statement_scans_no_growing_table(con: sqlite3.Connection, name: s
 
 def test_the_plans_cover_the_hot_statements() -> None:
     names = {n for n, _ in _statements()}
-    for expected in ("engine_run._INSTANCE_BY_ID", "engine_records._RECORD_GET", "engine._INSERT_LOG",
+    for expected in ("engine_run._INSTANCE_BY_ID", "engine_records.RECORD_GET", "engine._INSERT_LOG",
                      "records._SIBLINGS_BY_NO", "service._INSERT_ENTRY_IF_SETUP"):
         assert expected in names

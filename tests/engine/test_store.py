@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable
+
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -10,6 +14,7 @@ from werkstroom.interpreter.clock import SequentialIds, VirtualClock
 from werkstroom.interpreter.engine import Engine, IdempotencyConflict, open_engine
 from werkstroom.interpreter.engine_records import InvalidRecord, UnknownEvent
 from werkstroom.interpreter.engine_run import ResponseFailed
+from werkstroom.interpreter.engine_trace import EmitResult
 from werkstroom.interpreter.lifecycle import EnableRefused, LifecycleError
 
 from .lib import CALLS, LIBRARY, W, approval, approval_workflow, c, cmp, doc, f
@@ -32,37 +37,99 @@ def test_redelivery_with_same_key_is_applied_once(engine: Engine) -> None:
     assert len(engine.event_log()) == 1
 
 
+def _while_handling(engine_url: str, other: Callable[[], object]) -> tuple[Callable[[], None], list[object]]:
+    """Make the next event's run start ``other`` in a thread once its first reads are done (the record's
+    lock taken, its instances read) and go on when that thread has finished or waits for a lock.
+    Returns the function that undoes it, and the list that receives the thread's result."""
+    from werkstroom.interpreter import engine_run
+
+    original = engine_run.Run.drain
+    got: list[object] = []
+    watch = create_engine(engine_url)
+
+    def waiting() -> int:
+        with watch.connect() as conn:
+            return int(conn.scalar(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock'")) or 0)
+
+    def deliver() -> None:
+        try:
+            got.append(other())
+        except Exception as exc:  # checked by the test
+            got.append(exc)
+
+    def drain(run: engine_run.Run) -> None:
+        engine_run.Run.drain = original  # type: ignore[method-assign]  # once
+        thread = threading.Thread(target=deliver)
+        thread.start()
+        deadline = time.monotonic() + 10
+        while thread.is_alive() and not waiting() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        got.append(thread)
+        original(run)
+
+    def undo() -> None:
+        engine_run.Run.drain = original  # type: ignore[method-assign]
+        watch.dispose()
+
+    engine_run.Run.drain = drain  # type: ignore[method-assign]
+    return undo, got
+
+
 @pytest.mark.parametrize("engine_url", [pytest.param("postgresql", marks=pytest.mark.postgres)],
                          indirect=True)
 def test_a_concurrent_delivery_with_the_same_key_answers_the_first_result(engine: Engine,
                                                                          engine_url: str) -> None:
-    # another process delivers the same message and commits while this one is handling it: this
-    # one's writes then conflict (on PostgreSQL they are pipelined, so the conflict is raised by its
-    # commit), it rolls back and answers the first delivery's result
+    # another process delivers the same message while this one is handling it: it waits for this
+    # one's record lock, then finds this one's audit row and answers its result
     # (PostgreSQL only: SQLite serializes writers, a second delivery waits for the first to commit)
-    from werkstroom.interpreter import engine_run
-
     enable_apw(engine)
     other = open_engine(engine_url, clock=VirtualClock(), ids=SequentialIds(start=1000),
                         libraries=[LIBRARY])
-    original = engine_run.Run.drain
-    raced: list[object] = []
-
-    def drain_after_the_other_delivery(run: engine_run.Run) -> None:
-        if not raced:
-            raced.append(None)  # once: the other delivery's own run goes straight through
-            raced[0] = other.emit("DocSent", doc(), user="U", idempotency_key="msg-race")
-        original(run)
-
-    engine_run.Run.drain = drain_after_the_other_delivery  # type: ignore[method-assign]
+    undo, got = _while_handling(engine_url, lambda: other.emit("DocSent", doc(), user="U",
+                                                                idempotency_key="msg-race"))
     try:
         mine = engine.emit("DocSent", doc(), user="U", idempotency_key="msg-race")
+        thread = got.pop()
+        assert isinstance(thread, threading.Thread)
+        thread.join(10)
     finally:
-        engine_run.Run.drain = original  # type: ignore[method-assign]
+        undo()
         other.close()
-    first = raced[0]
-    assert mine.replayed and mine.event_id == first.event_id  # type: ignore[attr-defined]
+    theirs = got[0]
+    assert not mine.replayed
+    assert isinstance(theirs, EmitResult), theirs
+    assert theirs.replayed and theirs.event_id == mine.event_id
     assert len(engine.instances()) == 1 and len(engine.event_log()) == 1
+
+
+@pytest.mark.parametrize("engine_url", [pytest.param("postgresql", marks=pytest.mark.postgres)],
+                         indirect=True)
+def test_concurrent_events_for_one_record_are_handled_one_after_the_other(engine: Engine,
+                                                                         engine_url: str) -> None:
+    # two app servers send the same stored document for approval at the same moment: the second
+    # waits for the first (PostgreSQL: the record's event lock) and then sees its running instance,
+    # as if it came after it; without the lock both read "no instance" and both started one
+    enable_apw(engine)
+    engine.put_record("Doc", doc())
+    partial = {k: v for k, v in doc().items() if k != "status"}  # keeps the stored status
+    other = open_engine(engine_url, clock=VirtualClock(), ids=SequentialIds(start=1000),
+                        libraries=[LIBRARY])
+    undo, got = _while_handling(engine_url, lambda: other.emit("DocSent", partial, user="U"))
+    try:
+        mine = engine.emit("DocSent", partial, user="U")
+        thread = got.pop()
+        assert isinstance(thread, threading.Thread)
+        thread.join(10)
+    finally:
+        undo()
+        other.close()
+    theirs = got[0]
+    assert isinstance(theirs, EmitResult), theirs
+    assert mine.handled[0].outcome == "started"
+    assert theirs.handled[0].outcome != "started"  # the record is pending approval by then
+    assert len(engine.instances()) == 1
 
 
 def test_same_key_different_payload_is_refused(engine: Engine) -> None:

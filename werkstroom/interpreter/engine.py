@@ -26,11 +26,11 @@ from . import lifecycle
 from . import store_codec as codec
 from .clock import Clock, IdSource, SystemClock, UuidIds
 from .engine_records import Rec, RecordCache, Vocabulary, record_key, validate
-from .engine_run import Run
+from .engine_run import Run, event_reads, record_lock
 from .engine_trace import EmitResult
 from .engine_workflows import UnknownWorkflow, WorkflowCache
 from .program import BoundWorkflow
-from .sql import Statement
+from .sql import Params, Statement
 from .store import (
     ArchivedInstanceRow,
     EventLogRow,
@@ -300,22 +300,37 @@ class Engine:
         payload = {"event": spec.name, "record": codec.to_jsonable(dict(record)),
                    "old": codec.to_jsonable(dict(old)) if old is not None else None, "user": user,
                    "instance_id": instance_id} if idempotency_key is not None else {}
+        # checked before the transaction; the record's key tells what the event will read first
+        checked = validate(self.vocab, spec.record, record)
+        rspec = self.vocab.record(spec.record)
+        assert rspec is not None
+        rkey = record_key(rspec, checked[0])
+
+        def ahead() -> list[tuple[Statement, Params]]:
+            # PostgreSQL: this record's event lock, then (known instance: read when it is looked up)
+            # the reads that find the instance or workflow, sent with the lock in one round trip
+            reads = [record_lock(spec.record, rkey)]
+            if not spec.on_known_instance:
+                reads.extend(event_reads(self.vocab, spec.record, rkey, checked[0]))
+            return reads
 
         def work(run: Run) -> tuple[str, str]:
-            rec = run.records.put_payload(spec.record, record, old=old, old_from_store=spec.record_change)
+            rec = run.records.put_payload(spec.record, record, old=old, old_from_store=spec.record_change,
+                                          checked=checked)
             run.queue_event(spec.name, rec, user, instance_id=instance_id)
             return rec.type, rec.key
 
-        return self._run(spec.name, payload, idempotency_key, user, work)
+        return self._run(spec.name, payload, idempotency_key, user, work, ahead)
 
     def _run(self, event: str, payload: Mapping[str, Any], key: str | None, user: str,
-             work: Callable[[Run], tuple[str, str]]) -> EmitResult:
+             work: Callable[[Run], tuple[str, str]],
+             ahead: Callable[[], list[tuple[Statement, Params]]] | None = None) -> EmitResult:
         # the payload's digest tells a re-delivery (same key, same payload) from a key reused for
         # another payload (WF504); without a key there is nothing to compare it with later
         digest = hashlib.sha256(codec.dumps(payload).encode()).hexdigest() if key is not None else ""
         for attempt in (1, 2):
             try:
-                result = self._run_once(event, digest, key, user, work)
+                result = self._run_once(event, digest, key, user, work, ahead)
                 break
             except IntegrityError:
                 # a concurrent delivery with the same key committed first: answer its result
@@ -326,11 +341,12 @@ class Engine:
         return result
 
     def _run_once(self, event: str, digest: str, key: str | None, user: str,
-                  work: Callable[[Run], tuple[str, str]]) -> EmitResult:
+                  work: Callable[[Run], tuple[str, str]],
+                  ahead: Callable[[], list[tuple[Statement, Params]]] | None) -> EmitResult:
         # what ``transaction()`` does, written out (no generator context manager on every event)
         uow = UnitOfWork.begin(self._sa, self.clock, self.ids, _unit_session, self._kept)
         try:
-            result = self._handle_in(uow, event, digest, key, user, work)
+            result = self._handle_in(uow, event, digest, key, user, work, ahead)
         except BaseException:
             uow.rollback()
             raise
@@ -338,7 +354,16 @@ class Engine:
         return result
 
     def _handle_in(self, uow: UnitOfWork, event: str, digest: str, key: str | None, user: str,
-                   work: Callable[[Run], tuple[str, str]]) -> EmitResult:
+                   work: Callable[[Run], tuple[str, str]],
+                   ahead: Callable[[], list[tuple[Statement, Params]]] | None = None) -> EmitResult:
+        """``ahead``: the record's event lock and the reads the work starts with (PostgreSQL: sent
+        ahead with the idempotency key's read, one round trip; SQLite serializes writers already)."""
+        db = uow.db
+        if ahead is not None and not db.sqlite:
+            reads = ahead()
+            if key is not None:  # after the lock: a concurrent delivery with this key has committed
+                reads.insert(1, (_LOG_BY_KEY, {"b_key": key}))
+            db.ahead(reads)
         if key is not None:
             seen = uow.db.first(_LOG_BY_KEY, {"b_key": key})
             if seen is not None:

@@ -293,7 +293,7 @@ STATE_COLUMNS = (_STATES.c.status, _STATES.c.restricted, _STATES.c.restriction_r
 _KEY = select(bindparam("b_rt", type_=String()).label("rt"), bindparam("b_rk", type_=String()).label("rk")) \
     .subquery("k")
 # prepared statements run on the driver (werkstroom.interpreter.sql)
-_RECORD_GET = Statement(
+RECORD_GET = Statement(
     select(_RECORDS.c.values_json, *STATE_COLUMNS)
     .select_from(_KEY.outerjoin(_RECORDS, and_(_RECORDS.c.record_type == _KEY.c.rt,
                                                _RECORDS.c.record_key == _KEY.c.rk))
@@ -357,7 +357,7 @@ class RecordCache:
     def _stored(self, record_type: str, key: str) -> str | None:
         if (record_type, key) in self._rows:
             return self._rows[(record_type, key)]
-        row = self.uow.db.first(_RECORD_GET, {"b_rt": record_type, "b_rk": key})
+        row = self.uow.db.first(RECORD_GET, {"b_rt": record_type, "b_rk": key})
         assert row is not None  # one row, whether the record is stored or not
         stored: str | None = row[0]
         self._states.setdefault((record_type, key), row[1:5] if row[5] else None)
@@ -396,12 +396,15 @@ class RecordCache:
         self._dirty.add(k)
 
     def put_payload(self, record_type: str, payload: Mapping[str, Any], *, where: str = "",
-                    old: Mapping[str, Any] | None = None, old_from_store: bool = False) -> Rec:
+                    old: Mapping[str, Any] | None = None, old_from_store: bool = False,
+                    checked: tuple[dict[str, Any], dict[str, list[dict[str, Any]]]] | None = None) -> Rec:
         """Validate a host payload (with embedded related records) and store all of it.
 
         ``old``: the previous values (record-change events). ``old_from_store``: when ``old`` is not
-        given, use the values stored before this payload (the engine remembers the last state)."""
-        values, embedded = validate(self.vocab, record_type, payload, where=where)
+        given, use the values stored before this payload (the engine remembers the last state).
+        ``checked``: what ``validate`` gave for this payload already."""
+        values, embedded = checked if checked is not None else validate(self.vocab, record_type, payload,
+                                                                         where=where)
         spec = self.vocab.record(record_type)
         assert spec is not None
         key = record_key(spec, values)

@@ -9,23 +9,24 @@ responses raised, in order, and archives instances that have no active step left
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import traceback
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import attrs
-from sqlalchemy import Table, and_, bindparam, delete, insert, select, update
+from sqlalchemy import BigInteger, Table, and_, bindparam, delete, func, insert, select, update
 
 from ..context import RecordHandle
 from ..errors import WerkstroomError
 from . import store_codec as codec
 from .context_impl import Context, write_states
-from .engine_records import STATE_COLUMNS, Rec, RecordCache, Vocabulary, record_key
+from .engine_records import RECORD_GET, STATE_COLUMNS, Rec, RecordCache, Vocabulary, record_key
 from .engine_trace import Handled, ResponseTrace, StepTrace
 from .engine_workflows import CompiledWorkflow, StepLinks, UnknownWorkflow, WorkflowCache
 from .program import BoundStep
-from .sql import Statement
+from .sql import Params, Statement
 from .store import (
     ArchivedInstanceRow,
     InstanceRow,
@@ -47,6 +48,9 @@ _ENABLED_WITH_VERSION = Statement(
                                         WorkflowVersionRow.version_no == WorkflowRow.current_version))
     .where(WorkflowRow.enabled == bindparam("enabled"))
     .order_by(WorkflowRow.code))
+# PostgreSQL: events for one record are handled one at a time (a lock held until the transaction
+# ends, on a number made from the record's type and key); SQLite serializes all writers already
+_RECORD_LOCK = Statement(select(func.pg_advisory_xact_lock(bindparam("k", type_=BigInteger))))
 MAX_EVENTS_PER_RUN = 500
 # the value types ``codec.plain`` gives back as they are (exact types)
 _FLAT = frozenset((str, int, bool, type(None)))
@@ -307,19 +311,9 @@ class Run:
 
     def _related_instances(self, rec: Rec) -> list[Inst]:
         """Running instances of the records ``rec`` links to through its to-one relations."""
-        spec = self.vocab.record(rec.type)
-        if spec is None:
-            return []
         found: list[Inst] = []
-        for rel in spec.relations:
-            target = self.vocab.record(rel.record)
-            if rel.many or target is None:
-                continue
-            link = {there: rec.values.get(here) for here, there in rel.join}
-            if tuple(sorted(link)) != tuple(sorted(target.key)) or any(v is None for v in link.values()):
-                continue
-            key = record_key(target, link)
-            found.extend(self._instances_of(rel.record, key))
+        for record_type, key in _linked(self.vocab, rec.type, rec.values):
+            found.extend(self._instances_of(record_type, key))
         return found
 
     def _document(self, inst: Inst, rec: Rec) -> Rec:
@@ -455,6 +449,42 @@ class Run:
             self._unsaved.discard(inst.id)
         else:
             db.write(_DELETE_INSTANCE, {"b_id": inst.id})
+
+
+def _linked(vocab: Vocabulary, record_type: str, values: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """(type, key) of the records a record's values point to through its to-one relations."""
+    spec = vocab.record(record_type)
+    if spec is None:
+        return
+    for rel in spec.relations:
+        target = vocab.record(rel.record)
+        if rel.many or target is None:
+            continue
+        link = {there: values.get(here) for here, there in rel.join}
+        if tuple(sorted(link)) != tuple(sorted(target.key)) or any(v is None for v in link.values()):
+            continue
+        yield rel.record, record_key(target, link)
+
+
+def record_lock(record_type: str, key: str) -> tuple[Statement, Params]:
+    """The statement that takes a record's event lock (PostgreSQL): a transaction-level advisory lock
+    on a signed 64-bit number from a hash of the type and key (the same on every client)."""
+    digest = hashlib.blake2b(f"{record_type}\x00{key}".encode(), digest_size=8).digest()
+    return _RECORD_LOCK, {"k": int.from_bytes(digest, "big", signed=True)}
+
+
+def event_reads(vocab: Vocabulary, record_type: str, key: str,
+                values: Mapping[str, Any]) -> list[tuple[Statement, Params]]:
+    """What handling an event for a record not tied to a known instance reads first, in that order:
+    the record with its state, its running instances (locked), those of the records it points to,
+    and the enabled workflows. ``values``: the payload's (the stored record may point elsewhere;
+    then that read is simply not used)."""
+    reads: list[tuple[Statement, Params]] = [
+        (RECORD_GET, {"b_rt": record_type, "b_rk": key}),
+        (_INSTANCES_OF_RECORD, {"rt": record_type, "rk": key})]
+    reads.extend((_INSTANCES_OF_RECORD, {"rt": t, "rk": k}) for t, k in _linked(vocab, record_type, values))
+    reads.append((_ENABLED_WITH_VERSION, {"enabled": True}))
+    return reads
 
 
 def _ignore_siblings(states: dict[int, str], lk: StepLinks) -> None:

@@ -243,10 +243,12 @@ class Statement:
     ``columns``: for a bare ``insert(table)``, the columns the caller provides (all others are left
     to the database's defaults)."""
 
-    __slots__ = ("_columns", "_plans", "clause")
+    __slots__ = ("_columns", "_plans", "clause", "reads")
 
     def __init__(self, clause: ClauseElement, columns: Iterable[str] | None = None) -> None:
         self.clause = clause
+        # a plain SELECT (locking or not) changes no rows: reads sent ahead stay valid across it
+        self.reads = isinstance(clause, Select)
         self._columns = tuple(columns) if columns is not None else None
         self._plans: dict[str, Plan] = {}
 
@@ -306,9 +308,14 @@ class Db:
     answers are read at the next read, at ``commit``, or when ``end_pipeline`` is called (before
     SQLAlchemy takes the connection). A failing write therefore raises at that later point, as the
     same SQLAlchemy exception. ``execute``/``executemany`` answer the number of rows changed, so in
-    pipeline mode they wait for the server."""
+    pipeline mode they wait for the server.
 
-    __slots__ = ("_pipeline", "_pipeline_cm", "_raw", "_sqlite", "before", "dialect")
+    ``ahead`` sends reads the unit of work will ask for next (PostgreSQL): ``rows``/``first`` of the
+    same statement and parameters then take their answers, so reads sent together cost one round
+    trip. They are dropped, unanswered, at the first statement that may change rows (they would not
+    see its changes), and at the end of the transaction."""
+
+    __slots__ = ("_ahead", "_pipeline", "_pipeline_cm", "_raw", "_sqlite", "before", "dialect")
 
     def __init__(self, connection: Connection | None = None, *, dialect: Dialect | None = None,
                  driver: Any = None) -> None:
@@ -322,6 +329,12 @@ class Db:
         self._pipeline: Any = None  # psycopg's Pipeline while in pipeline mode
         self._pipeline_cm: Any = None  # the context manager that made it (leaves the mode on exit)
         self.before: list[Callable[[], None]] = []
+        # reads sent ahead, by (statement, parameters): their cursors, answered when asked for
+        self._ahead: dict[tuple[Statement, frozenset[tuple[str, Any]]], tuple[Any, Plan]] = {}
+
+    @property
+    def sqlite(self) -> bool:
+        return self._sqlite
 
     def _wrap(self, err: Exception, sql: str) -> Exception:
         return sa_exc.DBAPIError.instance(sql, None, err, self.dialect.loaded_dbapi.Error)
@@ -342,7 +355,10 @@ class Db:
 
     def end_pipeline(self) -> None:
         """Wait for the answers of the statements sent so far and leave pipeline mode (raises the
-        error of a failed statement); nothing to do outside pipeline mode."""
+        error of a failed statement); nothing to do outside pipeline mode. Reads sent ahead are dropped
+        (SQLAlchemy may change rows next, which they would not see)."""
+        if self._ahead:
+            self._drop_ahead()
         cm, self._pipeline, self._pipeline_cm = self._pipeline_cm, None, None
         if cm is not None:
             try:
@@ -368,6 +384,8 @@ class Db:
 
     def rollback(self) -> None:
         self.before.clear()
+        if self._ahead:
+            self._drop_ahead()
         for fn in _listeners:
             fn("ROLLBACK", None, False)
         cm, self._pipeline, self._pipeline_cm = self._pipeline_cm, None, None
@@ -380,9 +398,36 @@ class Db:
         while self.before:
             self.before.pop(0)()
 
+    def ahead(self, queries: Iterable[tuple[Statement, Params]]) -> None:
+        """Send reads now whose rows ``rows``/``first`` will ask for later with the same statement
+        and parameters (see the class). On PostgreSQL in pipeline mode they are sent without waiting,
+        all in one round trip; without pipeline mode each runs now; SQLite, where a read costs no
+        round trip, runs them when they are asked for."""
+        if self._sqlite:
+            return
+        if self.before:
+            self.run_deferred()
+        for stmt, params in queries:
+            key = (stmt, frozenset(params.items()))
+            if key not in self._ahead:
+                self._ahead[key] = self._cursor(stmt, params, False)
+
+    def _taken(self, stmt: Statement, params: Params) -> tuple[Any, Plan] | None:
+        """The cursor of a read sent ahead with these parameters (taken once), if any."""
+        if self.before:  # deferred writes run first; they drop what was sent ahead
+            self.run_deferred()
+        return self._ahead.pop((stmt, frozenset(params.items())), None)
+
+    def _drop_ahead(self) -> None:
+        sent, self._ahead = self._ahead, {}
+        for cur, _ in sent.values():
+            cur.close()
+
     def _cursor(self, stmt: Statement, params: Params | Sequence[Params], many: bool) -> tuple[Any, Plan]:
         if self.before:
             self.run_deferred()
+        if self._ahead and not stmt.reads:
+            self._drop_ahead()
         plan = stmt.plan(self.dialect)
         sent = [plan.params(p) for p in params] if many else plan.params(params)  # type: ignore[arg-type]
         if _listeners:
@@ -452,7 +497,8 @@ class Db:
         return count
 
     def rows(self, stmt: Statement, params: Params) -> list[tuple[Any, ...]]:
-        cur, plan = self._cursor(stmt, params, False)
+        sent = self._taken(stmt, params) if self._ahead else None
+        cur, plan = sent if sent is not None else self._cursor(stmt, params, False)
         raw = self._fetch(cur, plan, False)
         return list(map(plan.rows, raw))
 
@@ -464,7 +510,8 @@ class Db:
         return [list(map(plan.rows, raw)) for raw, plan in fetched]
 
     def first(self, stmt: Statement, params: Params) -> tuple[Any, ...] | None:
-        cur, plan = self._cursor(stmt, params, False)
+        sent = self._taken(stmt, params) if self._ahead else None
+        cur, plan = sent if sent is not None else self._cursor(stmt, params, False)
         raw = self._fetch(cur, plan, True)
         return None if raw is None else plan.row(raw)
 
