@@ -417,3 +417,13 @@ def test_cli_entry_numbers_that_cannot_exist_are_wf615(tmp_path: Path, ref: str)
                  ["cancel", ref, "--as", "A"], ["approvals", "--history", ref]):
         r = run(db, *args)
         assert r.exit_code == 1 and "does not exist [WF615]" in r.output, (args, r.output)
+
+
+def test_cli_show_an_unknown_record_type_or_key_is_wf509(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'wf.db'}"
+    r = run(db, "show", "PurchaseHeadr", "Invoice|1")
+    assert r.exit_code == 1 and "unknown record type 'PurchaseHeadr'; did you mean 'PurchaseHeader'?" \
+        in r.output and "[WF509]" in r.output
+    r = run(db, "show", "PurchaseHeader", "1001", "--json")
+    assert r.exit_code == 1 and "no PurchaseHeader '1001' is stored" in r.output \
+        and "document_type|no" in r.output and "[WF509]" in r.output

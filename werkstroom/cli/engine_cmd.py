@@ -258,12 +258,21 @@ def show(ctx: click.Context, what: str, key: str | None, as_json: bool) -> None:
     try:
         with _engine(ctx) as eng:
             if key is not None:
+                spec = eng.vocab.record(what)
+                if spec is None:
+                    close = eng.catalogue.suggest("record", what)
+                    raise WerkstroomError(f"unknown record type {what!r}"
+                                          + (f"; did you mean {close[0]!r}?" if close else "")
+                                          + " (see `wf catalogue records`)", code="WF509")
                 st = eng.record_state(what, key)
                 data = {"record_type": st.record_type, "key": st.key, "status": st.status,
                         "restricted": st.restricted, "restriction_reason": st.restriction_reason,
                         "pending_changes": [{"field": p.field, "old": p.old_value, "new": p.new_value}
                                             for p in st.pending_changes],
                         "running_instances": list(st.running_instances), "values": eng.record(what, key)}
+                if data["values"] is None and st.status is None and not st.running_instances:
+                    raise WerkstroomError(f"no {what} {key!r} is stored (a {what} key is written "
+                                          f"{'|'.join(spec.key)}; `wf instances` lists them)", code="WF509")
                 if as_json:
                     _dump(data)
                     return
