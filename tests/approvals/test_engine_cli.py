@@ -427,3 +427,18 @@ def test_cli_show_an_unknown_record_type_or_key_is_wf509(tmp_path: Path) -> None
     r = run(db, "show", "PurchaseHeader", "1001", "--json")
     assert r.exit_code == 1 and "no PurchaseHeader '1001' is stored" in r.output \
         and "document_type|no" in r.output and "[WF509]" in r.output
+
+
+@pytest.mark.parametrize(("record", "code", "words"), [
+    ("{bad", "WF502", "the record is not valid JSON"),
+    ("@missing.json", "WF100", "cannot read the record from 'missing.json'"),
+    ("@latin1.json", "WF101", "is not UTF-8 text"),
+    ("@deep.json", "WF502", "is not valid JSON"),  # nested 100,000 deep: no RecursionError
+])
+def test_cli_emit_a_record_that_cannot_be_read_names_a_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             record: str, code: str, words: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "latin1.json").write_bytes('{"no": "caf\u00e9"}'.encode("latin-1"))
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    r = run(f"sqlite:///{tmp_path / 'wf.db'}", "emit", "PurchaseDocSentForApproval", record, "--user", "A")
+    assert r.exit_code == 2 and words in r.output and f"[{code}]" in r.output, r.output

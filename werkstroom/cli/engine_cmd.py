@@ -168,6 +168,21 @@ def _load_json(text: str) -> Any:
     return json.loads(text, parse_float=Decimal)
 
 
+def _json_arg(what: str, text: str) -> Any:
+    """``_load_json(text)``; a file that cannot be read (WF100), is not UTF-8 (WF101) or text that is not
+    JSON (WF502) is one line and exit 2, as a usage error."""
+    try:
+        return _load_json(text)
+    except OSError as exc:
+        click.echo(f"wf: cannot read {what} from {text[1:]!r}: {exc.strerror or exc} [WF100]", err=True)
+    except UnicodeDecodeError as exc:
+        click.echo(f"wf: {what} in {text[1:]!r} is not UTF-8 text (at byte {exc.start}) [WF101]", err=True)
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested thousands of levels deep
+        click.echo(f"wf: {what} is not valid JSON: {exc}; write a JSON object such as "
+                   f"'{{\"no\": \"PI-1\", \"amount\": \"12.50\"}}' or @file.json [WF502]", err=True)
+    sys.exit(2)
+
+
 @click.command()
 @click.argument("event")
 @click.argument("record")
@@ -180,12 +195,8 @@ def _load_json(text: str) -> Any:
 def emit(ctx: click.Context, event: str, record: str, user: str, old: str | None, idempotency_key: str | None,
          instance: str | None, as_json: bool) -> None:
     """Handle EVENT for RECORD (a JSON object, or @file.json)."""
-    try:
-        payload = _load_json(record)
-        old_payload = _load_json(old) if old else None
-    except (OSError, ValueError) as exc:
-        click.echo(f"wf: cannot read the record: {exc}", err=True)
-        sys.exit(2)
+    payload = _json_arg("the record", record)
+    old_payload = _json_arg("the old record (--old)", old) if old else None
     try:
         with _engine(ctx, explain=True) as eng:
             result = eng.emit(event, payload, user=user, old=old_payload, idempotency_key=idempotency_key,
