@@ -442,3 +442,16 @@ def test_cli_emit_a_record_that_cannot_be_read_names_a_code(tmp_path: Path, monk
     (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
     r = run(f"sqlite:///{tmp_path / 'wf.db'}", "emit", "PurchaseDocSentForApproval", record, "--user", "A")
     assert r.exit_code == 2 and words in r.output and f"[{code}]" in r.output, r.output
+
+
+@pytest.mark.parametrize(("new_code", "code"), [("X" * 21, "WF404"), ("", "WF404"), ("A B", "WF404"),
+                                                ("X\x00Y", "WF404"), ("MS-MINE", "WF410"),
+                                                ("ms-mine", "WF410")])
+def test_cli_copy_to_a_code_no_script_could_name_is_refused(tmp_path: Path, new_code: str, code: str) -> None:
+    db = f"sqlite:///{tmp_path / 'wf.db'}"
+    (tmp_path / "test.wf").write_text(WORKFLOW, encoding="utf-8")
+    assert run(db, "deploy", str(tmp_path / "test.wf")).exit_code == 0
+    r = run(db, "copy", "PIAPW-T", new_code)
+    assert r.exit_code == 1 and f"[{code}]" in r.output, r.output
+    assert [line.split()[0] for line in run(db, "workflows").output.splitlines()] == ["PIAPW-T"]
+    assert run(db, "copy", "PIAPW-T", "PIAPW-T2").exit_code == 0

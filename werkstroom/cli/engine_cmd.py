@@ -8,6 +8,7 @@ in-memory store unless ``--db`` is given to it.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -129,6 +130,17 @@ disable = _simple("disable")
 delete = _simple("delete")
 
 
+def _check_new_code(code: str) -> None:
+    """A copy's code is what a script could name: 1 to 20 characters (BC's limit), letters, digits, `_`,
+    `-` and `/`, not starting with MS- (the templates' prefix: such a copy could never be enabled)."""
+    if not re.fullmatch(r"\w[\w\-/]*", code) or len(code) > 20:
+        raise WerkstroomError(f"{code!r} is not a workflow code: write 1 to 20 letters, digits, `_`, `-` "
+                              "or `/` (e.g. PIAPW-02)", code="WF404")
+    if code.upper().startswith("MS-"):
+        raise WerkstroomError(f"{code}: codes starting with MS- are reserved for templates, which can never "
+                              "be enabled; choose another code", code="WF410")
+
+
 @click.command()
 @click.argument("code")
 @click.argument("new_code")
@@ -137,6 +149,7 @@ delete = _simple("delete")
 def copy(ctx: click.Context, code: str, new_code: str, description: str | None) -> None:
     """Copy the workflow (or template) CODE to NEW_CODE."""
     try:
+        _check_new_code(new_code)
         with _engine(ctx) as eng:
             d = eng.copy(code, new_code, description)
             click.echo(f"{d.code}: version {d.version} (copy of {code})")
