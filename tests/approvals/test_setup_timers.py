@@ -112,6 +112,14 @@ def test_invalid_toml(uow: UnitOfWork, tmp_path: Path) -> None:
     assert err.value.code == "WF616"
 
 
+def test_a_file_nested_too_deeply_is_wf616(uow: UnitOfWork, tmp_path: Path) -> None:
+    deep = tmp_path / "org.toml"
+    deep.write_text("x = " + "[" * 10_000 + "]" * 10_000 + "\n")
+    with pytest.raises(ApprovalError, match="nested too deeply") as err:  # not a RecursionError
+        load_file(uow, deep)
+    assert err.value.code == "WF616"
+
+
 @pytest.mark.parametrize("content", [b"\x00\x01\xff\xfe", "caf\u00e9 = 1\n".encode("latin-1")])
 def test_a_file_that_is_not_utf8_is_wf616(uow: UnitOfWork, tmp_path: Path, content: bytes) -> None:
     bad = tmp_path / "org.toml"

@@ -23,6 +23,7 @@ record = { document_type = "Invoice", no = "PI-1", status = "Open", amount = "25
 """
 
 LATIN1 = "caf\u00e9 = 1\n".encode("latin-1")
+DEEP = b"x = " + b"[" * 10_000 + b"]" * 10_000 + b"\n"
 
 
 @pytest.mark.parametrize("content", [b"\x00\x01\xff\xfe", LATIN1])
@@ -34,8 +35,18 @@ def test_a_scenario_that_is_not_utf8_is_wf511(tmp_path: Path, content: bytes) ->
     assert err.value.code == "WF511"
 
 
+def test_a_scenario_nested_too_deeply_is_wf511(tmp_path: Path) -> None:
+    p = tmp_path / "s.toml"
+    p.write_text(DEEP.decode())
+    with pytest.raises(ScenarioError, match="nested too deeply") as err:  # not a RecursionError
+        load_scenario(p)
+    assert err.value.code == "WF511"
+
+
 @pytest.mark.parametrize(("setup", "words"), [(b"[[users]\nid = ", "is not valid TOML"),
-                                              (LATIN1, "is not UTF-8 text")])
+                                              (LATIN1, "is not UTF-8 text"),
+                                              (DEEP, "is not valid TOML: nested too deeply")],
+                         ids=["not-toml", "latin-1", "nested-too-deeply"])
 def test_a_broken_setup_file_is_wf511(tmp_path: Path, setup: bytes, words: str) -> None:
     (tmp_path / "org.toml").write_bytes(setup)
     (tmp_path / "s.toml").write_text('setup = "org.toml"\n')

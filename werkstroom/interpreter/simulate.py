@@ -135,6 +135,8 @@ def load_scenario(path: str | Path) -> dict[str, Any]:
         raise ScenarioError(f"cannot read the scenario {p}: {exc.strerror}") from exc
     except UnicodeDecodeError as exc:
         raise ScenarioError(f"{p} is not UTF-8 text (at byte {exc.start}); save it as UTF-8") from exc
+    except RecursionError as exc:
+        raise ScenarioError(f"{p} is not valid TOML: nested too deeply") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{p} is not valid TOML: {exc}") from exc
     top = {"title", "start", "setup", "records", "timeline", "scripts"}
@@ -235,6 +237,8 @@ class Runner:
                 raise ScenarioError(f"setup file {path} is not UTF-8 text (at byte {exc.start})") from exc
             except tomllib.TOMLDecodeError as exc:
                 raise ScenarioError(f"setup file {path} is not valid TOML: {exc}") from exc
+            except RecursionError as exc:
+                raise ScenarioError(f"setup file {path} is not valid TOML: nested too deeply") from exc
             source = str(path)
         elif isinstance(setup, dict):
             setup_data, source = setup, "(inline)"

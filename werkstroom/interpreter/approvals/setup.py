@@ -337,6 +337,8 @@ def load_file(uow: UnitOfWork, path: str | Path) -> LoadReport:
         raise ApprovalError("WF616", f"{p}: not valid TOML: {exc}") from exc
     except UnicodeDecodeError as exc:
         raise ApprovalError("WF616", f"{p}: not UTF-8 text (at byte {exc.start}); save it as UTF-8") from exc
+    except RecursionError as exc:
+        raise ApprovalError("WF616", f"{p}: not valid TOML: nested too deeply") from exc
     except OSError as exc:
         raise ApprovalError("WF616", f"{p}: cannot read the file: {exc.strerror}") from exc
     return load_setup(uow, data)
