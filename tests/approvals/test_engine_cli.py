@@ -455,3 +455,12 @@ def test_cli_copy_to_a_code_no_script_could_name_is_refused(tmp_path: Path, new_
     assert r.exit_code == 1 and f"[{code}]" in r.output, r.output
     assert [line.split()[0] for line in run(db, "workflows").output.splitlines()] == ["PIAPW-T"]
     assert run(db, "copy", "PIAPW-T", "PIAPW-T2").exit_code == 0
+
+
+def test_cli_deploy_a_broken_script_names_its_first_code_and_shows_every_error(tmp_path: Path) -> None:
+    """Not the undeclared WF400, and syntax errors shown with their caret, not only counted."""
+    (tmp_path / "broken.wf").write_text("workflow W\n  on PurchaseDocReleased when amount > 1000\n"
+                                        "     release document\n")
+    r = run(f"sqlite:///{tmp_path / 'wf.db'}", "deploy", str(tmp_path / "broken.wf"))
+    assert r.exit_code == 1 and "nothing was deployed [WF103]" in r.output, r.output
+    assert "error[WF103]: expected `then`" in r.output and "WF400" not in r.output

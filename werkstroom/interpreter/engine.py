@@ -228,7 +228,7 @@ class Engine:
             first = f"{errors[0].code}: {errors[0].message}"
             raise DiagnosticsError(f"{path} has {len(errors)} error(s), the first {first}; "
                                    f"nothing was deployed",
-                                   program.diagnostics)
+                                   errors, code=errors[0].code)  # each error with its caret
         return [self.deploy_workflow(wf) for wf in program.workflows]
 
     def install_templates(self) -> list[lifecycle.Deployed]:
