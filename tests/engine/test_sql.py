@@ -381,3 +381,46 @@ def test_a_failing_write_raises_by_commit_and_nothing_of_the_unit_is_kept(sa: En
     assert uow.db.execute(UPDATE_STATE, {"b_status": "Released", "b_rt": "T", "b_rk": "a"}) == 1
     uow.commit()
     assert sa.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+def test_reads_sent_ahead_answer_later_reads_and_never_outlive_a_write(sa: Engine) -> None:
+    # Db.ahead (PostgreSQL): reads sent before they are asked for answer rows()/first() of the same
+    # statement and parameters; any later write, deferred write or the end of the unit drops them, so a
+    # read never answers with rows older than the unit's own writes. SQLite runs reads when asked.
+    clock, ids = VirtualClock(NOW), SequentialIds()
+    uow = UnitOfWork.begin(sa, clock, ids)
+    uow.db.write_many(INSERT_STATE, [state("a"), state("b")])
+    uow.commit()
+    seen: list[str] = []
+    stop = sql.listen(lambda statement, params, many: seen.append(statement))
+    uow = UnitOfWork.begin(sa, clock, ids)
+    db = uow.db
+    try:
+        one = {"rt": "T"}
+        with pytest.raises(UnsupportedStatement):  # only reads are sent ahead
+            db.ahead([(BUMP, {"n": "none"})])
+        db.ahead([(GET_STATE, one)])
+        sent = len(seen)
+        assert [r[0] for r in db.rows(GET_STATE, one)] == ["Open", "Open"]
+        assert len(seen) == (sent if sa.dialect.name != "sqlite" else sent + 1)  # taken, not sent again
+        # a write drops what was sent ahead: the next read sees the write
+        db.ahead([(GET_STATE, one)])
+        db.write(UPDATE_STATE, {"b_status": "Released", "b_rt": "T", "b_rk": "a"})
+        assert [r[0] for r in db.rows(GET_STATE, one)] == ["Released", "Open"]
+        # so does a deferred write, which runs before the read that would take the answer
+        db.ahead([(GET_STATE, one)])
+        db.before.append(lambda: db.write(UPDATE_STATE, {"b_status": "Released", "b_rt": "T", "b_rk": "b"}))
+        assert [r[0] for r in db.rows(GET_STATE, one)] == ["Released", "Released"]
+        # other parameters are another read; answers not taken are dropped at commit
+        db.ahead([(GET_STATE, {"rt": "other"})])
+        assert db.rows(GET_STATE, one) != []
+    except BaseException:
+        uow.rollback()  # a failure must not leave the transaction (and its locks) open
+        raise
+    finally:
+        stop()
+    uow.commit()
+    uow = UnitOfWork.begin(sa, clock, ids)
+    assert [r[0] for r in uow.db.rows(GET_STATE, {"rt": "T"})] == ["Released", "Released"]
+    uow.commit()
+    assert sa.pool.checkedout() == 0  # type: ignore[attr-defined]

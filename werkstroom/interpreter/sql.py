@@ -403,6 +403,10 @@ class Db:
         and parameters (see the class). On PostgreSQL in pipeline mode they are sent without waiting,
         all in one round trip; without pipeline mode each runs now; SQLite, where a read costs no
         round trip, runs them when they are asked for."""
+        queries = list(queries)
+        for stmt, _ in queries:
+            if not stmt.reads:
+                raise UnsupportedStatement(f"only reads are sent ahead, not {stmt.clause}")
         if self._sqlite:
             return
         if self.before:
