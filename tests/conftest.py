@@ -10,8 +10,10 @@ skipped with the reason, unless WERKSTROOM_REQUIRE_PG=1 (set by .ci/run): then i
 from __future__ import annotations
 
 import os
+import threading
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -73,3 +75,65 @@ def engine_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     sep = "&" if "?" in PG_URL else "?"
     yield f"{PG_URL}{sep}options={quote(f'-csearch_path={schema}')}"
+
+
+WhileHandling = Callable[[Callable[[], object]], tuple[Callable[[], None], list[object]]]
+
+
+@pytest.fixture
+def while_handling(engine_url: str) -> Iterator[WhileHandling]:
+    """PostgreSQL concurrency tests: ``while_handling(other)`` makes the next event's run start
+    ``other`` in a thread once its first reads are done and go on when that thread has finished or
+    waits for a lock (see ``_while_handling``); undone at the end of the test."""
+    undos: list[Callable[[], None]] = []
+
+    def start(other: Callable[[], object]) -> tuple[Callable[[], None], list[object]]:
+        undo, got = _while_handling(engine_url, other)
+        undos.append(undo)
+        return undo, got
+
+    yield start
+    for undo in undos:
+        undo()
+
+
+def _while_handling(engine_url: str, other: Callable[[], object]) -> tuple[Callable[[], None], list[object]]:
+    """Make the next event's run start ``other`` in a thread once its first reads are done (the record's
+    lock taken, its instances read) and go on when that thread has finished or waits for a lock.
+    Returns the function that undoes it, and the list that receives the thread's result."""
+    from sqlalchemy import create_engine, text
+
+    from werkstroom.interpreter import engine_run
+
+    original = engine_run.Run.drain
+    got: list[object] = []
+    watch = create_engine(engine_url)
+
+    def waiting() -> int:
+        with watch.connect() as conn:
+            return int(conn.scalar(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock'")) or 0)
+
+    def deliver() -> None:
+        try:
+            got.append(other())
+        except Exception as exc:  # checked by the test
+            got.append(exc)
+
+    def drain(run: engine_run.Run) -> None:
+        engine_run.Run.drain = original  # type: ignore[method-assign]  # once
+        thread = threading.Thread(target=deliver)
+        thread.start()
+        deadline = time.monotonic() + 10
+        while thread.is_alive() and not waiting() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        got.append(thread)
+        original(run)
+
+    def undo() -> None:
+        engine_run.Run.drain = original  # type: ignore[method-assign]
+        watch.dispose()
+
+    engine_run.Run.drain = drain  # type: ignore[method-assign]
+    return undo, got

@@ -126,6 +126,30 @@ def test_refusal_rolls_back(eng: Engine) -> None:
         assert queries.list_entries(uow) == before
 
 
+@pytest.mark.parametrize("engine_url", [pytest.param("postgresql", marks=pytest.mark.postgres)],
+                         indirect=True)
+def test_a_concurrent_approval_with_the_same_key_answers_the_first_result(
+        eng: Engine, engine_url: str, while_handling: Any) -> None:
+    # the approving user's client retries while the first request is still being handled: the retry
+    # waits for it (PostgreSQL: the idempotency key's lock) and answers its result; before, it waited
+    # for the entry's lock and then was refused (WF611, the entry was approved meanwhile)
+    eng.emit("PurchaseDocSentForApproval", invoice(), user="REQ")
+    entry = open_for(eng, "ANN")
+    other = open_engine(engine_url, clock=VirtualClock(dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)),
+                        ids=SequentialIds(start=1000))
+    try:
+        _, got = while_handling(lambda: other.approve(entry, "ANN", idempotency_key="tap-1"))
+        mine = eng.approve(entry, "ANN", idempotency_key="tap-1")
+        thread = got.pop()
+        thread.join(10)
+    finally:
+        other.close()
+    theirs = got[0]
+    assert not isinstance(theirs, Exception), theirs
+    assert theirs.replayed and theirs.event_id == mine.event_id and not mine.replayed
+    assert open_for(eng, "BOB")
+
+
 def test_delegation_by_timer_goes_through_the_workflow(eng: Engine, clock: VirtualClock) -> None:
     eng.emit("PurchaseDocSentForApproval", invoice(), user="REQ")
     clock.advance(dt.timedelta(days=2))

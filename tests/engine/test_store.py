@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -37,57 +36,17 @@ def test_redelivery_with_same_key_is_applied_once(engine: Engine) -> None:
     assert len(engine.event_log()) == 1
 
 
-def _while_handling(engine_url: str, other: Callable[[], object]) -> tuple[Callable[[], None], list[object]]:
-    """Make the next event's run start ``other`` in a thread once its first reads are done (the record's
-    lock taken, its instances read) and go on when that thread has finished or waits for a lock.
-    Returns the function that undoes it, and the list that receives the thread's result."""
-    from werkstroom.interpreter import engine_run
-
-    original = engine_run.Run.drain
-    got: list[object] = []
-    watch = create_engine(engine_url)
-
-    def waiting() -> int:
-        with watch.connect() as conn:
-            return int(conn.scalar(text(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND wait_event_type = 'Lock'")) or 0)
-
-    def deliver() -> None:
-        try:
-            got.append(other())
-        except Exception as exc:  # checked by the test
-            got.append(exc)
-
-    def drain(run: engine_run.Run) -> None:
-        engine_run.Run.drain = original  # type: ignore[method-assign]  # once
-        thread = threading.Thread(target=deliver)
-        thread.start()
-        deadline = time.monotonic() + 10
-        while thread.is_alive() and not waiting() and time.monotonic() < deadline:
-            time.sleep(0.01)
-        got.append(thread)
-        original(run)
-
-    def undo() -> None:
-        engine_run.Run.drain = original  # type: ignore[method-assign]
-        watch.dispose()
-
-    engine_run.Run.drain = drain  # type: ignore[method-assign]
-    return undo, got
-
-
 @pytest.mark.parametrize("engine_url", [pytest.param("postgresql", marks=pytest.mark.postgres)],
                          indirect=True)
-def test_a_concurrent_delivery_with_the_same_key_answers_the_first_result(engine: Engine,
-                                                                         engine_url: str) -> None:
+def test_a_concurrent_delivery_with_the_same_key_answers_the_first_result(
+        engine: Engine, engine_url: str, while_handling: Any) -> None:
     # another process delivers the same message while this one is handling it: it waits for this
     # one's record lock, then finds this one's audit row and answers its result
     # (PostgreSQL only: SQLite serializes writers, a second delivery waits for the first to commit)
     enable_apw(engine)
     other = open_engine(engine_url, clock=VirtualClock(), ids=SequentialIds(start=1000),
                         libraries=[LIBRARY])
-    undo, got = _while_handling(engine_url, lambda: other.emit("DocSent", doc(), user="U",
+    undo, got = while_handling(lambda: other.emit("DocSent", doc(), user="U",
                                                                 idempotency_key="msg-race"))
     try:
         mine = engine.emit("DocSent", doc(), user="U", idempotency_key="msg-race")
@@ -106,8 +65,8 @@ def test_a_concurrent_delivery_with_the_same_key_answers_the_first_result(engine
 
 @pytest.mark.parametrize("engine_url", [pytest.param("postgresql", marks=pytest.mark.postgres)],
                          indirect=True)
-def test_concurrent_events_for_one_record_are_handled_one_after_the_other(engine: Engine,
-                                                                         engine_url: str) -> None:
+def test_concurrent_events_for_one_record_are_handled_one_after_the_other(
+        engine: Engine, engine_url: str, while_handling: Any) -> None:
     # two app servers send the same stored document for approval at the same moment: the second
     # waits for the first (PostgreSQL: the record's event lock) and then sees its running instance,
     # as if it came after it; without the lock both read "no instance" and both started one
@@ -116,7 +75,7 @@ def test_concurrent_events_for_one_record_are_handled_one_after_the_other(engine
     partial = {k: v for k, v in doc().items() if k != "status"}  # keeps the stored status
     other = open_engine(engine_url, clock=VirtualClock(), ids=SequentialIds(start=1000),
                         libraries=[LIBRARY])
-    undo, got = _while_handling(engine_url, lambda: other.emit("DocSent", partial, user="U"))
+    undo, got = while_handling(lambda: other.emit("DocSent", partial, user="U"))
     try:
         mine = engine.emit("DocSent", partial, user="U")
         thread = got.pop()

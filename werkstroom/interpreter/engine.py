@@ -26,7 +26,7 @@ from . import lifecycle
 from . import store_codec as codec
 from .clock import Clock, IdSource, SystemClock, UuidIds
 from .engine_records import Rec, RecordCache, Vocabulary, record_key, validate
-from .engine_run import Run, event_reads, record_lock
+from .engine_run import Run, delivery_lock, event_reads, record_lock
 from .engine_trace import EmitResult
 from .engine_workflows import UnknownWorkflow, WorkflowCache
 from .program import BoundWorkflow
@@ -356,13 +356,15 @@ class Engine:
     def _handle_in(self, uow: UnitOfWork, event: str, digest: str, key: str | None, user: str,
                    work: Callable[[Run], tuple[str, str]],
                    ahead: Callable[[], list[tuple[Statement, Params]]] | None = None) -> EmitResult:
-        """``ahead``: the record's event lock and the reads the work starts with (PostgreSQL: sent
-        ahead with the idempotency key's read, one round trip; SQLite serializes writers already)."""
+        """``ahead``: the record's event lock and the reads the work starts with. On PostgreSQL they
+        are sent ahead, with the idempotency key's lock and audit row read, in one round trip; SQLite
+        serializes writers already."""
         db = uow.db
-        if ahead is not None and not db.sqlite:
-            reads = ahead()
-            if key is not None:  # after the lock: a concurrent delivery with this key has committed
-                reads.insert(1, (_LOG_BY_KEY, {"b_key": key}))
+        if not db.sqlite and (ahead is not None or key is not None):
+            reads = ahead() if ahead is not None else []
+            if key is not None:  # after the key's lock, a concurrent delivery of it has ended
+                at = 1 if ahead is not None else 0
+                reads[at:at] = [delivery_lock(key), (_LOG_BY_KEY, {"b_key": key})]
             db.ahead(reads)
         if key is not None:
             seen = uow.db.first(_LOG_BY_KEY, {"b_key": key})

@@ -48,9 +48,10 @@ _ENABLED_WITH_VERSION = Statement(
                                         WorkflowVersionRow.version_no == WorkflowRow.current_version))
     .where(WorkflowRow.enabled == bindparam("enabled"))
     .order_by(WorkflowRow.code))
-# PostgreSQL: events for one record are handled one at a time (a lock held until the transaction
-# ends, on a number made from the record's type and key); SQLite serializes all writers already
-_RECORD_LOCK = Statement(select(func.pg_advisory_xact_lock(bindparam("k", type_=BigInteger))))
+# PostgreSQL: events for one record, and deliveries of one message, are handled one at a time (a lock
+# held until the transaction ends, on a number made from the record's type and key, or from the
+# idempotency key); SQLite serializes all writers already
+_LOCK = Statement(select(func.pg_advisory_xact_lock(bindparam("k", type_=BigInteger))))
 MAX_EVENTS_PER_RUN = 500
 # the value types ``codec.plain`` gives back as they are (exact types)
 _FLAT = frozenset((str, int, bool, type(None)))
@@ -466,11 +467,22 @@ def _linked(vocab: Vocabulary, record_type: str, values: Mapping[str, Any]) -> I
         yield rel.record, record_key(target, link)
 
 
+def _advisory(*parts: str) -> tuple[Statement, Params]:
+    """A transaction-level advisory lock (PostgreSQL) on a signed 64-bit number from a hash of the
+    parts (the same on every client)."""
+    digest = hashlib.blake2b("\x00".join(parts).encode(), digest_size=8).digest()
+    return _LOCK, {"k": int.from_bytes(digest, "big", signed=True)}
+
+
 def record_lock(record_type: str, key: str) -> tuple[Statement, Params]:
-    """The statement that takes a record's event lock (PostgreSQL): a transaction-level advisory lock
-    on a signed 64-bit number from a hash of the type and key (the same on every client)."""
-    digest = hashlib.blake2b(f"{record_type}\x00{key}".encode(), digest_size=8).digest()
-    return _RECORD_LOCK, {"k": int.from_bytes(digest, "big", signed=True)}
+    """The statement that takes a record's event lock (PostgreSQL)."""
+    return _advisory("record", record_type, key)
+
+
+def delivery_lock(idempotency_key: str) -> tuple[Statement, Params]:
+    """The statement that takes an idempotency key's lock (PostgreSQL): a second delivery of a message
+    waits until the first is committed or rolled back, then finds its audit row (or handles it)."""
+    return _advisory("delivery", idempotency_key)
 
 
 def event_reads(vocab: Vocabulary, record_type: str, key: str,
