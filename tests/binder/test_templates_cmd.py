@@ -35,7 +35,13 @@ def test_show_prints_text_and_steps() -> None:
 
 def test_show_unknown_template_suggests() -> None:
     code, out = run("templates", "show", "MS-PIAWP")
-    assert code == 2 and "did you mean `MS-PIAPW`?" in out
+    assert code == 1 and "did you mean `MS-PIAPW`?" in out and "[WF509]" in out
+
+
+def test_unknown_template_is_wf509_exit_1_like_an_unknown_workflow() -> None:
+    for args in (("show", "MS-NOPE"), ("copy", "MS-NOPE", "x.wf")):
+        code, out = run("templates", *args)
+        assert code == 1 and "there is no template `MS-NOPE`" in out and "[WF509]" in out, out
 
 
 def test_copy_gets_bc_style_codes_and_binds(tmp_path: Path) -> None:

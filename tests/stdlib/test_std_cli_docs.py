@@ -103,6 +103,14 @@ def test_unknown_name_suggests_and_exits_1() -> None:
     assert code == 1 and "release_document" in err
 
 
+def test_unknown_name_has_a_code() -> None:
+    code, _, err = wf("events", "Nope")
+    assert code == 1 and "no event named 'Nope'" in err and err.rstrip().endswith("[WF503]")
+    for kind in ("responses", "records", "enums"):
+        code, _, err = wf(kind, "Nope")
+        assert code == 1 and err.rstrip().endswith("[WF509]"), (kind, err)
+
+
 def test_rich_output_keeps_brackets() -> None:
     result = CliRunner().invoke(
         cli,

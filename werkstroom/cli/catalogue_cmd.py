@@ -4,7 +4,8 @@ Lists what scripts can name: the stdlib's and installed partner libraries' event
 record types, with descriptions, fields, options, phrases, predecessors, BC names and the library
 each comes from. Rich tables on a terminal, plain text otherwise, JSON with ``--json``.
 
-Exit codes: 0 shown; 1 NAME not found (with a "did you mean"); 2 usage error.
+Exit codes: 0 shown; 1 NAME not found (WF503 for an event, WF509 otherwise, with a "did you mean");
+2 usage error.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ def _not_found(cat: Catalogue, kind: Any, name: str) -> None:
     msg = f"wf catalogue: no {kind} named {name!r}"
     if hint:
         msg += f"; did you mean `{hint[0]}`?"
-    click.echo(msg, err=True)
+    # as `wf emit` for an unknown event (WF503) and `wf show` for an unknown record type (WF509)
+    click.echo(f"{msg} [{'WF503' if kind == 'event' else 'WF509'}]", err=True)
     sys.exit(1)
 
 

@@ -2,8 +2,8 @@
 
 A template is never enabled; ``copy`` writes an ordinary, editable workflow file under a new code, as
 BC's "New Workflow from Template" does (``MS-PIAPW`` becomes ``PIAPW-01``, then ``PIAPW-02`` when the
-first is taken in the destination folder). Exit codes: 0 success, 1 the copy would not bind cleanly
-or the destination exists, 2 unknown template or bad arguments.
+first is taken in the destination folder). Exit codes: 0 success, 1 unknown template (WF509, as for an
+unknown workflow), the copy would not bind cleanly or the destination exists, 2 bad arguments.
 """
 
 from __future__ import annotations
@@ -38,9 +38,9 @@ def _find(cat: Any, code: str) -> TemplateSpec:
 
         codes = [t.code for t in cat.templates]
         hint = did_you_mean(code, codes)
-        click.echo(f"wf templates: there is no template `{code}`" + (f"; {hint}" if hint else ""), err=True)
-        click.echo("run `wf templates list` to see them", err=True)
-        sys.exit(2)
+        click.echo(f"wf templates: there is no template `{code}`" + (f"; {hint}" if hint else "")
+                   + " (`wf templates list` shows them) [WF509]", err=True)
+        sys.exit(1)
     return spec
 
 

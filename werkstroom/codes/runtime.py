@@ -16,7 +16,7 @@ CODES: tuple[CodeInfo, ...] = (
     CodeInfo("WF506", E, "the workflow cannot be changed in its current state"),
     CodeInfo("WF507", E, "enabling the workflow was refused by the enable checks"),
     CodeInfo("WF508", E, "a recorded field change cannot be applied: the field was changed since"),
-    CodeInfo("WF509", E, "no such workflow, instance or record"),
+    CodeInfo("WF509", E, "no such workflow, template, instance, record or catalogue entry"),
     CodeInfo("WF510", E, "an event chain did not settle (too many events raised by responses)"),
     CodeInfo("WF511", E, "the simulation scenario file is invalid"),
     CodeInfo("WF512", E, "a workflow step uses a response the catalogue does not know"),
