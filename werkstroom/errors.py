@@ -8,7 +8,11 @@ from .diagnostics import Diagnostic
 
 
 class WerkstroomError(Exception):
-    """Base of every error Werkstroom raises on purpose. ``code``: e.g. ``WF501``."""
+    """Base of every error Werkstroom raises on purpose. ``code``: e.g. ``WF501``.
+
+    Werkstroom's own raises always give a declared code (a subclass's ``code`` or ``code=``; tests check
+    both). The default WF500 is declared and documented as "raised without its own code": what a partner
+    library's bare ``WerkstroomError("...")`` (public in ``werkstroom.extend``) reports."""
 
     code: str = "WF500"
 
@@ -23,8 +27,10 @@ class WerkstroomError(Exception):
 
 
 class DiagnosticsError(WerkstroomError):
-    """Raised when a script or workflow has error diagnostics (e.g. enabling a broken workflow)."""
+    """Raised when a script or workflow has error diagnostics (e.g. enabling a broken workflow).
 
-    def __init__(self, message: str, diagnostics: Sequence[Diagnostic], *, code: str = "WF400") -> None:
+    ``code`` is required (usually the first error's code): there is no catch-all default."""
+
+    def __init__(self, message: str, diagnostics: Sequence[Diagnostic], *, code: str) -> None:
         super().__init__(message, code=code)
         self.diagnostics = tuple(diagnostics)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from werkstroom.codes import CODES
+from werkstroom.errors import DiagnosticsError, WerkstroomError
 
 DOCS = Path(__file__).parents[2] / "docs"
 
@@ -42,3 +45,49 @@ def test_wf_examples_in_the_docs_parse() -> None:
     for block in blocks:
         r = parse(block, "language.md")
         assert r.diagnostics == (), block
+
+
+def _all_error_classes() -> list[type[WerkstroomError]]:
+    import importlib
+    import pkgutil
+
+    import werkstroom
+
+    for mod in pkgutil.walk_packages(werkstroom.__path__, "werkstroom."):
+        importlib.import_module(mod.name)
+    importlib.import_module("werkstroom_expenses.responses")  # the partner example's own error
+    found: list[type[WerkstroomError]] = []
+    todo: list[type[WerkstroomError]] = [WerkstroomError]
+    while todo:
+        cls = todo.pop()
+        found.append(cls)
+        todo.extend(cls.__subclasses__())
+    return found
+
+
+def test_every_error_class_code_is_declared_and_documented() -> None:
+    """The class ``code`` of WerkstroomError and each subclass (WF500, the base's default, included)."""
+    text = (DOCS / "diagnostics.md").read_text(encoding="utf-8")
+    headings = set(re.findall(r"^#{2,4} (WF\d{3})\b", text, re.M))
+    classes = _all_error_classes()
+    assert len(classes) > 15
+    for cls in classes:
+        code = cls.code
+        assert code in CODES and code in headings, f"{cls.__module__}.{cls.__qualname__}: {code}"
+
+
+def test_werkstroom_never_raises_the_bases_without_a_code() -> None:
+    """A bare ``WerkstroomError(...)`` would report the catch-all WF500; DiagnosticsError requires one."""
+    import ast
+
+    root = Path(__file__).parents[2] / "werkstroom"
+    bare = []
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id in ("WerkstroomError", "DiagnosticsError")
+                    and not any(k.arg == "code" for k in node.keywords)):
+                bare.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert not bare
+    with pytest.raises(TypeError):
+        DiagnosticsError("x", [])  # type: ignore[call-arg]

@@ -8,6 +8,7 @@ E = Severity.ERROR
 W = Severity.WARNING
 
 CODES: tuple[CodeInfo, ...] = (
+    CodeInfo("WF500", E, "an error was raised without its own code (a bare WerkstroomError)"),
     CodeInfo("WF501", E, "a condition is too large or too deeply nested to compile"),
     CodeInfo("WF502", E, "a record payload does not fit its record type"),
     CodeInfo("WF503", E, "the event is not in the catalogue"),
