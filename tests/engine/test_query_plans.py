@@ -22,7 +22,7 @@ GROWING = ("wf_record", "wf_record_state", "wf_instance", "wf_instance_archive",
            "wf_record_change", "wf_overdue_approval_entry")
 MODULES = (engine, engine_run, engine_records, context_impl, store, approval_records, notification_service)
 # statements run on PostgreSQL only (SQLite serializes writers without them)
-POSTGRESQL_ONLY = ("engine_run._LOCK",)
+POSTGRESQL_ONLY = ("engine_run._LOCK", "engine_run._INSERT_OUTBOX_OF_LAST_EVENT")
 
 
 def _statements() -> list[tuple[str, Statement]]:

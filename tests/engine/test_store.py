@@ -281,3 +281,20 @@ def test_concurrent_redeliveries_apply_once(engine_url: str) -> None:
         assert len(eng.instances()) == 1 and len(eng.event_log()) == 1
     finally:
         eng.close()
+
+
+def test_outbox_rows_carry_the_id_of_their_event(engine: Engine) -> None:
+    # the outbox rows of an event point at its audit row (on PostgreSQL they take the id from the
+    # audit table's sequence in the same transaction, and the result gets it with the commit)
+    enable_apw(engine)
+    first = engine.emit("DocSent", doc(), user="U")
+    second = engine.emit("DocSent", doc(no="1002"), user="U")
+    assert first.instance_id is not None
+    last = engine.emit("Approved", approval(first.instance_id, 0), user="CAROL")
+    results = (first, second, last)
+    assert [row[0] for row in engine.event_log()] == [r.event_id for r in results]
+    assert len({r.event_id for r in results}) == 3
+    for r in results:
+        assert r.effects
+        assert [o.kind for o in engine.outbox(event_id=r.event_id)] == [e["kind"] for e in r.effects]
+    assert len(engine.outbox()) == sum(len(r.effects) for r in results)

@@ -346,17 +346,22 @@ class Engine:
         # what ``transaction()`` does, written out (no generator context manager on every event)
         uow = UnitOfWork.begin(self._sa, self.clock, self.ids, _unit_session, self._kept)
         try:
-            result = self._handle_in(uow, event, digest, key, user, work, ahead)
+            result, event_id = self._handle_in(uow, event, digest, key, user, work, ahead)
         except BaseException:
             uow.rollback()
             raise
         uow.commit()
+        if event_id is not None:
+            result.event_id = event_id()
         return result
 
     def _handle_in(self, uow: UnitOfWork, event: str, digest: str, key: str | None, user: str,
                    work: Callable[[Run], tuple[str, str]],
-                   ahead: Callable[[], list[tuple[Statement, Params]]] | None = None) -> EmitResult:
-        """``ahead``: the record's event lock and the reads the work starts with. On PostgreSQL they
+                   ahead: Callable[[], list[tuple[Statement, Params]]] | None = None,
+                   ) -> tuple[EmitResult, Callable[[], int] | None]:
+        """The result, and (PostgreSQL) the function that gives its event id after the commit.
+
+        ``ahead``: the record's event lock and the reads the work starts with. On PostgreSQL they
         are sent ahead, with the idempotency key's lock and audit row read, in one round trip; SQLite
         serializes writers already."""
         db = uow.db
@@ -376,7 +381,7 @@ class Engine:
                         f"(event {seen_event} on {seen_type} {seen_key}); use a new key")
                 # the stored result leaves out its own id: the row's id is the event id
                 first = EmitResult.from_json({**codec.loads(seen_result), "event_id": seen_id})
-                return attrs.evolve(first, replayed=True)
+                return attrs.evolve(first, replayed=True), None
         now = self.clock.now()
         run = Run(uow, self.vocab, self._workflows, explain=self.explain)
         record_type, record_key = work(run)
@@ -384,14 +389,19 @@ class Engine:
         result = EmitResult(0, run.handled, run.effects)
         # the audit row is written once, complete, when the event has been handled; its id is
         # the event id of the outbox rows (a concurrent delivery with the same key fails here
-        # on the unique key, rolls back, and answers the first delivery's result)
-        log_id = uow.db.insert_id(_INSERT_LOG, _INSERT_LOG_PLAIN, {
+        # on the unique key, rolls back, and answers the first delivery's result). PostgreSQL:
+        # the id is not waited for; the outbox rows take it from the id sequence, the result
+        # once the commit has brought the answer (``_run_once``)
+        log_id = uow.db.insert_id_later(_INSERT_LOG, _INSERT_LOG_PLAIN, {
             "idempotency_key": key, "payload_hash": digest, "event": event, "record_type": record_type,
             "record_key": record_key, "user": user, "result": result.stored_text(),
             "created_at": now})
-        result.event_id = log_id
-        run.write_outbox(log_id)
-        return result
+        if uow.db.sqlite:
+            result.event_id = log_id()
+            run.write_outbox(result.event_id)
+            return result, None
+        run.write_outbox(None, of_last_event=True)
+        return result, log_id
 
     # approval actions: the approvals service changes the entry, the engine handles the event it returns
 

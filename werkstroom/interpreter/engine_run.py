@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 import attrs
-from sqlalchemy import BigInteger, Table, and_, bindparam, delete, func, insert, select, update
+from sqlalchemy import BigInteger, Table, and_, bindparam, delete, func, insert, literal, select, update
 
 from ..context import RecordHandle
 from ..errors import WerkstroomError
@@ -29,6 +29,7 @@ from .program import BoundStep
 from .sql import Params, Statement
 from .store import (
     ArchivedInstanceRow,
+    EventLogRow,
     InstanceRow,
     OutboxRow,
     RecordRow,
@@ -116,6 +117,14 @@ _OUTBOX: Table = OutboxRow.__table__  # type: ignore[assignment]
 _INSTANCE_FIELDS = [f.name for f in attrs.fields(Inst)]
 _INSERT_OUTBOX = Statement(insert(_OUTBOX), columns=["kind", "payload", "instance_id", "workflow_code",
                                                      "event_id", "created_at"])
+# PostgreSQL: the outbox rows of the event whose audit row this transaction has just inserted (the
+# session's current value of the audit table's id sequence), so its id need not be waited for first
+_INSERT_OUTBOX_OF_LAST_EVENT = Statement(
+    insert(_OUTBOX).values(kind=bindparam("kind"), payload=bindparam("payload"),
+                           instance_id=bindparam("instance_id"), workflow_code=bindparam("workflow_code"),
+                           created_at=bindparam("created_at"),
+                           event_id=func.currval(func.pg_get_serial_sequence(
+                               literal(EventLogRow.__tablename__), literal("id")))))
 _INSERT_INSTANCE = Statement(insert(_INSTANCES), columns=_INSTANCE_FIELDS)
 _INSERT_ARCHIVE = Statement(insert(_ARCHIVE), columns=[*_INSTANCE_FIELDS, "archived_at"])
 _INSTANCE_COLS = [_INSTANCES.c[name] for name in _INSTANCE_FIELDS]
@@ -223,12 +232,16 @@ class Run:
         self.records.flush()
         write_states(self)
 
-    def write_outbox(self, event_id: int | None) -> None:
-        """The run's outbox rows, in one multi-row INSERT, tagged with the handled event's id."""
+    def write_outbox(self, event_id: int | None, *, of_last_event: bool = False) -> None:
+        """The run's outbox rows, in one multi-row INSERT, tagged with the handled event's id;
+        ``of_last_event`` (PostgreSQL): with the id of the audit row this transaction inserted last."""
         if self._outbox:
-            for row in self._outbox:
-                row["event_id"] = event_id
-            self.uow.db.write_many(_INSERT_OUTBOX, self._outbox)
+            if of_last_event:
+                self.uow.db.write_many(_INSERT_OUTBOX_OF_LAST_EVENT, self._outbox)
+            else:
+                for row in self._outbox:
+                    row["event_id"] = event_id
+                self.uow.db.write_many(_INSERT_OUTBOX, self._outbox)
             self._outbox = []
 
     def handle(self, q: Queued) -> None:

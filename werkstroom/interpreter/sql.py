@@ -530,6 +530,21 @@ class Db:
         cur.close()
         return found
 
+    def insert_id_later(self, returning: Statement, plain: Statement, params: Params) -> Callable[[], int]:
+        """``insert_id`` without waiting for the id: answers a function that gives it. On SQLite the id
+        is known at once (``lastrowid``). In pipeline mode (PostgreSQL) the INSERT ... RETURNING is
+        sent and its answer arrives with the next read or the commit; the function may be called
+        after the commit. Elsewhere the id is read now."""
+        if self._sqlite or self._pipeline is None:
+            found = self.insert_id(returning, plain, params)
+            return lambda: found
+        cur, plan = self._cursor(returning, params, False)
+
+        def answer() -> int:
+            return int(self._fetch(cur, plan, True)[0])
+
+        return answer
+
     def scalar(self, stmt: Statement, params: Params) -> Any:
         row = self.first(stmt, params)
         return None if row is None else row[0]
