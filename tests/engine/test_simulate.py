@@ -173,6 +173,22 @@ def test_invalid_scenarios_are_wf511(tmp_path: Path, text: str, message: str) ->
     assert err.value.code == "WF511"
 
 
+def test_cli_json_refusal_is_a_json_error_object(tmp_path: Path) -> None:
+    p = tmp_path / "s.toml"
+    p.write_text("tite = \"x\"\n")
+    r = CliRunner().invoke(cli, ["simulate", str(EXAMPLE), "--scenario", str(p), "--json"])
+    assert r.exit_code == 1
+    assert json.loads(r.stdout) == {"error": {"code": "WF511", "message": f"{p}: unknown top-level key(s) "
+                                                                       "tite (did you mean title?)"}}
+    assert "[WF511]" in r.stderr  # the line for people, as without --json
+    (tmp_path / "bad.wf").write_text("on Nope then release document\n")
+    (tmp_path / "ok.toml").write_text("title = \"t\"\n")
+    r = CliRunner().invoke(cli, ["simulate", str(tmp_path / "bad.wf"),
+                                 "--scenario", str(tmp_path / "ok.toml"), "--json"])
+    error = json.loads(r.stdout)["error"]
+    assert r.exit_code == 1 and error["code"] == "WF201" and error["diagnostics"][0]["start"]["line"] == 1
+
+
 def test_misspelt_event_is_refused_with_the_closest_name(tmp_path: Path) -> None:
     script, scenario = write(tmp_path, TWO_APPROVERS.replace('event = "PurchaseDocSentForApproval"',
                                                              'event = "PurchaseDocSentForAproval"'))

@@ -61,6 +61,14 @@ def _show_diagnostics(diags: Any) -> None:
             click.echo(f"  {d.code} {d.severity.value}: {d.message}", err=True)
 
 
+def _error_json(exc: WerkstroomError) -> dict[str, Any]:
+    """``{"code", "message"}`` of a refusal, with the diagnostics (as `wf check --format json`) if any."""
+    data: dict[str, Any] = {"code": exc.code, "message": exc.message}
+    if isinstance(exc, DiagnosticsError):
+        data["diagnostics"] = [d.to_json() for d in exc.diagnostics]
+    return data
+
+
 def _dump(data: Any) -> None:
     from ..interpreter.store_codec import plain
 
@@ -364,6 +372,8 @@ def simulate(ctx: click.Context, scripts: tuple[str, ...], scenario: str, as_jso
     try:
         sim = run(list(scripts), scenario, url=sim_db)
     except WerkstroomError as exc:
+        if as_json:  # machine-readable too, in the shape of a timeline step's error
+            _dump({"error": _error_json(exc)})
         _fail(exc)
         return
     if as_json:
