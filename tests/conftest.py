@@ -77,24 +77,27 @@ def engine_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     yield f"{PG_URL}{sep}options={quote(f'-csearch_path={schema}')}"
 
 
-WhileHandling = Callable[[Callable[[], object]], tuple[Callable[[], None], list[object]]]
+Race = Callable[[Callable[[], object], Callable[[], object]], tuple[object, object]]
 
 
 @pytest.fixture
-def while_handling(engine_url: str) -> Iterator[WhileHandling]:
-    """PostgreSQL concurrency tests: ``while_handling(other)`` makes the next event's run start
-    ``other`` in a thread once its first reads are done and go on when that thread has finished or
-    waits for a lock (see ``_while_handling``); undone at the end of the test."""
-    undos: list[Callable[[], None]] = []
+def race(engine_url: str) -> Race:
+    """PostgreSQL concurrency tests: ``race(mine, theirs)`` runs ``mine`` (an event), and once its run
+    has done its first reads (its locks taken) runs ``theirs`` in a thread, going on when that thread
+    has finished or waits for a lock; answers both results (an exception for ``theirs`` that raised)."""
 
-    def start(other: Callable[[], object]) -> tuple[Callable[[], None], list[object]]:
-        undo, got = _while_handling(engine_url, other)
-        undos.append(undo)
-        return undo, got
+    def run(mine: Callable[[], object], theirs: Callable[[], object]) -> tuple[object, object]:
+        undo, got = _while_handling(engine_url, theirs)
+        try:
+            result = mine()
+            thread = got.pop()
+            assert isinstance(thread, threading.Thread)
+            thread.join(10)
+        finally:
+            undo()
+        return result, got[0]
 
-    yield start
-    for undo in undos:
-        undo()
+    return run
 
 
 def _while_handling(engine_url: str, other: Callable[[], object]) -> tuple[Callable[[], None], list[object]]:

@@ -129,7 +129,7 @@ def test_refusal_rolls_back(eng: Engine) -> None:
 @pytest.mark.parametrize("engine_url", [pytest.param("postgresql", marks=pytest.mark.postgres)],
                          indirect=True)
 def test_a_concurrent_approval_with_the_same_key_answers_the_first_result(
-        eng: Engine, engine_url: str, while_handling: Any) -> None:
+        eng: Engine, engine_url: str, race: Any) -> None:
     # the approving user's client retries while the first request is still being handled: the retry
     # waits for it (PostgreSQL: the idempotency key's lock) and answers its result; before, it waited
     # for the entry's lock and then was refused (WF611, the entry was approved meanwhile)
@@ -138,13 +138,10 @@ def test_a_concurrent_approval_with_the_same_key_answers_the_first_result(
     other = open_engine(engine_url, clock=VirtualClock(dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)),
                         ids=SequentialIds(start=1000))
     try:
-        _, got = while_handling(lambda: other.approve(entry, "ANN", idempotency_key="tap-1"))
-        mine = eng.approve(entry, "ANN", idempotency_key="tap-1")
-        thread = got.pop()
-        thread.join(10)
+        mine, theirs = race(lambda: eng.approve(entry, "ANN", idempotency_key="tap-1"),
+                            lambda: other.approve(entry, "ANN", idempotency_key="tap-1"))
     finally:
         other.close()
-    theirs = got[0]
     assert not isinstance(theirs, Exception), theirs
     assert theirs.replayed and theirs.event_id == mine.event_id and not mine.replayed
     assert open_for(eng, "BOB")
@@ -401,6 +398,22 @@ def test_cli_deploy_a_file_that_is_not_utf8_text_is_wf101(tmp_path: Path, conten
     assert r.exception is None or isinstance(r.exception, SystemExit), r.exception
     assert r.exit_code == 1 and "[WF101]" in r.output, r.output
     assert run(db, "workflows").output == ""  # nothing stored: every file is read first
+
+
+@pytest.mark.parametrize("name, words", [("nope.wf", "cannot read `{p}`: no such file"),
+                                         (".", "`{p}` is a directory")], ids=["missing", "directory"])
+def test_cli_deploy_a_path_that_cannot_be_read_is_wf100_exit_2(tmp_path: Path, name: str, words: str) -> None:
+    p = tmp_path / name
+    r = run(f"sqlite:///{tmp_path / 'wf.db'}", "deploy", str(p))
+    assert r.exit_code == 2 and f"wf: {words.format(p=p)}" in r.output and "[WF100]" in r.output, r.output
+
+
+@pytest.mark.parametrize("name, words", [("nope.toml", "cannot read `{p}`: no such file"),
+                                         (".", "`{p}` is a directory")], ids=["missing", "directory"])
+def test_cli_setup_load_a_path_that_cannot_be_read_is_wf100_exit_2(tmp_path: Path, name: str, words: str) -> None:
+    p = tmp_path / name
+    r = run(f"sqlite:///{tmp_path / 'wf.db'}", "setup", "load", str(p))
+    assert r.exit_code == 2 and f"wf: {words.format(p=p)}" in r.output and "[WF100]" in r.output, r.output
 
 
 def test_cli_deploy_an_empty_file_warns(tmp_path: Path) -> None:

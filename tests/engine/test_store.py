@@ -39,24 +39,19 @@ def test_redelivery_with_same_key_is_applied_once(engine: Engine) -> None:
 @pytest.mark.parametrize("engine_url", [pytest.param("postgresql", marks=pytest.mark.postgres)],
                          indirect=True)
 def test_a_concurrent_delivery_with_the_same_key_answers_the_first_result(
-        engine: Engine, engine_url: str, while_handling: Any) -> None:
+        engine: Engine, engine_url: str, race: Any) -> None:
     # another process delivers the same message while this one is handling it: it waits for this
     # one's record lock, then finds this one's audit row and answers its result
     # (PostgreSQL only: SQLite serializes writers, a second delivery waits for the first to commit)
     enable_apw(engine)
     other = open_engine(engine_url, clock=VirtualClock(), ids=SequentialIds(start=1000),
                         libraries=[LIBRARY])
-    undo, got = while_handling(lambda: other.emit("DocSent", doc(), user="U",
-                                                                idempotency_key="msg-race"))
     try:
-        mine = engine.emit("DocSent", doc(), user="U", idempotency_key="msg-race")
-        thread = got.pop()
-        assert isinstance(thread, threading.Thread)
-        thread.join(10)
+        mine, theirs = race(lambda: engine.emit("DocSent", doc(), user="U", idempotency_key="msg-race"),
+                            lambda: other.emit("DocSent", doc(), user="U", idempotency_key="msg-race"))
     finally:
-        undo()
         other.close()
-    theirs = got[0]
+    assert isinstance(mine, EmitResult)
     assert not mine.replayed
     assert isinstance(theirs, EmitResult), theirs
     assert theirs.replayed and theirs.event_id == mine.event_id
@@ -66,7 +61,7 @@ def test_a_concurrent_delivery_with_the_same_key_answers_the_first_result(
 @pytest.mark.parametrize("engine_url", [pytest.param("postgresql", marks=pytest.mark.postgres)],
                          indirect=True)
 def test_concurrent_events_for_one_record_are_handled_one_after_the_other(
-        engine: Engine, engine_url: str, while_handling: Any) -> None:
+        engine: Engine, engine_url: str, race: Any) -> None:
     # two app servers send the same stored document for approval at the same moment: the second
     # waits for the first (PostgreSQL: the record's event lock) and then sees its running instance,
     # as if it came after it; without the lock both read "no instance" and both started one
@@ -75,17 +70,12 @@ def test_concurrent_events_for_one_record_are_handled_one_after_the_other(
     partial = {k: v for k, v in doc().items() if k != "status"}  # keeps the stored status
     other = open_engine(engine_url, clock=VirtualClock(), ids=SequentialIds(start=1000),
                         libraries=[LIBRARY])
-    undo, got = while_handling(lambda: other.emit("DocSent", partial, user="U"))
     try:
-        mine = engine.emit("DocSent", partial, user="U")
-        thread = got.pop()
-        assert isinstance(thread, threading.Thread)
-        thread.join(10)
+        mine, theirs = race(lambda: engine.emit("DocSent", partial, user="U"),
+                            lambda: other.emit("DocSent", partial, user="U"))
     finally:
-        undo()
         other.close()
-    theirs = got[0]
-    assert isinstance(theirs, EmitResult), theirs
+    assert isinstance(mine, EmitResult) and isinstance(theirs, EmitResult), theirs
     assert mine.handled[0].outcome == "started"
     assert theirs.handled[0].outcome != "started"  # the record is pending approval by then
     assert len(engine.instances()) == 1
@@ -253,7 +243,6 @@ def test_schema_version_newer_than_code_is_refused(engine_url: str) -> None:
 
 
 def test_concurrent_redeliveries_apply_once(engine_url: str) -> None:
-    import threading
 
     eng = open_engine(engine_url, clock=VirtualClock(), libraries=[LIBRARY])
     try:
