@@ -410,7 +410,7 @@ def test_cli_deploy_a_path_that_cannot_be_read_is_wf100_exit_2(tmp_path: Path, n
 
 @pytest.mark.parametrize("name, words", [("nope.toml", "cannot read `{p}`: no such file"),
                                          (".", "`{p}` is a directory")], ids=["missing", "directory"])
-def test_cli_setup_load_a_path_that_cannot_be_read_is_wf100_exit_2(tmp_path: Path, name: str, words: str) -> None:
+def test_cli_setup_load_a_path_that_cannot_be_read_is_wf100(tmp_path: Path, name: str, words: str) -> None:
     p = tmp_path / name
     r = run(f"sqlite:///{tmp_path / 'wf.db'}", "setup", "load", str(p))
     assert r.exit_code == 2 and f"wf: {words.format(p=p)}" in r.output and "[WF100]" in r.output, r.output

@@ -86,3 +86,13 @@ def test_cli_a_script_that_is_not_utf8_is_wf101(tmp_path: Path, content: bytes) 
         r = CliRunner().invoke(cli, args)
         assert r.exception is None or isinstance(r.exception, SystemExit), r.exception
         assert r.exit_code == 1 and "[WF101]" in r.output, r.output
+
+
+@pytest.mark.parametrize("missing", ["script", "scenario", "script-dir", "scenario-dir"])
+def test_cli_a_path_that_cannot_be_read_is_wf100_exit_2(tmp_path: Path, missing: str) -> None:
+    scenario = tmp_path / "s.toml"
+    scenario.write_text('title = "t"\n')
+    gone = tmp_path / "nope" if "dir" not in missing else tmp_path
+    script, scen = (gone, scenario) if missing.startswith("script") else (EXAMPLE, gone)
+    r = CliRunner().invoke(cli, ["simulate", str(script), "--scenario", str(scen)])
+    assert r.exit_code == 2 and f"`{gone}`" in r.output and "[WF100]" in r.output, r.output

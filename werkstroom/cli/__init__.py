@@ -43,6 +43,27 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+def require_file(path: str) -> None:
+    """Raise a WerkstroomError WF100 naming ``path`` when it is missing, a directory or cannot be read, as
+    `wf check` reports it (the commands exit 2 for it: an I/O error). Used instead of click's
+    ``Path(exists=True)``, whose message has no code."""
+    import os
+
+    from ..errors import WerkstroomError
+
+    if os.path.isdir(path):
+        reason = f"`{path}` is a directory, not a file"
+    else:
+        try:
+            with open(path, "rb"):
+                return
+        except FileNotFoundError:
+            reason = f"cannot read `{path}`: no such file"
+        except OSError as exc:
+            reason = f"cannot read `{path}`: {exc.strerror or exc}"
+    raise WerkstroomError(reason, code="WF100")
+
+
 class LazyGroup(click.Group):
     """A group that imports a subcommand's module on first use."""
 

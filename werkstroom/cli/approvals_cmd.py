@@ -34,7 +34,7 @@ def _engine(ctx: click.Context) -> Iterator[Any]:
 
 def _refuse(exc: WerkstroomError) -> NoReturn:
     click.echo(f"wf: {exc.message} [{exc.code}]", err=True)
-    raise SystemExit(2 if exc.code == "WF515" else 1)  # a database that cannot be opened is an I/O error
+    raise SystemExit(2 if exc.code in ("WF100", "WF515") else 1)  # a file or database it cannot read: I/O
 
 
 def _table(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> None:
@@ -56,13 +56,15 @@ def setup() -> None:
 
 
 @setup.command("load")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=click.Path())
 @click.pass_context
 def setup_load(ctx: click.Context, file: str) -> None:
     """Load FILE (TOML, see docs/approvals.md) into the database."""
     from ..interpreter.approvals.setup import load_file
+    from . import require_file
 
     try:
+        require_file(file)
         with _engine(ctx) as eng, eng.transaction() as uow:
             r = load_file(uow, file)
     except WerkstroomError as exc:
