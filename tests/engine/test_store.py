@@ -118,7 +118,7 @@ def test_bad_payload_names_the_field_and_stores_nothing(engine: Engine) -> None:
     assert err.value.code == "WF502" and "Doc.amount" in str(err.value)
     with pytest.raises(InvalidRecord, match=r"Doc\.document_type"):
         engine.emit("DocSent", doc(document_type="Memo"), user="U")
-    with pytest.raises(InvalidRecord, match="no field 'amout'"):
+    with pytest.raises(InvalidRecord, match=r"no field 'amout'; did you mean 'amount'\?"):
         engine.emit("DocSent", {**doc(), "amout": "1"}, user="U")
     with pytest.raises(InvalidRecord, match=r"Doc.lines\[0\].quantity"):
         engine.emit("DocSent", doc(lines=[{"line_no": 1, "quantity": 1.5}]), user="U")

@@ -24,6 +24,7 @@ from ..catalogue import (
     normalize_enum,
 )
 from ..errors import WerkstroomError
+from ..spelling import did_you_mean
 from . import store_codec as codec
 from .sql import Statement
 from .store import RecordRow, RecordStateRow
@@ -265,8 +266,10 @@ def validate(vocab: Vocabulary, record_type: str, payload: Mapping[str, Any], *,
                     raise InvalidRecord(f"{where}.{name}: related records must be objects")
             embedded[name] = [dict(i) for i in items]
             continue
-        known = ", ".join(sorted([f.name for f in spec.fields] + [r.name for r in spec.relations]))
-        raise InvalidRecord(f"{where}: {record_type} has no field {name!r} (fields: {known})")
+        names = sorted([f.name for f in spec.fields] + [r.name for r in spec.relations])
+        hint = did_you_mean(str(name), names, quote="'")
+        raise InvalidRecord(f"{where}: {record_type} has no field {name!r}{'; ' + hint if hint else ''} "
+                            f"(fields: {', '.join(names)})")
     if require_key:
         for k in spec.key:
             if values.get(k) in (None, ""):
