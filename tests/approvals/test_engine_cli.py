@@ -115,6 +115,17 @@ def test_reject_reopens(eng: Engine) -> None:
     assert statuses == ["Rejected"] * 4
 
 
+def test_user_ids_are_case_insensitive_codes(eng: Engine) -> None:
+    """BC's user ids are Code[50]: `req` is REQ (was WF601: no setup for 'req')."""
+    eng.emit("PurchaseDocSentForApproval", invoice(), user="req")
+    with eng.transaction() as uow:
+        assert {r["sender_id"] for r in queries.list_entries(uow)} == {"REQ"}
+    for who in ("ann", "Bob", "ceo"):
+        eng.approve(open_for(eng, who.upper()), who)
+    state = eng.record_state("PurchaseHeader", "Invoice|1001")
+    assert (state.status, state.restricted) == ("Released", False)
+
+
 def test_refusal_rolls_back(eng: Engine) -> None:
     eng.emit("PurchaseDocSentForApproval", invoice(), user="REQ")
     with eng.transaction() as uow:

@@ -111,6 +111,19 @@ def test_simulation_follows_the_approver_chain(tmp_path: Path) -> None:
     assert sim.steps[2].at < sim.steps[3].at  # the virtual clock moved
 
 
+def test_scenario_user_ids_are_case_insensitive(tmp_path: Path) -> None:
+    """`user = "buyer"` is BUYER, as in BC (was WF601: no setup for 'buyer')."""
+    timeline = (TWO_APPROVERS.replace('user = "BUYER"', 'user = "buyer"')
+                .replace('approve = "FINANCE"', 'approve = "Finance"')
+                .replace('approve = "CEO"', 'approve = "ceo"'))
+    script, scenario = write(tmp_path, timeline)
+    sim = simulate([script], scenario)
+    assert sim.ok, [s.failed_expectations or s.error for s in sim.steps]
+    assert [s.user for s in sim.steps] == ["BUYER", "FINANCE", "(job queue)", "CEO"]
+    r = CliRunner().invoke(cli, ["simulate", str(script), "--scenario", str(scenario)])
+    assert r.exit_code == 0 and "WF601" not in r.output, r.output
+
+
 def _listify(v: object) -> object:
     if isinstance(v, tuple | list):
         return [_listify(x) for x in v]

@@ -295,6 +295,7 @@ class Engine:
         record before this event, when there are any). ``idempotency_key``: a re-delivery with
         the same key answers the first result and applies nothing; a different payload is refused
         (WF504). ``instance_id``: for approval events, the instance owning the entry."""
+        user = user.upper()  # a user id is a BC Code[50]: case-insensitive, stored upper-case
         spec = self.vocab.require_event(event)
         # what a re-delivery is compared by (only with an idempotency key: see _run)
         payload = {"event": spec.name, "record": codec.to_jsonable(dict(record)),
@@ -410,6 +411,7 @@ class Engine:
         from .approvals import actions
 
         fn = {"approve": actions.approve, "reject": actions.reject, "delegate": actions.delegate}[verb]
+        user = user.upper()  # as in emit: user ids are upper-case codes
         payload = {"action": verb, "entry": entry_id, "user": user, "comment": comment}
 
         def work(run: Run) -> tuple[str, str]:

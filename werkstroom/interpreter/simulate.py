@@ -269,7 +269,7 @@ class Runner:
     def run_entry(self, n: int, entry: Mapping[str, Any]) -> Step:
         action = next(a for a in ACTIONS if a in entry)
         user = str(entry.get("user") or (entry[action] if action in ("approve", "reject", "delegate",
-                                                                    "cancel") else "") or "")
+                                                                    "cancel") else "") or "").upper()
         step = Step(n=n, at=self.clock.now().isoformat(), action=action, user=user, title="",
                     note=str(entry.get("note", "")))
         try:
