@@ -494,6 +494,24 @@ def entries_and_last_no(uow: UnitOfWork, record_type: str, record_key: str,
     return found, int(rows[0][0] or 0) if rows else 0
 
 
+def read_ahead_for_requests(uow: UnitOfWork, record_type: str, record_key: str, instance_id: str, *,
+                            setups_too: bool) -> None:
+    """Send the reads that creating approval requests starts with (the user setup, when an approver
+    chain is walked, then the record's entries with the last entry number) together: one round trip on
+    PostgreSQL (``Db.ahead``; nothing on SQLite). Only on the driver path: with an ORM session in the
+    unit of work, writes it flushes later would not be seen by reads sent now."""
+    if uow.session_if_made is not None:
+        return
+    h = held(uow)
+    reads: list[tuple[Statement, Mapping[str, Any]]] = []
+    if setups_too and h.setups is None:
+        reads.append((_ALL_SETUPS, {}))
+    if (record_type, record_key, instance_id) not in h.records:
+        reads.append((_OF_RECORD_WITH_LAST_NO, {"rt": record_type, "rk": record_key, "inst": instance_id}))
+    if len(reads) > 1:
+        uow.db.ahead(reads)
+
+
 def hold_new_entries(uow: UnitOfWork, entries: list[Entry]) -> None:
     """New entries: held for the unit of work and written together with one prepared multi-row INSERT
     just before the transaction's next statement (through db or the ORM session) or its commit, so

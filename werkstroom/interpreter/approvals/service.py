@@ -35,6 +35,7 @@ from .records import (
     held,
     hold_new_entries,
     open_entry,
+    read_ahead_for_requests,
     set_status,
     setups,
     user_setup,
@@ -288,7 +289,10 @@ class ApprovalService:
         refuse = refuses_self_approval(options.get("self_approval")) or bool(options.get("no_self_approval"))
         doc = self.scope.document
         tmpl = rules.template_for(doc.type, doc.key, doc.values)
-        if l_type in ("Approver Chain", "First Qualified Approver"):
+        chain = l_type in ("Approver Chain", "First Qualified Approver")
+        read_ahead_for_requests(self.uow, self._doc_type, self._doc_key, self.scope.instance_id,
+                                setups_too=chain)
+        if chain:
             preload_setups(self.uow)
         plan = self._plan(tmpl, refuse)
 
