@@ -402,7 +402,9 @@ class Db:
         """Send reads now whose rows ``rows``/``first`` will ask for later with the same statement
         and parameters (see the class). On PostgreSQL in pipeline mode they are sent without waiting,
         all in one round trip; without pipeline mode each runs now; SQLite, where a read costs no
-        round trip, runs them when they are asked for."""
+        round trip, runs them when they are asked for. Writes made through the unit of work's ORM
+        session do not pass here and do not drop them: send reads ahead only where no session
+        changes can be flushed before they are taken."""
         queries = list(queries)
         for stmt, _ in queries:
             if not stmt.reads:
