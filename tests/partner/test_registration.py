@@ -259,6 +259,57 @@ def test_every_problem_of_a_library_is_reported_once(partners: Partners) -> None
     assert len(diags) == 3
 
 
+# --------------------------------------------------------------------------- shapes (WF916)
+
+
+@pytest.mark.parametrize(
+    ("changes", "says", "help"),
+    [
+        ({"records": WIDGET},
+         "library acme.widgets 2.1: records must be a tuple of RecordSpecs, got a RecordSpec",
+         "write records=(RecordSpec(...),); in Python ('x') is just 'x'"),
+        ({"events": (PAINTED, attrs.evolve(SHIPPED, predecessors=("WidgetPainted")))},
+         "event 'WidgetShipped': predecessors must be a tuple of names, got the text 'WidgetPainted'",
+         "write predecessors=('WidgetPainted',);"),
+        ({"records": (attrs.evolve(WIDGET, key="no"),)},
+         "record type 'Widget': key must be a tuple of names, got the text 'no'", "write key=('no',);"),
+        ({"responses": (attrs.evolve(SHIP, patterns=("ship widget",)),)},
+         "response 'ship_widget': patterns[0] must be a PhrasePattern, got the text 'ship widget'",
+         "write PhrasePattern('ship widget')"),
+        ({"records": (attrs.evolve(WIDGET, fields=(*WIDGET.fields, ("size", FieldKind.TEXT))),)},
+         "record type 'Widget': fields[3] must be a FieldSpec, got a tuple",
+         "declare it with FieldSpec(...)"),
+        ({"event_predecessors": ("ApprovalRequestApproved", "WidgetPainted")},
+         "event_predecessors[0] must be a pair of names, got the text 'ApprovalRequestApproved'",
+         "a tuple of pairs, even for one pair"),
+        ({"events": (attrs.evolve(PAINTED, record=WIDGET), SHIPPED)},
+         "event 'WidgetPainted': record must be a text, got a RecordSpec", "write record='Widget'"),
+        ({"step_modules": "acme_widgets.steps"},
+         "step_modules must be a tuple of names, got the text 'acme_widgets.steps'", "write step_modules=("),
+    ],
+)
+def test_a_declaration_of_the_wrong_shape_is_reported_not_a_traceback(
+    partners: Partners, changes: dict[str, Any], says: str, help: str
+) -> None:
+    # ("X") without a comma is a text, not a tuple: before, an internal error (TypeError) for every
+    # wf command, or one WF904/WF911 per letter of the name
+    partners.add(widgets(**changes))
+    cat, diags = load_catalogue()
+    found = problems(diags)
+    assert {d.code for d in found} == {"WF916"}, [f"{d.code} {d.message}" for d in found]
+    assert any(says in d.message and help in d.help for d in found), [(d.message, d.help) for d in found]
+    assert cat.record("Widget") is None and cat.event("PurchaseDocReleased") is not None
+
+
+def test_validate_given_the_function_instead_of_the_library() -> None:
+    def library() -> Library:
+        return widgets()
+
+    [d] = validate(library)  # type: ignore[arg-type]
+    assert d.code == "WF916" and d.message == "expected a werkstroom Library, got the function 'library'"
+    assert "call it: library()" in d.help
+
+
 # --------------------------------------------------------------------------- the API's own helpers
 
 

@@ -23,4 +23,5 @@ CODES: tuple[CodeInfo, ...] = (
     CodeInfo("WF913", E, "A stdlib response's precondition on the record does not hold."),
     CodeInfo("WF914", E, "A declared name cannot be written in a script."),
     CodeInfo("WF915", E, "A library lets a response follow an event, but no such response is declared."),
+    CodeInfo("WF916", E, "A declaration holds the wrong type of value (a name where a tuple is expected)."),
 )
