@@ -130,6 +130,80 @@ def test_the_same_script_checks_once_the_partner_is_fixed(partners: Partners, tm
     assert code == 0, out
 
 
+# --------------------------------------------------------------------------- partner Gherkin steps (WF917)
+
+STEP_LIBRARY = """
+from werkstroom.extend import Library
+
+
+def library():
+    return Library(name="acme.audit", version="1.0", step_modules=("{module}_steps",))
+"""
+
+AUDIT_STEP = '''
+@when("the auditor looks at " + REF, example='When the auditor looks at the purchase invoice "1001"')
+def look{n}(werkstroom_world, kind, id):
+    {doc}
+'''
+
+
+def _pytest_with_partner_steps(installed_dist: Callable[..., str], tmp_path: Path, steps: str) -> str:
+    """Run pytest (a test that passes) in a project, with a partner library whose step module is
+    ``steps``; returns what pytest printed."""
+    import os
+    import subprocess
+    import sys
+
+    module = installed_dist(STEP_LIBRARY.replace("{module}", "MODULE"))
+    site = tmp_path / "site"
+    (site / f"{module}.py").write_text(STEP_LIBRARY.replace("{module}", module), encoding="utf-8")
+    (site / f"{module}_steps.py").write_text("from werkstroom.extend import REF, when, then\n" + steps,
+                                             encoding="utf-8")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    (project / "test_x.py").write_text("def test_x():\n    pass\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env["PYTHONPATH"] = os.pathsep.join([str(site), env.get("PYTHONPATH", "")])
+    result = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q"], cwd=project,
+                            env=env, capture_output=True, text=True, timeout=300)
+    out = result.stdout + result.stderr
+    assert result.returncode == 0 and "1 passed" in out, out  # was INTERNALERROR (exit 3) for a TypeError
+    return " ".join(out.split())
+
+
+def test_a_partner_step_module_that_raises_on_import_only_warns(
+    installed_dist: Callable[..., str], tmp_path: Path
+) -> None:
+    out = _pytest_with_partner_steps(installed_dist, tmp_path, AUDIT_STEP.format(n=1, doc="pass"))
+    assert "WF917 the partner step module" in out and "(library acme.audit 1.0) cannot be imported" in out
+    assert "needs a docstring" in out and "its steps are not available" in out
+
+
+def test_a_partner_step_declared_twice_is_reported(
+    installed_dist: Callable[..., str], tmp_path: Path
+) -> None:
+    doc = '"""The auditor looks."""'
+    out = _pytest_with_partner_steps(installed_dist, tmp_path, AUDIT_STEP.format(n=1, doc=doc)
+                                     + AUDIT_STEP.format(n=2, doc=doc))
+    assert "WF917" in out and "(library acme.audit 1.0)" in out
+    assert "declares the step `When the auditor looks at the <record> \"<key>\"` twice" in out
+
+
+def test_a_partner_step_that_another_module_declares_is_left_out(
+    installed_dist: Callable[..., str], tmp_path: Path
+) -> None:
+    # before: silently replaced the standard step (or another partner's) in every project
+    standard = '''
+@then(r'the status of ' + REF + r' is "(?P<status>[^"]*)"', example='Then the status of the x "1" is "Open"')
+def mine(werkstroom_world, kind, id, status):
+    """Replaces the standard step."""
+'''
+    out = _pytest_with_partner_steps(installed_dist, tmp_path, standard)
+    assert "WF917" in out and "that werkstroom.specs.steps_then already declares" in out
+    assert "its steps are not available" in out
+
+
 # --------------------------------------------------------------------------- the stdlib uses the public API
 
 

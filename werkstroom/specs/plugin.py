@@ -41,43 +41,92 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def partner_step_modules() -> list[str]:
     """``Library.step_modules`` of the installed partner libraries (entry-point group
     ``werkstroom.libraries``); nothing is imported when no partner is installed."""
+    return list(_partner_step_modules())
+
+
+def _partner_step_modules() -> dict[str, str]:
+    """Step module -> "library NAME VERSION" that names it."""
     from importlib import metadata
 
     try:
         if not list(metadata.entry_points(group="werkstroom.libraries")):
-            return []
+            return {}
     except Exception:  # a broken distribution must not break every test run
-        return []
+        return {}
     from ..registry import partner_libraries
 
     libs, diags = partner_libraries()
     for d in diags:
         warnings.warn(f"werkstroom: {d.code} {d.message}", stacklevel=2)
-    return [m for lib in libs for m in lib.step_modules]
+    found: dict[str, str] = {}
+    for lib in libs:
+        if isinstance(lib.step_modules, (tuple, list)):  # else WF916, reported with the catalogue
+            for m in lib.step_modules:
+                if isinstance(m, str):
+                    found.setdefault(m, f"library {lib.name} {lib.version}")
+    return found
 
 
 def pytest_configure(config: pytest.Config) -> None:
     # (module, required): our own and the ini-listed modules must import; a partner's broken step
     # module only warns, so an installed partner package can never break unrelated test runs
     names = [(m, True) for m in STEP_MODULES]
+    owners: dict[str, str] = {}
     if config.getini("werkstroom_partner_steps"):
-        names += [(m, False) for m in partner_step_modules()]
+        owners = _partner_step_modules()
+        names += [(m, False) for m in owners]
     names += [(str(m), True) for m in config.getini("werkstroom_step_modules")]
     seen: set[str] = set()
+    registered: set[str] = set()
     for name, required in names:
         if name in seen or config.pluginmanager.has_plugin(name):
             continue
         seen.add(name)
         try:
             module = importlib.import_module(name)
-        except ImportError as exc:
-            if required:
+        except Exception as exc:
+            if required and isinstance(exc, ImportError):
                 raise pytest.UsageError(f"werkstroom: cannot import the step module {name!r}: {exc}") from exc
-            config.issue_config_time_warning(pytest.PytestConfigWarning(
-                f"werkstroom: the partner step module {name!r} cannot be imported ({exc}); its steps are "
-                "not available"), stacklevel=2)
+            if required:
+                raise
+            # WF917: a partner's broken step module (import error, a step without docstring or
+            # example, ...) never breaks a test run; its steps are left out
+            _partner_step_warning(config, name, owners.get(name, ""),
+                                  f"cannot be imported ({type(exc).__name__}: {exc})")
             continue
+        if not required and (clash := _step_clash(name, registered)):
+            _partner_step_warning(config, name, owners.get(name, ""), clash)
+            if "already declares" in clash:
+                continue  # loading it would silently replace another module's step
         config.pluginmanager.register(module, name)
+        registered.add(name)
+
+
+def _step_clash(module: str, loaded: set[str]) -> str:
+    """A step ``module`` declares twice, or that a module loaded before it already declares (the same
+    keyword and regular expression): pytest-bdd would silently keep only the last one."""
+    from .library import STEPS, readable
+
+    mine = [s for s in STEPS if s.module == module]
+    earlier = {(s.kind, s.pattern): s.module for s in STEPS if s.module != module and s.module in loaded}
+    seen: set[tuple[str, str]] = set()
+    for s in mine:
+        key = (s.kind, s.pattern)
+        if key in earlier:
+            return (f"declares the step `{s.kind} {readable(s.pattern)}` that {earlier[key]} already "
+                    f"declares (for example: {s.example.splitlines()[0]})")
+        if key in seen:
+            return (f"declares the step `{s.kind} {readable(s.pattern)}` twice; the last one replaces the "
+                    "first")
+        seen.add(key)
+    return ""
+
+
+def _partner_step_warning(config: pytest.Config, module: str, owner: str, problem: str) -> None:
+    outcome = "give each step its own words" if "twice" in problem else "its steps are not available"
+    config.issue_config_time_warning(pytest.PytestConfigWarning(
+        f"werkstroom: WF917 the partner step module {module!r}{f' ({owner})' if owner else ''} {problem}; "
+        f"{outcome}"), stacklevel=3)
 
 
 @pytest.hookimpl(tryfirst=True)
