@@ -194,6 +194,28 @@ class ResponseSpec:
         return None
 
 
+def run_mandatory(spec: ResponseSpec, options: Mapping[str, Any],
+                  library: str = "") -> tuple[str | None, str]:
+    """Run ``spec``'s mandatory check (a partner's code) on ``options``: ``(message, problem)``. The
+    message is what the check returned when options are missing (None when all is there); ``problem``
+    is '' or, when the check itself is broken (it raised, or returned something that is neither a
+    message nor None), what to say about it (WF918), naming the response and its ``library``."""
+    if spec.mandatory is None:
+        return None, ""
+    where = f"the mandatory check of response {spec.name!r}" + (f" (library {library})" if library else "")
+    try:
+        msg = spec.mandatory(options)
+    except Exception as exc:
+        return None, f"{where} raised {type(exc).__name__}: {exc}"
+    if msg is None or isinstance(msg, str):
+        return msg or None, ""
+    return None, f"{where} returned {msg!r} ({type(msg).__name__}), not a message (str) or None"
+
+
+MANDATORY_HELP = ("mandatory(options) must return None when the options are complete, else the message "
+                  "to show; fix it in the library, or tell its maintainer")
+
+
 @attrs.frozen
 class TemplateSpec:
     """A workflow template shipped as .wf text. ``code``: e.g. ``MS-PIAPW``. ``text``: the source.

@@ -9,11 +9,13 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import attrs
 import pytest
 from click.testing import CliRunner
 from partnerlib import SHIP, Partners, widgets
 
 from werkstroom.cli import cli
+from werkstroom.errors import DiagnosticsError
 from werkstroom.extend import Library, PhrasePattern, ResponseContext, ResponseSpec
 from werkstroom.interpreter.clock import SequentialIds, VirtualClock
 from werkstroom.interpreter.engine import Engine, open_engine
@@ -130,3 +132,31 @@ def test_partner_events_with_unknown_records_never_reach_the_responses(engine: E
         engine.emit("WidgetPainted", {"no": "W5", "weight": "heavy"}, user="ANN")
     assert info.value.code == "WF502"
     assert engine.outbox() == [] and engine.instances() == []
+
+
+@pytest.mark.parametrize(
+    ("mandatory", "says"),
+    [
+        (lambda options: options["wieght"], "raised KeyError: 'wieght'"),
+        (lambda options: not options.get("weight"), "returned False (bool), not a message (str) or None"),
+    ],
+)
+def test_a_broken_mandatory_check_is_wf918_not_a_traceback(
+    partners: Partners, tmp_path: Path, mandatory: object, says: str
+) -> None:
+    # before: the partner's KeyError came out of wf check (internal error) and of deploy and enable
+    partners.add(widgets(responses=(attrs.evolve(SHIP, mandatory=mandatory),)))
+    script = tmp_path / "widgets.wf"
+    script.write_text("workflow WID\n  on WidgetPainted then ship widget\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", "--enable", str(script), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    found = [d for d in json.loads(result.stdout) if d["code"] == "WF918"]
+    assert found and all(d["severity"] == "error" for d in found)
+    prefix = "the mandatory check of response 'ship_widget' (library acme.widgets 2.1)"
+    assert found[0]["message"] == f"{prefix} {says}"
+    assert "must return None when the options are complete" in found[0]["help"]
+    eng = open_engine("sqlite://")
+    with pytest.raises(DiagnosticsError) as info:
+        eng.deploy(script.read_text(encoding="utf-8"), "widgets.wf")
+    assert info.value.code == "WF918"
+    eng.close()

@@ -25,7 +25,7 @@ from typing import Any, Protocol
 
 import attrs
 
-from ..catalogue import EventSpec, RecordSpec, ResponseSpec
+from ..catalogue import MANDATORY_HELP, EventSpec, RecordSpec, ResponseSpec, run_mandatory
 from ..codes import binding as c
 from ..diagnostics import Diagnostic, Label, Severity, has_errors
 from ..grammar import ast
@@ -72,6 +72,14 @@ def _values(coll: Any) -> list[Any]:
     if isinstance(coll, Mapping):
         return list(coll.values())
     return list(coll)
+
+
+def library_of(catalogue: CatalogueView, spec: ResponseSpec) -> str:
+    """"NAME VERSION" of the library that declares a response, '' when the catalogue cannot say."""
+    try:
+        return str(catalogue.origin("response", spec.name))  # type: ignore[attr-defined]
+    except Exception:  # a catalogue view without origins (tests' fakes): the message names no library
+        return ""
 
 
 def event_names(catalogue: CatalogueView) -> list[str]:
@@ -243,7 +251,10 @@ class _WorkflowBinder:
                     help=f"it may follow: {shown}",
                     related=(Label(step.event.span, "the event it follows"),)))
             if spec.mandatory is not None and not self.template:
-                msg = spec.mandatory(row.options)
+                msg, broken = run_mandatory(spec, row.options, library_of(self.b.catalogue, spec))
+                if broken:
+                    self.diags.append(Diagnostic("WF918", Severity.ERROR, broken, span=resp.span,
+                                                 label="the check failed", help=MANDATORY_HELP))
                 if msg:
                     self.diags.append(Diagnostic(
                         c.MISSING_MANDATORY, Severity.WARNING,

@@ -29,10 +29,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from ..catalogue import RecordSpec
+from ..catalogue import MANDATORY_HELP, RecordSpec, run_mandatory
 from ..codes import binding as c
 from ..diagnostics import Diagnostic, Label, Severity
-from .binder import CatalogueView
+from .binder import CatalogueView, library_of
 from .program import BAnd, BCompare, BConst, BExpr, BNot, BOr, BoundStep, BoundWorkflow
 
 _APPROVAL_LINK_RECORDS = frozenset({"ApprovalEntry", "WorkflowWebhookEntry"})
@@ -158,7 +158,9 @@ def enable_checks(workflow: BoundWorkflow, enabled: Sequence[BoundWorkflow],
             continue
         # 7. mandatory options
         if spec.mandatory is not None:
-            msg = spec.mandatory(s.options)
+            msg, broken = run_mandatory(spec, s.options, library_of(catalogue, spec))
+            if broken:
+                out.append(_diag("WF918", broken, s, wf, label="the check failed", help=MANDATORY_HELP))
             if msg:
                 out.append(_diag(
                     c.ENABLE_MANDATORY, f"response options are missing in step {s.id} ({spec.name}): {msg}",
