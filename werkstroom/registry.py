@@ -810,6 +810,15 @@ class _Validator:
     def _check_records(self, lib: Library, all_records: dict[str, RecordSpec], pool: list[str]) -> None:
         for r in lib.records:
             names = [f.name for f in r.fields]
+            taken: dict[str, str] = {}
+            members = [*(("field", f.name) for f in r.fields), *(("relation", x.name) for x in r.relations)]
+            for what, name in members:  # scripts write both as `name`: one of them would be unreachable
+                if name.casefold() in taken:
+                    first = taken[name.casefold()]
+                    self.report(lib, "WF901", f"record type {r.name!r}: {what} {name!r} is declared twice"
+                                + ("" if first == what else f" (also as a {first})"),
+                                "give each field and relation its own name")
+                taken.setdefault(name.casefold(), what)
             for f in r.fields:
                 self._check_field(lib, f"field {r.name}.{f.name}", f.kind, f.enum)
             for k in r.key:
@@ -901,6 +910,10 @@ class _Validator:
                     "define mandatory(options: Mapping[str, Any]) -> str | None",
                 )
         option_names = [o.name for o in resp.options]
+        for i, o in enumerate(resp.options):
+            if o.name.casefold() in (n.casefold() for n in option_names[:i]):
+                self.report(lib, "WF901", f"{where}: option {o.name!r} is declared twice",
+                            "give each option its own name")
         for o in resp.options:
             self._check_field(lib, f"{where} option {o.name!r}", o.kind, o.enum)
             if o.default is not None:
@@ -1113,12 +1126,25 @@ def partner_libraries() -> tuple[list[Library], list[Diagnostic]]:
         eps = sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: (e.name, e.value))
     except Exception as exc:  # a broken installed distribution must not break loading
         return [], [_diag("WF909", f"could not list entry points of group {ENTRY_POINT_GROUP}: {exc}")]
+    given_by: dict[str, str] = {}  # library name (casefolded) -> the entry point that gave it
     for ep in eps:
         lib, diag = _load_entry_point(ep.name, ep.value, ep.load)
-        if lib is not None:
-            libs.append(lib)
         if diag is not None:
             diags.append(diag)
+        if lib is None:
+            continue
+        where = f"entry point {ep.name!r} ({ep.value})"
+        key = lib.name.casefold() if isinstance(lib.name, str) else str(lib.name)
+        if key in given_by:  # two packages, one library name (a copied example): name both, once
+            diags.append(_diag(
+                "WF901",
+                f"library {lib.name} {lib.version} from partner library {where} was not installed: "
+                f"{given_by[key]} already gives a library named {lib.name!r}",
+                "give each package's Library its own name (Library(name=...)), or uninstall one of them",
+            ))
+            continue
+        given_by[key] = where
+        libs.append(lib)
     return libs, diags
 
 

@@ -22,6 +22,7 @@ from werkstroom.extend import (
     Origin,
     PhrasePattern,
     RecordSpec,
+    RelationSpec,
     ResponseContext,
     ResponseSpec,
     catalogue_with,
@@ -257,6 +258,34 @@ def test_every_problem_of_a_library_is_reported_once(partners: Partners) -> None
     _, diags = load_catalogue()
     assert sorted(d.code for d in problems(diags)) == ["WF901", "WF904", "WF906"]
     assert len(diags) == 3
+
+
+def test_a_field_relation_or_option_declared_twice(partners: Partners) -> None:
+    # before: accepted; the second field, relation or option was silently unreachable
+    doubled = attrs.evolve(WIDGET, fields=(*WIDGET.fields, FieldSpec("Colour", FieldKind.CODE)),
+                           relations=(RelationSpec("weight", "Vendor", False, (("no", "no"),)),))
+    twice = attrs.evolve(SHIP, options=(*SHIP.options, attrs.evolve(SHIP.options[0], patterns=())))
+    partners.add(widgets(records=(doubled,), responses=(twice,)))
+    _, diags = load_catalogue()
+    found = sorted(d.message.split(": ", 1)[1] for d in problems(diags) if d.code == "WF901")
+    assert found == [
+        "record type 'Widget': field 'Colour' is declared twice",
+        "record type 'Widget': relation 'weight' is declared twice (also as a field)",
+        "response 'ship_widget': option 'weight' is declared twice",
+    ], found
+
+
+def test_two_packages_giving_the_same_library_name(partners: Partners) -> None:
+    # a copied example that kept the name: before, one WF901 per entry, none naming the packages
+    partners.add(widgets(), name="acme")
+    partners.add(widgets(), name="acme_copy")
+    cat, diags = load_catalogue()
+    [d] = diags
+    assert d.code == "WF901" and d.message == (
+        "library acme.widgets 2.1 from partner library entry point 'acme_copy' (acme_acme_copy:library) was "
+        "not installed: entry point 'acme' (acme_acme:library) already gives a library named 'acme.widgets'")
+    assert "Library(name=...)" in d.help
+    assert cat.origin("event", "WidgetShipped") == Origin("acme.widgets", "2.1")
 
 
 # --------------------------------------------------------------------------- shapes (WF916)
