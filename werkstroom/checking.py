@@ -108,13 +108,13 @@ LIBRARY_NOTE = ("wf check goes on without it: scripts that do not use its names 
 
 
 def library_problems(cat_diags: Sequence[Diagnostic], catalogue: Any,
-                     bind_diags: Sequence[Diagnostic]) -> list[Diagnostic]:
+                     bind_diags: Sequence[Diagnostic], note: str = LIBRARY_NOTE) -> list[Diagnostic]:
     """A library that could not be loaded or installed (WF9xx) is reported once, as a warning, so it never
     fails the check of scripts that do not use it. An unknown event that such a library declares
     gets a note naming the library (docs/extending.md)."""
     if not cat_diags:
         return list(bind_diags)
-    out = [attrs.evolve(d, severity=Severity.WARNING, notes=(*d.notes, LIBRARY_NOTE)) if d.is_error else d
+    out = [attrs.evolve(d, severity=Severity.WARNING, notes=(*d.notes, note)) if d.is_error else d
            for d in cat_diags]
     declared: dict[str, str] = {}  # event name (casefolded) -> "library version"
     try:

@@ -122,6 +122,23 @@ def test_a_script_that_uses_the_broken_partner_fails_and_says_why(partners: Part
     assert [d["severity"] for d in diags if d["code"] == "WF906"] == ["warning"]
 
 
+def test_wf_simulate_and_deploy_say_why_a_partner_name_is_unknown(partners: Partners, tmp_path: Path) -> None:
+    # before: only "there is no event `WidgetPainted`", with a did-you-mean to another name
+    partners.add(widgets(responses=(attrs.evolve(SHIP, run="not a function"),)))  # type: ignore[arg-type]
+    script = tmp_path / "widgets.wf"
+    script.write_text(USES_WIDGETS, encoding="utf-8")
+    scenario = tmp_path / "widgets.toml"
+    scenario.write_text('scripts = ["widgets.wf"]\n\n[[timeline]]\nevent = "WidgetPainted"\nuser = "ANN"\n'
+                        'record = { no = "W1" }\n', encoding="utf-8")
+    deploy = ["--db", f"sqlite:///{tmp_path / 'w.db'}", "deploy", str(script)]
+    for args in (["simulate", "--scenario", str(scenario)], deploy):
+        code, _, err = run(*args)
+        assert code == 1, err
+        assert "warning[WF906]: library acme.widgets 2.1:" in err, err
+        assert "the scripts were bound without it" in err
+        assert "`WidgetPainted` is declared by library acme.widgets 2.1, which could not be installed" in err
+
+
 def test_the_same_script_checks_once_the_partner_is_fixed(partners: Partners, tmp_path: Path) -> None:
     partners.add(widgets())
     script = tmp_path / "widgets.wf"

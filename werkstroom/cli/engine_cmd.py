@@ -47,8 +47,26 @@ def _fail(exc: WerkstroomError) -> NoReturn:
     if isinstance(trace, str) and trace and (not coded or debug):
         click.echo(trace.rstrip("\n"), err=True)
     if isinstance(exc, DiagnosticsError):
-        _show_diagnostics(exc.diagnostics)
+        _show_diagnostics(_with_library_problems(exc.diagnostics))
+    elif exc.code == "WF503":  # an event the catalogue lacks: perhaps its library could not be installed
+        _show_diagnostics(_with_library_problems([]))
     sys.exit(2 if exc.code in ("WF100", "WF515") else 1)  # a file or database that cannot be read: I/O
+
+
+LIBRARY_NOTE = "the scripts were bound without it: its names are unknown"
+
+
+def _with_library_problems(diags: Any) -> Any:
+    """``diags`` after the problems (WF9xx, as warnings) of the partner libraries that could not be
+    installed, as `wf check` shows them: a script refused for a name of a rejected library says why."""
+    try:
+        from ..checking import library_problems
+        from ..registry import load_catalogue
+
+        catalogue, cat_diags = load_catalogue()
+        return library_problems(cat_diags, catalogue, list(diags), note=LIBRARY_NOTE) if cat_diags else diags
+    except Exception:  # a courtesy: never let it hide the refusal itself
+        return diags
 
 
 def _show_diagnostics(diags: Any) -> None:
