@@ -154,13 +154,15 @@ def validate(library: Library, *, partners: bool = False) -> list[Diagnostic]:
     """What installing ``library`` next to the stdlib would report (empty when it installs cleanly).
 
     ``partners``: also install the partner libraries found through the entry-point group first, to
-    see clashes with them. A partner's unit tests assert ``validate(library()) == []``. Installing the
+    see clashes with them. Its templates are checked too (WF919). A partner's unit tests assert
+    ``validate(library()) == []``. Installing the
     same library a second time reports WF901, so test a library that is not installed yet, or pass
     ``partners=False`` (the default)."""
-    from .registry import load_catalogue
+    from .registry import load_catalogue, template_problems
 
     cat, _ = load_catalogue(partners=partners)
-    return cat.install(library)
+    found = cat.install(library)
+    return found or template_problems(cat, library)  # its templates are bound once it is installed
 
 
 def catalogue_with(*libraries: Library, partners: bool = False) -> Catalogue:

@@ -1099,6 +1099,32 @@ def _one_positional(fn: object) -> str:
     return f"takes {len(required)} required positional parameter(s); it must take exactly one"
 
 
+# --------------------------------------------------------------------------- templates (WF919)
+
+
+def template_problems(cat: Catalogue, lib: Library) -> list[Diagnostic]:
+    """WF919: the errors of ``lib``'s templates bound (as templates) against ``cat``, in which ``lib`` is
+    installed. Not part of installing (binding needs the parser): ``validate`` and `wf catalogue
+    libraries` report them, so a partner's own tests and the command that lists problems see them."""
+    from .grammar.parser import parse
+    from .interpreter.binder import bind
+
+    out: list[Diagnostic] = []
+    for t in lib.templates:
+        try:
+            errors = [d for d in bind([parse(t.text, t.path)], cat, template=True).diagnostics if d.is_error]
+        except Exception as exc:  # the template is the library's input: never a traceback
+            out.append(_diag("WF919", f"library {_label(lib)}: template {t.code!r} ({t.path}) cannot be "
+                             f"read: {type(exc).__name__}: {exc}"))
+            continue
+        for d in errors:
+            where = f"{t.path}:{d.span.line}" if d.span is not None else t.path
+            out.append(_diag("WF919", f"library {_label(lib)}: template {t.code!r} does not check: "
+                             f"{d.code} {d.message} ({where})", d.help,
+                             ("consultants cannot copy it: `wf templates copy` refuses it",)))
+    return out
+
+
 # --------------------------------------------------------------------------- loading
 
 
@@ -1196,4 +1222,5 @@ __all__ = [
     "partner_libraries",
     "patterns_overlap",
     "stdlib_catalogue",
+    "template_problems",
 ]

@@ -25,6 +25,7 @@ from werkstroom.extend import (
     RelationSpec,
     ResponseContext,
     ResponseSpec,
+    TemplateSpec,
     catalogue_with,
     validate,
 )
@@ -286,6 +287,25 @@ def test_two_packages_giving_the_same_library_name(partners: Partners) -> None:
         "not installed: entry point 'acme' (acme_acme:library) already gives a library named 'acme.widgets'")
     assert "Library(name=...)" in d.help
     assert cat.origin("event", "WidgetShipped") == Origin("acme.widgets", "2.1")
+
+
+def test_a_template_that_does_not_check(partners: Partners) -> None:
+    # before: installed silently; only a consultant's `wf templates copy` found out
+    from click.testing import CliRunner
+
+    from werkstroom.cli import cli
+
+    bad = TemplateSpec("WID-SHIP", 'workflow WID-SHIP "x"\n  on WidgetPainteed then ship widget\n',
+                       "acme_widgets/templates/WID-SHIP.wf")
+    [d] = validate(widgets(templates=(bad,)))
+    assert d.code == "WF919" and d.message == (
+        "library acme.widgets 2.1: template 'WID-SHIP' does not check: WF201 there is no event "
+        "`WidgetPainteed` (acme_widgets/templates/WID-SHIP.wf:2)")
+    assert d.help == "did you mean `WidgetPainted`?"
+    partners.add(widgets(templates=(bad,)))
+    result = CliRunner().invoke(cli, ["catalogue", "libraries", "--plain"])
+    assert result.exit_code == 1
+    assert "error[WF919]: library acme.widgets 2.1: template 'WID-SHIP'" in result.stderr
 
 
 # --------------------------------------------------------------------------- shapes (WF916)

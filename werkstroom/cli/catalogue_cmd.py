@@ -340,10 +340,13 @@ def libraries(as_json: bool, plain: bool) -> None:
     Exit 1 when a partner library could not be loaded or was rejected.
     """
     from ..diagnostics import has_errors
-    from ..registry import load_catalogue
+    from ..registry import load_catalogue, template_problems
     from ..render import render_json, render_text
 
     cat, diags = load_catalogue()
+    for lib in cat.libraries:  # partner templates that do not check (the stdlib's are tested)
+        if not lib.name.startswith("werkstroom.") and lib.templates:
+            diags.extend(template_problems(cat, lib))
     rows: list[dict[str, Any]] = []
     for lib in cat.libraries:
         rows.append(

@@ -26,4 +26,5 @@ CODES: tuple[CodeInfo, ...] = (
     CodeInfo("WF916", E, "A declaration holds the wrong type of value (a name where a tuple is expected)."),
     CodeInfo("WF917", E, "A partner step module cannot be loaded, or declares a step twice."),
     CodeInfo("WF918", E, "A response's mandatory check raised, or returned neither a message nor None."),
+    CodeInfo("WF919", E, "A library's template does not check."),
 )
