@@ -1183,18 +1183,52 @@ def _load_entry_point(
     except Exception as exc:
         return None, _diag(
             "WF909",
-            f"{where} could not be imported: {type(exc).__name__}: {exc}",
-            "check that the package is installed and imports cleanly",
+            f"{where} could not be imported: {type(exc).__name__}: {exc}{_partner_frame(exc, value)}",
+            _missing_function(value, exc) or "check that the package is installed and imports cleanly",
         )
     if not callable(factory):
         return None, _diag("WF909", f"{where} is not callable; it must be a function returning a Library")
     try:
         lib = factory()
     except Exception as exc:
-        return None, _diag("WF909", f"{where} raised {type(exc).__name__}: {exc}")
+        return None, _diag("WF909", f"{where} raised {type(exc).__name__}: {exc}{_partner_frame(exc, value)}")
     if not isinstance(lib, Library):
         return None, _diag("WF909", f"{where} returned {type(lib).__name__}, not a werkstroom Library")
     return lib, None
+
+
+def _partner_frame(exc: BaseException, value: str) -> str:
+    """Where in the partner's package (the entry point ``value``'s top-level module) ``exc`` happened:
+    " (at FILE:LINE: source)", or the place of a SyntaxError; '' when unknown."""
+    import os
+    import traceback
+
+    if isinstance(exc, SyntaxError) and exc.filename:
+        return f" (at {exc.filename}:{exc.lineno})"
+    top = value.partition(":")[0].strip().split(".")[0]
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        file = frame.filename
+        if top and (f"{os.sep}{top}{os.sep}" in file or file.endswith(f"{os.sep}{top}.py")):
+            return f" (at {file}:{frame.lineno}: {(frame.line or '').strip()})"
+    return ""
+
+
+def _missing_function(value: str, exc: BaseException) -> str:
+    """For ``module:function`` whose module has no such attribute: the close names it has."""
+    import inspect
+
+    module, _, attr = value.partition(":")
+    obj = getattr(exc, "obj", None)
+    if not isinstance(exc, AttributeError) or not attr or getattr(exc, "name", None) != attr.split(".")[0]:
+        return ""
+    if not inspect.ismodule(obj) or obj.__name__ != module.strip():
+        return ""
+    pool = [n for n in dir(obj) if not n.startswith("_") and callable(getattr(obj, n, None))]
+    m = close_matches(attr.strip(), pool)
+    fix = f"did you mean `{module.strip()}:{m[0]}`? " if m else ""
+    return (f"{fix}the entry point in pyproject.toml ([project.entry-points.\"{ENTRY_POINT_GROUP}\"]) "
+            f"must name a function of {module.strip()} that returns a Library; reinstall the package after "
+            "changing it")
 
 
 def load_catalogue(partners: bool = True) -> tuple[Catalogue, list[Diagnostic]]:

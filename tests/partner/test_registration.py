@@ -4,12 +4,13 @@ installs nothing, and the rest of the catalogue is unaffected."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import attrs
 import pytest
-from partnerlib import PAINTED, SHIP, SHIPPED, WIDGET, Partners, ship, widgets
+from partnerlib import PAINTED, SHIP, SHIPPED, WIDGET, FakeEntryPoint, Partners, ship, widgets
 
 from werkstroom.diagnostics import Diagnostic
 from werkstroom.extend import (
@@ -231,6 +232,30 @@ def test_entry_points_that_cannot_give_a_library(partners: Partners) -> None:
     assert "raised RuntimeError: database not configured" in by_name["raising"].message
     assert "returned dict, not a werkstroom Library" in by_name["dict"].message
     assert cat.event("WidgetShipped") is not None  # the good partner is still installed
+
+
+def test_a_misspelt_entry_point_function_gets_a_did_you_mean(partners: Partners) -> None:
+    import types
+
+    module = types.ModuleType("acme_widgets")
+    module.library = widgets  # type: ignore[attr-defined]
+
+    def load() -> Any:  # what EntryPoint.load() raises for "acme_widgets:libary"
+        raise AttributeError("module 'acme_widgets' has no attribute 'libary'", name="libary", obj=module)
+
+    partners.entry_points.append(FakeEntryPoint("acme", load, "acme_widgets:libary"))
+    _, diags = load_catalogue()
+    [d] = diags
+    assert d.code == "WF909" and "could not be imported: AttributeError" in d.message
+    assert d.help.startswith("did you mean `acme_widgets:library`? the entry point in pyproject.toml")
+
+
+def test_an_entry_point_failing_on_import_says_where(installed_dist: Callable[..., str]) -> None:
+    module = installed_dist("from werkstroom.extend import FieldKind\n\nKIND = FieldKind.MONEY\n")
+    _, diags = load_catalogue()
+    [d] = [d for d in diags if module in d.message]
+    assert d.code == "WF909" and "AttributeError: MONEY (at " in d.message
+    assert d.message.endswith(f"{module}.py:3: KIND = FieldKind.MONEY)")
 
 
 def test_a_library_relying_on_a_rejected_one_is_rejected_too(partners: Partners) -> None:
