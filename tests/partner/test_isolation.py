@@ -160,3 +160,24 @@ def test_a_broken_mandatory_check_is_wf918_not_a_traceback(
         eng.deploy(script.read_text(encoding="utf-8"), "widgets.wf")
     assert info.value.code == "WF918"
     eng.close()
+
+
+def test_raising_an_unknown_event_names_the_response_and_library(partners: Partners) -> None:
+    # before: WF503 "the event 'WidgetPainteed' is not in the catalogue", naming neither
+    def paint_again(ctx: ResponseContext) -> None:
+        ctx.raise_event("WidgetPainteed")
+
+    again = ResponseSpec("paint_again", "Paint again.", (PhrasePattern("paint [the] widget again"),),
+                         run=paint_again)
+    partners.add(widgets(responses=(SHIP, again)))
+    eng = open_engine("sqlite://")
+    eng.deploy("workflow W\n  on WidgetPainted then paint the widget again\n", "w.wf")
+    eng.enable("W")
+    with pytest.raises(ResponseFailed) as info:
+        eng.emit("WidgetPainted", {"no": "W1"}, user="ANN")
+    assert info.value.code == "WF505" and info.value.original_code == "WF503"
+    assert "the response 'paint_again' of library acme.widgets 2.1" in str(info.value)
+    said = "raise_event: there is no event 'WidgetPainteed' in the catalogue; did you mean 'WidgetPainted'?"
+    assert said in str(info.value)
+    assert eng.instances() == []
+    eng.close()
