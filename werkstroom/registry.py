@@ -821,13 +821,16 @@ class _Validator:
                 taken.setdefault(name.casefold(), what)
             for f in r.fields:
                 self._check_field(lib, f"field {r.name}.{f.name}", f.kind, f.enum)
+            if not r.key:  # every record would have the key '': each event would overwrite the last
+                self.report(lib, "WF911", f"record type {r.name!r} has no key field",
+                            "name the fields that identify a record: key=('no',)")
             for k in r.key:
                 if k not in names:
                     self.report(
                         lib,
                         "WF911",
                         f"record type {r.name!r}: key field {k!r} is not a field",
-                        _hint(k, names),
+                        _hint(k, names) or f"its fields: {', '.join(names)}",
                     )
             for rel in r.relations:
                 target = all_records.get(record_key(rel.record))

@@ -429,6 +429,14 @@ def test_wf911_key_and_relation_fields() -> None:
     assert "'number' is not a field of Vendor" in diags[1].message
 
 
+def test_wf911_no_key_and_the_fields_to_choose_from() -> None:
+    # before: key=() was accepted and every record got the key '' (each event overwrote the last)
+    d = only(install(lib(records=(rec(key=()),)))[1], "WF911")
+    assert d.message.endswith("record type 'Widget' has no key field") and "key=('no',)" in d.help
+    d = only(install(lib(records=(rec(key=("identifier",)),)))[1], "WF911")
+    assert d.help.startswith("its fields: no, ")  # no close name: the fields it has
+
+
 # --------------------------------------------------------------------------- whole-or-nothing policy
 
 
