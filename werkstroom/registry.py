@@ -1062,6 +1062,13 @@ def value_problem(option: OptionSpec, value: Any) -> str:
         return f"is not a {kind.value} value"
     if kind is FieldKind.DATE and isinstance(value, dt.datetime):
         return "is a datetime, not a date"
+    if kind is FieldKind.FORMULA and isinstance(value, str):
+        from .interpreter.dateformula import DateFormulaError, parse
+
+        try:
+            parse(value)
+        except DateFormulaError:
+            return "is not a date formula (such as 2D, 1W or CM+1D)"
     if not isinstance(value, ok):
         hint = " (use Decimal, never float)" if kind is FieldKind.DECIMAL and isinstance(value, float) else ""
         return f"is not a {kind.value} value{hint}"

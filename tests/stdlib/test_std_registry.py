@@ -612,6 +612,15 @@ def test_wf905_defaults_and_presets_must_suit_the_option_kind() -> None:
     assert codes(install(lib(responses=(resp(options=(*resp().options, flag)),)))[1]) == ["WF905"]
 
 
+def test_wf905_a_formula_default_must_be_a_date_formula() -> None:
+    # before: any text was accepted as the default of a date-formula option
+    due = OptionSpec("due", FieldKind.FORMULA, patterns=("due in {value}",), default="two days")
+    d = only(install(lib(responses=(resp(options=(*resp().options, due)),)))[1], "WF905")
+    assert "option 'due': default 'two days' is not a date formula (such as 2D, 1W or CM+1D)" in d.message
+    ok = attrs.evolve(due, default="CM+1D")
+    assert install(lib(responses=(resp(options=(*resp().options, ok)),)))[1] == []
+
+
 def test_stdlib_presets_are_valid_enum_values() -> None:
     from werkstroom.registry import value_problem
 
