@@ -1162,6 +1162,7 @@ def partner_libraries() -> tuple[list[Library], list[Diagnostic]]:
         eps = sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: (e.name, e.value))
     except Exception as exc:  # a broken installed distribution must not break loading
         return [], [_diag("WF909", f"could not list entry points of group {ENTRY_POINT_GROUP}: {exc}")]
+    diags.extend(_misspelt_groups(metadata))
     given_by: dict[str, str] = {}  # library name (casefolded) -> the entry point that gave it
     for ep in eps:
         lib, diag = _load_entry_point(ep.name, ep.value, ep.load)
@@ -1182,6 +1183,29 @@ def partner_libraries() -> tuple[list[Library], list[Diagnostic]]:
         given_by[key] = where
         libs.append(lib)
     return libs, diags
+
+
+def _misspelt_groups(metadata: Any) -> list[Diagnostic]:
+    """WF909 for entry points in a group whose name is close to ``werkstroom.libraries`` (a typo in a
+    partner's pyproject.toml: ``werkstroom.library``): Werkstroom would never see them."""
+    try:
+        groups = set(metadata.entry_points().groups) - {ENTRY_POINT_GROUP}
+        close = [g for g in groups if g.lower().startswith("werkstroom")
+                 and close_matches(g, [ENTRY_POINT_GROUP], n=1)]
+        found = [(g, ep) for g in sorted(close) for ep in metadata.entry_points(group=g)]
+    except Exception:  # a courtesy: fake or broken metadata must not break loading
+        return []
+    out = []
+    for group, ep in found:
+        dist = getattr(getattr(ep, "dist", None), "name", None)
+        out.append(_diag(
+            "WF909",
+            f"partner library entry point {ep.name!r} ({ep.value}){f' of package {dist}' if dist else ''} is "
+            f"in the entry-point group {group!r}, which Werkstroom does not read",
+            f"write [project.entry-points.\"{ENTRY_POINT_GROUP}\"] in pyproject.toml and reinstall the "
+            "package",
+        ))
+    return out
 
 
 def _load_entry_point(

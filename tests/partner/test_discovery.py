@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import attrs
+import pytest
 from click.testing import CliRunner
 from partnerlib import SHIP, Partners, widgets
 
@@ -52,6 +53,25 @@ def test_a_distribution_with_an_entry_point_is_discovered(installed_dist: Callab
     assert [d for d in diags if "acme.polish" in d.message] == []
     assert cat.origin("event", "TrinketFound") == Origin("acme.polish", "3.2.1")
     assert cat.response("polish_trinket") is not None
+
+
+def test_an_entry_point_in_a_misspelt_group_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # before: the package was silently not a partner library: its names were simply unknown
+    site = tmp_path / "site"
+    info = site / "acme_typo-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: acme-typo\nVersion: 1.0\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text("[werkstroom.library]\nacme = acme_typo:library\n",
+                                           encoding="utf-8")
+    monkeypatch.syspath_prepend(str(site))
+    _, diags = load_catalogue()
+    [d] = [d for d in diags if "acme_typo" in d.message]
+    assert d.code == "WF909" and d.message == (
+        "partner library entry point 'acme' (acme_typo:library) of package acme-typo is in the entry-point "
+        "group 'werkstroom.library', which Werkstroom does not read")
+    assert d.help.startswith('write [project.entry-points."werkstroom.libraries"] in pyproject.toml')
 
 
 def test_wf_catalogue_events_shows_the_origin_library_and_version(installed_dist: Callable[..., str]) -> None:
