@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import attrs
@@ -181,3 +182,49 @@ def test_raising_an_unknown_event_names_the_response_and_library(partners: Partn
     assert said in str(info.value)
     assert eng.instances() == []
     eng.close()
+
+
+@pytest.mark.parametrize(("writes", "said"), [
+    ({"colur": "red"},
+     "a response set the field 'colur', which Widget does not have; did you mean 'colour'?"),
+    ({"weight": "heavy"}, "Widget.weight (set by a response): 'heavy' is not a valid decimal"),
+    ({"weight": 2.5}, "never as floats"),
+    ({"no": "W2"}, "a response changed the key field 'no'; a record keeps its key"),
+], ids=["unknown-field", "bad-value", "float", "key"])
+def test_values_a_response_writes_must_fit_the_record_type(partners: Partners, tmp_path: Path,
+                                                           writes: dict[str, object], said: str) -> None:
+    # a response's writes to the document are checked as a host payload is (WF502), so nothing the
+    # record type cannot hold is stored; the WF505 names the response and its library
+    def paint_over(ctx: ResponseContext) -> None:
+        ctx.document.values.update(writes)
+
+    spec = ResponseSpec("paint_over", "Paint over.", (PhrasePattern("paint over"),), run=paint_over)
+    partners.add(widgets(responses=(SHIP, spec)))
+    eng = open_engine(f"sqlite:///{tmp_path / 'wf.db'}", ids=SequentialIds())
+    try:
+        eng.deploy('workflow PAINT "Paint"\n  on WidgetPainted then\n     paint over\n', "paint.wf")
+        eng.enable("PAINT")
+        with pytest.raises(ResponseFailed) as info:
+            eng.emit("WidgetPainted", {"no": "W1", "colour": "blue", "weight": "2"}, user="ANN")
+        assert info.value.original_code == "WF502" and info.value.response == "paint_over"
+        assert said in str(info.value) and "of library acme.widgets" in str(info.value)
+        assert eng.record("Widget", "W1") is None and eng.instances() == []
+    finally:
+        eng.close()
+
+
+def test_values_a_response_writes_are_normalised_as_a_payload_is(partners: Partners, tmp_path: Path) -> None:
+    def weigh(ctx: ResponseContext) -> None:
+        ctx.document.values["weight"] = "12.50"  # text, as a payload may give it
+
+    spec = ResponseSpec("weigh", "Weigh.", (PhrasePattern("weigh"),), run=weigh)
+    partners.add(widgets(responses=(SHIP, spec)))
+    eng = open_engine(f"sqlite:///{tmp_path / 'wf.db'}", ids=SequentialIds())
+    try:
+        eng.deploy('workflow WEIGH "Weigh"\n  on WidgetPainted then\n     weigh\n', "weigh.wf")
+        eng.enable("WEIGH")
+        eng.emit("WidgetPainted", {"no": "W1", "weight": "2"}, user="ANN")
+        stored = eng.record("Widget", "W1")
+        assert stored is not None and stored["weight"] == Decimal("12.50")
+    finally:
+        eng.close()

@@ -171,6 +171,30 @@ class Rec:
         return f"Rec({self._type} {self._key})"
 
 
+def check_changes(vocab: Vocabulary, rec: Rec, before: Mapping[str, Any]) -> None:
+    """The values of ``rec`` a response changed since ``before`` (a copy taken before it ran) must fit
+    the record type, as a host payload must: a field the type has, a value of its kind (normalised
+    as a payload's would be: ``"12.50"`` becomes ``Decimal("12.50")``). Raises InvalidRecord (WF502);
+    the key fields may not change (the record would be stored under another key)."""
+    values = rec.values
+    if _unchanged(values, before):
+        return
+    spec = vocab.record(rec.type)
+    if spec is None:
+        return
+    for name in [k for k, v in values.items() if before.get(k, _ABSENT) is not v]:
+        f = spec.field(name)
+        if f is None:
+            names = sorted(f.name for f in spec.fields)
+            hint = did_you_mean(str(name), names, quote="'")
+            raise InvalidRecord(f"{rec.type} {rec.key}: a response set the field {name!r}, which {rec.type} "
+                                f"does not have{'; ' + hint if hint else ''}")
+        if name in spec.key and before.get(name, _ABSENT) != values[name]:
+            raise InvalidRecord(f"{rec.type} {rec.key}: a response changed the key field {name!r}; a record "
+                                f"keeps its key")
+        values[name] = convert(spec, f, values[name], f"{rec.type}.{name} (set by a response)")
+
+
 def record_key(spec: RecordSpec, values: Mapping[str, Any]) -> str:
     return "|".join(_key_part(values.get(k)) for k in spec.key)
 

@@ -22,7 +22,15 @@ from ..context import RecordHandle
 from ..errors import WerkstroomError
 from . import store_codec as codec
 from .context_impl import Context, write_states
-from .engine_records import RECORD_GET, STATE_COLUMNS, Rec, RecordCache, Vocabulary, record_key
+from .engine_records import (
+    RECORD_GET,
+    STATE_COLUMNS,
+    Rec,
+    RecordCache,
+    Vocabulary,
+    check_changes,
+    record_key,
+)
 from .engine_trace import Handled, ResponseTrace, StepTrace
 from .engine_workflows import CompiledWorkflow, StepLinks, UnknownWorkflow, WorkflowCache
 from .program import BoundStep
@@ -437,8 +445,10 @@ class Run:
                       workflow_code=cw.workflow.code, workflow_description=cw.workflow.description,
                       instance_id=inst.id, user=user)
         self._current_response = trace
+        before = dict(document.values)
         try:
             spec.run(ctx)
+            check_changes(self.vocab, document, before)  # what it wrote must fit, as a payload must
         except Exception as exc:
             # a coded error (a refusal such as WF601) speaks for itself; anything else is a bug in the
             # response's code and is named by its exception type
