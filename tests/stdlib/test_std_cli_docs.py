@@ -111,6 +111,22 @@ def test_unknown_name_has_a_code() -> None:
         assert code == 1 and err.rstrip().endswith("[WF509]"), (kind, err)
 
 
+def test_unknown_library_is_refused_with_the_closest_one() -> None:
+    # before: `--library <typo>` printed "0 responses" and exited 0
+    for kind in ("events", "responses", "records", "enums"):
+        code, out, err = wf(kind, "--library", "werkstroom.purchse", "--stdlib-only")
+        assert code == 1 and out == "", (kind, out)
+        assert err.startswith("wf catalogue: no library named 'werkstroom.purchse' is installed; "
+                              "did you mean `werkstroom.purchase`? (installed: werkstroom.approvals, ")
+        assert err.rstrip().endswith("; --stdlib-only leaves partner libraries out) [WF509]"), err
+    code, _, err = wf("responses", "--library", "purchase", "--stdlib-only")
+    assert code == 1 and "did you mean `werkstroom.purchase`?" in err
+    code, _, err = wf("records", "--library", "zzz", "--stdlib-only")
+    assert code == 1 and "did you mean" not in err and "werkstroom.sales" in err
+    code, out, _ = wf("responses", "--library", "werkstroom.purchase", "--stdlib-only", "--json")
+    assert code == 0 and json.loads(out)
+
+
 def test_rich_output_keeps_brackets() -> None:
     result = CliRunner().invoke(
         cli,

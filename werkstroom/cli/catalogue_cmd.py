@@ -4,7 +4,8 @@ Lists what scripts can name: the stdlib's and installed partner libraries' event
 record types, with descriptions, fields, options, phrases, predecessors, BC names and the library
 each comes from. Rich tables on a terminal, plain text otherwise, JSON with ``--json``.
 
-Exit codes: 0 shown; 1 NAME not found (WF503 for an event, WF509 otherwise, with a "did you mean");
+Exit codes: 0 shown; 1 NAME not found (WF503 for an event, WF509 otherwise, with a "did you mean"),
+or a ``--library`` that is not installed (WF509);
 2 usage error.
 """
 
@@ -52,6 +53,27 @@ def _not_found(cat: Catalogue, kind: Any, name: str) -> None:
     sys.exit(1)
 
 
+def _check_library(cat: Catalogue, library: str | None, stdlib_only: bool) -> None:
+    """Refuse a ``--library`` that is not installed (WF509, with a did-you-mean), as an unknown NAME."""
+    if library is None:
+        return
+    names = [lib.name for lib in cat.libraries]
+    if library in names:
+        return
+    from ..registry import close_matches
+
+    msg = f"wf catalogue: no library named {library!r} is installed"
+    # `purchase` for `werkstroom.purchase`: compare the short names of the stdlib's libraries too
+    short = {n.removeprefix("werkstroom."): n for n in names}
+    hint = close_matches(library, names) or [short[m] for m in close_matches(library, short)]
+    if hint:
+        msg += f"; did you mean `{hint[0]}`?"
+    msg += f" (installed: {', '.join(names)}"
+    msg += "; --stdlib-only leaves partner libraries out)" if stdlib_only else ")"
+    click.echo(f"{msg} [WF509]", err=True)
+    sys.exit(1)
+
+
 def _common(fn: Callable[..., Any]) -> Callable[..., Any]:
     fn = click.option("--json", "as_json", is_flag=True, help="Print JSON.")(fn)
     fn = click.option("--plain", is_flag=True, help="Plain text even on a terminal.")(fn)
@@ -75,6 +97,7 @@ def events(name: str | None, as_json: bool, plain: bool, stdlib_only: bool, libr
     from ..stdlib.describe import event_json
 
     cat = _load(stdlib_only)
+    _check_library(cat, library, stdlib_only)
     if name:
         spec = cat.event(name)
         if spec is None:
@@ -125,6 +148,7 @@ def responses(name: str | None, as_json: bool, plain: bool, stdlib_only: bool, l
     from ..stdlib.describe import default_text, presets_text, response_json
 
     cat = _load(stdlib_only)
+    _check_library(cat, library, stdlib_only)
     if name:
         spec = cat.response(name) or _by_phrase(cat, name)
         if spec is None:
@@ -214,6 +238,7 @@ def records(name: str | None, as_json: bool, plain: bool, stdlib_only: bool, lib
     from ..stdlib.describe import record_json
 
     cat = _load(stdlib_only)
+    _check_library(cat, library, stdlib_only)
     if name:
         spec = cat.record(name)
         if spec is None:
@@ -296,6 +321,7 @@ def records(name: str | None, as_json: bool, plain: bool, stdlib_only: bool, lib
 def enums(name: str | None, as_json: bool, plain: bool, stdlib_only: bool, library: str | None) -> None:
     """List enum types and their values (BC's option values, in order)."""
     cat = _load(stdlib_only)
+    _check_library(cat, library, stdlib_only)
     specs = [e for e in cat.enums if library is None or cat.origin("enum", e.name).library == library]
     if name:
         found = cat.enum(name)
