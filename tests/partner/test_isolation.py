@@ -228,3 +228,32 @@ def test_values_a_response_writes_are_normalised_as_a_payload_is(partners: Partn
         assert stored is not None and stored["weight"] == Decimal("12.50")
     finally:
         eng.close()
+
+
+def test_code_option_defaults_and_presets_are_upper_cased_as_written_values(partners: Partners) -> None:
+    # before: a CODE option's default ("main") and preset ("returns") reached the response as written,
+    # while the same values written in a script were upper-cased (BC's Code)
+    from werkstroom.extend import FieldKind, OptionSpec
+
+    def file_widget(ctx: ResponseContext) -> None:
+        ctx.emit_effect("widget.filed", {"bin": ctx.options["bin"], "shelf": ctx.options["shelf"]})
+
+    spec = ResponseSpec(
+        "file_widget", "File it.",
+        (PhrasePattern("file [the] widget"), PhrasePattern("return [the] widget", {"bin": "returns"})),
+        run=file_widget,
+        options=(OptionSpec("bin", FieldKind.CODE, "Bin", ("in bin {value}",), default="main"),
+                 OptionSpec("shelf", FieldKind.CODE, "Shelf", ("on shelf {value}",), default="s-1")),
+    )
+    partners.add(widgets(responses=(SHIP, spec)))
+    eng = open_engine("sqlite://", ids=SequentialIds())
+    try:
+        eng.deploy("workflow F\n  on WidgetPainted then\n     file the widget\n     return the widget\n"
+                   '     file the widget, in bin "dock", on shelf x-2\n', "f.wf")
+        eng.enable("F")
+        eng.emit("WidgetPainted", {"no": "W1"}, user="ANN")
+        assert [o.payload for o in eng.outbox(kind="widget.filed")] == [
+            {"bin": "MAIN", "shelf": "S-1"}, {"bin": "RETURNS", "shelf": "S-1"},
+            {"bin": "DOCK", "shelf": "X-2"}]
+    finally:
+        eng.close()

@@ -251,9 +251,10 @@ class PhraseBinder:
             diags.extend(first_errors)
             return None
         spec, pi, slot_values = chosen
-        values = {o.name: o.default for o in spec.options}
+        values = {o.name: _declared_value(o, o.default) for o in spec.options}
         set_at: dict[str, tuple[Any, Span | None]] = {}
         for k, v in spec.patterns[pi].presets.items():
+            v = _declared_value(spec.option(k), v)
             values[k] = v
             set_at[k] = (v, None)
         for k, v in slot_values.items():
@@ -378,6 +379,14 @@ class PhraseBinder:
             f"no response is written `{_phrase_text(phrase)}`",
             span=phrase.span, label="unknown response",
             help=f"did you mean `{hint}`?" if hint else "see `wf catalogue responses` for the phrases"))
+
+
+def _declared_value(opt: OptionSpec | None, value: Any) -> Any:
+    """An option's default or preset as a script's value would be: CODE values upper-cased (BC's Code),
+    as `convert` does for a written code."""
+    if opt is not None and opt.kind is FieldKind.CODE and isinstance(value, str):
+        return value.upper()
+    return value
 
 
 def _phrase_words(phrase: ast.Phrase) -> list[str]:
