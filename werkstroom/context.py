@@ -105,7 +105,10 @@ class ResponseContext(Protocol):
         """Queue an event; it is handled after the current response chain, as BC's event queue."""
 
     def emit_effect(self, kind: str, payload: Mapping[str, Any]) -> None:
-        """Put a side effect for the host in the outbox (``document.posted``, ``webhook.call`` ...)."""
+        """Put a side effect for the host in the outbox (``document.posted``, ``webhook.call`` ...).
+
+        The payload holds plain data only: text, int, bool, None, Decimal (never float), dates,
+        datetimes, and lists and dicts (text keys) of those; anything else raises WF502."""
 
     def show_message(self, text: str) -> None:
         """A message for the acting user (timeline and outbox kind ``message``)."""

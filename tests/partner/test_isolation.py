@@ -257,3 +257,62 @@ def test_code_option_defaults_and_presets_are_upper_cased_as_written_values(part
             {"bin": "DOCK", "shelf": "X-2"}]
     finally:
         eng.close()
+
+
+class _Thing:
+    def __repr__(self) -> str:
+        return "<thing>"
+
+
+@pytest.mark.parametrize(("payload", "said"), [
+    ({"amount": 2.5},
+     "payload['amount'] is a float (2.5); write money and quantities as Decimal, never float"),
+    ({"who": _Thing()}, "payload['who'] is _Thing (<thing>), not plain data"),
+    ({"tags": {"a"}}, "payload['tags'] is set ({'a'}), not plain data"),
+    ({"lines": [{"no": 1, "amount": 0.1}]}, "payload['lines'][0]['amount'] is a float (0.1)"),
+    ({"by_no": {1: "x"}}, "payload['by_no'] has the key 1 (int); keys must be text"),
+    ({"amount": Decimal("NaN")}, "payload['amount'] is NaN, which is no amount"),
+], ids=["float", "object", "set", "nested-float", "int-key", "nan"])
+def test_an_effect_payload_must_be_plain_data(partners: Partners, payload: dict[str, object],
+                                              said: str) -> None:
+    # before: such values were stored as text ('2.5', '<thing>') without a word
+    def notify_host(ctx: ResponseContext) -> None:
+        ctx.emit_effect("widget.noted", payload)
+
+    spec = ResponseSpec("notify_host", "Tell the host.", (PhrasePattern("tell [the] host"),), run=notify_host)
+    partners.add(widgets(responses=(SHIP, spec)))
+    eng = open_engine("sqlite://", ids=SequentialIds())
+    try:
+        eng.deploy("workflow N\n  on WidgetPainted then\n     ship widget\n     tell the host\n", "n.wf")
+        eng.enable("N")
+        with pytest.raises(ResponseFailed) as info:
+            eng.emit("WidgetPainted", {"no": "W1"}, user="ANN")
+        err = info.value
+        assert err.code == "WF505" and err.original_code == "WF502" and err.response == "notify_host"
+        assert "the response 'notify_host' of library acme.widgets 2.1" in str(err)
+        assert f"emit_effect('widget.noted'): {said}" in str(err)
+        assert eng.outbox() == [] and eng.instances() == []  # the earlier response's effect too
+    finally:
+        eng.close()
+
+
+def test_an_effect_payload_of_plain_data_is_stored_exactly(partners: Partners) -> None:
+    payload = {"key": "W1", "amount": Decimal("12.50"), "count": 3, "paid": False, "note": None,
+               "due": dt.date(2026, 5, 4), "at": dt.datetime(2026, 5, 4, 9, 30),
+               "lines": [{"no": 1, "amount": Decimal("2")}], "pair": ("a", "b")}
+
+    def notify_host(ctx: ResponseContext) -> None:
+        ctx.emit_effect("widget.noted", payload)
+
+    spec = ResponseSpec("notify_host", "Tell the host.", (PhrasePattern("tell [the] host"),), run=notify_host)
+    partners.add(widgets(responses=(SHIP, spec)))
+    eng = open_engine("sqlite://", ids=SequentialIds())
+    try:
+        eng.deploy("workflow N\n  on WidgetPainted then tell the host\n", "n.wf")
+        eng.enable("N")
+        eng.emit("WidgetPainted", {"no": "W1"}, user="ANN")
+        [effect] = eng.outbox(kind="widget.noted")
+        assert effect.payload["amount"] == "12.50" and effect.payload["due"] == "2026-05-04"
+        assert effect.payload["pair"] == ["a", "b"] and effect.payload["lines"] == [{"no": 1, "amount": "2"}]
+    finally:
+        eng.close()

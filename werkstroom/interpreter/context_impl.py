@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -287,6 +288,11 @@ class Context:
         self.emit_effect(kind, payload)
 
     def emit_effect(self, kind: str, payload: Mapping[str, Any]) -> None:
+        problem = effect_problem(kind, payload)
+        if problem:  # refused here, so the WF505 names the response (and library) that emitted it
+            from .engine_records import InvalidRecord
+
+            raise InvalidRecord(f"emit_effect({kind!r}): {problem}")
         self._run.effect(kind, dict(payload), instance_id=self._instance, workflow_code=self._code)
 
     def show_message(self, text: str) -> None:
@@ -299,6 +305,59 @@ class Context:
 
     def related(self, record: RecordHandle, relation: str) -> Sequence[RecordHandle]:
         return self._run.records.related(record.type, record.values, relation)
+
+
+_EFFECT_LEAVES = (str, int, type(None), Decimal, dt.date)  # bool is an int, datetime a date
+_EFFECT_HELP = ("an effect holds text, integers, booleans, None, Decimal (money: never float), dates, "
+                "datetimes, and lists and dicts (with text keys) of those")  # not sets: no order
+
+
+def effect_problem(kind: object, payload: object) -> str:
+    """'' when an effect's kind is text and its payload a dict of plain data, else what is wrong:
+    effects are for the host system, stored exactly (a float or an object would be stored as text)."""
+    if not isinstance(kind, str):
+        return f"the kind must be text, got {type(kind).__name__}"
+    if not isinstance(payload, Mapping):
+        return f"the payload must be a dict, got {type(payload).__name__}"
+    for k, v in payload.items():  # most payloads are flat: no walk
+        if type(v) not in _FLAT_LEAVES or type(k) is not str:
+            return _value_problem(dict(payload), "payload", 0)
+    return ""
+
+
+_FLAT_LEAVES = frozenset((str, int, bool, type(None)))
+
+
+def _value_problem(v: object, path: str, depth: int) -> str:
+    if depth > 50:
+        return f"{path} is nested more than 50 levels deep (a list or dict that contains itself?)"
+    if isinstance(v, Mapping):
+        for k, x in v.items():
+            if not isinstance(k, str):
+                return f"{path} has the key {k!r} ({type(k).__name__}); keys must be text"
+            problem = _value_problem(x, f"{path}[{k!r}]", depth + 1)
+            if problem:
+                return problem
+        return ""
+    if isinstance(v, list | tuple):  # a tuple is stored as a list
+        for i, x in enumerate(v):
+            problem = _value_problem(x, f"{path}[{i}]", depth + 1)
+            if problem:
+                return problem
+        return ""
+    if isinstance(v, float):
+        return (f"{path} is a float ({v!r}); write money and quantities as Decimal, never float "
+                f"({_EFFECT_HELP})")
+    if isinstance(v, Decimal) and not v.is_finite():
+        return f"{path} is {v}, which is no amount ({_EFFECT_HELP})"
+    if isinstance(v, _EFFECT_LEAVES):
+        return ""
+    return f"{path} is {type(v).__name__} ({_short(v)}), not plain data ({_EFFECT_HELP})"
+
+
+def _short(v: object) -> str:
+    text = repr(v)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 @attrs.frozen
