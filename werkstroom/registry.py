@@ -900,7 +900,7 @@ class _Validator:
             self.report(
                 lib,
                 "WF906",
-                f"{where}: its behaviour (run) {problem}",
+                f"{where}: its behaviour (run) {problem}{_defined_at(resp.run)}",
                 "define run(ctx: ResponseContext) -> None",
             )
         if resp.mandatory is not None:
@@ -909,7 +909,7 @@ class _Validator:
                 self.report(
                     lib,
                     "WF906",
-                    f"{where}: its mandatory check {problem}",
+                    f"{where}: its mandatory check {problem}{_defined_at(resp.mandatory)}",
                     "define mandatory(options: Mapping[str, Any]) -> str | None",
                 )
         option_names = [o.name for o in resp.options]
@@ -1073,6 +1073,27 @@ def value_problem(option: OptionSpec, value: Any) -> str:
         hint = " (use Decimal, never float)" if kind is FieldKind.DECIMAL and isinstance(value, float) else ""
         return f"is not a {kind.value} value{hint}"
     return ""
+
+
+def _defined_at(fn: object) -> str:
+    """Where a behaviour is defined, as WF909 gives a place: " (at FILE:LINE: source)"; '' when unknown
+    (not callable, a builtin). A callable object is placed at its ``__call__``, a partial at its
+    function."""
+    import inspect
+    import linecache
+
+    if not callable(fn):
+        return ""
+    target: Any = fn.func if isinstance(fn, functools.partial) else fn
+    target = inspect.unwrap(target)
+    if not inspect.isfunction(target) and not inspect.ismethod(target):
+        target = type(target).__call__
+    code = getattr(target, "__code__", None)
+    if code is None:
+        return ""
+    file, line = code.co_filename, code.co_firstlineno
+    source = linecache.getline(file, line).strip()
+    return f" (at {file}:{line}: {source})" if source else f" (at {file}:{line})"
 
 
 def _one_positional(fn: object) -> str:

@@ -201,6 +201,20 @@ def test_response_function_with_a_wrong_signature(partners: Partners, run: Any, 
     assert d.help == "define run(ctx: ResponseContext) -> None"
 
 
+def test_a_wrong_signature_names_the_place_of_the_function(partners: Partners) -> None:
+    # before: WF906 named the response but not where its function is (WF909 gives the place)
+    import inspect
+
+    line = inspect.getsourcelines(_two)[1]
+    partners.add(widgets(responses=(attrs.evolve(SHIP, run=_two, mandatory=_two),)))  # type: ignore[arg-type]
+    _, diags = load_catalogue()
+    run, mandatory = [d.message for d in diags if d.code == "WF906"]
+    place = f" (at {__file__}:{line}: def _two(ctx: ResponseContext, extra: Any) -> None:)"
+    assert run.endswith("its behaviour (run) takes 2 required positional parameter(s); it must take "
+                        "exactly one" + place), run
+    assert mandatory.endswith(place), mandatory
+
+
 def test_mandatory_check_with_a_wrong_signature(partners: Partners) -> None:
     partners.add(widgets(responses=(attrs.evolve(SHIP, mandatory=lambda: None),)))  # type: ignore[misc,arg-type]
     _, diags = load_catalogue()
