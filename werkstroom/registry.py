@@ -1079,13 +1079,15 @@ def _defined_at(fn: object) -> str:
     """Where a behaviour is defined, as WF909 gives a place: " (at FILE:LINE: source)"; '' when unknown
     (not callable, a builtin). A callable object is placed at its ``__call__``, a partial at its
     function."""
+    import contextlib
     import inspect
     import linecache
 
     if not callable(fn):
         return ""
     target: Any = fn.func if isinstance(fn, functools.partial) else fn
-    target = inspect.unwrap(target)
+    with contextlib.suppress(ValueError):  # a __wrapped__ cycle: place the callable as it is
+        target = inspect.unwrap(target)
     if not inspect.isfunction(target) and not inspect.ismethod(target):
         target = type(target).__call__
     code = getattr(target, "__code__", None)
