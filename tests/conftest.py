@@ -87,29 +87,33 @@ def race(engine_url: str) -> Race:
     has finished or waits for a lock; answers both results (an exception for ``theirs`` that raised)."""
 
     def run(mine: Callable[[], object], theirs: Callable[[], object]) -> tuple[object, object]:
-        undo, got = _while_handling(engine_url, theirs)
+        undo, state = _while_handling(engine_url, theirs)
         try:
             result = mine()
-            thread = got.pop()
-            assert isinstance(thread, threading.Thread)
-            thread.join(10)
+            thread = state.get("thread")
+            assert isinstance(thread, threading.Thread), "the event's run did not start the other one"
+            thread.join(60)
+            assert not thread.is_alive(), "the other one did not finish within 60 s of this one's commit"
         finally:
             undo()
-        return result, got[0]
+        return result, state["result"]
 
     return run
 
 
-def _while_handling(engine_url: str, other: Callable[[], object]) -> tuple[Callable[[], None], list[object]]:
+def _while_handling(engine_url: str,
+                    other: Callable[[], object]) -> tuple[Callable[[], None], dict[str, object]]:
     """Make the next event's run start ``other`` in a thread once its first reads are done (the record's
     lock taken, its instances read) and go on when that thread has finished or waits for a lock.
-    Returns the function that undoes it, and the list that receives the thread's result."""
+    Returns the function that undoes it, and a dict that gets the thread (``"thread"``) and, once it
+    has finished, its result or the exception it raised (``"result"``). Named slots, not a list: the
+    thread may finish before or after the run goes on, and before or after the run commits."""
     from sqlalchemy import create_engine, text
 
     from werkstroom.interpreter import engine_run
 
     original = engine_run.Run.drain
-    got: list[object] = []
+    got: dict[str, object] = {}
     watch = create_engine(engine_url)
 
     def waiting() -> int:
@@ -120,18 +124,17 @@ def _while_handling(engine_url: str, other: Callable[[], object]) -> tuple[Calla
 
     def deliver() -> None:
         try:
-            got.append(other())
+            got["result"] = other()
         except Exception as exc:  # checked by the test
-            got.append(exc)
+            got["result"] = exc
 
     def drain(run: engine_run.Run) -> None:
         engine_run.Run.drain = original  # type: ignore[method-assign]  # once
-        thread = threading.Thread(target=deliver)
+        thread = got["thread"] = threading.Thread(target=deliver)
         thread.start()
         deadline = time.monotonic() + 10
         while thread.is_alive() and not waiting() and time.monotonic() < deadline:
             time.sleep(0.01)
-        got.append(thread)
         original(run)
 
     def undo() -> None:
