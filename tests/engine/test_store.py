@@ -287,3 +287,51 @@ def test_outbox_rows_carry_the_id_of_their_event(engine: Engine) -> None:
         assert r.effects
         assert [o.kind for o in engine.outbox(event_id=r.event_id)] == [e["kind"] for e in r.effects]
     assert len(engine.outbox()) == sum(len(r.effects) for r in results)
+
+
+@pytest.mark.parametrize("engine_url", [pytest.param("postgresql", marks=pytest.mark.postgres)],
+                         indirect=True)
+def test_stores_in_other_schemas_do_not_wait_for_each_others_record_locks(
+        engine: Engine, engine_url: str, race: Any) -> None:
+    # advisory locks belong to the whole database: the record lock's number is mixed with the
+    # schema's name, so the same record key in another schema's store (another tenant, another
+    # test worker) is handled at once instead of waiting for this transaction
+    import re
+    import time
+    import uuid
+
+    schema = re.search(r"search_path%3D(\w+)", engine_url)
+    assert schema is not None
+    other_schema = f"t_other_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(engine_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{other_schema}"'))
+    done: dict[str, float] = {}
+    try:
+        other = open_engine(engine_url.replace(schema.group(1), other_schema), clock=VirtualClock(),
+                            ids=SequentialIds(start=1000), libraries=[LIBRARY])
+        try:
+            other.deploy_workflow(approval_workflow())
+            other.enable("DOC-APW")
+
+            def mine() -> object:
+                result = engine.emit("DocSent", doc(), user="U")
+                done["mine"] = time.monotonic()
+                return result
+
+            def theirs() -> object:
+                result = other.emit("DocSent", doc(), user="U")
+                done["theirs"] = time.monotonic()
+                return result
+
+            enable_apw(engine)
+            first, second = race(mine, theirs)
+        finally:
+            other.close()
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{other_schema}" CASCADE'))
+        admin.dispose()
+    assert isinstance(first, EmitResult) and isinstance(second, EmitResult), second
+    assert done["theirs"] < done["mine"]  # it did not wait for this store's transaction
+    assert len(engine.instances()) == 1

@@ -59,8 +59,10 @@ _ENABLED_WITH_VERSION = Statement(
     .order_by(WorkflowRow.code))
 # PostgreSQL: events for one record, and deliveries of one message, are handled one at a time (a lock
 # held until the transaction ends, on a number made from the record's type and key, or from the
-# idempotency key); SQLite serializes all writers already
-_LOCK = Statement(select(func.pg_advisory_xact_lock(bindparam("k", type_=BigInteger))))
+# idempotency key); SQLite serializes all writers already. Advisory locks belong to the whole
+# database: the number is mixed with the schema's name, so stores in other schemas never wait
+_LOCK = Statement(select(func.pg_advisory_xact_lock(
+    func.hashtextextended(func.current_schema(), bindparam("k", type_=BigInteger)))))
 MAX_EVENTS_PER_RUN = 500
 # the value types ``codec.plain`` gives back as they are (exact types)
 _FLAT = frozenset((str, int, bool, type(None)))
