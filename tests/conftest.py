@@ -18,7 +18,13 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import Engine
+
+# no per-example time limit: the machines running the suite are shared and their load varies, and
+# speed is measured in bench/, never by a test's clock
+settings.register_profile("werkstroom", deadline=None)
+settings.load_profile("werkstroom")
 
 PG_URL = os.environ.get("WERKSTROOM_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
