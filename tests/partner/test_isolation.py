@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -63,6 +64,22 @@ def engine(partners: Partners, tmp_path: Path) -> Iterator[Engine]:
     eng.enable("WIDGETS")
     yield eng
     eng.close()
+
+
+@contextmanager
+def running(partners: Partners, run: Callable[[ResponseContext], None], phrase: str, script: str,
+            tmp_path: Path | None = None) -> Iterator[Engine]:
+    """An engine (SQLite) with the widgets library plus one response ``run`` written ``phrase``, and
+    ``script``'s workflow deployed and enabled."""
+    spec = ResponseSpec(run.__name__, "A partner response.", (PhrasePattern(phrase),), run=run)
+    partners.add(widgets(responses=(SHIP, spec)))
+    eng = open_engine(f"sqlite:///{tmp_path / 'wf.db'}" if tmp_path else "sqlite://", ids=SequentialIds())
+    try:
+        for deployed in eng.deploy(script, "partner.wf"):
+            eng.enable(deployed.code)
+        yield eng
+    finally:
+        eng.close()
 
 
 def test_a_failing_partner_response_rolls_back_the_whole_event(engine: Engine) -> None:
@@ -198,36 +215,24 @@ def test_values_a_response_writes_must_fit_the_record_type(partners: Partners, t
     def paint_over(ctx: ResponseContext) -> None:
         ctx.document.values.update(writes)
 
-    spec = ResponseSpec("paint_over", "Paint over.", (PhrasePattern("paint over"),), run=paint_over)
-    partners.add(widgets(responses=(SHIP, spec)))
-    eng = open_engine(f"sqlite:///{tmp_path / 'wf.db'}", ids=SequentialIds())
-    try:
-        eng.deploy('workflow PAINT "Paint"\n  on WidgetPainted then\n     paint over\n', "paint.wf")
-        eng.enable("PAINT")
+    with running(partners, paint_over, "paint over",
+                 'workflow PAINT "Paint"\n  on WidgetPainted then\n     paint over\n', tmp_path) as eng:
         with pytest.raises(ResponseFailed) as info:
             eng.emit("WidgetPainted", {"no": "W1", "colour": "blue", "weight": "2"}, user="ANN")
         assert info.value.original_code == "WF502" and info.value.response == "paint_over"
         assert said in str(info.value) and "of library acme.widgets" in str(info.value)
         assert eng.record("Widget", "W1") is None and eng.instances() == []
-    finally:
-        eng.close()
 
 
 def test_values_a_response_writes_are_normalised_as_a_payload_is(partners: Partners, tmp_path: Path) -> None:
     def weigh(ctx: ResponseContext) -> None:
         ctx.document.values["weight"] = "12.50"  # text, as a payload may give it
 
-    spec = ResponseSpec("weigh", "Weigh.", (PhrasePattern("weigh"),), run=weigh)
-    partners.add(widgets(responses=(SHIP, spec)))
-    eng = open_engine(f"sqlite:///{tmp_path / 'wf.db'}", ids=SequentialIds())
-    try:
-        eng.deploy('workflow WEIGH "Weigh"\n  on WidgetPainted then\n     weigh\n', "weigh.wf")
-        eng.enable("WEIGH")
+    with running(partners, weigh, "weigh", 'workflow WEIGH "Weigh"\n  on WidgetPainted then\n     weigh\n',
+                 tmp_path) as eng:
         eng.emit("WidgetPainted", {"no": "W1", "weight": "2"}, user="ANN")
         stored = eng.record("Widget", "W1")
         assert stored is not None and stored["weight"] == Decimal("12.50")
-    finally:
-        eng.close()
 
 
 def test_code_option_defaults_and_presets_are_upper_cased_as_written_values(partners: Partners) -> None:
@@ -279,12 +284,8 @@ def test_an_effect_payload_must_be_plain_data(partners: Partners, payload: dict[
     def notify_host(ctx: ResponseContext) -> None:
         ctx.emit_effect("widget.noted", payload)
 
-    spec = ResponseSpec("notify_host", "Tell the host.", (PhrasePattern("tell [the] host"),), run=notify_host)
-    partners.add(widgets(responses=(SHIP, spec)))
-    eng = open_engine("sqlite://", ids=SequentialIds())
-    try:
-        eng.deploy("workflow N\n  on WidgetPainted then\n     ship widget\n     tell the host\n", "n.wf")
-        eng.enable("N")
+    with running(partners, notify_host, "tell [the] host",
+                 "workflow N\n  on WidgetPainted then\n     ship widget\n     tell the host\n") as eng:
         with pytest.raises(ResponseFailed) as info:
             eng.emit("WidgetPainted", {"no": "W1"}, user="ANN")
         err = info.value
@@ -292,8 +293,6 @@ def test_an_effect_payload_must_be_plain_data(partners: Partners, payload: dict[
         assert "the response 'notify_host' of library acme.widgets 2.1" in str(err)
         assert f"emit_effect('widget.noted'): {said}" in str(err)
         assert eng.outbox() == [] and eng.instances() == []  # the earlier response's effect too
-    finally:
-        eng.close()
 
 
 def test_an_effect_payload_of_plain_data_is_stored_exactly(partners: Partners) -> None:
@@ -304,15 +303,9 @@ def test_an_effect_payload_of_plain_data_is_stored_exactly(partners: Partners) -
     def notify_host(ctx: ResponseContext) -> None:
         ctx.emit_effect("widget.noted", payload)
 
-    spec = ResponseSpec("notify_host", "Tell the host.", (PhrasePattern("tell [the] host"),), run=notify_host)
-    partners.add(widgets(responses=(SHIP, spec)))
-    eng = open_engine("sqlite://", ids=SequentialIds())
-    try:
-        eng.deploy("workflow N\n  on WidgetPainted then tell the host\n", "n.wf")
-        eng.enable("N")
+    script = "workflow N\n  on WidgetPainted then tell the host\n"
+    with running(partners, notify_host, "tell [the] host", script) as eng:
         eng.emit("WidgetPainted", {"no": "W1"}, user="ANN")
         [effect] = eng.outbox(kind="widget.noted")
         assert effect.payload["amount"] == "12.50" and effect.payload["due"] == "2026-05-04"
         assert effect.payload["pair"] == ["a", "b"] and effect.payload["lines"] == [{"no": 1, "amount": "2"}]
-    finally:
-        eng.close()
