@@ -177,10 +177,15 @@ def test_then_on_a_record_nobody_made_names_the_records_made(report: dict[str, s
     assert "[WF703]" in out and 'but it is "None"' not in out
 
 
-def test_outline_placeholder_without_examples_column(tmp_path: Path) -> None:
+def _feature_project(tmp_path: Path) -> None:
+    """A consultant's folder: a pytest.ini and one test module running every .feature file in it."""
     (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
     (tmp_path / "test_f.py").write_text("from pytest_bdd import scenarios\n\nscenarios('.')\n",
                                         encoding="utf-8")
+
+
+def test_outline_placeholder_without_examples_column(tmp_path: Path) -> None:
+    _feature_project(tmp_path)
     (tmp_path / "outline.feature").write_text(
         "Feature: Outline\n  Scenario Outline: Amounts\n    Given a purchase invoice \"1\" of <amount>\n"
         "    Examples:\n      | amont |\n      | 100   |\n", encoding="utf-8")
@@ -191,9 +196,7 @@ def test_outline_placeholder_without_examples_column(tmp_path: Path) -> None:
 
 
 def test_invalid_gherkin_names_file_and_line(tmp_path: Path) -> None:
-    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
-    (tmp_path / "test_f.py").write_text("from pytest_bdd import scenarios\n\nscenarios('.')\n",
-                                        encoding="utf-8")
+    _feature_project(tmp_path)
     (tmp_path / "ragged.feature").write_text(
         "Feature: Ragged\n  Scenario: Ragged\n    Given the approval users:\n      | user | approver |\n"
         "      | ANN  | ANN      | x |\n", encoding="utf-8")
@@ -214,9 +217,7 @@ def test_invalid_gherkin_names_file_and_line(tmp_path: Path) -> None:
 def test_misspelt_keyword_of_a_first_step_does_not_drop_the_step(tmp_path: Path) -> None:
     """Gherkin reads a misspelt first step as the scenario's description; the scenario must not pass
     without it."""
-    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
-    (tmp_path / "test_f.py").write_text("from pytest_bdd import scenarios\n\nscenarios('.')\n",
-                                        encoding="utf-8")
+    _feature_project(tmp_path)
     (tmp_path / "lost.feature").write_text(
         "Feature: Lost\n  Scenario: Lost\n    Givn a purchase invoice \"1\" of 5\n"
         "    Then the clock shows 2026-01-05\n", encoding="utf-8")
@@ -255,9 +256,7 @@ def test_cucumber_json_marks_a_missing_or_lost_step_failed(tmp_path: Path) -> No
     must not show green on a CI dashboard."""
     import json
 
-    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
-    (tmp_path / "test_f.py").write_text("from pytest_bdd import scenarios\n\nscenarios('.')\n",
-                                        encoding="utf-8")
+    _feature_project(tmp_path)
     (tmp_path / "c.feature").write_text(
         "Feature: C\n  Scenario: Missing\n    Given today is 2026-01-06\n"
         "    When 2 dayz pass\n    Then the clock shows 2026-01-08\n"
