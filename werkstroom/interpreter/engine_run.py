@@ -572,7 +572,3 @@ def _library_of(vocab: Vocabulary, response: str) -> str:
     if found is None or str(found.library).startswith("werkstroom."):
         return ""
     return f" of library {found}"
-
-
-def record_from(vals: Mapping[str, Any], rtype: str, key: str) -> Rec:
-    return Rec(rtype, key, vals)

@@ -209,12 +209,6 @@ def disable(session: Session, clock: Clock, code: str) -> None:
     row.updated_at = clock.now()
 
 
-def check_writable(session: Session, code: str) -> None:
-    row = session.get(WorkflowRow, code)
-    if row is not None and row.template:
-        raise LifecycleError(f"{code} is a template and cannot be changed; copy it first")
-
-
 def delete(session: Session, code: str) -> None:
     row = _require(session, code)
     if row.template:

@@ -48,7 +48,6 @@ from .sql import Db, Statement
 from .store_codec import json_column_text
 
 DEFAULT_URL = "sqlite:///werkstroom.db"
-MEMORY_URL = "sqlite://"
 
 
 class UtcDateTime(TypeDecorator[dt.datetime]):

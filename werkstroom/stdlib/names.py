@@ -118,10 +118,5 @@ REQUEST_APPROVAL = "request_approval"
 """Werkstroom's combined response (create + send approval requests); it has no BC code."""
 
 
-def event_name(bc_code: str) -> str:
-    """The DSL name of a BC event code (KeyError for a code BC does not have)."""
-    return BC_EVENT_NAMES[bc_code]
-
-
 def event_names(*bc_codes: str) -> tuple[str, ...]:
     return tuple(BC_EVENT_NAMES[c] for c in bc_codes)

@@ -719,11 +719,6 @@ def setups(uow: UnitOfWork) -> dict[str, UserSetup]:
     return found
 
 
-def setups_held(uow: UnitOfWork) -> bool:
-    """Whether the user setup was read in this unit of work already."""
-    return held(uow).setups is not None
-
-
 def user_setup(uow: UnitOfWork, user_id: str) -> UserSetup | None:
     if not user_id:
         return None
