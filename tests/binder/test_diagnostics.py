@@ -178,6 +178,37 @@ def test_event_cannot_follow_parent_event() -> None:
     assert at(d) == (3, 7) and d.help.startswith("`ApprovalRequestApproved` may follow:")
 
 
+@pytest.mark.parametrize("event, record, starter", [
+    ("ApprovalRequestApproved", "ApprovalEntry", "OverdueNotificationsRequested"),
+    ("PurchaseDocApprovalRequestCanceled", "PurchaseHeader", "PurchaseDocSentForApproval"),
+])
+def test_event_with_predecessors_cannot_start_a_workflow(event: str, record: str, starter: str) -> None:
+    # such an event never starts an instance: BC offers only independent events as entry points
+    d = only("WF424", f"on {event} then\n   allow record usage\n")
+    assert at(d) == (1, 4) and d.severity is Severity.ERROR
+    assert d.message == f"`{event}` cannot start a workflow: it only follows other events"
+    assert d.help.startswith("nest it under a step on an event it may follow: ")
+    assert "PurchaseDocSentForApproval" in d.help
+    assert d.notes[0].startswith(f"events that can start a workflow on {record}: ")
+    assert starter in d.notes[0] and event not in d.notes[0]
+
+
+def test_event_with_predecessors_binds_nested() -> None:
+    prog = check("on PurchaseDocSentForApproval then\n   restrict record usage\n"
+                 "   on PurchaseDocApprovalRequestCanceled then\n      allow record usage\n")
+    assert prog.ok, [(d.code, d.message) for d in prog.diagnostics]
+
+
+def test_shipped_templates_and_examples_start_with_independent_events() -> None:
+    root = Path(__file__).resolve().parents[2]
+    files = [*sorted((root / "werkstroom" / "stdlib" / "templates").glob("*.wf")),
+             *sorted((root / "examples").rglob("*.wf"))]
+    found = [(f.name, d.message) for f in files if "broken" not in f.parts
+             for d in bind([parse(f.read_text(encoding="utf-8"), str(f))], catalogue()).diagnostics
+             if d.code == "WF424"]
+    assert len(files) > 30 and found == []
+
+
 def test_old_values_only_on_change_events() -> None:
     d = only("WF403", "on PurchaseDocReleased when amount increased then\n   restrict record usage\n")
     assert at(d) == (1, 29)

@@ -82,6 +82,17 @@ def test_entries_that_follow_anything_stay_so() -> None:
     assert cat.response("restrict_record_usage").allowed_after == ()  # type: ignore[union-attr]
 
 
+def test_a_partner_event_with_predecessors_cannot_start_a_workflow(partners: Partners) -> None:
+    partners.add(approvable())
+    result = check_sources([SourceFile("ship.wf", "on WidgetShipped then restrict record usage\n")])
+    [d] = [d for d in result.diagnostics if d.is_error]
+    assert d.code == "WF424" and d.help.endswith("may follow: WidgetPainted")
+    assert d.notes == ("events that can start a workflow on Widget: WidgetPainted, WidgetSentForApproval",)
+    # a stdlib event a partner lets follow its own event stays one that cannot start a workflow
+    result = check_sources([SourceFile("appr.wf", "on ApprovalRequestApproved then allow record usage\n")])
+    assert [d.code for d in result.diagnostics if d.is_error] == ["WF424"]
+
+
 def test_unknown_names_in_extensions(partners: Partners) -> None:
     partners.add(approvable(event_predecessors=(("ApprovalRequestAproved", "WidgetSentForApproval"),),
                             response_predecessors=(("create_aproval_requests", "WidgetSentForApprovall"),)))

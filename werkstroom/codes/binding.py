@@ -48,6 +48,8 @@ OVERLAPPING_ENTRY_POINTS = "WF420"
 ALTERNATIVES_GAP = "WF421"
 UNREACHABLE_STEP = "WF422"
 NEVER_TRUE = "WF423"
+# shape, found by the binder
+NOT_AN_ENTRY_EVENT = "WF424"
 
 CODES: tuple[CodeInfo, ...] = (
     CodeInfo(UNKNOWN_EVENT, E, "The event name is not in the catalogue."),
@@ -88,4 +90,6 @@ CODES: tuple[CodeInfo, ...] = (
     CodeInfo(ALTERNATIVES_GAP, W, "Some records match none of a set of alternative steps."),
     CodeInfo(UNREACHABLE_STEP, W, "An alternative can never run: an earlier sibling always matches first."),
     CodeInfo(NEVER_TRUE, W, "A step's condition contradicts itself, so the step never runs."),
+    CodeInfo(NOT_AN_ENTRY_EVENT, E,
+             "The event only follows other events (it has predecessors), so it cannot start a workflow."),
 )

@@ -170,6 +170,8 @@ class _WorkflowBinder:
         if ev is not None:
             row.record_type = ev.record
             self._check_predecessor(step, ev, ancestors)
+            if parent is None and ev.predecessors:
+                self._not_an_entry(step, ev)
             rec = self.b.catalogue.record(ev.record)
             if rec is None:
                 self.diags.append(Diagnostic(
@@ -233,6 +235,20 @@ class _WorkflowBinder:
             span=step.event.span, label="not allowed here",
             help=f"`{ev.name}` may follow: {shown}",
             related=(Label(parent_span, "the step it is nested under"),)))
+
+    def _not_an_entry(self, step: ast.Step, ev: EventSpec) -> None:
+        """BC offers only independent events (no predecessors) as a workflow's first step: an event
+        that follows others (an approval, a cancelation) never starts an instance."""
+        shown = ", ".join(ev.predecessors[:6]) + (", ..." if len(ev.predecessors) > 6 else "")
+        starters = [e.name for e in _values(self.b.catalogue.events)
+                    if e.record == ev.record and not e.predecessors]
+        note = (f"events that can start a workflow on {ev.record}: {', '.join(starters)}" if starters
+                else f"no event on {ev.record} can start a workflow")
+        self.diags.append(Diagnostic(
+            c.NOT_AN_ENTRY_EVENT, Severity.ERROR,
+            f"`{ev.name}` cannot start a workflow: it only follows other events", span=step.event.span,
+            label="not an entry point", help=f"nest it under a step on an event it may follow: {shown}",
+            notes=(note,)))
 
     def response(self, resp: ast.Response, parent: int, ev: EventSpec | None, step: ast.Step) -> _Row:
         bound = self.b.phrases.bind(resp, self.diags)
