@@ -171,12 +171,20 @@ def catalogue_with(*libraries: Library, partners: bool = False) -> Catalogue:
     when a library is rejected."""
     from .registry import load_catalogue
 
-    cat, _ = load_catalogue(partners=partners)
-    diags = cat.install_all(libraries)
+    return installed(load_catalogue(partners=partners)[0], libraries)
+
+
+def installed(catalogue: Catalogue, libraries: Iterable[Library]) -> Catalogue:
+    """A copy of ``catalogue`` with ``libraries`` installed together, validated as partner libraries
+    are (whole or not at all). Raises :class:`LibraryError` (WF9xx, every problem) when one is
+    rejected; ``catalogue`` itself is left as it was. ``open_engine(..., libraries=[...])`` uses it."""
+    libs = tuple(libraries)
+    cat = catalogue.copy()
+    diags = cat.install_all(libs)
     errors = [d for d in diags if d.is_error]
     if errors:
         raise LibraryError(
-            f"{len(errors)} problem(s) installing {', '.join(lib.name for lib in libraries)}; "
+            f"{len(errors)} problem(s) installing {', '.join(lib.name for lib in libs)}; "
             f"the first: {errors[0].code} {errors[0].message}",
             diags,
         )

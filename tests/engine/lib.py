@@ -1,5 +1,6 @@
 """A small in-test vocabulary: purchase documents, lines, vendors, an approval record and responses
-that only use the ResponseContext, so the engine is tested on its own."""
+that only use the ResponseContext, so the engine is tested on its own. Engines install it next to
+the stdlib (``open_engine(..., libraries=[LIBRARY])``), so its names are its own."""
 
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ HEADER = RecordSpec(
     key=("document_type", "no"),
     relations=(
         RelationSpec("lines", "Line", True, (("document_type", "document_type"), ("no", "document_no"))),
-        RelationSpec("vendor", "Vendor", False, (("vendor_no", "no"),)),
+        RelationSpec("vendor", "DocVendor", False, (("vendor_no", "no"),)),
     ),
 )
 LINE = RecordSpec(
@@ -61,12 +62,14 @@ LINE = RecordSpec(
     relations=(RelationSpec("header", "Doc", False,
                             (("document_type", "document_type"), ("document_no", "no"))),),
 )
-VENDOR = RecordSpec("Vendor", "a vendor", fields=(FieldSpec("no", K.CODE), FieldSpec("blocked", K.BOOLEAN)),
-                    key=("no",))
+VENDOR = RecordSpec("DocVendor", "a vendor",
+                    fields=(FieldSpec("no", K.CODE), FieldSpec("blocked", K.BOOLEAN)), key=("no",))
 APPROVAL = RecordSpec(
     "Approval", "an approval of a document",
-    fields=(FieldSpec("id", K.CODE), FieldSpec("instance_id", K.TEXT), FieldSpec("pending", K.INTEGER)),
+    fields=(FieldSpec("id", K.CODE), FieldSpec("instance_id", K.TEXT), FieldSpec("pending", K.INTEGER),
+            FieldSpec("document_no", K.CODE)),
     key=("id",),
+    relations=(RelationSpec("document", "Doc", False, (("document_no", "no"),)),),  # BC's enable check 9
 )
 
 EVENTS = (

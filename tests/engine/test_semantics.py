@@ -240,7 +240,7 @@ def test_to_one_relation_embedded_in_the_payload(engine: Engine) -> None:
     engine.enable("VENDOR")
     r = engine.emit("DocSent", doc(vendor={"blocked": False}), user="U")
     assert r.outcome == "no workflow matched"
-    assert engine.record("Vendor", "V1") == {"no": "V1", "blocked": False}  # join field filled in
+    assert engine.record("DocVendor", "V1") == {"no": "V1", "blocked": False}  # join field filled in
     r = engine.emit("DocSent", doc(no="2", vendor={"no": "V1", "blocked": "yes"}), user="U")
     assert r.outcome == "started"
     assert r.handled[0].fired is not None

@@ -152,7 +152,8 @@ class Engine:
     """A workflow engine on one database. Use ``open_engine()``; close with ``close()`` or ``with``.
 
     ``catalogue``: what events, records and responses mean (default: ``load_catalogue()``, the
-    stdlib plus partner libraries). ``libraries``: extra libraries (tests, partners) looked up first.
+    stdlib plus partner libraries). ``libraries``: extra libraries installed into (a copy of) it,
+    validated as partner libraries are (``LibraryError``, WF9xx, when one is rejected).
     ``explain``: evaluate conditions in explain mode so results carry the values each test read.
     """
 
@@ -161,13 +162,17 @@ class Engine:
         self.url = resolve_url(url)
         self.clock: Clock = clock or SystemClock()
         self.ids: IdSource = ids or UuidIds()
-        libs = tuple(libraries)
-        if catalogue is None and not libs:
+        if catalogue is None:
             from ..registry import load_catalogue
 
             catalogue = load_catalogue()[0]
+        libs = tuple(libraries)
+        if libs:
+            from ..extend import installed
+
+            catalogue = installed(catalogue, libs)
         self.catalogue = catalogue
-        self.vocab = Vocabulary(catalogue, libs)
+        self.vocab = Vocabulary(catalogue)
         self.explain = explain
         self._sa = make_engine(self.url)
         upgrade(self._sa)

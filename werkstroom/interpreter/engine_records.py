@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from collections.abc import Iterable, Mapping, MutableMapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from decimal import Decimal, InvalidOperation
 from itertools import repeat
 from typing import Any, Protocol
@@ -17,11 +17,9 @@ from ..catalogue import (
     EventSpec,
     FieldKind,
     FieldSpec,
-    Library,
     RecordSpec,
     RelationSpec,
     ResponseSpec,
-    normalize_enum,
 )
 from ..errors import WerkstroomError
 from ..spelling import did_you_mean
@@ -47,31 +45,14 @@ class CatalogueView(Protocol):
     def response(self, name: str) -> ResponseSpec | None: ...
 
 
-_norm = normalize_enum  # event and response names match as enum values do
-
-
 class Vocabulary:
     """What the engine looks up in the catalogue: events (by name, alias or BC code), records and
-    responses. Built from a catalogue object (``event/record/response`` lookups) or from libraries."""
+    responses."""
 
-    def __init__(self, catalogue: CatalogueView | None = None, libraries: Iterable[Library] = ()) -> None:
+    def __init__(self, catalogue: CatalogueView) -> None:
         self._cat = catalogue
-        self._events: dict[str, EventSpec] = {}
-        self._records: dict[str, RecordSpec] = {}
-        self._responses: dict[str, ResponseSpec] = {}
         # each record type's fields by name (see ``fields_of``): id(spec) -> (spec, fields)
         self._fields: dict[int, tuple[RecordSpec, dict[str, FieldSpec]]] = {}
-        for lib in libraries:
-            for r in lib.records:
-                self._records[r.name] = r
-            for e in lib.events:
-                for n in (e.name, e.bc_code, *e.aliases):
-                    if n:
-                        self._events.setdefault(_norm(n), e)
-            for s in lib.responses:
-                for n in (s.name, s.bc_code, *s.aliases):
-                    if n:
-                        self._responses.setdefault(n, s)
 
     @classmethod
     def default(cls) -> Vocabulary:
@@ -80,10 +61,7 @@ class Vocabulary:
         return cls(load_catalogue()[0])
 
     def event(self, name: str) -> EventSpec | None:
-        found = self._events.get(_norm(name))
-        if found is None and self._cat is not None:
-            found = self._cat.event(name)
-        return found
+        return self._cat.event(name)
 
     def require_event(self, name: str) -> EventSpec:
         spec = self.event(name)
@@ -92,10 +70,7 @@ class Vocabulary:
         return spec
 
     def record(self, name: str) -> RecordSpec | None:
-        found = self._records.get(name)
-        if found is None and self._cat is not None:
-            found = self._cat.record(name)
-        return found
+        return self._cat.record(name)
 
     def fields_of(self, spec: RecordSpec) -> Mapping[str, FieldSpec]:
         """``spec``'s fields by name (what ``spec.field(name)`` finds), made once per record spec."""
@@ -110,7 +85,7 @@ class Vocabulary:
 
     def response_origin(self, name: str) -> Any:
         """The catalogue's ``Origin`` (library, version) of a response; None when unknown or when the
-        vocabulary was built from libraries directly."""
+        catalogue cannot say."""
         origin = getattr(self._cat, "origin", None)
         if origin is None:
             return None
@@ -120,10 +95,7 @@ class Vocabulary:
             return None
 
     def response(self, name: str) -> ResponseSpec | None:
-        found = self._responses.get(name)
-        if found is None and self._cat is not None:
-            found = self._cat.response(name)
-        return found
+        return self._cat.response(name)
 
 
 # --------------------------------------------------------------------------- values and handles
