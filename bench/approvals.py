@@ -10,7 +10,7 @@ send to the next approver, or allow usage and release the invoice). 4 transactio
 Three runs, each on a fresh SQLite file with the engine's settings (WAL, synchronous=NORMAL,
 BEGIN IMMEDIATE):
 1. capture: the cycles run once with listeners that record every INSERT/UPDATE/DELETE the engine
-   sends to the driver (through SQLAlchemy or through ``werkstroom.interpreter.sql``), grouped by
+   sends to the driver (through SQLAlchemy or through ``werkstroom.store.driver``), grouped by
    transaction (not timed);
 2. engine: the same cycles, timed, without the listener;
 3. raw: the captured writes replayed with ``sqlite3`` directly (same statements, same parameters,
@@ -36,10 +36,10 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Engine as SAEngine
 
-from werkstroom.interpreter import sql
-from werkstroom.interpreter.approvals.setup import load_setup
-from werkstroom.interpreter.clock import SequentialIds, VirtualClock
-from werkstroom.interpreter.engine import Engine, open_engine
+from werkstroom.engine.approvals.setup import load_setup
+from werkstroom.engine.clock import SequentialIds, VirtualClock
+from werkstroom.engine.facade import Engine, open_engine
+from werkstroom.store import driver as sql
 
 WORKFLOW = """\
 workflow PIAPW-B "Purchase invoice approval (benchmark)"
@@ -122,7 +122,7 @@ class Capture:
 
     def driver(self, statement: str, parameters: Any, executemany: bool) -> None:
         # statements and transaction ends the engine runs on the driver connection
-        # (werkstroom.interpreter.sql)
+        # (werkstroom.store.driver)
         if statement == "COMMIT":
             self.commit(None)
         elif statement == "ROLLBACK":
@@ -167,11 +167,11 @@ def services_only(path: Path, n: int) -> float:
     the workflow's approval responses and the approve action do. Returns seconds for ``n`` cycles."""
     from sqlalchemy.orm import Session
 
-    from werkstroom.interpreter.approvals import actions
-    from werkstroom.interpreter.approvals.records import SimpleRecord
-    from werkstroom.interpreter.approvals.service import ApprovalService
-    from werkstroom.interpreter.store import make_engine, upgrade
-    from werkstroom.interpreter.unit import RunScope, UnitOfWork
+    from werkstroom.engine.approvals import actions
+    from werkstroom.engine.approvals.records import SimpleRecord
+    from werkstroom.engine.approvals.service import ApprovalService
+    from werkstroom.engine.unit import RunScope, UnitOfWork
+    from werkstroom.store.database import make_engine, upgrade
 
     sa = make_engine(f"sqlite:///{path}")
     upgrade(sa)

@@ -17,9 +17,9 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from werkstroom.catalogue import FieldKind as K
-from werkstroom.interpreter.compiler import compile_condition
-from werkstroom.interpreter.program import BAnd, BCompare, BConst, BField, BIn
+from werkstroom.binding.compiler import compile_condition
+from werkstroom.binding.program import BAnd, BCompare, BConst, BField, BIn
+from werkstroom.catalogue.specs import FieldKind as K
 
 CONDITION = BAnd((
     BCompare("=", BField(("document_type",), K.ENUM, enum="PurchaseDocumentType"), BConst("Invoice", K.ENUM)),

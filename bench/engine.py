@@ -24,9 +24,9 @@ from urllib.parse import quote
 from sqlalchemy import create_engine, select, text
 
 from werkstroom import open_engine
-from werkstroom.interpreter.approvals.models import ApprovalEntry
-from werkstroom.interpreter.approvals.setup import load_setup
-from werkstroom.interpreter.clock import VirtualClock
+from werkstroom.engine.approvals.setup import load_setup
+from werkstroom.engine.clock import VirtualClock
+from werkstroom.store.approvals import ApprovalEntry
 
 ROOT = Path(__file__).resolve().parents[1]
 

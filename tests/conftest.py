@@ -116,7 +116,7 @@ def _while_handling(engine_url: str,
     thread may finish before or after the run goes on, and before or after the run commits."""
     from sqlalchemy import create_engine, text
 
-    from werkstroom.interpreter import engine_run
+    from werkstroom.engine import run as engine_run
 
     original = engine_run.Run.drain
     got: dict[str, object] = {}

@@ -12,7 +12,7 @@ def __getattr__(name: str) -> _Any:
 
         return parse
     if name in ("Engine", "open_engine"):
-        from .interpreter import engine
+        from .engine import facade as engine
 
         return getattr(engine, name)
     raise AttributeError(f"module 'werkstroom' has no attribute {name!r}")

@@ -26,7 +26,7 @@ from decimal import Decimal, InvalidOperation
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from .catalogue import (
+from .catalogue.specs import (
     EnumType,
     EventSpec,
     FieldKind,
@@ -47,7 +47,7 @@ from .diagnostics import Diagnostic
 from .errors import DiagnosticsError, WerkstroomError
 
 if TYPE_CHECKING:
-    from .registry import Catalogue
+    from .catalogue.registry import Catalogue
     from .specs.library import REF, given, then, when
     from .specs.world import SpecError, World
 
@@ -158,7 +158,7 @@ def validate(library: Library, *, partners: bool = False) -> list[Diagnostic]:
     ``validate(library()) == []``. Installing the
     same library a second time reports WF901, so test a library that is not installed yet, or pass
     ``partners=False`` (the default)."""
-    from .registry import load_catalogue, template_problems
+    from .catalogue.registry import load_catalogue, template_problems
 
     cat, _ = load_catalogue(partners=partners)
     found = cat.install(library)
@@ -169,7 +169,7 @@ def catalogue_with(*libraries: Library, partners: bool = False) -> Catalogue:
     """The stdlib catalogue with ``libraries`` installed, for tests and embedding hosts
     (``open_engine("sqlite://", catalogue=catalogue_with(library()))``). Raises :class:`LibraryError`
     when a library is rejected."""
-    from .registry import load_catalogue
+    from .catalogue.registry import load_catalogue
 
     return installed(load_catalogue(partners=partners)[0], libraries)
 

@@ -16,17 +16,13 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
-import werkstroom.interpreter.approvals.models
-import werkstroom.interpreter.notifications.models  # noqa: F401
-from werkstroom.interpreter.approvals.models import (
-    ApprovalUserSetup,
-    WorkflowUserGroup,
-    WorkflowUserGroupMember,
-)
-from werkstroom.interpreter.approvals.records import SimpleRecord
-from werkstroom.interpreter.clock import SequentialIds, VirtualClock
-from werkstroom.interpreter.db import Base
-from werkstroom.interpreter.unit import RunScope, UnitOfWork
+import werkstroom.store.approvals
+import werkstroom.store.notifications  # noqa: F401
+from werkstroom.engine.approvals.records import SimpleRecord
+from werkstroom.engine.clock import SequentialIds, VirtualClock
+from werkstroom.engine.unit import RunScope, UnitOfWork
+from werkstroom.store.approvals import ApprovalUserSetup, WorkflowUserGroup, WorkflowUserGroupMember
+from werkstroom.store.metadata import Base
 
 START = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)  # a Monday
 

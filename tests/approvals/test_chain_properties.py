@@ -11,11 +11,11 @@ from hypothesis import strategies as st
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from werkstroom.interpreter.approvals.models import ApprovalEntry, ApprovalUserSetup
-from werkstroom.interpreter.approvals.service import ApprovalService
-from werkstroom.interpreter.clock import SequentialIds, VirtualClock
-from werkstroom.interpreter.db import Base
-from werkstroom.interpreter.unit import UnitOfWork
+from werkstroom.engine.approvals.service import ApprovalService
+from werkstroom.engine.clock import SequentialIds, VirtualClock
+from werkstroom.engine.unit import UnitOfWork
+from werkstroom.store.approvals import ApprovalEntry, ApprovalUserSetup
+from werkstroom.store.metadata import Base
 
 # a chain U0 -> U1 -> ... -> Uk (Uk is the top: its own approver); each with a limit (0 = none) or unlimited
 link = st.tuples(st.integers(0, 5).map(lambda x: x * 1000), st.booleans())

@@ -10,11 +10,11 @@ import pytest
 from apptools import group, make_scope, purchase, sales, user
 from sqlalchemy import select
 
-from werkstroom.interpreter.approvals.errors import ApprovalError
-from werkstroom.interpreter.approvals.models import ApprovalEntry
-from werkstroom.interpreter.approvals.records import SimpleRecord
-from werkstroom.interpreter.approvals.service import ApprovalService
-from werkstroom.interpreter.unit import UnitOfWork
+from werkstroom.engine.approvals.errors import ApprovalError
+from werkstroom.engine.approvals.records import SimpleRecord
+from werkstroom.engine.approvals.service import ApprovalService
+from werkstroom.engine.unit import UnitOfWork
+from werkstroom.store.approvals import ApprovalEntry
 
 
 def rows(uow: UnitOfWork) -> list[tuple[str, int, str]]:

@@ -15,11 +15,11 @@ from apptools import Sink
 from click.testing import CliRunner
 
 from werkstroom.cli import cli
+from werkstroom.engine.approvals import queries
+from werkstroom.engine.approvals.setup import load_setup
+from werkstroom.engine.clock import SequentialIds, VirtualClock
+from werkstroom.engine.facade import Engine, open_engine
 from werkstroom.errors import WerkstroomError
-from werkstroom.interpreter.approvals import queries
-from werkstroom.interpreter.approvals.setup import load_setup
-from werkstroom.interpreter.clock import SequentialIds, VirtualClock
-from werkstroom.interpreter.engine import Engine, open_engine
 
 WORKFLOW = '''\
 workflow PIAPW-T "Purchase invoice approval (test)"
@@ -161,7 +161,7 @@ def test_a_concurrent_approval_with_the_same_key_answers_the_first_result(
 def test_a_send_reads_each_thing_once(eng: Engine) -> None:
     # what an event reads first, and what creating approval requests reads first, is sent together
     # on PostgreSQL (reads sent ahead); a read sent ahead but not taken would be sent again
-    from werkstroom.interpreter import sql
+    from werkstroom.store import driver as sql
 
     eng.emit("PurchaseDocSentForApproval", invoice("999"), user="REQ")  # statements compiled, caches warm
     sent: list[tuple[str, str]] = []
@@ -360,7 +360,7 @@ def test_parallel_approvals_at_the_same_time(eng: Engine) -> None:
 
     from sqlalchemy import select as sa_select
 
-    from werkstroom.interpreter.notifications.models import NotificationEntry
+    from werkstroom.store.notifications import NotificationEntry
 
     eng.disable("PIAPW-T")
     eng.deploy(GROUP_WORKFLOW.replace(", any 1 of group, no self approval", ""), "group.wf")

@@ -10,18 +10,13 @@ import pytest
 from apptools import Recorder, group, make_scope, purchase, user
 from sqlalchemy import func, select
 
-from werkstroom.interpreter.approvals import actions
-from werkstroom.interpreter.approvals.errors import ApprovalError
-from werkstroom.interpreter.approvals.models import (
-    ApprovalAudit,
-    ApprovalCommentLine,
-    ApprovalEntry,
-    ApprovalUserSetup,
-)
-from werkstroom.interpreter.approvals.records import SimpleRecord, entry_record
-from werkstroom.interpreter.approvals.service import ApprovalService
-from werkstroom.interpreter.notifications.models import NotificationEntry
-from werkstroom.interpreter.unit import UnitOfWork
+from werkstroom.engine.approvals import actions
+from werkstroom.engine.approvals.errors import ApprovalError
+from werkstroom.engine.approvals.records import SimpleRecord, entry_record
+from werkstroom.engine.approvals.service import ApprovalService
+from werkstroom.engine.unit import UnitOfWork
+from werkstroom.store.approvals import ApprovalAudit, ApprovalCommentLine, ApprovalEntry, ApprovalUserSetup
+from werkstroom.store.notifications import NotificationEntry
 
 DOC = purchase(amount="5000")
 

@@ -9,10 +9,10 @@ from apptools import make_scope, purchase
 from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine as SAEngine
 
-from werkstroom.interpreter import sql
-from werkstroom.interpreter.approvals.models import ApprovalEntry
-from werkstroom.interpreter.approvals.service import ApprovalService
-from werkstroom.interpreter.unit import UnitOfWork
+from werkstroom.engine.approvals.service import ApprovalService
+from werkstroom.engine.unit import UnitOfWork
+from werkstroom.store import driver as sql
+from werkstroom.store.approvals import ApprovalEntry
 
 
 def test_created_then_sent_entries_are_one_insert_with_the_sent_status(chain_org: UnitOfWork) -> None:

@@ -17,22 +17,17 @@ from aiosmtpd.controller import Controller
 from apptools import START, Sink, free_port, make_scope, purchase, user
 from sqlalchemy import select
 
-from werkstroom.interpreter.approvals.errors import ApprovalError
-from werkstroom.interpreter.approvals.setup import notification_row
-from werkstroom.interpreter.clock import VirtualClock
-from werkstroom.interpreter.db import Base
-from werkstroom.interpreter.notifications import text as message_text
-from werkstroom.interpreter.notifications.delivery import SmtpConfig, SmtpTransport
-from werkstroom.interpreter.notifications.dispatcher import dispatch
-from werkstroom.interpreter.notifications.models import (
-    NotificationEntry,
-    RecordNote,
-    SentNotification,
-    SmtpSettings,
-)
-from werkstroom.interpreter.notifications.schedule import due_at
-from werkstroom.interpreter.notifications.service import NotificationService, add_entry
-from werkstroom.interpreter.unit import UnitOfWork
+from werkstroom.engine.approvals.errors import ApprovalError
+from werkstroom.engine.approvals.setup import notification_row
+from werkstroom.engine.clock import VirtualClock
+from werkstroom.engine.notifications import text as message_text
+from werkstroom.engine.notifications.delivery import SmtpConfig, SmtpTransport
+from werkstroom.engine.notifications.dispatcher import dispatch
+from werkstroom.engine.notifications.schedule import due_at
+from werkstroom.engine.notifications.service import NotificationService, add_entry
+from werkstroom.engine.unit import UnitOfWork
+from werkstroom.store.metadata import Base
+from werkstroom.store.notifications import NotificationEntry, RecordNote, SentNotification, SmtpSettings
 
 UTC = dt.UTC
 

@@ -10,10 +10,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from werkstroom.interpreter.approvals.setup import load_setup
-from werkstroom.interpreter.clock import SequentialIds, VirtualClock
-from werkstroom.interpreter.engine import Engine, open_engine
-from werkstroom.interpreter.notifications.models import NotificationEntry
+from werkstroom.engine.approvals.setup import load_setup
+from werkstroom.engine.clock import SequentialIds, VirtualClock
+from werkstroom.engine.facade import Engine, open_engine
+from werkstroom.store.notifications import NotificationEntry
 
 SCRIPT = """\
 workflow OVD-T "Overdue reminders"

@@ -15,15 +15,15 @@ from apptools import START, make_scope, purchase, user
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from werkstroom.interpreter import sql
-from werkstroom.interpreter.approvals import actions, records, timers
-from werkstroom.interpreter.approvals.errors import ApprovalError
-from werkstroom.interpreter.approvals.models import ApprovalAudit, ApprovalEntry, ApprovalUserSetup
-from werkstroom.interpreter.approvals.records import SimpleRecord
-from werkstroom.interpreter.approvals.service import ApprovalService
-from werkstroom.interpreter.clock import SequentialIds, VirtualClock
-from werkstroom.interpreter.store import make_engine, upgrade
-from werkstroom.interpreter.unit import UnitOfWork
+from werkstroom.engine.approvals import actions, records, timers
+from werkstroom.engine.approvals.errors import ApprovalError
+from werkstroom.engine.approvals.records import SimpleRecord
+from werkstroom.engine.approvals.service import ApprovalService
+from werkstroom.engine.clock import SequentialIds, VirtualClock
+from werkstroom.engine.unit import UnitOfWork
+from werkstroom.store import driver as sql
+from werkstroom.store.approvals import ApprovalAudit, ApprovalEntry, ApprovalUserSetup
+from werkstroom.store.database import make_engine, upgrade
 
 TABLE = ApprovalEntry.__table__
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from werkstroom.binding.binder import bind
+from werkstroom.catalogue.registry import load_catalogue
+from werkstroom.engine.approvals.errors import ApprovalError
+from werkstroom.engine.approvals.service import quorum_with_total
 from werkstroom.grammar.parser import parse
-from werkstroom.interpreter.approvals.errors import ApprovalError
-from werkstroom.interpreter.approvals.service import quorum_with_total
-from werkstroom.interpreter.binder import bind
-from werkstroom.registry import load_catalogue
 
 
 def _options(phrase: str) -> tuple[dict[str, object], list[str]]:

@@ -12,19 +12,19 @@ import pytest
 from apptools import START, make_scope, purchase, user
 from sqlalchemy import select
 
-from werkstroom.interpreter import dateformula
-from werkstroom.interpreter.approvals import timers
-from werkstroom.interpreter.approvals.errors import ApprovalError
-from werkstroom.interpreter.approvals.models import (
+from werkstroom.catalogue import dateformula
+from werkstroom.engine.approvals import timers
+from werkstroom.engine.approvals.errors import ApprovalError
+from werkstroom.engine.approvals.service import ApprovalService
+from werkstroom.engine.approvals.setup import load_file, load_setup
+from werkstroom.engine.unit import UnitOfWork
+from werkstroom.store.approvals import (
     ApprovalEntry,
     ApprovalUserSetup,
     OverdueApprovalEntry,
     WorkflowUserGroupMember,
 )
-from werkstroom.interpreter.approvals.service import ApprovalService
-from werkstroom.interpreter.approvals.setup import load_file, load_setup
-from werkstroom.interpreter.notifications.models import NotificationEntry, NotificationSetup, SmtpSettings
-from werkstroom.interpreter.unit import UnitOfWork
+from werkstroom.store.notifications import NotificationEntry, NotificationSetup, SmtpSettings
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "organisation.toml"
 

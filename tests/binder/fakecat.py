@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from werkstroom.catalogue import (
+from werkstroom.catalogue.specs import (
     EnumType,
     EventSpec,
     FieldKind,

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from tests.binder.astb import Parsed, Src
 from tests.binder.fakecat import FakeCatalogue
-from werkstroom.catalogue import FieldKind
-from werkstroom.interpreter.binder import bind
-from werkstroom.interpreter.program import BAnd, BCompare, BConst, BField
+from werkstroom.binding.binder import bind
+from werkstroom.binding.program import BAnd, BCompare, BConst, BField
+from werkstroom.catalogue.specs import FieldKind
 
 PIAPW = """workflow PIAPW-EU "Purchase invoice approval"
   on PurchaseDocSentForApproval when document_type = Invoice and amount > 1000 then

@@ -7,10 +7,10 @@ from pathlib import Path
 from tests.binder.astb import Parsed, Src
 from tests.binder.fakecat import EVENTS, FakeCatalogue
 from tests.binder.test_diagnostics import catalogue, check
-from werkstroom.catalogue import EventSpec
-from werkstroom.interpreter.binder import bind
-from werkstroom.interpreter.checks import enable_checks
-from werkstroom.interpreter.program import BoundStep, BoundWorkflow
+from werkstroom.binding.binder import bind
+from werkstroom.binding.checks import enable_checks
+from werkstroom.binding.program import BoundStep, BoundWorkflow
+from werkstroom.catalogue.specs import EventSpec
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "werkstroom" / "stdlib" / "templates"
 
@@ -106,7 +106,7 @@ def test_same_filters_in_another_order_conflict() -> None:
 
 
 def test_a_catalogue_template_code_binds_as_template() -> None:
-    from werkstroom.catalogue import TemplateSpec
+    from werkstroom.catalogue.specs import TemplateSpec
 
     class WithTemplates(FakeCatalogue):
         templates = (TemplateSpec("ACME-T", "", "acme.wf"),)

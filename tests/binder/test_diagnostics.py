@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from werkstroom.binding.binder import bind
+from werkstroom.binding.program import BoundProgram
+from werkstroom.catalogue.registry import Catalogue, load_catalogue
 from werkstroom.diagnostics import Diagnostic, Severity
 from werkstroom.grammar.parser import parse
-from werkstroom.interpreter.binder import bind
-from werkstroom.interpreter.program import BoundProgram
-from werkstroom.registry import Catalogue, load_catalogue
 
 
 @cache
@@ -71,7 +71,7 @@ def test_missing_mandatory_option_warns_and_refuses_enable() -> None:
     assert at(d) == (3, 6) and d.severity is Severity.WARNING
     assert "workflow user group is required" in d.message
     assert d.help.startswith("Workflow User Group Code when Approver Type = Workflow User Group")
-    from werkstroom.interpreter.checks import enable_checks
+    from werkstroom.binding.checks import enable_checks
     (wf,) = check(text).workflows
     (e,) = [x for x in enable_checks(wf, [], catalogue()) if x.code == "WF412"]
     assert at(e) == (3, 6) and e.severity is Severity.ERROR

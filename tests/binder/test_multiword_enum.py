@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from werkstroom.binding.binder import bind
+from werkstroom.catalogue.registry import load_catalogue
 from werkstroom.grammar.parser import parse
-from werkstroom.interpreter.binder import bind
-from werkstroom.registry import load_catalogue
 
 TEMPLATE = """\
 workflow ME-T "Multi-word enum values"

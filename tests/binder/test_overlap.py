@@ -10,9 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.binder.fakecat import RECORDS
-from werkstroom.catalogue import FieldKind as K
-from werkstroom.interpreter.overlap import MAX_TERMS, both, dnf, none_of
-from werkstroom.interpreter.program import (
+from werkstroom.binding.overlap import MAX_TERMS, both, dnf, none_of
+from werkstroom.binding.program import (
     BAnd,
     BCompare,
     BConst,
@@ -25,6 +24,7 @@ from werkstroom.interpreter.program import (
     BRange,
     BText,
 )
+from werkstroom.catalogue.specs import FieldKind as K
 
 rec = RECORDS.get
 AMT = BField(("amount",), K.DECIMAL)

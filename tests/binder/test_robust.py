@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.binder.test_diagnostics import catalogue
+from werkstroom.binding.binder import bind
 from werkstroom.grammar.parser import parse
-from werkstroom.interpreter.binder import bind
 
 TEMPLATES = sorted((Path(__file__).resolve().parents[2] / "werkstroom" / "stdlib" / "templates").glob("*.wf"))
 TEXTS = [p.read_text(encoding="utf-8") for p in TEMPLATES]

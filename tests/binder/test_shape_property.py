@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 
 from tests.binder.astb import Parsed, Src
 from tests.binder.fakecat import FakeCatalogue
+from werkstroom.binding.binder import bind
 from werkstroom.grammar import ast
-from werkstroom.interpreter.binder import bind
 
 RESPONSES = ["restrict record usage", "allow record usage", "set status to pending approval",
              "send approval requests", "reopen document"]

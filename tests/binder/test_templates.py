@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
+from werkstroom.binding.binder import bind
+from werkstroom.binding.program import BAnd, BChange, BCompare, BConst, BExpr, BField, BoundWorkflow
+from werkstroom.catalogue.registry import Catalogue, load_catalogue
 from werkstroom.grammar.parser import parse
-from werkstroom.interpreter.binder import bind
-from werkstroom.interpreter.program import BAnd, BChange, BCompare, BConst, BExpr, BField, BoundWorkflow
-from werkstroom.registry import Catalogue, load_catalogue
 
 DOMAIN = Path("/work/shared/domain/catalogue.json")
 TEMPLATES = Path(__file__).resolve().parents[2] / "werkstroom" / "stdlib" / "templates"
@@ -165,7 +165,7 @@ def _needs_configuration(step: dict[str, Any]) -> bool:
 @pytest.mark.parametrize("template", bc_templates(), ids=lambda t: t["code"])
 def test_a_copy_passes_the_enable_checks_once_configured(template: dict[str, Any]) -> None:
     """A copy (new code) passes BC's enable checks except for the options BC leaves blank."""
-    from werkstroom.interpreter.checks import enable_checks
+    from werkstroom.binding.checks import enable_checks
 
     path = TEMPLATES / f"{template['code']}.wf"
     text = path.read_text(encoding="utf-8").replace(f"workflow {template['code']}", "workflow COPY-01")

@@ -4,8 +4,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from werkstroom.interpreter.clock import SequentialIds, VirtualClock
-from werkstroom.interpreter.engine import Engine, open_engine
+from werkstroom.engine.clock import SequentialIds, VirtualClock
+from werkstroom.engine.facade import Engine, open_engine
 
 from .lib import CALLS, LIBRARY
 

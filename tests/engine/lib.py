@@ -7,7 +7,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from werkstroom.catalogue import (
+from werkstroom.binding.program import BAnd, BCompare, BConst, BExpr, BField, BoundStep, BoundWorkflow
+from werkstroom.catalogue.specs import (
     EnumType,
     EventSpec,
     FieldSpec,
@@ -18,20 +19,9 @@ from werkstroom.catalogue import (
     RelationSpec,
     ResponseSpec,
 )
-from werkstroom.catalogue import (
-    FieldKind as K,
-)
+from werkstroom.catalogue.specs import FieldKind as K
 from werkstroom.context import ResponseContext
-from werkstroom.interpreter.engine_records import Rec
-from werkstroom.interpreter.program import (
-    BAnd,
-    BCompare,
-    BConst,
-    BExpr,
-    BField,
-    BoundStep,
-    BoundWorkflow,
-)
+from werkstroom.engine.records import Rec
 
 DOC_TYPE = EnumType("DocType", ("Quote", "Order", "Invoice"))
 STATUS = EnumType("DocStatus", ("Open", "Released", "Pending Approval"))

@@ -12,7 +12,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from werkstroom.interpreter import store_codec as codec
+from werkstroom.store import codec as codec
 
 _leaf = st.one_of(
     st.none(), st.booleans(), st.integers(), st.text(max_size=8),

@@ -10,10 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from werkstroom.catalogue import FieldKind as K
-from werkstroom.interpreter.compiler import MAX_DEPTH, ConditionTooComplex, compile_condition, render
-from werkstroom.interpreter.engine import Engine
-from werkstroom.interpreter.program import (
+from werkstroom.binding.compiler import MAX_DEPTH, ConditionTooComplex, compile_condition, render
+from werkstroom.binding.program import (
     BAnd,
     BChange,
     BCompare,
@@ -27,6 +25,8 @@ from werkstroom.interpreter.program import (
     BRange,
     BText,
 )
+from werkstroom.catalogue.specs import FieldKind as K
+from werkstroom.engine.facade import Engine
 
 AMOUNT = BField(("amount",), K.DECIMAL)
 NAME = BField(("name",), K.TEXT)

@@ -9,9 +9,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from werkstroom.catalogue import FieldKind as K
-from werkstroom.interpreter.compiler import compile_condition
-from werkstroom.interpreter.program import (
+from werkstroom.binding.compiler import compile_condition
+from werkstroom.binding.program import (
     BAnd,
     BChange,
     BCompare,
@@ -25,6 +24,7 @@ from werkstroom.interpreter.program import (
     BRange,
     BText,
 )
+from werkstroom.catalogue.specs import FieldKind as K
 
 NUM = BField(("n",), K.DECIMAL)
 TXT = BField(("t",), K.TEXT)

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from werkstroom.interpreter.engine import Engine, OutboxItem
-from werkstroom.interpreter.engine_run import EventLoop, NoKnownInstance, ResponseFailed, UnknownResponse
+from werkstroom.engine.facade import Engine, OutboxItem
+from werkstroom.engine.run import EventLoop, NoKnownInstance, ResponseFailed, UnknownResponse
 
 from .lib import CALLS, W, approval, c, cmp, doc, f
 
@@ -107,7 +107,7 @@ def test_unknown_response_at_run_time(engine: Engine) -> None:
     e1 = w.event("DocSent", None)
     w.response("vanished", e1)
     engine.deploy_workflow(w.build())
-    from werkstroom.interpreter.store import WorkflowRow
+    from werkstroom.store.database import WorkflowRow
 
     with engine.transaction() as uow:
         row = uow.session.get(WorkflowRow, "GONE")

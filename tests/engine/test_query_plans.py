@@ -11,25 +11,29 @@ from pathlib import Path
 import pytest
 from sqlalchemy.dialects import sqlite
 
-from werkstroom.interpreter import context_impl, engine, engine_records, engine_run, store
-from werkstroom.interpreter.approvals import records as approval_records
-from werkstroom.interpreter.notifications import service as notification_service
-from werkstroom.interpreter.sql import Statement
-from werkstroom.interpreter.store import make_engine, upgrade
+from werkstroom.engine import context as context_impl
+from werkstroom.engine import facade as engine
+from werkstroom.engine import records as engine_records
+from werkstroom.engine import run as engine_run
+from werkstroom.engine.approvals import records as approval_records
+from werkstroom.engine.notifications import service as notification_service
+from werkstroom.store import database as store
+from werkstroom.store.database import make_engine, upgrade
+from werkstroom.store.driver import Statement
 
 GROWING = ("wf_record", "wf_record_state", "wf_instance", "wf_instance_archive", "wf_event_log", "wf_outbox",
            "wf_approval_entry", "wf_approval_audit", "wf_approval_comment", "wf_notification_entry",
            "wf_record_change", "wf_overdue_approval_entry")
 MODULES = (engine, engine_run, engine_records, context_impl, store, approval_records, notification_service)
 # statements run on PostgreSQL only (SQLite serializes writers without them)
-POSTGRESQL_ONLY = ("engine_run._LOCK", "engine_run._INSERT_OUTBOX_OF_LAST_EVENT")
+POSTGRESQL_ONLY = ("engine.run._LOCK", "engine.run._INSERT_OUTBOX_OF_LAST_EVENT")
 
 
 def _statements() -> list[tuple[str, Statement]]:
     found = []
     for module in MODULES:
         for name, value in vars(module).items():
-            qualified = f"{module.__name__.rsplit('.', 1)[-1]}.{name}"
+            qualified = f"{module.__name__.removeprefix('werkstroom.')}.{name}"
             if isinstance(value, Statement) and qualified not in POSTGRESQL_ONLY:
                 found.append((qualified, value))
     return found
@@ -57,6 +61,7 @@ def test_a_hot_statement_scans_no_growing_table(con: sqlite3.Connection, name: s
 
 def test_the_plans_cover_the_hot_statements() -> None:
     names = {n for n, _ in _statements()}
-    for expected in ("engine_run._INSTANCE_BY_ID", "engine_records.RECORD_GET", "engine._INSERT_LOG",
-                     "records._SIBLINGS_BY_NO", "service._INSERT_ENTRY_IF_SETUP"):
+    for expected in ("engine.run._INSTANCE_BY_ID", "engine.records.RECORD_GET", "engine.facade._INSERT_LOG",
+                     "engine.approvals.records._SIBLINGS_BY_NO",
+                     "engine.notifications.service._INSERT_ENTRY_IF_SETUP"):
         assert expected in names

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from werkstroom.catalogue import FieldKind as K
-from werkstroom.interpreter.engine import Engine
-from werkstroom.interpreter.program import BField
+from werkstroom.binding.program import BField
+from werkstroom.catalogue.specs import FieldKind as K
+from werkstroom.engine.facade import Engine
 
 from .lib import CALLS, W, approval, approval_workflow, c, cmp, doc, f, invoice_open
 
@@ -189,7 +189,7 @@ def test_jump_to_an_event_rearms_it(engine: Engine) -> None:
 
 def test_related_records_embedded_and_stored(engine: Engine) -> None:
     w = W("LINES")
-    from werkstroom.interpreter.program import BQuantified
+    from werkstroom.binding.program import BQuantified
 
     cond = BQuantified("any", ("lines",), "Line", cmp(f("quantity"), ">", c("8")))
     e1 = w.event("DocSent", None, cond)

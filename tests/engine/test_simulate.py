@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from werkstroom.cli import cli
-from werkstroom.interpreter.simulate import ScenarioError, load_scenario, parse_advance, simulate
+from werkstroom.simulation.run import ScenarioError, load_scenario, parse_advance, simulate
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "purchase-invoice-eu.wf"
@@ -285,7 +285,7 @@ def test_persistent_cli_round_trip(tmp_path: Path, engine_url: str) -> None:
 def test_templates_installed_copied_and_guarded(tmp_path: Path) -> None:
     run = CliRunner()
     base = ["--db", f"sqlite:///{tmp_path / 'w.db'}"]
-    from werkstroom.registry import load_catalogue
+    from werkstroom.catalogue.registry import load_catalogue
 
     n = len(load_catalogue()[0].templates)
     assert n >= 32  # BC's MS- templates at least
@@ -339,7 +339,7 @@ expect = { step = 14, status = "Open", restricted = false, archived = true, runn
 
 def test_enable_runs_the_binder_checks_across_enabled_workflows(tmp_path: Path) -> None:
     from werkstroom import open_engine
-    from werkstroom.interpreter.lifecycle import EnableRefused
+    from werkstroom.engine.lifecycle import EnableRefused
 
     eng = open_engine(f"sqlite:///{tmp_path / 'w.db'}")
     try:
@@ -367,8 +367,8 @@ def test_wf_timers_delegates_overdue_requests(tmp_path: Path) -> None:
     import tomllib
 
     from werkstroom import open_engine
-    from werkstroom.interpreter.approvals.setup import load_setup
-    from werkstroom.interpreter.clock import VirtualClock
+    from werkstroom.engine.approvals.setup import load_setup
+    from werkstroom.engine.clock import VirtualClock
 
     url = f"sqlite:///{tmp_path / 'w.db'}"
     run = CliRunner()

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from werkstroom.cli import cli
-from werkstroom.interpreter.simulate import ScenarioError, load_scenario, simulate
+from werkstroom.simulation.run import ScenarioError, load_scenario, simulate
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "purchase-invoice-eu.wf"

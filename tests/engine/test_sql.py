@@ -1,4 +1,4 @@
-"""Prepared statements run on the driver (werkstroom.interpreter.sql), on SQLite and PostgreSQL."""
+"""Prepared statements run on the driver (werkstroom.store.driver), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ from sqlalchemy import Engine, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from werkstroom.interpreter import sql
-from werkstroom.interpreter.approvals.models import ApprovalEntry
-from werkstroom.interpreter.clock import SequentialIds, VirtualClock
-from werkstroom.interpreter.sql import Statement, UnsupportedStatement
-from werkstroom.interpreter.store import CounterRow, RecordStateRow, make_engine, upgrade
-from werkstroom.interpreter.unit import UnitOfWork
+from werkstroom.engine.clock import SequentialIds, VirtualClock
+from werkstroom.engine.unit import UnitOfWork
+from werkstroom.store import driver as sql
+from werkstroom.store.approvals import ApprovalEntry
+from werkstroom.store.database import CounterRow, RecordStateRow, make_engine, upgrade
+from werkstroom.store.driver import Statement, UnsupportedStatement
 
 STATES = RecordStateRow.__table__
 COUNTERS = CounterRow.__table__
@@ -221,7 +221,7 @@ def test_the_fast_sqlite_datetime_binds_write_what_sqlalchemy_writes(value: dt.d
     from sqlalchemy import DateTime, TypeDecorator
     from sqlalchemy.dialects import sqlite
 
-    from werkstroom.interpreter.store import UtcDateTime
+    from werkstroom.store.database import UtcDateTime
 
     dialect = sqlite.dialect()
     for type_ in (DateTime(), DateTime(timezone=True), UtcDateTime()):
@@ -241,7 +241,7 @@ def test_the_fast_sqlite_datetime_binds_write_what_sqlalchemy_writes(value: dt.d
 def test_kept_connections_are_reused_per_thread_and_returned_on_close(tmp_path: Any) -> None:
     import threading
 
-    from werkstroom.interpreter.unit import KeptConnections
+    from werkstroom.engine.unit import KeptConnections
 
     eng = make_engine(f"sqlite:///{tmp_path / 'kept.db'}")
     upgrade(eng)
@@ -316,7 +316,7 @@ def test_no_more_connections_are_kept_than_the_pool_holds(tmp_path: Any) -> None
 
     from sqlalchemy import create_engine
 
-    from werkstroom.interpreter.unit import KeptConnections
+    from werkstroom.engine.unit import KeptConnections
 
     eng = create_engine(f"sqlite:///{tmp_path / 'small.db'}", pool_size=2, max_overflow=10)
     keeper = KeptConnections(eng)
@@ -339,7 +339,7 @@ def test_no_more_connections_are_kept_than_the_pool_holds(tmp_path: Any) -> None
 
 
 def test_the_made_converters_pick_constants_values_and_conversions_in_order() -> None:
-    from werkstroom.interpreter.sql import _converter
+    from werkstroom.store.driver import _converter
 
     def twice(x: Any) -> Any:
         return x * 2

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import create_engine, inspect, text
 
-from werkstroom.interpreter.clock import SequentialIds, VirtualClock
-from werkstroom.interpreter.engine import open_engine
-from werkstroom.interpreter.store import SCHEMA_VERSION
+from werkstroom.engine.clock import SequentialIds, VirtualClock
+from werkstroom.engine.facade import open_engine
+from werkstroom.store.database import SCHEMA_VERSION
 
 from .lib import LIBRARY, approval, approval_workflow, doc
 

@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
+from werkstroom.engine.clock import SequentialIds, VirtualClock
+from werkstroom.engine.facade import Engine, IdempotencyConflict, open_engine
+from werkstroom.engine.lifecycle import EnableRefused, LifecycleError
+from werkstroom.engine.records import InvalidRecord, UnknownEvent
+from werkstroom.engine.run import ResponseFailed
+from werkstroom.engine.trace import EmitResult
 from werkstroom.errors import WerkstroomError
-from werkstroom.interpreter.clock import SequentialIds, VirtualClock
-from werkstroom.interpreter.engine import Engine, IdempotencyConflict, open_engine
-from werkstroom.interpreter.engine_records import InvalidRecord, UnknownEvent
-from werkstroom.interpreter.engine_run import ResponseFailed
-from werkstroom.interpreter.engine_trace import EmitResult
-from werkstroom.interpreter.lifecycle import EnableRefused, LifecycleError
 
 from .lib import CALLS, LIBRARY, W, approval, approval_workflow, c, cmp, doc, f
 

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import attr
 
-from werkstroom.interpreter.engine import Engine
-from werkstroom.interpreter.engine_trace import EmitResult, Handled, ResponseTrace, StepTrace
+from werkstroom.engine.facade import Engine
+from werkstroom.engine.trace import EmitResult, Handled, ResponseTrace, StepTrace
 
 
 def _rich() -> EmitResult:
@@ -39,7 +39,7 @@ def test_to_json_round_trips_through_from_json() -> None:
 
 
 def test_the_stored_result_text_is_what_dumps_writes() -> None:
-    from werkstroom.interpreter import store_codec as codec
+    from werkstroom.store import codec as codec
 
     data = _rich().to_json()
     assert codec.dumps_mostly_plain(data) == codec.dumps(data)
@@ -61,8 +61,8 @@ def test_effect_payloads_are_kept_in_their_plain_form() -> None:
     from types import SimpleNamespace
     from typing import Any, cast
 
-    from werkstroom.interpreter import store_codec as codec
-    from werkstroom.interpreter.engine_run import Run
+    from werkstroom.engine.run import Run
+    from werkstroom.store import codec as codec
 
     run = Run.__new__(Run)
     run.uow = cast(Any, SimpleNamespace(clock=SimpleNamespace(now=lambda: dt.datetime(2026, 1, 1))))
@@ -77,7 +77,7 @@ def test_effect_payloads_are_kept_in_their_plain_form() -> None:
 
 
 def test_the_stored_text_is_the_json_of_to_json_without_the_event_id() -> None:
-    from werkstroom.interpreter import store_codec as codec
+    from werkstroom.store import codec as codec
 
     for result in (_rich(), EmitResult(3)):
         expected = result.to_json()
@@ -96,8 +96,8 @@ def test_the_stored_text_is_the_json_of_to_json_without_the_event_id() -> None:
 def test_an_engine_event_stores_that_text(engine: Engine) -> None:
     from sqlalchemy import select
 
-    from werkstroom.interpreter import store_codec as codec
-    from werkstroom.interpreter.store import EventLogRow
+    from werkstroom.store import codec as codec
+    from werkstroom.store.database import EventLogRow
 
     from .lib import approval_workflow, doc
 

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from werkstroom.grammar.parser import parse
-from werkstroom.interpreter.binder import bind
-from werkstroom.interpreter.engine_run import (
+from werkstroom.binding.binder import bind
+from werkstroom.binding.program import BoundStep, BoundWorkflow
+from werkstroom.catalogue.registry import load_catalogue
+from werkstroom.engine.run import (
     ACTIVE,
     COMPLETED,
     IGNORED,
@@ -23,10 +24,9 @@ from werkstroom.interpreter.engine_run import (
     _ignore_siblings,
     _jump_to,
 )
-from werkstroom.interpreter.engine_workflows import StepLinks, compile_workflow
-from werkstroom.interpreter.program import BoundStep, BoundWorkflow
-from werkstroom.interpreter.store import encode_step_states
-from werkstroom.registry import load_catalogue
+from werkstroom.engine.workflows import StepLinks, compile_workflow
+from werkstroom.grammar.parser import parse
+from werkstroom.store.database import encode_step_states
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "werkstroom" / "stdlib" / "templates"
 STATUSES = (ACTIVE, COMPLETED, IGNORED, "Inactive")

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from werkstroom.interpreter.approvals.models import ApprovalEntry
-from werkstroom.interpreter.approvals.setup import load_setup
-from werkstroom.interpreter.clock import SequentialIds, VirtualClock
-from werkstroom.interpreter.engine import Engine, open_engine
+from werkstroom.engine.approvals.setup import load_setup
+from werkstroom.engine.clock import SequentialIds, VirtualClock
+from werkstroom.engine.facade import Engine, open_engine
+from werkstroom.store.approvals import ApprovalEntry
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
-from werkstroom.interpreter.sql import Db
-from werkstroom.interpreter.store import make_engine, next_counter, upgrade
+from werkstroom.store.database import make_engine, next_counter, upgrade
+from werkstroom.store.driver import Db
 
 
 @pytest.mark.parametrize("returning", [True, False], ids=["update-returning", "update-then-select"])
@@ -37,7 +37,7 @@ def test_next_counter_counts_from_one_per_name(engine_url: str, returning: bool,
 def test_step_states_text_is_json_and_round_trips(states: dict[int, str]) -> None:
     import json
 
-    from werkstroom.interpreter.store import decode_step_states, encode_step_states
+    from werkstroom.store.database import decode_step_states, encode_step_states
 
     text = encode_step_states(states)
     expected = {str(k): v for k, v in sorted(states.items()) if v != "Inactive"}

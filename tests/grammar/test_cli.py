@@ -23,7 +23,7 @@ def run(*args: str) -> tuple[int, str]:
 
 def test_check_examples_parse(tmp_path: Path) -> None:
     # syntax only here: binding is the binder's tests' business
-    from werkstroom.checking import check_paths
+    from werkstroom.binding.checking import check_paths
 
     result = check_paths([ROOT / "examples"], bind=False)
     assert result.diagnostics == ()

@@ -14,8 +14,8 @@ from partnerlib import PAINTED, SHIP, SHIPPED, WIDGET, Partners, widgets
 
 from werkstroom.cli import cli
 from werkstroom.diagnostics import Diagnostic
-from werkstroom.interpreter.engine import open_engine
-from werkstroom.interpreter.lifecycle import EnableRefused
+from werkstroom.engine.facade import open_engine
+from werkstroom.engine.lifecycle import EnableRefused
 
 WORKFLOW = """\
 workflow WID "Ship red widgets"

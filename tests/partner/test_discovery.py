@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 from partnerlib import SHIP, Partners, widgets
 
+from werkstroom.catalogue.registry import load_catalogue
 from werkstroom.cli import cli
 from werkstroom.extend import Origin
-from werkstroom.registry import load_catalogue
 
 PARTNER_SOURCE = """
 from werkstroom.extend import (EventSpec, FieldKind, FieldSpec, Library, PhrasePattern, RecordSpec,

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from partnerlib import Partners, widgets
 
+from werkstroom.catalogue.registry import load_catalogue
+from werkstroom.engine.facade import open_engine
 from werkstroom.extend import EventSpec, LibraryError, catalogue_with
-from werkstroom.interpreter.engine import open_engine
-from werkstroom.registry import load_catalogue
 
 SCRIPT = "workflow SHIPW\n  on WidgetPainted when colour = \"red\" then ship widget, weighing 2.5\n"
 

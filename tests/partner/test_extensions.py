@@ -11,12 +11,12 @@ import attrs
 import pytest
 from partnerlib import PAINTED, SHIP, SHIPPED, Partners, widgets
 
-from werkstroom.checking import check_sources
+from werkstroom.binding.checking import check_sources
+from werkstroom.catalogue.registry import load_catalogue
+from werkstroom.engine.approvals.setup import load_setup
+from werkstroom.engine.clock import SequentialIds, VirtualClock
+from werkstroom.engine.facade import open_engine
 from werkstroom.extend import EventSpec, Library, catalogue_with
-from werkstroom.interpreter.approvals.setup import load_setup
-from werkstroom.interpreter.clock import SequentialIds, VirtualClock
-from werkstroom.interpreter.engine import open_engine
-from werkstroom.registry import load_catalogue
 from werkstroom.source import SourceFile
 
 SENT = EventSpec("WidgetSentForApproval", "A widget was sent for approval.", "Widget")
@@ -121,7 +121,7 @@ def test_a_partner_record_through_the_stdlib_approvals(partners: Partners, tmp_p
         eng.enable("WAPP")
         eng.emit("WidgetSentForApproval", {"no": "W1", "weight": "3"}, user="ANN")
         assert eng.record_state("Widget", "W1").restricted
-        from werkstroom.interpreter.approvals.queries import list_entries
+        from werkstroom.engine.approvals.queries import list_entries
 
         with eng.transaction() as uow:
             entries = [e for e in list_entries(uow) if e["record_type"] == "Widget"]

@@ -17,11 +17,11 @@ from click.testing import CliRunner
 from partnerlib import SHIP, Partners, widgets
 
 from werkstroom.cli import cli
+from werkstroom.engine.clock import SequentialIds, VirtualClock
+from werkstroom.engine.facade import Engine, open_engine
+from werkstroom.engine.run import ResponseFailed
 from werkstroom.errors import DiagnosticsError
 from werkstroom.extend import Library, PhrasePattern, ResponseContext, ResponseSpec
-from werkstroom.interpreter.clock import SequentialIds, VirtualClock
-from werkstroom.interpreter.engine import Engine, open_engine
-from werkstroom.interpreter.engine_run import ResponseFailed
 
 
 class CourierDown(RuntimeError):

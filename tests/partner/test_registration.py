@@ -12,6 +12,7 @@ import attrs
 import pytest
 from partnerlib import PAINTED, SHIP, SHIPPED, WIDGET, FakeEntryPoint, Partners, ship, widgets
 
+from werkstroom.catalogue.registry import load_catalogue
 from werkstroom.diagnostics import Diagnostic
 from werkstroom.extend import (
     EventSpec,
@@ -30,7 +31,6 @@ from werkstroom.extend import (
     catalogue_with,
     validate,
 )
-from werkstroom.registry import load_catalogue
 
 
 def problems(diags: list[Diagnostic], library: str = "acme.widgets 2.1") -> list[Diagnostic]:

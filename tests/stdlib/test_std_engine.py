@@ -9,7 +9,7 @@ DATA = Path(__file__).parent / "data"
 
 
 def test_credit_limit_and_batch_balance_checks_through_the_engine() -> None:
-    from werkstroom.interpreter.simulate import simulate
+    from werkstroom.simulation.run import simulate
 
     sim = simulate([DATA / "checks.wf"], DATA / "checks.toml")
     text = json.dumps(sim.to_json(), default=str)

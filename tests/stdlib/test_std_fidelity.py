@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from wfstd_fakes import catalogue
 
-from werkstroom.catalogue import FieldKind
+from werkstroom.catalogue.specs import FieldKind
 from werkstroom.stdlib import libraries
 from werkstroom.stdlib.names import BC_EVENT_NAMES, BC_RESPONSE_NAMES, REQUEST_APPROVAL
 
@@ -274,7 +274,7 @@ def test_records_are_typed_and_related() -> None:
 
 
 def test_stdlib_builds_without_side_effects_and_installs_cleanly() -> None:
-    from werkstroom.registry import Catalogue
+    from werkstroom.catalogue.registry import Catalogue
 
     a, b = libraries(), libraries()
     # pure functions: the same declarations each call (behaviours are fresh closures, so compare names)

@@ -8,8 +8,16 @@ from typing import Any
 import attrs
 import pytest
 
-from werkstroom import registry
-from werkstroom.catalogue import (
+from werkstroom.catalogue import registry
+from werkstroom.catalogue.registry import (
+    Catalogue,
+    PatternError,
+    Slot,
+    compile_pattern,
+    load_catalogue,
+    stdlib_catalogue,
+)
+from werkstroom.catalogue.specs import (
     EnumType,
     EventSpec,
     FieldKind,
@@ -26,14 +34,6 @@ from werkstroom.catalogue import (
 from werkstroom.codes import CODES
 from werkstroom.context import ResponseContext
 from werkstroom.diagnostics import Diagnostic
-from werkstroom.registry import (
-    Catalogue,
-    PatternError,
-    Slot,
-    compile_pattern,
-    load_catalogue,
-    stdlib_catalogue,
-)
 
 
 def _noop(ctx: ResponseContext) -> None:
@@ -568,8 +568,9 @@ def test_importing_the_registry_stays_cheap() -> None:
     import sys
 
     code = (
-        "import sys, werkstroom.registry; "
-        "heavy = [m for m in ('sqlalchemy', 'lark', 'rich', 'werkstroom.stdlib', 'werkstroom.interpreter') "
+        "import sys, werkstroom.catalogue.registry; "
+        "heavy = [m for m in ('sqlalchemy', 'lark', 'rich', 'werkstroom.stdlib', 'werkstroom.binding', "
+        "'werkstroom.engine', 'werkstroom.store') "
         "if m in sys.modules]; print(','.join(heavy))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -622,7 +623,7 @@ def test_wf905_a_formula_default_must_be_a_date_formula() -> None:
 
 
 def test_stdlib_presets_are_valid_enum_values() -> None:
-    from werkstroom.registry import value_problem
+    from werkstroom.catalogue.registry import value_problem
 
     for r in stdlib_catalogue().responses:
         for p in r.patterns:

@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Mapping, MutableMapping, Sequence
 from typing import Any
 
-from werkstroom.catalogue import ResponseSpec
-from werkstroom.registry import Catalogue, stdlib_catalogue
+from werkstroom.catalogue.registry import Catalogue, stdlib_catalogue
+from werkstroom.catalogue.specs import ResponseSpec
 
 _CAT: Catalogue | None = None
 

@@ -19,7 +19,7 @@ from ..errors import WerkstroomError
 
 @contextmanager
 def _engine(ctx: click.Context) -> Iterator[Any]:
-    from ..interpreter.connect import connect
+    from ..engine.connect import connect
 
     db_url = (ctx.find_root().obj or {}).get("db_url")
     try:
@@ -60,7 +60,7 @@ def setup() -> None:
 @click.pass_context
 def setup_load(ctx: click.Context, file: str) -> None:
     """Load FILE (TOML, see docs/approvals.md) into the database."""
-    from ..interpreter.approvals.setup import load_file
+    from ..engine.approvals.setup import load_file
     from . import require_file
 
     try:
@@ -95,7 +95,7 @@ ENTRY_COLUMNS = ("entry_no", "status", "approver_id", "sender_id", "record_type"
 def approvals(ctx: click.Context, for_user: str | None, sent_by: str | None, statuses: tuple[str, ...],
               history: str | None, as_json: bool) -> None:
     """List approval entries (with --for USER: the open requests USER must act on)."""
-    from ..interpreter.approvals.queries import list_entries
+    from ..engine.approvals.queries import list_entries
 
     if history is not None:
         _history(ctx, history, as_json)
@@ -111,8 +111,8 @@ def approvals(ctx: click.Context, for_user: str | None, sent_by: str | None, sta
 
 
 def _history(ctx: click.Context, ref: str, as_json: bool) -> None:
-    from ..interpreter.approvals.actions import find_entry
-    from ..interpreter.approvals.queries import audit_trail, comments
+    from ..engine.approvals.actions import find_entry
+    from ..engine.approvals.queries import audit_trail, comments
 
     try:
         with _engine(ctx) as eng, eng.transaction() as uow:
@@ -191,7 +191,7 @@ def notifications_list(ctx: click.Context, sent: bool = False, as_json: bool = F
     """List waiting notification entries (failures show their error), or the sent log."""
     from sqlalchemy import select
 
-    from ..interpreter.notifications.models import NotificationEntry, SentNotification
+    from ..store.notifications import NotificationEntry, SentNotification
 
     with _engine(ctx) as eng, eng.transaction() as uow:
         if sent:
@@ -219,7 +219,7 @@ def notifications_list(ctx: click.Context, sent: bool = False, as_json: bool = F
 def notifications_dispatch(ctx: click.Context) -> None:
     """Deliver the notifications that are due (per each recipient's schedule), one digest per recipient
     and type. Failed deliveries stay with their error and are retried by a later dispatch."""
-    from ..interpreter.notifications.dispatcher import dispatch
+    from ..engine.notifications.dispatcher import dispatch
 
     with _engine(ctx) as eng, eng.transaction() as uow:
         report = dispatch(uow, eng.clock.now())
@@ -240,7 +240,7 @@ def notifications_dispatch(ctx: click.Context) -> None:
 def cancel(ctx: click.Context, entry: str, as_user: str, as_json: bool) -> None:
     """Cancel the approval request that ENTRY belongs to: raises the record's ...ApprovalRequestCanceled
     event (e.g. PurchaseDocApprovalRequestCanceled), whose responses cancel the entries."""
-    from ..interpreter.approvals.actions import cancel_target
+    from ..engine.approvals.actions import cancel_target
 
     user = as_user.upper()
     try:

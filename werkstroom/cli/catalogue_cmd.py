@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
-    from ..registry import Catalogue
+    from ..catalogue.registry import Catalogue
 
 
 def _load(stdlib_only: bool) -> Catalogue:
-    from ..registry import load_catalogue
+    from ..catalogue.registry import load_catalogue
     from ..render import render_short
 
     cat, diags = load_catalogue(partners=not stdlib_only)
@@ -60,7 +60,7 @@ def _check_library(cat: Catalogue, library: str | None, stdlib_only: bool) -> No
     names = [lib.name for lib in cat.libraries]
     if library in names:
         return
-    from ..registry import close_matches
+    from ..catalogue.registry import close_matches
 
     msg = f"wf catalogue: no library named {library!r} is installed"
     # `purchase` for `werkstroom.purchase`: compare the short names of the stdlib's libraries too
@@ -365,8 +365,8 @@ def libraries(as_json: bool, plain: bool) -> None:
 
     Exit 1 when a partner library could not be loaded or was rejected.
     """
+    from ..catalogue.registry import load_catalogue, template_problems
     from ..diagnostics import has_errors
-    from ..registry import load_catalogue, template_problems
     from ..render import render_json, render_text
 
     cat, diags = load_catalogue()

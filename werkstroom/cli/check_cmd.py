@@ -39,15 +39,15 @@ def check(paths: tuple[str, ...], output_format: str, color: bool | None, enable
 
     PATHS are files or directories (searched recursively for *.wf).
     """
-    from ..checking import check_paths
+    from ..binding.checking import check_paths
     from ..render import render_json, render_short, render_summary, render_text
 
     result = check_paths(paths)
     diags = result.diagnostics
     if enable and result.program is not None:
+        from ..binding.checks import enable_all
+        from ..catalogue.registry import load_catalogue
         from ..diagnostics import sort_key
-        from ..interpreter.checks import enable_all
-        from ..registry import load_catalogue
 
         extra = enable_all(result.program.workflows, load_catalogue()[0])
         diags = tuple(sorted([*diags, *extra], key=sort_key))
@@ -78,7 +78,7 @@ def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
     Files with syntax errors are reported and left alone. `wf fmt -` formats standard input to
     standard output (for editors).
     """
-    from ..checking import expand_paths
+    from ..binding.checking import expand_paths
     from ..diagnostics import Diagnostic
     from ..grammar.formatter import format_ast
     from ..grammar.parser import parse_source, read_source

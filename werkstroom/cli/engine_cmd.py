@@ -24,7 +24,7 @@ from ..errors import DiagnosticsError, WerkstroomError
 
 @contextmanager
 def _engine(ctx: click.Context, explain: bool = False) -> Iterator[Any]:
-    from ..interpreter.connect import connect
+    from ..engine.connect import connect
 
     try:
         eng = connect((ctx.obj or {}).get("db_url"), explain=explain)
@@ -60,8 +60,8 @@ def _with_library_problems(diags: Any) -> Any:
     """``diags`` after the problems (WF9xx, as warnings) of the partner libraries that could not be
     installed, as `wf check` shows them: a script refused for a name of a rejected library says why."""
     try:
-        from ..checking import library_problems
-        from ..registry import load_catalogue
+        from ..binding.checking import library_problems
+        from ..catalogue.registry import load_catalogue
 
         catalogue, cat_diags = load_catalogue()
         return library_problems(cat_diags, catalogue, list(diags), note=LIBRARY_NOTE) if cat_diags else diags
@@ -88,7 +88,7 @@ def _error_json(exc: WerkstroomError) -> dict[str, Any]:
 
 
 def _dump(data: Any) -> None:
-    from ..interpreter.store_codec import plain
+    from ..store.codec import plain
 
     click.echo(json.dumps(plain(data), indent=2, ensure_ascii=False))
 
@@ -246,8 +246,8 @@ def emit(ctx: click.Context, event: str, record: str, user: str, old: str | None
     if as_json:
         _dump(result.to_json())
         return
-    from ..interpreter.simulate import Step
-    from ..interpreter.simulate_render import render_step
+    from ..simulation.render import render_step
+    from ..simulation.run import Step
 
     step = Step(n=result.event_id, at="", action="event", user=user, title=f"{event}",
                 handled=result.to_json()["handled"], effects=result.effects)
@@ -384,8 +384,8 @@ def outbox(ctx: click.Context, after: int, as_json: bool) -> None:
 def simulate(ctx: click.Context, scripts: tuple[str, ...], scenario: str, as_json: bool,
              sim_db: str | None) -> None:
     """Run SCRIPTS (default: the scenario's `scripts`) through a scenario: what happened and why."""
-    from ..interpreter.simulate import simulate as run
-    from ..interpreter.simulate_render import render
+    from ..simulation.render import render
+    from ..simulation.run import simulate as run
     from . import require_file
 
     try:
@@ -424,8 +424,8 @@ def timers(ctx: click.Context, as_json: bool) -> None:
         return
     delegated = sum(1 for h in result.handled if h.event == "ApprovalRequestDelegated")
     click.echo(f"{delegated} approval request{'' if delegated == 1 else 's'} delegated")
-    from ..interpreter.simulate import Step
-    from ..interpreter.simulate_render import render_step
+    from ..simulation.render import render_step
+    from ..simulation.run import Step
 
     step = Step(n=result.event_id, at="", action="advance", user="(job queue)", title="timers",
                 handled=result.to_json()["handled"], effects=result.effects)

@@ -15,14 +15,14 @@ from typing import Any
 
 import click
 
-from ..catalogue import TemplateSpec
+from ..catalogue.specs import TemplateSpec
 
 TEMPLATE_PREFIX = "MS-"
 MAX_CODE = 20
 
 
 def _catalogue() -> Any:
-    from ..registry import load_catalogue
+    from ..catalogue.registry import load_catalogue
 
     cat, _diags = load_catalogue()
     return cat
@@ -118,8 +118,8 @@ def show(code: str, steps: bool) -> None:
     if not steps:
         click.echo(spec.text, nl=not spec.text.endswith("\n"))
         return
+    from ..binding.binder import bind
     from ..grammar.parser import parse
-    from ..interpreter.binder import bind
 
     prog = bind([parse(spec.text, spec.path)], cat, template=True)
     for wf in prog.workflows:
@@ -171,8 +171,8 @@ def copy(code: str, dest: Path, new_code: str | None, force: bool) -> None:
         click.echo(f"wf templates copy: {target} exists (use --force to overwrite)", err=True)
         sys.exit(1)
     text = copy_text(spec, final_code)
+    from ..binding.binder import bind
     from ..grammar.parser import parse
-    from ..interpreter.binder import bind
 
     prog = bind([parse(text, str(target))], cat)
     errors = [d for d in prog.diagnostics if d.is_error]

@@ -124,7 +124,7 @@ def dispatcher_runs(werkstroom_world: World) -> None:
     """Runs the notification dispatcher now: due entries are sent by e-mail (kept, not sent, in a
     scenario) or stored as notes, following each user's notification schedule."""
     w = werkstroom_world
-    from ..interpreter.notifications.dispatcher import dispatch
+    from ..engine.notifications.dispatcher import dispatch
 
     def act() -> None:
         with w.engine.transaction() as uow:

@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any, cast
 import attrs
 
 if TYPE_CHECKING:
-    from ..catalogue import RecordSpec
-    from ..interpreter.clock import VirtualClock
-    from ..interpreter.engine import Engine
-    from ..interpreter.engine_trace import EmitResult, Handled, StepTrace
+    from ..catalogue.specs import RecordSpec
+    from ..engine.clock import VirtualClock
+    from ..engine.facade import Engine
+    from ..engine.trace import EmitResult, Handled, StepTrace
 
 START = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)  # a Monday, 09:00 UTC
 
@@ -32,7 +32,7 @@ _CATALOGUE: list[Any] = []  # the loaded catalogue, shared by every scenario of 
 def shared_catalogue() -> Any:
     """The stdlib + partner catalogue, loaded once per process (loading it is the slow part)."""
     if not _CATALOGUE:
-        from ..registry import load_catalogue
+        from ..catalogue.registry import load_catalogue
 
         _CATALOGUE.append(load_catalogue()[0])
     return _CATALOGUE[0]
@@ -186,7 +186,7 @@ class World:
     @property
     def clock(self) -> VirtualClock:
         if self._clock is None:
-            from ..interpreter.clock import VirtualClock
+            from ..engine.clock import VirtualClock
 
             self._clock = VirtualClock(self._start)
         return self._clock
@@ -194,8 +194,8 @@ class World:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            from ..interpreter.clock import SequentialIds
-            from ..interpreter.engine import open_engine
+            from ..engine.clock import SequentialIds
+            from ..engine.facade import open_engine
 
             self._engine = open_engine(self.url, clock=self.clock, ids=SequentialIds(),
                                        catalogue=shared_catalogue(), explain=True)
@@ -224,7 +224,7 @@ class World:
     # ------------------------------------------------------------------ setup
 
     def load_setup(self, data: Mapping[str, Any]) -> None:
-        from ..interpreter.approvals.setup import load_setup
+        from ..engine.approvals.setup import load_setup
 
         try:
             with self.engine.transaction() as uow:
@@ -392,7 +392,7 @@ class World:
 
     def typed_values(self, record_type: str, row: Mapping[str, str]) -> dict[str, Any]:
         """Table cells as field values: headers are field names in words; empty cells are left out."""
-        from ..catalogue import FieldKind
+        from ..catalogue.specs import FieldKind
 
         out: dict[str, Any] = {}
         spec = self.spec(record_type)
@@ -485,7 +485,7 @@ class World:
         return self.engine.emit(event, record, user=user.upper(), old=old)
 
     def open_entries(self, t: Thing | None) -> list[dict[str, Any]]:
-        from ..interpreter.approvals.queries import list_entries
+        from ..engine.approvals.queries import list_entries
 
         with self.engine.transaction() as uow:
             rows = list_entries(uow, statuses=("Open",))
@@ -513,7 +513,7 @@ class World:
         return str(chosen["entry_id"])
 
     def entries(self, t: Thing | None) -> list[dict[str, Any]]:
-        from ..interpreter.approvals.queries import list_entries
+        from ..engine.approvals.queries import list_entries
 
         with self.engine.transaction() as uow:
             rows = list_entries(uow)
@@ -524,7 +524,7 @@ class World:
     def sent_notifications(self) -> list[dict[str, Any]]:
         from sqlalchemy import select
 
-        from ..interpreter.notifications.models import SentNotification
+        from ..store.notifications import SentNotification
 
         with self.engine.transaction() as uow:
             rows = uow.session.scalars(select(SentNotification).order_by(SentNotification.sent_at,
@@ -535,8 +535,8 @@ class World:
     def waiting_notifications(self) -> list[dict[str, Any]]:
         from sqlalchemy import select
 
-        from ..interpreter.notifications.dispatcher import entry_text
-        from ..interpreter.notifications.models import NotificationEntry
+        from ..engine.notifications.dispatcher import entry_text
+        from ..store.notifications import NotificationEntry
 
         with self.engine.transaction() as uow:
             rows = uow.session.scalars(select(NotificationEntry).order_by(NotificationEntry.created_at,

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..catalogue.registry import Catalogue
 from ..extend import EventSpec, FieldSpec, OptionSpec, RecordSpec, ResponseSpec
-from ..registry import Catalogue
 
 
 def _origin(cat: Catalogue, kind: Any, name: str) -> dict[str, str]:

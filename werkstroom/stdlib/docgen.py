@@ -15,7 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..registry import Catalogue, stdlib_catalogue
+from ..catalogue.registry import Catalogue, stdlib_catalogue
 from .describe import default_text, presets_text
 
 DOC_PATH = Path("docs") / "stdlib.md"

@@ -12,14 +12,14 @@ import pytest
 from click.testing import CliRunner
 from werkstroom_expenses import __version__, library
 
-from werkstroom.checking import check_paths
+from werkstroom.binding.checking import check_paths
+from werkstroom.catalogue.registry import load_catalogue
 from werkstroom.cli import cli
+from werkstroom.engine.clock import SequentialIds, VirtualClock
+from werkstroom.engine.facade import Engine, open_engine
+from werkstroom.engine.run import ResponseFailed
 from werkstroom.errors import DiagnosticsError
 from werkstroom.extend import Origin, catalogue_with, validate
-from werkstroom.interpreter.clock import SequentialIds, VirtualClock
-from werkstroom.interpreter.engine import Engine, open_engine
-from werkstroom.interpreter.engine_run import ResponseFailed
-from werkstroom.registry import load_catalogue
 
 HERE = Path(__file__).resolve().parent.parent
 WORKFLOW = """\

@@ -1,0 +1,2 @@
+"""The catalogue: declarations of record types, events, responses and templates, their validation,
+phrase patterns and value kinds."""

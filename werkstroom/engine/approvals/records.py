@@ -1,0 +1,734 @@
+"""Approval entries and approval user setup inside a unit of work, and the ApprovalEntry record as the
+engine sees it (events on approval entries carry this record).
+
+Inside a unit of work (one transaction) entries and user setup are plain Python objects (:class:`Entry`,
+:class:`UserSetup`), read and written with prepared statements on the unit of work's driver connection
+(``uow.db``, ``werkstroom.store.driver``), never as ORM objects: the ORM models in ``models.py`` stay
+for the schema, ``wf setup load`` and the listing queries.
+
+They are held per unit of work (:func:`held`): each entry is one object for the whole transaction, the
+entries of a record in an instance are read once (:func:`cached_record_entries`), the whole approval
+user setup is read once (:func:`setups`). New entries are written with one multi-row INSERT deferred
+through ``uow.db.before`` (so the send's changes go into that INSERT); changes of stored entries are
+one prepared UPDATE each (:func:`change_entry` or an :class:`EntryChange`, the only ways an entry
+field may change).
+
+``values`` of the record view hold BC's Approval Entry fields in snake_case, plus the flowfield
+``pending_approvals``: the Created and Open entries of the same record in the same workflow instance.
+The document the entry points to is named by ``record_type`` and ``record_key``; the instance by
+``instance_id``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
+from decimal import Decimal
+from itertools import chain
+from operator import attrgetter
+from typing import Any, cast
+
+import attrs
+from sqlalchemy import Table, and_, bindparam, event, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from ...store.approvals import (
+    ApprovalAudit,
+    ApprovalCommentLine,
+    ApprovalEntry,
+    ApprovalUserSetup,
+    OverdueApprovalEntry,
+    WorkflowUserGroup,
+    WorkflowUserGroupMember,
+)
+from ...store.driver import Db, Statement
+from ..unit import UnitOfWork
+
+RECORD_TYPE = "ApprovalEntry"
+PENDING = ("Created", "Open")
+RecordRef = tuple[str, str, str]
+
+
+@attrs.define
+class SimpleRecord:
+    """A RecordHandle held in memory."""
+
+    type: str
+    key: str
+    values: MutableMapping[str, Any] = attrs.field(factory=dict)
+    old_values: Mapping[str, Any] | None = None
+
+
+# ----------------------------------------------------------------------------- plain rows
+
+_ENTRIES: Table = cast("Table", ApprovalEntry.__table__)
+_SETUPS: Table = cast("Table", ApprovalUserSetup.__table__)
+
+ENTRY_FIELDS = (
+    "id", "entry_no", "record_type", "record_key", "instance_id", "approval_code", "document_type",
+    "document_no", "sequence_no", "sender_id", "approver_id", "status", "salespers_purch_code", "amount",
+    "amount_lcy", "currency_code", "available_credit_limit_lcy", "approval_type", "limit_type",
+    "date_time_sent_for_approval", "last_date_time_modified", "last_modified_by_user_id", "due_date",
+    "delegation_date_formula", "quorum", "refuse_self_approval", "overdue_reminders", "last_overdue_notice",
+)
+SETUP_FIELDS = (
+    "user_id", "approver_id", "salespers_purch_code", "sales_amount_approval_limit",
+    "unlimited_sales_approval", "purchase_amount_approval_limit", "unlimited_purchase_approval",
+    "request_amount_approval_limit", "unlimited_request_approval", "substitute", "email",
+    "approval_administrator", "time_zone",
+)
+assert tuple(c.key for c in _ENTRIES.columns) == ENTRY_FIELDS, "Entry must follow wf_approval_entry"
+assert tuple(c.key for c in _SETUPS.columns) == SETUP_FIELDS, "UserSetup must follow wf_approval_user_setup"
+
+
+class Entry:
+    """One approval entry (a row of ``wf_approval_entry``, the attributes named as the columns) held
+    for a unit of work. Change fields only through :func:`change_entry` (or an :class:`EntryChange`)."""
+
+    __slots__ = ENTRY_FIELDS
+
+    id: str
+    entry_no: int
+    record_type: str
+    record_key: str
+    instance_id: str
+    approval_code: str
+    document_type: str
+    document_no: str
+    sequence_no: int
+    sender_id: str
+    approver_id: str
+    status: str
+    salespers_purch_code: str
+    amount: Decimal
+    amount_lcy: Decimal
+    currency_code: str
+    available_credit_limit_lcy: Decimal
+    approval_type: str
+    limit_type: str
+    date_time_sent_for_approval: dt.datetime
+    last_date_time_modified: dt.datetime
+    last_modified_by_user_id: str
+    due_date: dt.date
+    delegation_date_formula: str
+    quorum: int | None
+    refuse_self_approval: bool
+    overdue_reminders: bool
+    last_overdue_notice: dt.date | None
+
+    def __init__(self, row: Sequence[Any]) -> None:
+        """An entry with the values of a row read with the columns in ``ENTRY_FIELDS`` order (written
+        out: an unpacking is several times faster than a loop of setattr)."""
+        (self.id, self.entry_no, self.record_type, self.record_key, self.instance_id, self.approval_code,
+         self.document_type, self.document_no, self.sequence_no, self.sender_id, self.approver_id,
+         self.status, self.salespers_purch_code, self.amount, self.amount_lcy, self.currency_code,
+         self.available_credit_limit_lcy, self.approval_type, self.limit_type,
+         self.date_time_sent_for_approval, self.last_date_time_modified, self.last_modified_by_user_id,
+         self.due_date, self.delegation_date_formula, self.quorum, self.refuse_self_approval,
+         self.overdue_reminders, self.last_overdue_notice) = row
+
+    # ``entry.assign(row)``: a held entry takes the values of a row read again (the same unpacking)
+    assign = __init__
+
+    def values(self) -> dict[str, Any]:
+        """The fields by column name (written out: a dict display of slot reads is several times
+        cheaper than ``dict(zip(ENTRY_FIELDS, attrgetter(*ENTRY_FIELDS)(self)))``)."""
+        return {
+            "id": self.id, "entry_no": self.entry_no, "record_type": self.record_type,
+            "record_key": self.record_key, "instance_id": self.instance_id,
+            "approval_code": self.approval_code,
+            "document_type": self.document_type, "document_no": self.document_no,
+            "sequence_no": self.sequence_no, "sender_id": self.sender_id, "approver_id": self.approver_id,
+            "status": self.status, "salespers_purch_code": self.salespers_purch_code, "amount": self.amount,
+            "amount_lcy": self.amount_lcy, "currency_code": self.currency_code,
+            "available_credit_limit_lcy": self.available_credit_limit_lcy,
+            "approval_type": self.approval_type, "limit_type": self.limit_type,
+            "date_time_sent_for_approval": self.date_time_sent_for_approval,
+            "last_date_time_modified": self.last_date_time_modified,
+            "last_modified_by_user_id": self.last_modified_by_user_id, "due_date": self.due_date,
+            "delegation_date_formula": self.delegation_date_formula, "quorum": self.quorum,
+            "refuse_self_approval": self.refuse_self_approval, "overdue_reminders": self.overdue_reminders,
+            "last_overdue_notice": self.last_overdue_notice,
+        }
+
+    def __repr__(self) -> str:
+        return (f"Entry(no={self.entry_no}, approver={self.approver_id!r}, seq={self.sequence_no}, "
+                f"status={self.status!r})")
+
+
+_ENTRY_NO = attrgetter("entry_no")
+
+
+class UserSetup:
+    """One row of the approval user setup (``wf_approval_user_setup``), read-only."""
+
+    __slots__ = SETUP_FIELDS
+
+    user_id: str
+    approver_id: str
+    salespers_purch_code: str
+    sales_amount_approval_limit: Decimal
+    unlimited_sales_approval: bool
+    purchase_amount_approval_limit: Decimal
+    unlimited_purchase_approval: bool
+    request_amount_approval_limit: Decimal
+    unlimited_request_approval: bool
+    substitute: str
+    email: str
+    approval_administrator: bool
+    time_zone: str
+
+    def __init__(self, row: Sequence[Any]) -> None:
+        (self.user_id, self.approver_id, self.salespers_purch_code, self.sales_amount_approval_limit,
+         self.unlimited_sales_approval, self.purchase_amount_approval_limit, self.unlimited_purchase_approval,
+         self.request_amount_approval_limit, self.unlimited_request_approval, self.substitute, self.email,
+         self.approval_administrator, self.time_zone) = row
+
+    def __repr__(self) -> str:
+        return f"UserSetup({self.user_id!r}, approver={self.approver_id!r})"
+
+
+# ----------------------------------------------------------------------------- statements
+
+_T = _ENTRIES
+_COLS = [_T.c[name] for name in ENTRY_FIELDS]
+_RT = bindparam("rt", type_=_T.c.record_type.type)
+_RK = bindparam("rk", type_=_T.c.record_key.type)
+_INST = bindparam("inst", type_=_T.c.instance_id.type)
+_OF_RECORD_WHERE = (_T.c.record_type == _RT, _T.c.record_key == _RK, _T.c.instance_id == _INST)
+# (in no particular order: the caller sorts, see ``_siblings``)
+_OF_RECORD = Statement(select(*_COLS).where(*_OF_RECORD_WHERE))
+# PostgreSQL's locking read of a request's entries (see ``actions.lock_request``)
+_OF_RECORD_FOR_UPDATE = Statement(select(*_COLS).where(*_OF_RECORD_WHERE).order_by(_T.c.entry_no)
+                                  .with_for_update())
+_COMMENT_T: Table = cast("Table", ApprovalCommentLine.__table__)
+_COMMENTS = Statement(select(func.count()).select_from(_COMMENT_T).where(
+    _COMMENT_T.c.instance_id == _INST, _COMMENT_T.c.record_key == _RK, _COMMENT_T.c.record_type == _RT))
+_NAMED = _T.alias("named")
+_NAMED_COMMENTS = select(func.count()).select_from(_COMMENT_T).where(
+    _COMMENT_T.c.instance_id == _NAMED.c.instance_id,
+    _COMMENT_T.c.record_key == _NAMED.c.record_key,
+    _COMMENT_T.c.record_type == _NAMED.c.record_type,
+).correlate(_NAMED).scalar_subquery()
+
+
+def _siblings(named_where: Any) -> Statement:
+    """The entries of the record and instance of the entry ``named_where`` picks (that entry included),
+    with the number of comment lines of that record and instance on every row: one query. In no
+    particular order: the caller sorts them (an ORDER BY made SQLite copy every row's 29 columns
+    through a temporary B-tree, ~40% of the statement's work)."""
+    return Statement(select(*_COLS, _NAMED_COMMENTS).join(_NAMED, and_(
+        _NAMED.c.record_type == _T.c.record_type,
+        _NAMED.c.record_key == _T.c.record_key,
+        _NAMED.c.instance_id == _T.c.instance_id,
+    )).where(named_where))
+
+
+_BY_NO = _NAMED.c.entry_no == bindparam("no", type_=_T.c.entry_no.type)
+_BY_ID = _NAMED.c.id == bindparam("id", type_=_T.c.id.type)
+_SIBLINGS_BY_NO = _siblings(_BY_NO)
+_SIBLINGS_BY_ID = _siblings(_BY_ID)
+
+
+def _locked_siblings(named_where: Any) -> tuple[Statement, Statement]:
+    """PostgreSQL: the entries of the record and instance of the entry ``named_where`` picks, locked
+    (SELECT ... FOR UPDATE OF the entries), and the number of comment lines of that record and
+    instance as a second statement. Sent together (one round trip in pipeline mode); the count runs
+    after the lock is held, so it sees what a transaction that held the lock committed."""
+    joined = and_(_NAMED.c.record_type == _T.c.record_type, _NAMED.c.record_key == _T.c.record_key,
+                  _NAMED.c.instance_id == _T.c.instance_id)
+    entries = Statement(select(*_COLS).join(_NAMED, joined).where(named_where).order_by(_T.c.entry_no)
+                        .with_for_update(of=_T))
+    count = Statement(select(func.count()).select_from(_COMMENT_T.join(_NAMED, and_(
+        _COMMENT_T.c.instance_id == _NAMED.c.instance_id, _COMMENT_T.c.record_key == _NAMED.c.record_key,
+        _COMMENT_T.c.record_type == _NAMED.c.record_type))).where(named_where))
+    return entries, count
+
+
+_LOCKED_BY_NO = _locked_siblings(_BY_NO)
+_LOCKED_BY_ID = _locked_siblings(_BY_ID)
+_WITH_STATUS = Statement(select(*_COLS).where(_T.c.status == bindparam("status", type_=_T.c.status.type))
+                         .order_by(_T.c.entry_no))
+_WITH_STATUS_DUE = Statement(select(*_COLS).where(
+    _T.c.status == bindparam("status", type_=_T.c.status.type),
+    _T.c.due_date <= bindparam("today", type_=_T.c.due_date.type)).order_by(_T.c.entry_no))
+_LAST_ENTRY_NO = Statement(select(func.max(_T.c.entry_no)))
+_LAST_NO = select(func.max(_T.c.entry_no).label("last_no")).subquery("last")
+# the highest entry number in use, with the entries of a record in an instance (one row with no
+# entry when it has none)
+_OF_RECORD_WITH_LAST_NO = Statement(
+    select(_LAST_NO.c.last_no, *_COLS)
+    .select_from(_LAST_NO.outerjoin(_T, and_(*_OF_RECORD_WHERE))))
+_INSERT_ENTRY = Statement(insert(_T), columns=ENTRY_FIELDS)
+_ALL_SETUPS = Statement(select(*[_SETUPS.c[name] for name in SETUP_FIELDS]).order_by(_SETUPS.c.user_id))
+_GROUP_T: Table = cast("Table", WorkflowUserGroup.__table__)
+_MEMBER_T: Table = cast("Table", WorkflowUserGroupMember.__table__)
+_GROUP_MEMBERS = Statement(
+    select(_MEMBER_T.c.user_id, _MEMBER_T.c.sequence_no)
+    .join(_GROUP_T, _GROUP_T.c.code == _MEMBER_T.c.group_code)
+    .where(_GROUP_T.c.code == bindparam("code", type_=_GROUP_T.c.code.type))
+    .order_by(_MEMBER_T.c.sequence_no, _MEMBER_T.c.user_id))
+
+_AUDIT_T: Table = cast("Table", ApprovalAudit.__table__)
+_INSERT_AUDIT = Statement(insert(_AUDIT_T), columns=[c.key for c in _AUDIT_T.columns])
+_INSERT_COMMENT = Statement(insert(_COMMENT_T), columns=[c.key for c in _COMMENT_T.columns])
+_OVERDUE_T: Table = cast("Table", OverdueApprovalEntry.__table__)
+_INSERT_OVERDUE = Statement(insert(_OVERDUE_T), columns=[c.key for c in _OVERDUE_T.columns])
+
+
+class EntryChange:
+    """A change of some fields of an entry (``names``): one prepared UPDATE by id, made once for those
+    fields (module constants for the frequent ones, :func:`change_entry` for any others)."""
+
+    __slots__ = ("names", "params", "stmt")
+
+    def __init__(self, *names: str) -> None:
+        self.names = names
+        self.params = tuple(f"v_{name}" for name in names)
+        sets = {name: bindparam(p, type_=_T.c[name].type) for name, p in zip(names, self.params, strict=True)}
+        self.stmt = Statement(update(_T).where(_T.c.id == bindparam("b_id", type_=_T.c.id.type)).values(sets))
+
+    def __call__(self, uow: UnitOfWork, entry: Entry, *values: Any) -> None:
+        """Give ``entry`` the ``values`` (in the order of ``names``): a stored entry with the UPDATE,
+        then the held object; an entry not written yet just takes them (its INSERT carries them)."""
+        h = held(uow)
+        if entry.id not in h.unwritten_ids:
+            params = dict(zip(self.params, values, strict=True))
+            params["b_id"] = entry.id
+            h.db.write(self.stmt, params)
+        for name, value in zip(self.names, values, strict=True):
+            setattr(entry, name, value)
+
+
+_CHANGES: dict[tuple[str, ...], EntryChange] = {}
+
+
+def _change_for(names: tuple[str, ...]) -> EntryChange:
+    found = _CHANGES.get(names)
+    if found is None:
+        found = _CHANGES[names] = EntryChange(*names)
+    return found
+
+
+# the changes every approval makes: an entry's status (approve, reject, cancel), an entry opened
+SET_STATUS = _change_for(("status", "last_date_time_modified", "last_modified_by_user_id"))
+OPEN_ENTRY = _change_for(("status", "date_time_sent_for_approval", "last_date_time_modified",
+                          "last_modified_by_user_id"))
+
+
+def set_status(uow: UnitOfWork, entry: Entry, status: str, at: dt.datetime, user: str, *,
+               h: Held | None = None) -> None:
+    """``SET_STATUS(uow, entry, status, at, user)`` written out (parameters and fields by name: no
+    zip and setattr per field)."""
+    if h is None:
+        h = held(uow)
+    if entry.id not in h.unwritten_ids:
+        h.db.write(SET_STATUS.stmt, {"v_status": status, "v_last_date_time_modified": at,
+                                       "v_last_modified_by_user_id": user, "b_id": entry.id})
+    entry.status = status
+    entry.last_date_time_modified = at
+    entry.last_modified_by_user_id = user
+
+
+def open_entry(uow: UnitOfWork, entry: Entry, at: dt.datetime, user: str, *, h: Held | None = None) -> None:
+    """``OPEN_ENTRY(uow, entry, "Open", at, at, user)`` written out: the entry is sent for approval
+    (Open) at ``at`` by ``user``."""
+    if h is None:
+        h = held(uow)
+    if entry.id not in h.unwritten_ids:
+        h.db.write(OPEN_ENTRY.stmt, {"v_status": "Open", "v_date_time_sent_for_approval": at,
+                                       "v_last_date_time_modified": at, "v_last_modified_by_user_id": user,
+                                       "b_id": entry.id})
+    entry.status = "Open"
+    entry.date_time_sent_for_approval = at
+    entry.last_date_time_modified = at
+    entry.last_modified_by_user_id = user
+
+
+# ----------------------------------------------------------------------------- per unit of work
+
+_HELD = "werkstroom.approvals.held"
+
+
+class Held:
+    """What a unit of work holds of the approval tables (for the transaction of ``db``)."""
+
+    __slots__ = ("by_id", "by_no", "comments", "db", "just_rejected", "locked", "records", "setups",
+                 "unwritten", "unwritten_ids")
+
+    def __init__(self, db: Db) -> None:
+        self.db = db
+        # (record type, record key, instance) -> that record's entries in the instance, by entry number
+        self.records: dict[RecordRef, list[Entry]] = {}
+        self.by_id: dict[str, Entry] = {}
+        self.by_no: dict[int, Entry] = {}
+        # (record type, record key, instance) -> its number of comment lines
+        self.comments: dict[RecordRef, int] = {}
+        # new entries not written yet (one INSERT in ``db.before``)
+        self.unwritten: list[Entry] = []
+        self.unwritten_ids: set[str] = set()
+        # the whole approval user setup, by user id, once read
+        self.setups: dict[str, UserSetup] | None = None
+        # ids of entries the reject action rejected in this transaction
+        self.just_rejected: set[str] = set()
+        # the requests whose entries this transaction has locked (PostgreSQL, SELECT ... FOR UPDATE)
+        self.locked: set[RecordRef] = set()
+
+
+def held(uow: UnitOfWork) -> Held:
+    """The unit of work's held approval rows: kept in ``uow.info`` for the transaction of ``uow.db``
+    (a session-based unit of work keeps ``info`` across transactions; a new transaction starts empty)."""
+    db = uow.db
+    found: Held | None = uow.info.get(_HELD)
+    if found is None or found.db is not db:
+        found = uow.info[_HELD] = Held(db)
+    return found
+
+
+# session.info key: the session flushed changes of approval user setup rows
+_SETUPS_CHANGED = "werkstroom.approvals.setups_changed"
+
+
+@event.listens_for(Session, "before_flush")
+def _note_setup_changes(session: Session, flush_context: Any, instances: Any) -> None:
+    for obj in chain(session.new, session.dirty, session.deleted):
+        if isinstance(obj, ApprovalUserSetup):
+            session.info[_SETUPS_CHANGED] = True
+            return
+
+
+def _reader(uow: UnitOfWork, h: Held | None = None) -> Held:
+    """``held(uow)`` (``h`` when the caller has it already), after flushing the unit of work's ORM
+    session if it has one with pending changes (rows added or changed through the ORM in this
+    transaction, e.g. user setup, count for reads through db, as they did with the ORM's autoflush;
+    held user setup changed so is read again)."""
+    if h is None:
+        h = held(uow)
+    session: Session | None = uow.session_if_made
+    if session is not None:
+        if session.autoflush and (session.new or session.dirty or session.deleted):
+            session.flush()
+        if session.info.pop(_SETUPS_CHANGED, False):
+            h.setups = None
+    return h
+
+
+def forget_setups(uow: UnitOfWork) -> None:
+    """The approval user setup changed in this transaction (``wf setup load``): read it again."""
+    found: Held | None = uow.info.get(_HELD)
+    if found is not None:
+        found.setups = None
+
+
+def _adopt(h: Held, rows: Iterable[Sequence[Any]], refresh: bool = False) -> list[Entry]:
+    """Entries for rows read: the held object where the entry is held already (so each entry is one
+    object per unit of work; ``refresh`` gives it the values read), else a new held one."""
+    out: list[Entry] = []
+    for row in rows:
+        entry = h.by_id.get(row[0])
+        if entry is None:
+            entry = Entry(row)
+            h.by_id[entry.id] = entry
+            h.by_no[entry.entry_no] = entry
+        elif refresh and entry.id not in h.unwritten_ids:
+            entry.assign(row)
+        out.append(entry)
+    return out
+
+
+def cached_record_entries(uow: UnitOfWork, record_type: str, record_key: str,
+                          instance_id: str) -> list[Entry]:
+    """The entries of a record in an instance, by entry number: read once per unit of work, then held
+    in memory (the returned list is the held list itself: do not change it)."""
+    h = held(uow)
+    ref = (record_type, record_key, instance_id)
+    found = h.records.get(ref)
+    if found is None:
+        h = _reader(uow, h)
+        found = h.records[ref] = _adopt(h, h.db.rows(_OF_RECORD, {"rt": record_type, "rk": record_key,
+                                                                  "inst": instance_id}))
+        found.sort(key=_ENTRY_NO)
+    return found
+
+
+def lock_record_entries(uow: UnitOfWork, ref: RecordRef) -> None:
+    """PostgreSQL: lock the entries of a record in an instance (SELECT ... FOR UPDATE) and refresh the
+    held ones with what the transaction that held the lock committed; the comment count is read
+    again when next needed. Nothing to do when this unit of work has locked them already."""
+    h = _reader(uow)
+    if ref in h.locked:
+        return
+    h.locked.add(ref)
+    rt, rk, inst = ref
+    h.records[ref] = _adopt(h, h.db.rows(_OF_RECORD_FOR_UPDATE, {"rt": rt, "rk": rk, "inst": inst}),
+                            refresh=True) + [e for e in h.unwritten if (e.record_type, e.record_key,
+                                                                        e.instance_id) == ref]
+    h.records[ref].sort(key=_ENTRY_NO)
+    h.comments.pop(ref, None)
+
+
+def entries_with_status(uow: UnitOfWork, status: str, due_on_or_before: dt.date | None = None) -> list[Entry]:
+    """Every entry with ``status`` (optionally due on or before a date), by entry number."""
+    h = _reader(uow)
+    if due_on_or_before is None:
+        rows = h.db.rows(_WITH_STATUS, {"status": status})
+    else:
+        rows = h.db.rows(_WITH_STATUS_DUE, {"status": status, "today": due_on_or_before})
+    return _adopt(h, rows)
+
+
+def entries_and_last_no(uow: UnitOfWork, record_type: str, record_key: str,
+                        instance_id: str) -> tuple[list[Entry], int]:
+    """The held entries of a record in an instance (as :func:`cached_record_entries`) and the highest
+    entry number in use (0 for none; held new entries are written first): one query when the
+    entries are not held yet, else the max(entry_no) look-up alone."""
+    h = held(uow)
+    ref = (record_type, record_key, instance_id)
+    found = h.records.get(ref)
+    if found is not None:
+        return found, int(h.db.scalar(_LAST_ENTRY_NO, {}) or 0)
+    h = _reader(uow, h)
+    rows = h.db.rows(_OF_RECORD_WITH_LAST_NO, {"rt": record_type, "rk": record_key, "inst": instance_id})
+    found = h.records[ref] = _adopt(h, [row[1:] for row in rows if row[1] is not None])
+    found.sort(key=_ENTRY_NO)
+    return found, int(rows[0][0] or 0) if rows else 0
+
+
+def read_ahead_for_requests(uow: UnitOfWork, record_type: str, record_key: str, instance_id: str, *,
+                            setups_too: bool) -> None:
+    """Send the reads that creating approval requests starts with (the user setup, when an approver
+    chain is walked, then the record's entries with the last entry number) together: one round trip on
+    PostgreSQL (``Db.ahead``; nothing on SQLite). Only on the driver path: with an ORM session in the
+    unit of work, writes it flushes later would not be seen by reads sent now."""
+    if uow.session_if_made is not None:
+        return
+    h = held(uow)
+    reads: list[tuple[Statement, Mapping[str, Any]]] = []
+    if setups_too and h.setups is None:
+        reads.append((_ALL_SETUPS, {}))
+    if (record_type, record_key, instance_id) not in h.records:
+        reads.append((_OF_RECORD_WITH_LAST_NO, {"rt": record_type, "rk": record_key, "inst": instance_id}))
+    if len(reads) > 1:
+        uow.db.ahead(reads)
+
+
+def hold_new_entries(uow: UnitOfWork, entries: list[Entry]) -> None:
+    """New entries: held for the unit of work and written together with one prepared multi-row INSERT
+    just before the transaction's next statement (through db or the ORM session) or its commit, so
+    changes made before then (the send opening them) go into that INSERT. Dropped on rollback."""
+    h = held(uow)
+    if not h.unwritten:
+        h.db.before.append(lambda: _write_new_entries(h))
+    h.unwritten.extend(entries)
+    extended: set[RecordRef] = set()
+    for entry in entries:
+        h.unwritten_ids.add(entry.id)
+        h.by_id[entry.id] = entry
+        h.by_no[entry.entry_no] = entry
+        ref = (entry.record_type, entry.record_key, entry.instance_id)
+        rows = h.records.get(ref)
+        if rows is not None:
+            rows.append(entry)
+            extended.add(ref)
+    for ref in extended:  # held lists stay by entry number
+        h.records[ref].sort(key=_ENTRY_NO)
+
+
+def _write_new_entries(h: Held) -> None:
+    entries, h.unwritten = h.unwritten, []
+    h.unwritten_ids.clear()
+    if entries:
+        h.db.write_many(_INSERT_ENTRY, [e.values() for e in entries])
+
+
+def change_entry(uow: UnitOfWork, entry: Entry, **values: Any) -> None:
+    """Change fields of an entry: a stored entry with one prepared UPDATE, then the held object; an
+    entry not written yet just takes the values (its INSERT carries them). The frequent changes have
+    their :class:`EntryChange` (``SET_STATUS``, ``OPEN_ENTRY``), which skips the look-up by names."""
+    _change_for(tuple(values))(uow, entry, *values.values())
+
+
+def comment_count(uow: UnitOfWork, record_type: str, record_key: str, instance_id: str) -> int:
+    h = held(uow)
+    ref = (record_type, record_key, instance_id)
+    found = h.comments.get(ref)
+    if found is None:
+        h = _reader(uow, h)
+        found = h.comments[ref] = int(h.db.scalar(_COMMENTS, {"rt": record_type, "rk": record_key,
+                                                              "inst": instance_id}) or 0)
+    return found
+
+
+def add_comment_line(uow: UnitOfWork, entry: Entry, user: str, comment: str) -> None:
+    """An approval comment line on the entry's record and instance (the held count follows)."""
+    h = held(uow)
+    h.db.write(_INSERT_COMMENT, {
+        "id": uow.ids.new_id("comment"), "record_type": entry.record_type, "record_key": entry.record_key,
+        "instance_id": entry.instance_id, "entry_id": entry.id, "user_id": user, "at": uow.clock.now(),
+        "comment": comment})
+    ref = (entry.record_type, entry.record_key, entry.instance_id)
+    if ref in h.comments:
+        h.comments[ref] += 1
+
+
+def add_audit(uow: UnitOfWork, entry: Entry, action: str, user: str, old_status: str, detail: str = "",
+              comment: str | None = None) -> None:
+    """An approval audit row (append-only)."""
+    uow.db.write(_INSERT_AUDIT, {
+        "id": uow.ids.new_id("audit"), "entry_id": entry.id, "instance_id": entry.instance_id,
+        "action": action, "user_id": user, "at": uow.clock.now(), "old_status": old_status,
+        "new_status": entry.status, "detail": detail, "comment": comment,
+    })
+
+
+def add_overdue_row(uow: UnitOfWork, entry: Entry, now: dt.datetime) -> None:
+    """BC's Overdue Approval Entry for an entry (sent to its approver)."""
+    uow.db.write(_INSERT_OVERDUE, {
+        "id": uow.ids.new_id("overdue"), "entry_id": entry.id, "approver_id": entry.approver_id,
+        "sent_to": entry.approver_id, "due_date": entry.due_date, "noticed_at": now})
+
+
+def pending_approvals(uow: UnitOfWork, record_type: str, record_key: str, instance_id: str) -> int:
+    return sum(1 for e in cached_record_entries(uow, record_type, record_key, instance_id)
+               if e.status in PENDING)
+
+
+def entry_values(uow: UnitOfWork, entry: Entry, h: Held | None = None) -> dict[str, Any]:
+    rt, rk, inst = entry.record_type, entry.record_key, entry.instance_id
+    if h is None:
+        h = held(uow)
+    ref = (rt, rk, inst)
+    rows = h.records.get(ref)
+    if rows is None:
+        rows = cached_record_entries(uow, rt, rk, inst)
+    pending = 0
+    for e in rows:
+        if e.status in PENDING:
+            pending += 1
+    comments = h.comments.get(ref)
+    if comments is None:
+        comments = comment_count(uow, rt, rk, inst)
+    return {
+        "entry_id": entry.id,
+        "entry_no": entry.entry_no,
+        "record_type": entry.record_type,
+        "record_key": entry.record_key,
+        "instance_id": entry.instance_id,
+        "workflow_step_instance_id": entry.instance_id,
+        "approval_code": entry.approval_code,
+        "document_type": entry.document_type,
+        "document_no": entry.document_no,
+        "sequence_no": entry.sequence_no,
+        "sender_id": entry.sender_id,
+        "approver_id": entry.approver_id,
+        "status": entry.status,
+        "salespers_purch_code": entry.salespers_purch_code,
+        "amount": entry.amount,
+        "amount_lcy": entry.amount_lcy,
+        "currency_code": entry.currency_code,
+        "available_credit_limit_lcy": entry.available_credit_limit_lcy,
+        "approval_type": entry.approval_type,
+        "limit_type": entry.limit_type,
+        "date_time_sent_for_approval": entry.date_time_sent_for_approval,
+        "last_date_time_modified": entry.last_date_time_modified,
+        "last_modified_by_user_id": entry.last_modified_by_user_id,
+        "due_date": entry.due_date,
+        "delegation_date_formula": entry.delegation_date_formula,
+        "comment": bool(comments),
+        "pending_approvals": pending,
+    }
+
+
+def entry_record(uow: UnitOfWork, entry: Entry, h: Held | None = None) -> SimpleRecord:
+    """The record view of ``entry`` (type ``ApprovalEntry``, key = its entry number, as the catalogue's
+    ApprovalEntry record declares), computed now."""
+    return SimpleRecord(RECORD_TYPE, str(entry.entry_no), entry_values(uow, entry, h))
+
+
+def entry_by_key(uow: UnitOfWork, key: str, h: Held | None = None, *, lock: bool = False) -> Entry | None:
+    """The entry a record key (entry number) or an entry id names. An entry not held yet is read with
+    its siblings (the record's entries in the instance) and the record's comment count in one query:
+    the action and the responses that follow work on them, so they are held for the unit of work.
+    ``lock`` (PostgreSQL; SQLite serializes writers already): read them locked, as
+    :func:`lock_record_entries` would (the entries of a request held now are locked already)."""
+    if h is None:
+        h = held(uow)
+    no = int(key) if key.isascii() and key.isdigit() else None  # not int('²')
+    if no is not None and no >= 2**31:  # no entry has that number (the column is 32-bit): try it as an id
+        no = None
+    found = h.by_id.get(key) if no is None else h.by_no.get(no)
+    if found is not None:
+        return found
+    h = _reader(uow, h)
+    if lock and h.db.dialect.name != "sqlite":
+        return _locked_entry_by_key(h, key, no)
+    rows = h.db.rows(_SIBLINGS_BY_ID, {"id": key}) if no is None else h.db.rows(_SIBLINGS_BY_NO, {"no": no})
+    if not rows and no is not None:
+        rows = h.db.rows(_SIBLINGS_BY_ID, {"id": key})  # an id made of digits
+        no = None
+    if not rows:
+        return None
+    siblings = _adopt(h, [row[:-1] for row in rows])
+    siblings.sort(key=_ENTRY_NO)
+    if no is None:
+        found = next((e for e in siblings if e.id == key), None)
+    else:
+        found = next((e for e in siblings if e.entry_no == no), None)
+    if found is None:
+        return None
+    ref = (found.record_type, found.record_key, found.instance_id)
+    if ref not in h.records:
+        h.records[ref] = siblings
+    h.comments.setdefault(ref, int(rows[0][-1] or 0))
+    return found
+
+
+def _locked_entry_by_key(h: Held, key: str, no: int | None) -> Entry | None:
+    """``entry_by_key`` with ``lock`` for an entry not held yet: its request's entries locked and the
+    comment count, sent together."""
+    by_no = no is not None
+    (entries, count) = _LOCKED_BY_NO if by_no else _LOCKED_BY_ID
+    params = {"no": no} if by_no else {"id": key}
+    rows, counted = h.db.rows_together((entries, params), (count, params))
+    if not rows and by_no:
+        return _locked_entry_by_key(h, key, None)  # an id made of digits
+    if not rows:
+        return None
+    siblings = _adopt(h, rows, refresh=True)
+    found = next((e for e in siblings if (e.entry_no == no if by_no else e.id == key)), None)
+    if found is None:
+        return None
+    ref = (found.record_type, found.record_key, found.instance_id)
+    h.records[ref] = siblings + [e for e in h.unwritten
+                                 if (e.record_type, e.record_key, e.instance_id) == ref]
+    h.comments[ref] = int(counted[0][0] or 0)
+    h.locked.add(ref)
+    return found
+
+
+# ----------------------------------------------------------------------------- user setup
+
+
+def setups(uow: UnitOfWork) -> dict[str, UserSetup]:
+    """The whole approval user setup by user id, read once per unit of work (a user absent here has
+    no setup)."""
+    h = _reader(uow)
+    found = h.setups
+    if found is None:
+        found = h.setups = {row[0]: UserSetup(row) for row in h.db.rows(_ALL_SETUPS, {})}
+    return found
+
+
+def user_setup(uow: UnitOfWork, user_id: str) -> UserSetup | None:
+    if not user_id:
+        return None
+    return setups(uow).get(user_id)
+
+
+def group_members(uow: UnitOfWork, code: str) -> list[tuple[str, int]]:
+    """(user id, sequence no.) of the members of a workflow user group, by sequence and user id; none
+    for an unknown group."""
+    if not code:
+        return []
+    h = _reader(uow)
+    return [(str(uid), int(seq)) for uid, seq in h.db.rows(_GROUP_MEMBERS, {"code": code})]

@@ -1,0 +1,700 @@
+"""ApprovalService: the ``ApprovalsAPI`` of a response context (BC's Approvals Mgmt., codeunit 1535).
+
+Every method works on the approval entries of the scope's document in the scope's workflow instance.
+Refusals raise ``ApprovalError`` (WF6xx); the engine rolls the whole event back then.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from ...catalogue import dateformula
+from ...catalogue.specs import normalize_enum
+from ..notifications import service as notes
+from ..unit import RunScope, UnitOfWork
+from . import rules
+from .errors import ApprovalError
+from .records import (
+    RECORD_TYPE,
+    Entry,
+    Held,
+    UserSetup,
+    add_audit,
+    add_overdue_row,
+    cached_record_entries,
+    change_entry,
+    entries_and_last_no,
+    entries_with_status,
+    entry_by_key,
+    entry_record,
+    held,
+    hold_new_entries,
+    open_entry,
+    read_ahead_for_requests,
+    set_status,
+    setups,
+    user_setup,
+)
+from .records import group_members as _group_members
+
+APPROVED_EVENT = "ApprovalRequestApproved"
+REJECTED_EVENT = "ApprovalRequestRejected"
+DELEGATED_EVENT = "ApprovalRequestDelegated"
+
+_DELEGATE_AFTER = {"never": "", "": "", "1day": "1D", "2days": "2D", "5days": "5D"}
+_BATCH_TYPES = {"genjournalbatch", "itemjournalbatch", "requisitionwkshname", "fajournalbatch"}
+_ENTRY_TYPE_KEY = normalize_enum(RECORD_TYPE)
+
+
+# ----------------------------------------------------------------------------- option parsing
+
+
+def delegate_formula(value: object) -> str:
+    """BC's Delegate After (Never, 1 day, 2 days, 5 days) as a date formula; a formula (``3D``) is
+    accepted too (beyond BC). Blank = never."""
+    if value is None or value is False:
+        return ""
+    text = getattr(value, "text", value)
+    key = normalize_enum(str(text))
+    if key in _DELEGATE_AFTER:
+        return _DELEGATE_AFTER[key]
+    m = re.fullmatch(r"(\d+)days?", key)
+    if m:
+        return f"{int(m.group(1))}D"
+    formula = dateformula.coerce(text)
+    probe = dt.date(2026, 1, 1)
+    if formula.apply(probe) <= probe:
+        raise ApprovalError("WF618", f"delegate after {text!r}: the formula must point to a later date")
+    return formula.text
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed_formula(text: str) -> dateformula.DateFormula:
+    """A date formula's text parsed (a DateFormula is immutable: one parse per text serves every
+    engine; a text that does not parse raises each time)."""
+    return dateformula.parse(text)
+
+
+def due_formula(value: object) -> dateformula.DateFormula:
+    try:
+        text = getattr(value, "text", value)
+        if isinstance(text, str) and not isinstance(value, dateformula.DateFormula):
+            return _parsed_formula(text)
+        return dateformula.coerce(value)
+    except dateformula.DateFormulaError as exc:
+        raise ApprovalError("WF618", exc.message) from exc
+
+
+def quorum_value(value: object) -> tuple[int | None, int | None]:
+    """(N, M) from a quorum option: None/"all" -> (None, None); 2 -> (2, None); "any" or "any 1 of" ->
+    (1, None); "2 of 3" -> (2, 3)."""
+    if value is None or value == "" or value is False:
+        return None, None
+    if isinstance(value, bool):
+        raise ApprovalError("WF619", f"invalid quorum {value!r}")
+    if isinstance(value, int):
+        if value < 1:
+            raise ApprovalError("WF619", f"a quorum must be at least 1, not {value}")
+        return value, None
+    text = " ".join(str(value).lower().split())
+    if text == "all":
+        return None, None
+    if text in ("any", "any one", "any 1", "any 1 of", "any one of"):
+        return 1, None
+    m = re.fullmatch(r"(?:any )?(\d+)(?: of(?: (\d+))?)?", text)
+    if m is None:
+        raise ApprovalError("WF619", f"invalid quorum {value!r} (write 'any 1 of', '2 of 3' or a number)")
+    n = int(m.group(1))
+    total = int(m.group(2)) if m.group(2) else None
+    if n < 1 or (total is not None and n > total):
+        raise ApprovalError("WF619", f"invalid quorum {value!r}: need 1 <= N <= M")
+    return n, total
+
+
+def quorum_with_total(value: object, total: object) -> tuple[int | None, int | None]:
+    """(N, M) from the ``quorum`` option and the ``quorum_total`` option (``quorum 2 of 3`` in a
+    script sets both; the API may also give ``quorum="2 of 3"``)."""
+    n, m = quorum_value(value)
+    if total is None or total == "":
+        return n, m
+    if isinstance(total, bool) or not isinstance(total, int | str) or not str(total).strip().isdigit():
+        raise ApprovalError("WF619", f"invalid quorum total {total!r} (a whole number of approvers)")
+    given = int(str(total).strip())
+    if n is None:
+        raise ApprovalError("WF619", f"a quorum total ({given}) needs a quorum: write 'quorum N of {given}'")
+    if m is not None and m != given:
+        raise ApprovalError("WF619", f"quorum {value!r} and quorum total {given} disagree")
+    if not 1 <= n <= given:
+        raise ApprovalError("WF619", f"invalid quorum {n} of {given}: need 1 <= N <= M")
+    return n, given
+
+
+def refuses_self_approval(value: object) -> bool:
+    """``self_approval``: "auto" (BC: entries for the requester are approved at once, the default) or
+    "refuse" (segregation of duties). Booleans: True = allowed (auto)."""
+    if value is None or value == "":
+        return False
+    if isinstance(value, bool):
+        return not value
+    key = normalize_enum(str(value))
+    if key in ("auto", "automatic", "allow", "allowed", "autoapprove", "bc"):
+        return False
+    if key in ("refuse", "refused", "deny", "forbid", "forbidden", "segregation", "segregationofduties"):
+        return True
+    raise ApprovalError("WF623", f"unknown self-approval mode {value!r} (use auto or refuse)")
+
+
+def audit(uow: UnitOfWork, entry: Entry, action: str, user: str, old_status: str,
+          detail: str = "", comment: str | None = None) -> None:
+    add_audit(uow, entry, action, user, old_status, detail, comment)
+
+
+def preload_setups(uow: UnitOfWork) -> None:
+    """Read the whole approval user setup once for this unit of work (one query instead of one per link
+    of an approver chain); later look-ups are answered from it."""
+    setups(uow)
+
+
+def is_admin(uow: UnitOfWork, user: str) -> bool:
+    setup = user_setup(uow, user)
+    return bool(setup is not None and setup.approval_administrator)
+
+
+def administrator(uow: UnitOfWork) -> UserSetup | None:
+    """The approval administrator (the first by user id, should there be several)."""
+    return next((s for s in setups(uow).values() if s.approval_administrator), None)
+
+
+def record_entries(uow: UnitOfWork, record_type: str, record_key: str, instance_id: str,
+                   statuses: Iterable[str] | None = None) -> list[Entry]:
+    """The entries of a record in an instance, by entry number (optionally only some statuses)."""
+    rows = cached_record_entries(uow, record_type, record_key, instance_id)
+    if statuses is None:
+        return list(rows)
+    wanted = set(statuses)
+    return [e for e in rows if e.status in wanted]
+
+
+def settle_quorum_tier(uow: UnitOfWork, entry: Entry, user: str) -> list[Entry]:
+    """Beyond BC: when ``entry``'s tier has a quorum N and N of its entries are Approved, the tier's
+    other Created/Open entries become Canceled. Returns the canceled entries."""
+    if entry.quorum is None:
+        return []
+    tier = [e for e in record_entries(uow, entry.record_type, entry.record_key, entry.instance_id)
+            if e.sequence_no == entry.sequence_no]
+    approved = sum(1 for e in tier if e.status == "Approved")
+    if approved < entry.quorum:
+        return []
+    canceled: list[Entry] = []
+    now = uow.clock.now()
+    for e in tier:
+        if e.status in ("Created", "Open"):
+            old = e.status
+            set_status(uow, e, "Canceled", now, user)
+            audit(uow, e, "quorum", user, old, f"tier {e.sequence_no} reached its quorum of {entry.quorum}")
+            canceled.append(e)
+    return canceled
+
+
+# ----------------------------------------------------------------------------- the service
+
+
+class _NoteOptions:
+    """The notification options of a response run (link, message, notify sender), read once for all
+    the notifications it makes."""
+
+    __slots__ = ("custom_link", "link", "link_target_page", "message", "notify_sender")
+
+    def __init__(self, options: Mapping[str, Any]) -> None:
+        self.link_target_page = str(options.get("link_target_page") or "")
+        self.custom_link = str(options.get("custom_link") or "")
+        # the link the notification text shows: the custom link, else the target page
+        self.link = str(options.get("custom_link") or options.get("link_target_page") or "")
+        self.message = str(options.get("message") or "")
+        self.notify_sender = bool(options.get("notify_sender"))
+
+
+_NO_OPTIONS = _NoteOptions({})
+
+
+class ApprovalService:
+    """Approval entries of ``scope.document`` in ``scope.instance_id``."""
+
+    def __init__(self, scope: RunScope) -> None:
+        self.scope = scope
+        self.uow = scope.uow
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    @property
+    def _doc_type(self) -> str:
+        return self.scope.document.type
+
+    @property
+    def _doc_key(self) -> str:
+        return self.scope.document.key
+
+    def _today(self) -> dt.date:
+        return self.uow.clock.now().date()
+
+    def _entries(self, statuses: Iterable[str] | None = None) -> list[Entry]:
+        return record_entries(self.uow, self._doc_type, self._doc_key, self.scope.instance_id, statuses)
+
+    def _plan(self, tmpl: rules.EntryTemplate, refuse: bool) -> _Plan:
+        """A plan for new entries after the record's entries in this instance (their last sequence)
+        and after the highest entry number in use: one query for both."""
+        entries, last_no = entries_and_last_no(self.uow, self._doc_type, self._doc_key,
+                                               self.scope.instance_id)
+        return _Plan(self, tmpl, refuse, max((e.sequence_no for e in entries), default=0), last_no)
+
+    def _notify_entry(self, entry: Entry, recipient: str, note: _NoteOptions,
+                      etype: str = "Approval") -> None:
+        row = notes.add_entry(
+            self.uow, entry_type_=etype, recipient=recipient, sender=self.scope.user,
+            record_type=entry.record_type, record_key=entry.record_key, instance_id=entry.instance_id,
+            approval_entry_id=entry.id, link_target_page=note.link_target_page,
+            custom_link=note.custom_link, message=note.message,
+            data=notes.entry_data(entry, self.scope.workflow_code, recipient, note.link),
+        )
+        if row is not None:
+            self.scope.explain(f"{etype} notification queued for {recipient} (entry {entry.entry_no})")
+
+    def _entry_notifications(self, entry: Entry, note: _NoteOptions) -> None:
+        """BC's CreateEntryNotification: the approver unless he is the acting user or the entry
+        is rejected; the sender with Notify Sender when he is neither the acting user nor the approver."""
+        user = self.scope.user
+        if entry.approver_id != user and entry.status != "Rejected":
+            self._notify_entry(entry, entry.approver_id, note)
+        if note.notify_sender and entry.sender_id not in (user, entry.approver_id):
+            self._notify_entry(entry, entry.sender_id, note)
+
+    # -- create ------------------------------------------------------------------------------
+
+    def create_requests(self, options: Mapping[str, Any]) -> None:
+        """CREATEAPPROVALREQUESTS: entries per approver type and limit type (see docs/approvals.md)."""
+        a_type = rules.approver_type(options.get("approver_type"))
+        l_type = rules.limit_type(options.get("limit_type"))
+        formula = due_formula(options.get("due_date_formula"))
+        today = self._today()
+        due = formula.apply(today)
+        if due < today:
+            raise ApprovalError("WF618", f"the due date formula {formula.text!r} points to the past")
+        delegation = delegate_formula(options.get("delegate_after"))
+        quorum, quorum_total = quorum_with_total(options.get("quorum"), options.get("quorum_total"))
+        refuse = refuses_self_approval(options.get("self_approval")) or bool(options.get("no_self_approval"))
+        doc = self.scope.document
+        tmpl = rules.template_for(doc.type, doc.key, doc.values)
+        chain = l_type in ("Approver Chain", "First Qualified Approver")
+        read_ahead_for_requests(self.uow, self._doc_type, self._doc_key, self.scope.instance_id,
+                                setups_too=chain)
+        if chain:
+            preload_setups(self.uow)
+        plan = self._plan(tmpl, refuse)
+
+        batch = normalize_enum(doc.type) in _BATCH_TYPES
+        if batch and l_type != "Direct Approver" and a_type != "Workflow User Group":
+            self.scope.explain("only Direct Approver is supported for journal batches and worksheets: "
+                               "the request is approved automatically")
+            plan.add(self.scope.user, "Approver", "No Limits", allow_self=True)
+        elif a_type == "Workflow User Group":
+            plan.group(str(options.get("workflow_user_group") or ""))
+        elif a_type == "Salesperson/Purchaser":
+            plan.salesperson(l_type, str(options.get("approver_id") or ""))
+        else:
+            plan.approver(l_type, str(options.get("approver_id") or ""))
+
+        if quorum is not None:
+            tiers: dict[int, int] = {}
+            for row in plan.rows:
+                tiers[row[1]] = tiers.get(row[1], 0) + 1
+            for seq, size in tiers.items():
+                if size > 1 and size < quorum:
+                    raise ApprovalError("WF619", f"quorum {quorum} cannot be met by tier {seq} with "
+                                                 f"{size} approvers")
+                if size > 1 and quorum_total is not None and size != quorum_total:
+                    raise ApprovalError("WF619", f"quorum '{quorum} of {quorum_total}' does not match tier "
+                                                 f"{seq}, which has {size} approvers")
+        plan.write(due, delegation, quorum, options)
+        if options.get("show_confirmation"):
+            self.scope.emit_effect("message", {"text": "An approval request has been sent.",
+                                               "user": self.scope.user})
+
+    def create_and_approve_automatically(self) -> None:
+        """CREATEANDAPPROVEAPPROVALREQUESTAUTOMATICALLY: one entry for the acting user, Approved."""
+        doc = self.scope.document
+        tmpl = rules.template_for(doc.type, doc.key, doc.values)
+        plan = self._plan(tmpl, refuse=False)
+        plan.add(self.scope.user, "Approver", "No Limits", allow_self=True)
+        plan.write(self._today(), "", None, {})
+
+    # -- send --------------------------------------------------------------------------------
+
+    def send_requests(self, options: Mapping[str, Any]) -> None:
+        """SENDAPPROVALREQUESTFORAPPROVAL: open the lowest pending sequence and notify its approvers."""
+        ev = self.scope.event_record
+        if normalize_enum(ev.type) == _ENTRY_TYPE_KEY:
+            h = held(self.uow)
+            entry = entry_by_key(self.uow, ev.key, h)
+            if entry is not None:
+                self._send_from_entry(entry, options, h)
+                return
+        self._send_from_record(options)
+
+    def _open_next_tier(self, options: Mapping[str, Any],
+                        entries: list[Entry] | None = None, h: Held | None = None) -> list[Entry]:
+        """Open every Created entry of the lowest Created sequence; a quorum tier that is already met
+        (auto-approved members) is closed and the next tier is tried. ``entries``: all entries of
+        the record in this instance, when the caller has them already."""
+        if entries is None:
+            entries = self._entries()
+        while True:
+            created = [e for e in entries if e.status == "Created"]
+            if not created:
+                return []
+            low = min(e.sequence_no for e in created)
+            tier = [e for e in created if e.sequence_no == low]
+            quorum = tier[0].quorum
+            if quorum is not None:
+                approved = [e for e in entries if e.status == "Approved" and e.sequence_no == low]
+                if len(approved) >= quorum:
+                    settle_quorum_tier(self.uow, approved[0], self.scope.user)
+                    continue
+            now = self.uow.clock.now()
+            note = _NoteOptions(options)
+            for e in tier:
+                open_entry(self.uow, e, now, self.scope.user, h=h)
+                self._entry_notifications(e, note)
+            self.scope.explain(f"approval requests sent to {', '.join(e.approver_id for e in tier)}"
+                               f" (sequence {low})")
+            return tier
+
+    def _send_from_record(self, options: Mapping[str, Any]) -> None:
+        entries = self._entries()
+        if not any(e.status == "Created" for e in entries):
+            approved = [e for e in entries if e.status == "Approved"]
+            if approved:
+                self.scope.explain("every approval entry is already approved")
+                self.scope.raise_event(APPROVED_EVENT, entry_record(self.uow, approved[-1]))
+                return
+            raise ApprovalError("WF610", "No approval requests exist.")
+        opened = self._open_next_tier(options, entries)
+        approved = [e for e in entries if e.status == "Approved"]
+        if not opened:  # every remaining tier was closed by its quorum
+            if approved:
+                self.scope.raise_event(APPROVED_EVENT, entry_record(self.uow, approved[-1]))
+                return
+            raise ApprovalError("WF610", "No approval requests exist.")
+        group_approved = [e for e in approved if e.approval_type == "Workflow User Group"]
+        if group_approved:
+            last = group_approved[-1]
+            open_same = any(e.sequence_no == last.sequence_no and e.status == "Open" for e in entries)
+            if last.sender_id != last.approver_id or open_same:
+                self.scope.raise_event(APPROVED_EVENT, entry_record(self.uow, last))
+
+    def _send_from_entry(self, entry: Entry, options: Mapping[str, Any], h: Held) -> None:
+        if entry.status == "Open":  # a delegated entry: tell the new approver
+            self._entry_notifications(entry, _NoteOptions(options))
+            return
+        # the record's entries in this instance: held already (read with the entry), else read now
+        rows = h.records.get((self._doc_type, self._doc_key, self.scope.instance_id))
+        entries = list(rows) if rows is not None else self._entries()
+        open_entries = [e for e in entries if e.status == "Open" and e.id != entry.id]
+        if entry.approval_type == "Workflow User Group":
+            open_entries = [e for e in open_entries if e.sequence_no > entry.sequence_no]
+        if open_entries:
+            self.scope.explain("other approvers still have open requests: waiting")
+            return
+        self._open_next_tier(options, entries, h)
+
+    # -- approve / reject / cancel all --------------------------------------------------------
+
+    def _set_all(self, statuses: Sequence[str], new_status: str,
+                 action: str) -> list[tuple[Entry, str]]:
+        changed: list[tuple[Entry, str]] = []
+        now = self.uow.clock.now()
+        for e in self._entries(statuses):
+            old = e.status
+            set_status(self.uow, e, new_status, now, self.scope.user)
+            audit(self.uow, e, action, self.scope.user, old)
+            changed.append((e, old))
+        return changed
+
+    def approve_all(self) -> None:
+        """APPROVEALLAPPROVALREQUESTS: every Created/Open entry -> Approved."""
+        changed = self._set_all(("Created", "Open"), "Approved", "approve all")
+        for e, _old in changed:
+            if e.sender_id != self.scope.user:
+                self._notify_entry(e, e.sender_id, _NO_OPTIONS)
+        self.scope.explain(f"{len(changed)} approval entries approved")
+
+    def reject_all(self, options: Mapping[str, Any]) -> None:
+        """REJECTALLAPPROVALREQUESTS: every entry not Rejected/Canceled -> Rejected; notifications for
+        the previously Open entries (and the sender with Notify Sender)."""
+        note = _NoteOptions(options)
+        changed = self._set_all(("Created", "Open", "Approved"), "Rejected", "reject all")
+        just_rejected = held(self.uow).just_rejected
+        for e in self._entries(("Rejected",)):
+            if e.id in just_rejected and all(c is not e for c, _ in changed):
+                changed.insert(0, (e, "Open"))  # BC: the rejected entry was still Open at this point
+        for e, old in changed:
+            if old == "Open" and e.approver_id != self.scope.user:
+                self._notify_entry(e, e.approver_id, note)
+        self._notify_sender_once(changed, note)
+        self.scope.explain(f"{len(changed)} approval entries rejected")
+
+    def cancel_all(self, options: Mapping[str, Any]) -> None:
+        """CANCELALLAPPROVALREQUESTS: every entry not Rejected/Canceled -> Canceled; notifications for
+        those that were Open or Approved."""
+        note = _NoteOptions(options)
+        changed = self._set_all(("Created", "Open", "Approved"), "Canceled", "cancel all")
+        for e, old in changed:
+            if old in ("Open", "Approved") and e.approver_id != self.scope.user:
+                self._notify_entry(e, e.approver_id, note)
+        self._notify_sender_once(changed, note)
+        self.scope.explain(f"{len(changed)} approval entries canceled")
+
+    def _notify_sender_once(self, changed: list[tuple[Entry, str]], note: _NoteOptions) -> None:
+        if not note.notify_sender or not changed:
+            return
+        entry = changed[-1][0]
+        if entry.sender_id != self.scope.user:
+            self._notify_entry(entry, entry.sender_id, note)
+
+    # -- overdue / comments -------------------------------------------------------------------
+
+    def create_overdue_notifications(self, options: Mapping[str, Any]) -> None:
+        """CREATEOVERDUENOTIFICATIONS: for every Open entry whose due date has come (due date <= today)
+        and whose approver has a user setup: an overdue record and an Overdue notification."""
+        count = create_overdue(self.uow, self._today(), self.scope.user, options, self.scope.workflow_code)
+        self.scope.explain(f"{count} overdue notifications created")
+
+    def request_comment(self) -> None:
+        """GETAPPROVALCOMMENT: ask the acting user for a comment. The stdlib response puts the request
+        for the host in the outbox; here the timeline notes it (comments are added with
+        ``actions.add_comment`` or ``--comment``)."""
+        self.scope.explain(f"{self.scope.user} is asked for an approval comment")
+
+
+def create_overdue(uow: UnitOfWork, today: dt.date, user: str, options: Mapping[str, Any],
+                   workflow: str, only: Iterable[Entry] | None = None) -> int:
+    """Overdue notices for Open entries due on or before ``today`` (all of them, or ``only``)."""
+    entries = entries_with_status(uow, "Open", due_on_or_before=today) if only is None else list(only)
+    count = 0
+    now = uow.clock.now()
+    for e in entries:
+        if user_setup(uow, e.approver_id) is None:
+            continue
+        add_overdue_row(uow, e, now)
+        change_entry(uow, e, last_overdue_notice=today)
+        link = str(options.get("custom_link") or options.get("link_target_page") or "")
+        for recipient in [e.approver_id] + ([e.sender_id] if options.get("notify_sender")
+                                            and e.sender_id != e.approver_id else []):
+            row = notes.add_entry(
+                uow, entry_type_="Overdue", recipient=recipient, sender=user, record_type=e.record_type,
+                record_key=e.record_key, instance_id=e.instance_id, approval_entry_id=e.id,
+                link_target_page=str(options.get("link_target_page") or ""),
+                custom_link=str(options.get("custom_link") or ""),
+                data=notes.entry_data(e, workflow or e.approval_code, recipient, link))
+            if row is not None:
+                count += 1
+    return count
+
+
+_CENT = Decimal("0.01")
+
+
+def _money(value: Decimal) -> Decimal:
+    """An amount as the money columns store it (2 decimals), so an entry held in memory for the unit
+    of work shows the same value as the entry read back from the database."""
+    return value.quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+class _Plan:
+    """The entries one CREATEAPPROVALREQUESTS run makes, computed before anything is written (so a
+    refusal half-way changes nothing)."""
+
+    def __init__(self, svc: ApprovalService, tmpl: rules.EntryTemplate, refuse: bool, last_sequence: int,
+                 last_entry_no: int) -> None:
+        self.svc = svc
+        self.tmpl = tmpl
+        self.refuse = refuse
+        self.requester = svc.scope.user
+        self.base = last_sequence
+        self.last = self.base
+        self.last_entry_no = last_entry_no
+        # (approver, sequence, approval type, limit type, self-approved)
+        self.rows: list[tuple[str, int, str, str, bool]] = []
+        self._setups: dict[str, UserSetup] | None = None
+
+    def _all_setups(self) -> dict[str, UserSetup]:
+        """The approval user setup by user id, taken once for the plan (a plan changes none of it)."""
+        if self._setups is None:
+            self._setups = setups(self.svc.uow)
+        return self._setups
+
+    def _setup(self, user_id: str) -> UserSetup | None:
+        return self._all_setups().get(user_id) if user_id else None
+
+    def _require_setup(self, user_id: str, code: str = "WF601", message: str | None = None) -> UserSetup:
+        setup = self._setup(user_id)
+        if setup is None:
+            raise ApprovalError(code, message
+                                or f"User ID {user_id!r} does not exist in the approval user setup.")
+        return setup
+
+    def add(self, approver: str, approval_type: str, limit: str, *, sequence: int | None = None,
+            allow_self: bool = False) -> None:
+        if approver == self.requester and self.refuse and not allow_self:
+            raise ApprovalError("WF614", f"{approver} cannot approve a request they sent (self-approval is "
+                                         "refused for this workflow)")
+        seq = self.last + 1 if sequence is None else sequence
+        self.last = max(self.last, seq)
+        self.rows.append((approver, seq, approval_type, limit, approver == self.requester))
+
+    def _sufficient(self, setup: UserSetup) -> bool:
+        if self.refuse and setup.user_id == self.requester:
+            return False
+        return rules.is_sufficient(setup, self.tmpl)
+
+    def chain(self, start: UserSetup, approval_type: str, sufficient_only: bool) -> None:
+        """Walk Approver IDs up from ``start`` until a sufficient approver, making entries (every link,
+        or in sufficient-only mode just the sufficient one)."""
+        current = start
+        visited = {start.user_id}
+        while not self._sufficient(current):
+            nxt = current.approver_id
+            if not nxt:
+                raise ApprovalError("WF603", f"No qualified approver was found: {current.user_id} has no "
+                                             "approver and is not allowed to approve this amount.")
+            if nxt == current.user_id:  # only reached with refused self-approval at the top
+                raise ApprovalError("WF614", f"{current.user_id} is the top of the approver chain and may "
+                                             "not approve their own request.")
+            if nxt in visited:  # BC stops after more links than users; a repeated user is that loop
+                raise ApprovalError("WF604", "No sufficient approver was found in the approver chain "
+                                             f"(it loops back from {current.user_id} to {nxt}).")
+            visited.add(nxt)
+            current = self._require_setup(nxt)
+            if self.refuse and current.user_id == self.requester:
+                continue
+            if not sufficient_only or self._sufficient(current):
+                self.add(current.user_id, approval_type, "Approval Limits")
+
+    def approver(self, l_type: str, specific: str) -> None:
+        if l_type == "Specific Approver":
+            if not specific:
+                raise ApprovalError("WF609", "the specific approver needs an approver user id")
+            self._require_setup(specific, "WF609", f"The specific approver {specific!r} does not exist "
+                                                  "in the approval user setup.")
+            self.add(specific, "Approver", "No Limits")
+            return
+        requester = self._require_setup(self.requester)
+        if l_type == "Direct Approver":
+            target = self._setup(requester.approver_id)
+            if target is None:
+                if requester.approval_administrator:  # BC: the administrator approves his own request;
+                    self.add(requester.user_id, "Approver", "No Limits")  # WF614 when refused
+                    return
+                raise ApprovalError("WF602", "You must set up an approver for user ID "
+                                             f"{requester.user_id!r} in the approval user setup.")
+            self.add(target.user_id, "Approver", "No Limits")
+            return
+        if not self.refuse:
+            self.add(requester.user_id, "Approver", "Approval Limits")
+        self.chain(requester, "Approver", sufficient_only=l_type == "First Qualified Approver")
+
+    def salesperson(self, l_type: str, specific: str) -> None:
+        code = self.tmpl.salespers_purch_code
+        if not code:
+            raise ApprovalError("WF607", f"{self.tmpl.record_type} {self.tmpl.document_no} has no "
+                                         "salesperson/purchaser code.")
+        # the first user (by user id) linked to the code
+        sp = next((s for s in self._all_setups().values() if s.salespers_purch_code == code), None)
+        if sp is None:
+            raise ApprovalError("WF608", f"The salesperson/purchaser {code!r} of {self.tmpl.record_type} "
+                                         f"{self.tmpl.document_no} is not linked to a user in the approval "
+                                         "user setup.")
+        kind = "Sales Pers./Purchaser"
+        own = sp.user_id == self.requester and self.refuse
+        if l_type == "Direct Approver":
+            self.add(sp.user_id, kind, "No Limits")
+        elif l_type == "Approver Chain":
+            if not own:
+                self.add(sp.user_id, kind, "Approval Limits")
+            self.chain(sp, kind, sufficient_only=False)
+        elif l_type == "First Qualified Approver":
+            if not own and self._sufficient(sp):
+                self.add(sp.user_id, kind, "Approval Limits")
+            self.chain(sp, kind, sufficient_only=True)
+        else:
+            if not specific:
+                raise ApprovalError("WF609", "the specific approver needs an approver user id")
+            self._require_setup(specific, "WF609", f"The specific approver {specific!r} does not exist "
+                                                  "in the approval user setup.")
+            if not own:
+                self.add(sp.user_id, kind, "No Limits")
+            self.add(specific, kind, "No Limits")
+
+    def group(self, code: str) -> None:
+        svc = self.svc
+        self._require_setup(self.requester)
+        members = _group_members(svc.uow, code)
+        if not members:
+            raise ApprovalError("WF605", f"A workflow user group with at least one member must be set up "
+                                         f"(group {code!r}).")
+        for member, _seq in members:
+            self._require_setup(member, "WF606", f"The workflow user group member {member!r} of group "
+                                                f"{code!r} does not exist in the approval user setup.")
+        for member, seq in members:
+            if self.refuse and member == self.requester:
+                continue
+            self.add(member, "Workflow User Group", "No Limits", sequence=self.base + seq)
+        if not self.rows:
+            raise ApprovalError("WF614", f"group {code!r} has no member other than the requester "
+                                         f"{self.requester}, who may not approve their own request.")
+
+    def write(self, due: dt.date, delegation: str, quorum: int | None, options: Mapping[str, Any]) -> None:
+        svc = self.svc
+        uow = svc.uow
+        scope = svc.scope
+        now = uow.clock.now()
+        no = self.last_entry_no + 1
+        overdue = bool(options.get("overdue_reminders"))
+        t = self.tmpl
+        requester = self.requester
+        instance_id, code = scope.instance_id, scope.workflow_code
+        # the template's amounts as stored (the same for every entry of the plan)
+        amount, amount_lcy = _money(t.amount), _money(t.amount_lcy)
+        credit_limit = _money(t.available_credit_limit_lcy)
+        new_id = uow.ids.new_id
+        created: list[Entry] = []
+        for approver, seq, a_type, l_type, own in self.rows:
+            created.append(Entry((  # the fields in ENTRY_FIELDS order
+                new_id("entry"), no, t.record_type, t.record_key, instance_id, code, t.document_type,
+                t.document_no, seq, requester, approver, "Approved" if own else "Created",
+                t.salespers_purch_code, amount, amount_lcy, t.currency_code, credit_limit, a_type, l_type,
+                now,  # date_time_sent_for_approval
+                now,  # last_date_time_modified
+                requester,  # last_modified_by_user_id
+                due, delegation, quorum, self.refuse, overdue,
+                None,  # last_overdue_notice
+            )))
+            no += 1
+        hold_new_entries(uow, created)
+        for entry in created:
+            scope.explain(f"approval entry {entry.entry_no} for {entry.approver_id} (sequence "
+                          f"{entry.sequence_no}): {entry.status}")
+
+
+__all__ = [
+    "APPROVED_EVENT",
+    "DELEGATED_EVENT",
+    "REJECTED_EVENT",
+    "ApprovalService",
+    "create_overdue",
+    "settle_quorum_tier",
+]

@@ -1,0 +1,573 @@
+"""The public engine: open a store, deploy and enable workflows, emit events, inspect the results.
+
+Every handled event runs in one transaction (instance and step state, records and their state,
+approval entries, notifications, outbox rows and the audit row commit together or not at all).
+See docs/engine.md for examples.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import attrs
+from sqlalchemy import Table, bindparam, event, insert, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..binding.program import BoundWorkflow
+from ..catalogue.specs import Library
+from ..diagnostics import Diagnostic
+from ..errors import DiagnosticsError, WerkstroomError
+from ..store import codec as codec
+from ..store.database import (
+    ArchivedInstanceRow,
+    EventLogRow,
+    InstanceRow,
+    OutboxRow,
+    RecordChangeRow,
+    RecordRow,
+    RecordStateRow,
+    WorkflowRow,
+    decode_step_states,
+    make_engine,
+    resolve_url,
+    upgrade,
+)
+from ..store.driver import Params, Statement
+from . import lifecycle
+from .clock import Clock, IdSource, SystemClock, UuidIds
+from .records import Rec, RecordCache, Vocabulary, record_key, validate
+from .run import Run, delivery_lock, event_reads, record_lock
+from .trace import EmitResult
+from .unit import KeptConnections, UnitOfWork
+from .workflows import UnknownWorkflow, WorkflowCache
+
+_LOG: Table = EventLogRow.__table__  # type: ignore[assignment]
+# prepared statements run on the driver (werkstroom.store.driver)
+_LOG_COLUMNS = ["idempotency_key", "payload_hash", "event", "record_type", "record_key", "user", "result",
+                "created_at"]
+_INSERT_LOG = Statement(insert(_LOG).returning(_LOG.c.id), columns=_LOG_COLUMNS)
+_INSERT_LOG_PLAIN = Statement(insert(_LOG), columns=_LOG_COLUMNS)
+_LOG_BY_KEY = Statement(select(_LOG.c.id, _LOG.c.payload_hash, _LOG.c.event, _LOG.c.record_type,
+                               _LOG.c.record_key, _LOG.c.result)
+                        .where(_LOG.c.idempotency_key == bindparam("b_key")))
+
+
+class UnitSession(Session):
+    """A session that keeps every row it loaded or wrote for its (short) lifetime.
+
+    SQLAlchemy's identity map holds rows weakly: a row read once and dropped by the caller is
+    selected again on the next ``get`` of the same key in the same transaction. One handled event
+    reads the same few rows from several places (records, record state, approval entries, user
+    setup), so the rows are kept until the unit of work ends."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kept: list[object] = []
+
+
+def _keep(session: Session, instance: object) -> None:
+    if isinstance(session, UnitSession):
+        session.kept.append(instance)
+
+
+event.listen(UnitSession, "loaded_as_persistent", _keep)
+event.listen(UnitSession, "pending_to_persistent", _keep)
+
+
+def _unit_session(connection: Connection) -> Session:
+    # joins the connection's transaction: its commit flushes but leaves the commit to the unit of work
+    return UnitSession(bind=connection, expire_on_commit=False, join_transaction_mode="rollback_only")
+
+
+class IdempotencyConflict(WerkstroomError):
+    """WF504: the idempotency key was used before with a different payload."""
+
+    code = "WF504"
+
+
+@attrs.frozen
+class InstanceInfo:
+    id: str
+    workflow_code: str
+    version: int
+    record_type: str
+    record_key: str
+    started_by: str
+    created_at: dt.datetime
+    archived_at: dt.datetime | None = None
+
+
+@attrs.frozen
+class StepInfo:
+    step_id: int
+    kind: str
+    name: str
+    parent: int | None
+    sequence_no: int
+    next_step: int | None
+    status: str
+
+
+@attrs.frozen
+class OutboxItem:
+    id: int
+    kind: str
+    payload: dict[str, Any]
+    instance_id: str
+    workflow_code: str
+    created_at: dt.datetime
+
+
+@attrs.frozen
+class PendingChange:
+    field: str
+    old_value: Any
+    new_value: Any
+    workflow_code: str
+
+
+@attrs.frozen
+class RecordStatus:
+    """The workflow-relevant state of one record, for the host."""
+
+    record_type: str
+    key: str
+    status: str | None
+    restricted: bool
+    restriction_reason: str
+    pending_changes: tuple[PendingChange, ...]
+    running_instances: tuple[str, ...]
+
+
+Subscriber = Callable[[Sequence[OutboxItem]], None]
+
+
+class Engine:
+    """A workflow engine on one database. Use ``open_engine()``; close with ``close()`` or ``with``.
+
+    ``catalogue``: what events, records and responses mean (default: ``load_catalogue()``, the
+    stdlib plus partner libraries). ``libraries``: extra libraries installed into (a copy of) it,
+    validated as partner libraries are (``LibraryError``, WF9xx, when one is rejected).
+    ``explain``: evaluate conditions in explain mode so results carry the values each test read.
+    """
+
+    def __init__(self, url: str | None = None, *, clock: Clock | None = None, ids: IdSource | None = None,
+                 catalogue: Any = None, libraries: Iterable[Library] = (), explain: bool = False) -> None:
+        self.url = resolve_url(url)
+        self.clock: Clock = clock or SystemClock()
+        self.ids: IdSource = ids or UuidIds()
+        if catalogue is None:
+            from ..catalogue.registry import load_catalogue
+
+            catalogue = load_catalogue()[0]
+        libs = tuple(libraries)
+        if libs:
+            from ..extend import installed
+
+            catalogue = installed(catalogue, libs)
+        self.catalogue = catalogue
+        self.vocab = Vocabulary(catalogue)
+        self.explain = explain
+        self._sa = make_engine(self.url)
+        upgrade(self._sa)
+        # SQLite: each thread keeps its connection between events (no pool round trip per event)
+        self._kept = KeptConnections(self._sa) if self._sa.dialect.name == "sqlite" else None
+        self._workflows = WorkflowCache()
+        self._subscribers: list[Subscriber] = []
+
+    # ------------------------------------------------------------------ plumbing
+
+    def close(self) -> None:
+        if self._kept is not None:
+            self._kept.close()
+        self._sa.dispose()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[UnitOfWork]:
+        """One unit of work (commit on success, roll back on any exception), begun on the driver of a
+        pooled connection; a SQLAlchemy connection and session are made only when code needs them."""
+        uow = UnitOfWork.begin(self._sa, self.clock, self.ids, _unit_session, self._kept)
+        try:
+            yield uow
+        except BaseException:
+            uow.rollback()
+            raise
+        uow.commit()
+
+    def subscribe(self, callback: Subscriber) -> Callable[[], None]:
+        """Call ``callback(items)`` with the outbox rows of every committed event; returns unsubscribe."""
+        self._subscribers.append(callback)
+        return lambda: self._subscribers.remove(callback)
+
+    def _publish(self, event_id: int | None) -> None:
+        if not self._subscribers or event_id is None:
+            return
+        items = self.outbox(event_id=event_id)
+        if items:
+            for cb in list(self._subscribers):
+                cb(items)
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def deploy(self, source: str, path: str = "<string>") -> list[lifecycle.Deployed]:
+        """Parse, bind and store every workflow of a script (a new version when the text changed)."""
+        from ..binding.binder import bind
+        from ..grammar.parser import parse
+
+        parsed = parse(source, path)
+        program = bind([parsed], self.catalogue)
+        errors = [d for d in (*parsed.diagnostics, *program.diagnostics) if d.is_error]
+        if errors:
+            first = f"{errors[0].code}: {errors[0].message}"
+            raise DiagnosticsError(f"{path} has {len(errors)} error(s), the first {first}; "
+                                   f"nothing was deployed",
+                                   errors, code=errors[0].code)  # each error with its caret
+        return [self.deploy_workflow(wf) for wf in program.workflows]
+
+    def install_templates(self) -> list[lifecycle.Deployed]:
+        """Store the catalogue's workflow templates (MS-...) so they can be copied; never enabled."""
+        from ..binding.binder import bind
+        from ..grammar.parser import parse
+
+        out: list[lifecycle.Deployed] = []
+        for t in getattr(self.catalogue, "templates", ()):
+            program = bind([parse(t.text, t.path)], self.catalogue, template=True)
+            for wf in program.workflows:
+                out.append(self.deploy_workflow(attrs.evolve(wf, template=True)))
+        return out
+
+    def deploy_workflow(self, wf: BoundWorkflow) -> lifecycle.Deployed:
+        with self.transaction() as uow:
+            return lifecycle.deploy(uow.session, self.clock, wf)
+
+    def enable(self, code: str) -> list[Diagnostic]:
+        """Enable a workflow; raises EnableRefused (WF507) with the diagnostics when checks fail."""
+        with self.transaction() as uow:
+            return lifecycle.enable(uow.session, self.clock, self._workflows, self.vocab, code,
+                                    self.catalogue)
+
+    def disable(self, code: str) -> None:
+        with self.transaction() as uow:
+            lifecycle.disable(uow.session, self.clock, code)
+
+    def delete(self, code: str) -> None:
+        with self.transaction() as uow:
+            lifecycle.delete(uow.session, code)
+
+    def copy(self, code: str, new_code: str, description: str | None = None) -> lifecycle.Deployed:
+        with self.transaction() as uow:
+            return lifecycle.copy(uow.session, self.clock, self._workflows, code, new_code, description)
+
+    def workflows(self) -> list[lifecycle.WorkflowInfo]:
+        with self.transaction() as uow:
+            rows = uow.session.scalars(select(WorkflowRow).order_by(WorkflowRow.code))
+            return [lifecycle.info(uow.session, self._workflows, r) for r in rows]
+
+    def workflow(self, code: str, version: int | None = None) -> BoundWorkflow:
+        with self.transaction() as uow:
+            row = uow.session.get(WorkflowRow, code)
+            if row is None:
+                raise UnknownWorkflow(f"there is no workflow {code!r}")
+            if version is None:
+                return self._workflows.current(uow.session, row).workflow
+            from ..store.database import WorkflowVersionRow
+
+            vid = uow.session.scalar(select(WorkflowVersionRow.id).where(
+                WorkflowVersionRow.workflow_code == code, WorkflowVersionRow.version_no == version))
+            if vid is None:
+                raise UnknownWorkflow(f"workflow {code} has no version {version}")
+            return self._workflows.version(uow.session, vid).workflow
+
+    # ------------------------------------------------------------------ events
+
+    def emit(self, event: str, record: Mapping[str, Any], *, user: str, old: Mapping[str, Any] | None = None,
+             idempotency_key: str | None = None, instance_id: str | None = None) -> EmitResult:
+        """Handle ``event`` for ``record`` (a dict, validated against the event's record type).
+
+        ``old``: the previous values for record-change events (default: the values stored for the
+        record before this event, when there are any). ``idempotency_key``: a re-delivery with
+        the same key answers the first result and applies nothing; a different payload is refused
+        (WF504). ``instance_id``: for approval events, the instance owning the entry."""
+        user = user.upper()  # a user id is a BC Code[50]: case-insensitive, stored upper-case
+        spec = self.vocab.require_event(event)
+        # what a re-delivery is compared by (only with an idempotency key: see _run)
+        payload = {"event": spec.name, "record": codec.to_jsonable(dict(record)),
+                   "old": codec.to_jsonable(dict(old)) if old is not None else None, "user": user,
+                   "instance_id": instance_id} if idempotency_key is not None else {}
+        # checked before the transaction; the record's key tells what the event will read first
+        checked = validate(self.vocab, spec.record, record)
+        rspec = self.vocab.record(spec.record)
+        assert rspec is not None
+        rkey = record_key(rspec, checked[0])
+
+        def ahead() -> list[tuple[Statement, Params]]:
+            # PostgreSQL: this record's event lock, then (known instance: read when it is looked up)
+            # the reads that find the instance or workflow, sent with the lock in one round trip
+            reads = [record_lock(spec.record, rkey)]
+            if not spec.on_known_instance:
+                reads.extend(event_reads(self.vocab, spec.record, rkey, checked[0]))
+            return reads
+
+        def work(run: Run) -> tuple[str, str]:
+            rec = run.records.put_payload(spec.record, record, old=old, old_from_store=spec.record_change,
+                                          checked=checked)
+            run.queue_event(spec.name, rec, user, instance_id=instance_id)
+            return rec.type, rec.key
+
+        return self._run(spec.name, payload, idempotency_key, user, work, ahead)
+
+    def _run(self, event: str, payload: Mapping[str, Any], key: str | None, user: str,
+             work: Callable[[Run], tuple[str, str]],
+             ahead: Callable[[], list[tuple[Statement, Params]]] | None = None) -> EmitResult:
+        # the payload's digest tells a re-delivery (same key, same payload) from a key reused for
+        # another payload (WF504); without a key there is nothing to compare it with later
+        digest = hashlib.sha256(codec.dumps(payload).encode()).hexdigest() if key is not None else ""
+        for attempt in (1, 2):
+            try:
+                result = self._run_once(event, digest, key, user, work, ahead)
+                break
+            except IntegrityError:
+                # a concurrent delivery with the same key committed first: answer its result
+                if key is None or attempt == 2:
+                    raise
+        if not result.replayed:
+            self._publish(result.event_id)
+        return result
+
+    def _run_once(self, event: str, digest: str, key: str | None, user: str,
+                  work: Callable[[Run], tuple[str, str]],
+                  ahead: Callable[[], list[tuple[Statement, Params]]] | None) -> EmitResult:
+        # what ``transaction()`` does, written out (no generator context manager on every event)
+        uow = UnitOfWork.begin(self._sa, self.clock, self.ids, _unit_session, self._kept)
+        try:
+            result, event_id = self._handle_in(uow, event, digest, key, user, work, ahead)
+        except BaseException:
+            uow.rollback()
+            raise
+        uow.commit()
+        if event_id is not None:
+            result.event_id = event_id()
+        return result
+
+    def _handle_in(self, uow: UnitOfWork, event: str, digest: str, key: str | None, user: str,
+                   work: Callable[[Run], tuple[str, str]],
+                   ahead: Callable[[], list[tuple[Statement, Params]]] | None = None,
+                   ) -> tuple[EmitResult, Callable[[], int] | None]:
+        """The result, and (PostgreSQL) the function that gives its event id after the commit.
+
+        ``ahead``: the record's event lock and the reads the work starts with. On PostgreSQL they
+        are sent ahead, with the idempotency key's lock and audit row read, in one round trip; SQLite
+        serializes writers already."""
+        db = uow.db
+        if not db.sqlite and (ahead is not None or key is not None):
+            reads = ahead() if ahead is not None else []
+            if key is not None:  # after the key's lock, a concurrent delivery of it has ended
+                at = 1 if ahead is not None else 0
+                reads[at:at] = [delivery_lock(key), (_LOG_BY_KEY, {"b_key": key})]
+            db.ahead(reads)
+        if key is not None:
+            seen = uow.db.first(_LOG_BY_KEY, {"b_key": key})
+            if seen is not None:
+                seen_id, seen_hash, seen_event, seen_type, seen_key, seen_result = seen
+                if seen_hash != digest:
+                    raise IdempotencyConflict(
+                        f"the idempotency key {key!r} was already used for a different payload "
+                        f"(event {seen_event} on {seen_type} {seen_key}); use a new key")
+                # the stored result leaves out its own id: the row's id is the event id
+                first = EmitResult.from_json({**codec.loads(seen_result), "event_id": seen_id})
+                return attrs.evolve(first, replayed=True), None
+        now = self.clock.now()
+        run = Run(uow, self.vocab, self._workflows, explain=self.explain)
+        record_type, record_key = work(run)
+        run.drain()
+        result = EmitResult(0, run.handled, run.effects)
+        # the audit row is written once, complete, when the event has been handled; its id is
+        # the event id of the outbox rows (a concurrent delivery with the same key fails here
+        # on the unique key, rolls back, and answers the first delivery's result). PostgreSQL:
+        # the id is not waited for; the outbox rows take it from the id sequence, the result
+        # once the commit has brought the answer (``_run_once``)
+        log_id = uow.db.insert_id_later(_INSERT_LOG, _INSERT_LOG_PLAIN, {
+            "idempotency_key": key, "payload_hash": digest, "event": event, "record_type": record_type,
+            "record_key": record_key, "user": user, "result": result.stored_text(),
+            "created_at": now})
+        if uow.db.sqlite:
+            result.event_id = log_id()
+            run.write_outbox(result.event_id)
+            return result, None
+        run.write_outbox(None, of_last_event=True)
+        return result, log_id
+
+    # approval actions: the approvals service changes the entry, the engine handles the event it returns
+
+    def _action(self, verb: str, entry_id: str, user: str, comment: str | None,
+                idempotency_key: str | None) -> EmitResult:
+        from .approvals import actions
+
+        fn = {"approve": actions.approve, "reject": actions.reject, "delegate": actions.delegate}[verb]
+        user = user.upper()  # as in emit: user ids are upper-case codes
+        payload = {"action": verb, "entry": entry_id, "user": user, "comment": comment}
+
+        def work(run: Run) -> tuple[str, str]:
+            res = fn(run.uow, entry_id, user, comment)
+            run.queue_event(res.event, res.record, user, instance_id=res.instance_id)
+            return res.record.type, res.record.key
+
+        return self._run(verb, payload, idempotency_key, user, work)
+
+    def approve(self, entry_id: str, user: str, comment: str | None = None, *,
+                idempotency_key: str | None = None) -> EmitResult:
+        return self._action("approve", entry_id, user, comment, idempotency_key)
+
+    def reject(self, entry_id: str, user: str, comment: str | None = None, *,
+               idempotency_key: str | None = None) -> EmitResult:
+        return self._action("reject", entry_id, user, comment, idempotency_key)
+
+    def delegate(self, entry_id: str, user: str, comment: str | None = None, *,
+                 idempotency_key: str | None = None) -> EmitResult:
+        return self._action("delegate", entry_id, user, comment, idempotency_key)
+
+    def run_timers(self) -> EmitResult:
+        """Clock-driven approval work (automatic delegation, overdue reminders) at the clock's now."""
+        from .approvals import timers
+
+        holder: dict[str, Any] = {}
+
+        def work(run: Run) -> tuple[str, str]:
+            report = timers.run_due(run.uow, self.clock.now())
+            holder["report"] = report
+            for d in report.delegations:
+                no = d.record.values.get("entry_no", d.entry_id)
+                run.queue_event(d.event, d.record, d.user, instance_id=d.instance_id,
+                                raised_by=f"the job queue: entry {no} delegated to {d.delegated_to}")
+            return "", ""
+
+        return self._run("timers", {"timers": self.clock.now().isoformat(), "n": self.ids.new_id("timer")},
+                         None, "(job queue)", work)
+
+    # ------------------------------------------------------------------ records
+
+    def put_record(self, record_type: str, values: Mapping[str, Any]) -> str:
+        """Store a record the workflows may relate to (validated; embedded relations too); its key."""
+        with self.transaction() as uow:
+            cache = RecordCache(uow, self.vocab)
+            rec = cache.put_payload(record_type, values)
+            cache.flush()
+            return rec.key
+
+    def record(self, record_type: str, key: str) -> dict[str, Any] | None:
+        with self.transaction() as uow:
+            row = uow.session.get(RecordRow, (record_type, key))
+            return dict(codec.loads(row.values_json)) if row is not None else None
+
+    def record_key(self, record_type: str, values: Mapping[str, Any]) -> str:
+        spec = self.vocab.record(record_type)
+        if spec is None:
+            raise UnknownWorkflow(f"unknown record type {record_type!r}")
+        typed, _ = validate(self.vocab, record_type, values)
+        return record_key(spec, typed)
+
+    def record_state(self, record_type: str, key: str) -> RecordStatus:
+        with self.transaction() as uow:
+            s = uow.session
+            st = s.get(RecordStateRow, (record_type, key))
+            changes = tuple(
+                PendingChange(c.field, codec.loads(c.old_value), codec.loads(c.new_value), c.workflow_code)
+                for c in s.scalars(select(RecordChangeRow).where(
+                    RecordChangeRow.record_type == record_type, RecordChangeRow.record_key == key)
+                    .order_by(RecordChangeRow.id)))
+            running = tuple(s.scalars(select(InstanceRow.id).where(
+                InstanceRow.record_type == record_type, InstanceRow.record_key == key)
+                .order_by(InstanceRow.seq)))
+            status = st.status if st is not None else None
+            if status is None:
+                row = s.get(RecordRow, (record_type, key))
+                if row is not None:
+                    status = (codec.loads(row.values_json) or {}).get("status")
+            return RecordStatus(record_type, key, status, bool(st and st.restricted),
+                                st.restriction_reason if st else "", changes, running)
+
+    # ------------------------------------------------------------------ inspection
+
+    def instances(self, workflow_code: str | None = None, record_type: str | None = None,
+                  record_key: str | None = None) -> list[InstanceInfo]:
+        """Running instances (oldest first)."""
+        with self.transaction() as uow:
+            stmt = select(InstanceRow).order_by(InstanceRow.seq)
+            if workflow_code:
+                stmt = stmt.where(InstanceRow.workflow_code == workflow_code)
+            if record_type:
+                stmt = stmt.where(InstanceRow.record_type == record_type)
+            if record_key:
+                stmt = stmt.where(InstanceRow.record_key == record_key)
+            return [self._info(uow.session, r) for r in uow.session.scalars(stmt)]
+
+    def archive(self, workflow_code: str | None = None) -> list[InstanceInfo]:
+        """Completed (archived) instances, oldest first."""
+        with self.transaction() as uow:
+            stmt = select(ArchivedInstanceRow).order_by(ArchivedInstanceRow.seq)
+            if workflow_code:
+                stmt = stmt.where(ArchivedInstanceRow.workflow_code == workflow_code)
+            return [self._info(uow.session, r) for r in uow.session.scalars(stmt)]
+
+    def _info(self, s: Session, r: InstanceRow | ArchivedInstanceRow) -> InstanceInfo:
+        version = self._workflows.version(s, r.version_id).version_no
+        archived = r.archived_at if isinstance(r, ArchivedInstanceRow) else None
+        return InstanceInfo(r.id, r.workflow_code, version, r.record_type, r.record_key, r.started_by,
+                            r.created_at, archived)
+
+    def steps(self, instance_id: str) -> list[StepInfo]:
+        """The step instances of a running or archived instance, by step id."""
+        with self.transaction() as uow:
+            s = uow.session
+            row: InstanceRow | ArchivedInstanceRow | None = s.get(InstanceRow, instance_id)
+            if row is None:
+                row = s.get(ArchivedInstanceRow, instance_id)
+            if row is None:
+                raise UnknownWorkflow(f"there is no workflow instance {instance_id!r}")
+            states = decode_step_states(row.step_states)
+            wf = self._workflows.version(s, row.version_id).workflow
+            return [StepInfo(st.id, st.kind, st.name, st.parent, st.sequence_no, st.next_step,
+                             states.get(st.id, "Inactive"))
+                    for st in sorted(wf.steps, key=lambda st: st.id)]
+
+    def outbox(self, after: int = 0, *, kind: str | None = None, event_id: int | None = None,
+               limit: int | None = None) -> list[OutboxItem]:
+        """Outbox rows with id > ``after`` (read them in order and remember the last id)."""
+        with self.transaction() as uow:
+            stmt = select(OutboxRow).where(OutboxRow.id > after).order_by(OutboxRow.id)
+            if kind:
+                stmt = stmt.where(OutboxRow.kind == kind)
+            if event_id is not None:
+                stmt = stmt.where(OutboxRow.event_id == event_id)
+            if limit:
+                stmt = stmt.limit(limit)
+            return [OutboxItem(r.id, r.kind, codec.plain(codec.loads(r.payload)), r.instance_id,
+                               r.workflow_code, r.created_at) for r in uow.session.scalars(stmt)]
+
+    def event_log(self) -> list[tuple[int, str, str, str, str | None]]:
+        """(id, event, record type, record key, idempotency key) of every handled event."""
+        with self.transaction() as uow:
+            return [(r.id, r.event, r.record_type, r.record_key, r.idempotency_key)
+                    for r in uow.session.scalars(select(EventLogRow).order_by(EventLogRow.id))]
+
+
+def open_engine(url: str | None = None, clock: Clock | None = None, ids: IdSource | None = None,
+                **kwargs: Any) -> Engine:
+    """Open (and create or upgrade) the store at ``url`` (default: $WERKSTROOM_DB or ./werkstroom.db)."""
+    return Engine(url, clock=clock, ids=ids, **kwargs)
+
+
+__all__ = ["EmitResult", "Engine", "IdempotencyConflict", "InstanceInfo", "OutboxItem", "Rec", "RecordStatus",
+           "StepInfo", "open_engine"]

@@ -1,0 +1,240 @@
+"""Workflow lifecycle in the store: deploy (a version per content hash), enable (enable checks and the
+overlap check across enabled workflows), disable, delete, copy a template.
+
+Rules (BC's, catalogue.md section 7, and issue 4): a stored version is never edited in place; an
+enabled workflow is read-only, so deploying changed text for it stores a new version that new
+instances use, while running instances stay on the version they started with. Templates
+(``template = True``) can be copied, never enabled or deleted. Delete only when no instance is running.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import attrs
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..binding.program import BoundWorkflow
+from ..diagnostics import Diagnostic, Severity
+from ..errors import DiagnosticsError, WerkstroomError
+from ..store import codec as codec
+from ..store.database import InstanceRow, WorkflowRow, WorkflowVersionRow
+from .clock import Clock
+from .records import Vocabulary
+from .workflows import UnknownWorkflow, WorkflowCache, compile_workflow
+
+
+class LifecycleError(WerkstroomError):
+    """WF506: the workflow cannot be changed in its current state."""
+
+    code = "WF506"
+
+
+class EnableRefused(DiagnosticsError):
+    """WF507: the enable checks found errors; ``diagnostics`` lists them."""
+
+    def __init__(self, message: str, diagnostics: Sequence[Diagnostic]) -> None:
+        super().__init__(message, diagnostics, code="WF507")
+
+
+@attrs.frozen
+class Deployed:
+    code: str
+    version: int
+    content_hash: str
+    new_version: bool
+    enabled: bool
+
+
+@attrs.frozen
+class WorkflowInfo:
+    code: str
+    description: str
+    category: str
+    enabled: bool
+    template: bool
+    version: int
+    content_hash: str
+    running: int
+
+
+def deploy(session: Session, clock: Clock, wf: BoundWorkflow) -> Deployed:
+    """Store ``wf`` as a new version unless its content hash is the current one. Its conditions are
+    compiled first, so one past the size limits is refused here (WF501), not at run time."""
+    compile_workflow(0, 0, "", wf)
+    digest = codec.workflow_hash(wf)
+    now = clock.now()
+    row = session.get(WorkflowRow, wf.code)
+    if row is not None:
+        current = session.scalar(select(WorkflowVersionRow).where(
+            WorkflowVersionRow.workflow_code == wf.code,
+            WorkflowVersionRow.version_no == row.current_version))
+        if current is not None and current.content_hash == digest:
+            return Deployed(wf.code, row.current_version, digest, False, row.enabled)
+        if row.template and not wf.template:
+            raise LifecycleError(f"{wf.code} is a template; copy it under a new code instead of replacing it")
+    last = session.scalar(select(func.max(WorkflowVersionRow.version_no))
+                          .where(WorkflowVersionRow.workflow_code == wf.code)) or 0
+    version_no = last + 1
+    session.add(WorkflowVersionRow(
+        workflow_code=wf.code, version_no=version_no, content_hash=digest, source=wf.source, path=wf.path,
+        program=codec.dumps(codec.workflow_to_data(wf)), created_at=now))
+    if row is None:
+        row = WorkflowRow(code=wf.code, description=wf.description, category=wf.category, enabled=False,
+                          template=wf.template, current_version=version_no, updated_at=now)
+        session.add(row)
+    else:
+        row.description, row.category = wf.description, wf.category
+        row.current_version = version_no
+        row.updated_at = now
+    session.flush()
+    return Deployed(wf.code, version_no, digest, True, row.enabled)
+
+
+def _require(session: Session, code: str) -> WorkflowRow:
+    row = session.get(WorkflowRow, code)
+    if row is None:
+        raise UnknownWorkflow(f"there is no workflow {code!r} (deploy it first)")
+    return row
+
+
+def running_count(session: Session, code: str) -> int:
+    return int(session.scalar(select(func.count()).select_from(InstanceRow)
+                              .where(InstanceRow.workflow_code == code)) or 0)
+
+
+def _structure(wf: BoundWorkflow, vocab: Vocabulary) -> list[Diagnostic]:
+    """The engine's own enable-time facts (BC's Workflow.CheckEntryPoint etc.)."""
+    out: list[Diagnostic] = []
+
+    def err(msg: str) -> None:
+        out.append(Diagnostic("WF507", Severity.ERROR, msg))
+
+    roots = [s for s in wf.steps if s.parent is None]
+    if len(roots) != 1 or not roots[0].entry_point:
+        err(f"{wf.code} must have exactly one entry-point step without a parent; it has {len(roots)}")
+    for s in roots:
+        if s.kind != "event":
+            err(f"step {s.id} of {wf.code}: only events can be entry points")
+    ids = {s.id for s in wf.steps}
+    for s in wf.steps:
+        if s.parent is not None and s.parent not in ids:
+            err(f"step {s.id} of {wf.code} hangs under the missing step {s.parent}")
+        if s.next_step is not None and s.next_step not in ids:
+            err(f"step {s.id} of {wf.code} continues at the missing step {s.next_step}")
+        if s.kind == "event" and vocab.event(s.name) is None:
+            err(f"step {s.id} of {wf.code}: the event {s.name!r} is not in the catalogue")
+        if s.kind == "response" and vocab.response(s.name) is None:
+            err(f"step {s.id} of {wf.code}: the response {s.name!r} is not in the catalogue")
+    return out
+
+
+def _binder_checks(wf: BoundWorkflow, enabled: Sequence[BoundWorkflow], catalogue: Any) -> list[Diagnostic]:
+    """The binder's enable checks and the overlap check across enabled workflows, when available."""
+    out: list[Diagnostic] = []
+    try:
+        checks = importlib.import_module("werkstroom.binding.checks")
+    except ModuleNotFoundError:
+        checks = None
+    fn: Callable[..., Any] | None = getattr(checks, "enable_checks", None) if checks else None
+    if fn is not None and catalogue is not None:
+        out.extend(fn(wf, tuple(enabled), catalogue))
+    elif catalogue is not None:
+        overlap = importlib.import_module("werkstroom.binding.overlap")
+        out.extend(overlap.entry_point_overlaps([*enabled, wf], catalogue.record))
+    return out
+
+
+def rebind(wf: BoundWorkflow, catalogue: Any, version: int = 0) -> list[Diagnostic]:
+    """Bind the deployed source again against the installed catalogue (docs/extending.md, "contract
+    changes"): when a library no longer declares an event, response, record field or option the
+    workflow uses, the binder's errors point into the deployed source. Only errors inside this
+    workflow count; a source that no longer parses is left to the other checks."""
+    if catalogue is None or not wf.source:
+        return []
+    from ..binding.binder import bind
+    from ..grammar.parser import parse
+
+    parsed = parse(wf.source, wf.path or f"<{wf.code}>")
+    if not parsed.ok:
+        return []
+    program = bind([parsed], catalogue, template=wf.template)
+    found = [w for w in program.workflows if w.code == wf.code]
+    if not found and len(program.workflows) == 1:
+        found = list(program.workflows)  # a copy: the source still carries the original code
+    if not found:
+        return []
+    span = found[0].span
+    multi = len(program.workflows) > 1
+
+    def inside(d: Diagnostic) -> bool:
+        if not multi or d.span is None or span.end <= span.start:
+            return True
+        return span.start <= d.span.start and d.span.end <= span.end
+
+    libs = ", ".join(f"{lib.name} {lib.version}" for lib in getattr(catalogue, "libraries", ())
+                     if not lib.name.startswith("werkstroom."))
+    note = (f"{wf.code} (version {version}) was bound when it was deployed; bound again against the "
+            f"installed catalogue (partner libraries: {libs or 'none'}) it no longer fits")
+    return [attrs.evolve(d, notes=(*d.notes, note)) for d in program.diagnostics if d.is_error and inside(d)]
+
+
+def enable(session: Session, clock: Clock, cache: WorkflowCache, vocab: Vocabulary, code: str,
+           catalogue: Any = None) -> list[Diagnostic]:
+    """Enable ``code`` or raise EnableRefused; returns the warnings found."""
+    row = _require(session, code)
+    if row.template:
+        raise LifecycleError(f"{code} is a template: templates cannot be enabled; copy it first "
+                             f"(wf copy {code} NEW-CODE)")
+    wf = cache.current(session, row).workflow
+    others = [cache.current(session, r).workflow for r in session.scalars(
+        select(WorkflowRow).where(WorkflowRow.enabled.is_(True), WorkflowRow.code != code))]
+    # a deployed workflow that no longer fits the installed catalogue is reported as such first
+    diags = rebind(wf, catalogue, row.current_version) or (
+        _structure(wf, vocab) + _binder_checks(wf, others, catalogue))
+    errors = [d for d in diags if d.is_error]
+    if errors:
+        raise EnableRefused(f"{code} cannot be enabled: {len(errors)} problem(s) found", diags)
+    row.enabled = True
+    row.updated_at = clock.now()
+    return [d for d in diags if not d.is_error]
+
+
+def disable(session: Session, clock: Clock, code: str) -> None:
+    row = _require(session, code)
+    row.enabled = False
+    row.updated_at = clock.now()
+
+
+def delete(session: Session, code: str) -> None:
+    row = _require(session, code)
+    if row.template:
+        raise LifecycleError(f"{code} is a template: templates cannot be deleted")
+    n = running_count(session, code)
+    if n:
+        raise LifecycleError(f"{code} has {n} running instance(s); it can be deleted once they finish")
+    if row.enabled:
+        raise LifecycleError(f"{code} is enabled; disable it before deleting it")
+    for v in session.scalars(select(WorkflowVersionRow).where(WorkflowVersionRow.workflow_code == code)):
+        session.delete(v)
+    session.delete(row)
+
+
+def copy(session: Session, clock: Clock, cache: WorkflowCache, code: str, new_code: str,
+         description: str | None = None) -> Deployed:
+    row = _require(session, code)
+    if session.get(WorkflowRow, new_code) is not None:
+        raise LifecycleError(f"a workflow {new_code!r} already exists")
+    wf = cache.current(session, row).workflow
+    copied = attrs.evolve(wf, code=new_code, template=False,
+                          description=description if description is not None else wf.description)
+    return deploy(session, clock, copied)
+
+
+def info(session: Session, cache: WorkflowCache, row: WorkflowRow) -> WorkflowInfo:
+    cw = cache.current(session, row)
+    return WorkflowInfo(row.code, row.description, row.category, row.enabled, row.template,
+                        row.current_version, cw.content_hash, running_count(session, row.code))

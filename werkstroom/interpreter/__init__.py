@@ -1,1 +1,0 @@
-"""Binder, bound program, condition compiler, engine and store."""

@@ -1,8 +1,0 @@
-"""Notifications: setup and schedules per user and type, entries created by responses, the dispatcher
-that bundles digests per recipient and type, e-mail delivery over SMTP and notes on records.
-
-Modules: ``models``, ``service`` (NotificationService), ``text`` (placeholders), ``schedule``,
-``delivery`` (SMTP), ``dispatcher``. Importing the package declares the tables on the shared ``Base``.
-"""
-
-from . import models as models
