@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from werkstroom.binding.binder import bind
-from werkstroom.catalogue.registry import load_catalogue
+from werkstroom.binding.libraries import load_catalogue
 from werkstroom.engine.approvals.errors import ApprovalError
 from werkstroom.engine.approvals.service import quorum_with_total
 from werkstroom.grammar.parser import parse

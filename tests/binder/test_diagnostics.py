@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from werkstroom.binding.binder import bind
+from werkstroom.binding.libraries import load_catalogue
 from werkstroom.binding.program import BoundProgram
-from werkstroom.catalogue.registry import Catalogue, load_catalogue
+from werkstroom.catalogue.catalogue import Catalogue
 from werkstroom.diagnostics import Diagnostic, Severity
 from werkstroom.grammar.parser import parse
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from werkstroom.binding.binder import bind
-from werkstroom.catalogue.registry import load_catalogue
+from werkstroom.binding.libraries import load_catalogue
 from werkstroom.grammar.parser import parse
 
 SCRIPT = """\

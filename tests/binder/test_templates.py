@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 
 from werkstroom.binding.binder import bind
+from werkstroom.binding.libraries import load_catalogue
 from werkstroom.binding.program import BAnd, BChange, BCompare, BConst, BExpr, BField, BoundWorkflow
-from werkstroom.catalogue.registry import Catalogue, load_catalogue
+from werkstroom.catalogue.catalogue import Catalogue
 from werkstroom.grammar.parser import parse
 
 DOMAIN = Path("/work/shared/domain/catalogue.json")

@@ -285,7 +285,7 @@ def test_persistent_cli_round_trip(tmp_path: Path, engine_url: str) -> None:
 def test_templates_installed_copied_and_guarded(tmp_path: Path) -> None:
     run = CliRunner()
     base = ["--db", f"sqlite:///{tmp_path / 'w.db'}"]
-    from werkstroom.catalogue.registry import load_catalogue
+    from werkstroom.binding.libraries import load_catalogue
 
     n = len(load_catalogue()[0].templates)
     assert n >= 32  # BC's MS- templates at least

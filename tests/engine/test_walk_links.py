@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from werkstroom.binding.binder import bind
+from werkstroom.binding.libraries import load_catalogue
 from werkstroom.binding.program import BoundStep, BoundWorkflow
-from werkstroom.catalogue.registry import load_catalogue
 from werkstroom.engine.run import (
     ACTIVE,
     COMPLETED,

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from partnerlib import SHIP, Partners, widgets
 
-from werkstroom.catalogue.registry import load_catalogue
+from werkstroom.binding.libraries import load_catalogue
 from werkstroom.cli import cli
 from werkstroom.extend import Origin
 

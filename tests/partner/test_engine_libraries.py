@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from partnerlib import Partners, widgets
 
-from werkstroom.catalogue.registry import load_catalogue
+from werkstroom.binding.libraries import load_catalogue
 from werkstroom.engine.facade import open_engine
 from werkstroom.extend import EventSpec, LibraryError, catalogue_with
 

@@ -12,7 +12,7 @@ import pytest
 from partnerlib import PAINTED, SHIP, SHIPPED, Partners, widgets
 
 from werkstroom.binding.checking import check_sources
-from werkstroom.catalogue.registry import load_catalogue
+from werkstroom.binding.libraries import load_catalogue
 from werkstroom.engine.approvals.setup import load_setup
 from werkstroom.engine.clock import SequentialIds, VirtualClock
 from werkstroom.engine.facade import open_engine

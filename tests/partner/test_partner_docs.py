@@ -29,6 +29,6 @@ def test_every_public_name_resolves() -> None:
 
 
 def test_the_entry_point_group_is_the_one_the_registry_reads() -> None:
-    from werkstroom.catalogue import registry
+    from werkstroom.catalogue import loading
 
-    assert extend.ENTRY_POINT_GROUP == registry.ENTRY_POINT_GROUP == "werkstroom.libraries"
+    assert extend.ENTRY_POINT_GROUP == loading.ENTRY_POINT_GROUP == "werkstroom.libraries"

@@ -12,7 +12,7 @@ import attrs
 import pytest
 from partnerlib import PAINTED, SHIP, SHIPPED, WIDGET, FakeEntryPoint, Partners, ship, widgets
 
-from werkstroom.catalogue.registry import load_catalogue
+from werkstroom.binding.libraries import load_catalogue
 from werkstroom.diagnostics import Diagnostic
 from werkstroom.extend import (
     EventSpec,

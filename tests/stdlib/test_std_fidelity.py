@@ -274,7 +274,7 @@ def test_records_are_typed_and_related() -> None:
 
 
 def test_stdlib_builds_without_side_effects_and_installs_cleanly() -> None:
-    from werkstroom.catalogue.registry import Catalogue
+    from werkstroom.catalogue.catalogue import Catalogue
 
     a, b = libraries(), libraries()
     # pure functions: the same declarations each call (behaviours are fresh closures, so compare names)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from werkstroom.catalogue.registry import CompiledPattern, Slot, compile_pattern, patterns_overlap
+from werkstroom.catalogue.patterns import CompiledPattern, Slot, compile_pattern, patterns_overlap
 
 WORDS = ["release", "document", "the", "send", "approval"]
 

@@ -8,15 +8,10 @@ from typing import Any
 import attrs
 import pytest
 
-from werkstroom.catalogue import registry
-from werkstroom.catalogue.registry import (
-    Catalogue,
-    PatternError,
-    Slot,
-    compile_pattern,
-    load_catalogue,
-    stdlib_catalogue,
-)
+from werkstroom.binding.libraries import load_catalogue, stdlib_catalogue
+from werkstroom.catalogue import patterns
+from werkstroom.catalogue.catalogue import Catalogue
+from werkstroom.catalogue.patterns import PatternError, Slot, compile_pattern
 from werkstroom.catalogue.specs import (
     EnumType,
     EventSpec,
@@ -207,7 +202,7 @@ def test_stdlib_patterns_are_unambiguous_across_responses() -> None:
     for i, (ra, _, ca) in enumerate(entries):
         for rb, _, cb in entries[i + 1 :]:
             if ra.name != rb.name:
-                assert registry.patterns_overlap(ca, cb) is None, (ca.text, cb.text)
+                assert patterns.patterns_overlap(ca, cb) is None, (ca.text, cb.text)
 
 
 # --------------------------------------------------------------------------- WF901 / WF902 names
@@ -568,7 +563,7 @@ def test_importing_the_registry_stays_cheap() -> None:
     import sys
 
     code = (
-        "import sys, werkstroom.catalogue.registry; "
+        "import sys, werkstroom.catalogue.catalogue; "
         "heavy = [m for m in ('sqlalchemy', 'lark', 'rich', 'werkstroom.stdlib', 'werkstroom.binding', "
         "'werkstroom.engine', 'werkstroom.store') "
         "if m in sys.modules]; print(','.join(heavy))"
@@ -623,7 +618,7 @@ def test_wf905_a_formula_default_must_be_a_date_formula() -> None:
 
 
 def test_stdlib_presets_are_valid_enum_values() -> None:
-    from werkstroom.catalogue.registry import value_problem
+    from werkstroom.catalogue.validation import value_problem
 
     for r in stdlib_catalogue().responses:
         for p in r.patterns:

@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Mapping, MutableMapping, Sequence
 from typing import Any
 
-from werkstroom.catalogue.registry import Catalogue, stdlib_catalogue
+from werkstroom.binding.libraries import stdlib_catalogue
+from werkstroom.catalogue.catalogue import Catalogue
 from werkstroom.catalogue.specs import ResponseSpec
 
 _CAT: Catalogue | None = None

@@ -40,7 +40,7 @@ MAX_CODE_LENGTH = 20
 
 
 class CatalogueView(Protocol):
-    """What the binder needs from a catalogue (``werkstroom.catalogue.registry.Catalogue`` provides it)."""
+    """What the binder needs from a catalogue (``werkstroom.catalogue.catalogue.Catalogue`` provides it)."""
 
     def event(self, name: str) -> EventSpec | None: ...
 

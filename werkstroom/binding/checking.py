@@ -2,7 +2,7 @@
 
 ``check_paths(paths)`` expands directories to their ``*.wf`` files (recursively, sorted), reads
 each file (``read_source``: encoding, size and I/O problems become diagnostics), parses it, and binds
-every file that parsed without errors against the catalogue (``werkstroom.catalogue.registry.load_catalogue``)
+every file that parsed without errors against the catalogue (``werkstroom.binding.libraries.load_catalogue``)
 with ``werkstroom.binding.binder.bind``. Nothing here raises for bad input.
 """
 
@@ -83,23 +83,13 @@ def check_sources(sources: Sequence[SourceFile], *, bind: bool = True) -> CheckR
     return CheckResult(tuple(sorted(diags, key=sort_key)), {s.path: s for s in sources}, parsed, program)
 
 
-_OPTIONAL = ("werkstroom.catalogue.registry", "werkstroom.binding.binder")
-
-
 def _bind(parsed: Sequence[ParseResult]) -> tuple[Any, list[Diagnostic]]:
-    """Bind against the installed catalogue; skipped (no diagnostics) while the binder or the
-    registry is not part of the installation."""
-    import importlib
+    """Bind against the installed catalogue (the stdlib and the partner libraries)."""
+    from .binder import bind
+    from .libraries import load_catalogue
 
-    try:
-        binder = importlib.import_module("werkstroom.binding.binder")
-        registry = importlib.import_module("werkstroom.catalogue.registry")
-    except ModuleNotFoundError as exc:
-        if exc.name in _OPTIONAL:
-            return None, []
-        raise
-    catalogue, cat_diags = registry.load_catalogue()
-    program = binder.bind(parsed, catalogue)
+    catalogue, cat_diags = load_catalogue()
+    program = bind(parsed, catalogue)
     return program, library_problems(cat_diags, catalogue, program.diagnostics)
 
 
@@ -118,7 +108,7 @@ def library_problems(cat_diags: Sequence[Diagnostic], catalogue: Any,
            for d in cat_diags]
     declared: dict[str, str] = {}  # event name (casefolded) -> "library version"
     try:
-        from ..catalogue.registry import partner_libraries
+        from ..catalogue.loading import partner_libraries
 
         installed = {(lib.name, lib.version) for lib in catalogue.libraries}
         for lib in partner_libraries()[0]:

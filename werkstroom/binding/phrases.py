@@ -16,6 +16,7 @@ from typing import Any, TypeAlias
 
 import attrs
 
+from ..catalogue.patterns import CompiledPattern, Slot, compile_pattern
 from ..catalogue.specs import FieldKind, OptionSpec, ResponseSpec
 from ..codes import binding as c
 from ..diagnostics import Diagnostic, Severity
@@ -25,91 +26,7 @@ from ..source import Span
 from ..spelling import suggest, suggest_phrase
 from .values import Converted, convert
 
-# --------------------------------------------------------------------------- patterns
-
-
-@attrs.frozen
-class Word:
-    text: str
-
-
-@attrs.frozen
-class Slot:
-    name: str
-
-
-@attrs.frozen
-class Optional_:
-    tokens: tuple[Token, ...]
-
-
-Token: TypeAlias = Word | Slot | Optional_
-
-_TOKEN = re.compile(r"\[|\]|\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}|[^\s\[\]{}]+")
-
-
-def compile_pattern(text: str) -> tuple[Token, ...]:
-    """Tokens of a pattern text; unbalanced brackets are closed at the end (WF9xx checks report them)."""
-    stack: list[list[Token]] = [[]]
-    for m in _TOKEN.finditer(text):
-        tok = m.group(0)
-        if tok == "[":
-            stack.append([])
-        elif tok == "]":
-            if len(stack) > 1:
-                inner = stack.pop()
-                stack[-1].append(Optional_(tuple(inner)))
-        elif m.group(1) is not None:
-            stack[-1].append(Slot(m.group(1)))
-        else:
-            stack[-1].append(Word(tok.lower()))
-    while len(stack) > 1:
-        inner = stack.pop()
-        stack[-1].append(Optional_(tuple(inner)))
-    return tuple(stack[0])
-
-
-def first_words(tokens: Sequence[Token]) -> set[str | None]:
-    """The words a phrase matching ``tokens`` can start with; None when it may start with a slot
-    (or match nothing at all)."""
-    if not tokens:
-        return {None}
-    head, rest = tokens[0], tokens[1:]
-    if isinstance(head, Word):
-        return {head.text}
-    if isinstance(head, Slot):
-        return {None}
-    return first_words(tuple(head.tokens) + tuple(rest)) | first_words(rest)
-
-
-def pattern_words(tokens: Sequence[Token]) -> list[str]:
-    """Words of a pattern for phrase suggestions (slots as ``<name>``, optional words included)."""
-    out: list[str] = []
-    for t in tokens:
-        if isinstance(t, Word):
-            out.append(t.text)
-        elif isinstance(t, Slot):
-            out.append(f"<{t.name}>")
-        else:
-            out.extend(pattern_words(t.tokens))
-    return out
-
-
-def plain(tokens: Sequence[Token]) -> str:
-    """A pattern as a user would write it: optional words included, slots as ``<name>``."""
-    return " ".join(pattern_words(tokens))
-
-
-def display(tokens: Sequence[Token]) -> str:
-    out: list[str] = []
-    for t in tokens:
-        if isinstance(t, Word):
-            out.append(t.text)
-        elif isinstance(t, Slot):
-            out.append(f"<{t.name}>")
-        else:
-            out.append("[" + display(t.tokens) + "]")
-    return " ".join(out)
+# --------------------------------------------------------------------------- matching
 
 
 def _part_word(part: ast.PhrasePart) -> str | None:
@@ -134,27 +51,22 @@ def _word_matches(word: str, part: ast.PhrasePart) -> bool:
 Binds: TypeAlias = tuple[tuple[str, ast.PhrasePart], ...]
 
 
-def match(tokens: Sequence[Token], parts: Sequence[ast.PhrasePart]) -> Iterator[tuple[int, Binds]]:
-    """Every way ``parts`` matches ``tokens``: (number of words matched, slot bindings)."""
-
-    def go(toks: tuple[Token, ...], pi: int, words: int, binds: Binds) -> Iterator[tuple[int, int, Binds]]:
-        if not toks:
-            yield pi, words, binds
-            return
-        head, rest = toks[0], toks[1:]
-        if isinstance(head, Word):
-            if pi < len(parts) and _word_matches(head.text, parts[pi]):
-                yield from go(rest, pi + 1, words + 1, binds)
-        elif isinstance(head, Slot):
-            if pi < len(parts):
-                yield from go(rest, pi + 1, words, (*binds, (head.name, parts[pi])))
+def match(pattern: CompiledPattern, parts: Sequence[ast.PhrasePart]) -> Iterator[tuple[int, Binds]]:
+    """Every way ``parts`` matches ``pattern``: (number of words matched, slot bindings)."""
+    for seq in pattern.sequences:
+        if len(seq) != len(parts):
+            continue
+        binds: list[tuple[str, ast.PhrasePart]] = []
+        words = 0
+        for tok, part in zip(seq, parts, strict=True):
+            if isinstance(tok, Slot):
+                binds.append((tok.name, part))
+            elif _word_matches(tok, part):
+                words += 1
+            else:
+                break
         else:
-            yield from go(head.tokens + rest, pi, words, binds)
-            yield from go(rest, pi, words, binds)
-
-    for end, words, binds in go(tuple(tokens), 0, 0, ()):
-        if end == len(parts):
-            yield words, binds
+            yield words, tuple(binds)
 
 
 # --------------------------------------------------------------------------- binding
@@ -173,7 +85,7 @@ def _name_words(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 
-def option_patterns(opt: OptionSpec) -> list[tuple[Token, ...]]:
+def option_patterns(opt: OptionSpec) -> list[CompiledPattern]:
     """The option's own patterns, then the generic ``<name> <value>`` forms."""
     pats = [compile_pattern(p) for p in opt.patterns]
     names = [_name_words(opt.name)]
@@ -190,7 +102,7 @@ def option_patterns(opt: OptionSpec) -> list[tuple[Token, ...]]:
 
 def _response_patterns(
     responses: Iterable[ResponseSpec],
-) -> list[tuple[ResponseSpec, int, tuple[Token, ...]]]:
+) -> list[tuple[ResponseSpec, int, CompiledPattern]]:
     out = []
     for spec in responses:
         for i, pat in enumerate(spec.patterns):
@@ -207,11 +119,11 @@ class PhraseBinder:
         # patterns by the words they can start with (None: may start with a slot or be empty)
         self._by_first: dict[str | None, list[int]] = {}
         for order, (_spec, _pi, toks) in enumerate(self._patterns):
-            for w in first_words(toks):
+            for w in toks.first_words():
                 self._by_first.setdefault(w, []).append(order)
-        self._option_patterns: dict[str, list[tuple[OptionSpec, tuple[Token, ...]]]] = {}
+        self._option_patterns: dict[str, list[tuple[OptionSpec, CompiledPattern]]] = {}
 
-    def _opt_pats(self, spec: ResponseSpec) -> list[tuple[OptionSpec, tuple[Token, ...]]]:
+    def _opt_pats(self, spec: ResponseSpec) -> list[tuple[OptionSpec, CompiledPattern]]:
         got = self._option_patterns.get(spec.name)
         if got is None:
             got = [(o, p) for o in spec.options for p in option_patterns(o)]
@@ -291,12 +203,12 @@ class PhraseBinder:
         if not candidates:
             declared = [compile_pattern(t) for o in spec.options for t in o.patterns]
             generic = [p for _o, p in self._opt_pats(spec) if p not in declared]
-            shown = [(plain(p), pattern_words(p)) for p in declared + generic]
+            shown = [(p.plain(), p.words()) for p in declared + generic]
             hint = suggest_phrase(_phrase_words(phrase), shown)
             if spec.options:
                 firsts = [compile_pattern(o.patterns[0]) if o.patterns else option_patterns(o)[0]
                           for o in spec.options]
-                listing = "; ".join(dict.fromkeys(display(p) for p in firsts))
+                listing = "; ".join(dict.fromkeys(p.display() for p in firsts))
                 note = (f"options of `{spec.name}`: {listing}",)
             else:
                 note = (f"`{spec.name}` has no options",)
@@ -351,10 +263,11 @@ class PhraseBinder:
         slot, the phrase's remaining words and numbers are read as one text value."""
         out: list[tuple[int, int, OptionSpec, Binds]] = []
         for order, (opt, toks) in enumerate(self._opt_pats(spec)):
-            if opt.kind is not FieldKind.ENUM or not toks or not isinstance(toks[-1], Slot):
+            tree = toks.tree
+            if opt.kind is not FieldKind.ENUM or not isinstance(tree[-1], Slot):
                 continue
-            head = len(toks) - 1
-            if any(not isinstance(t, Word) for t in toks[:head]) or len(phrase.parts) <= head + 1:
+            head = len(tree) - 1
+            if any(not isinstance(t, str) for t in tree[:head]) or len(phrase.parts) <= head + 1:
                 continue
             tail = phrase.parts[head:]
             words_: list[str] = []
@@ -372,7 +285,7 @@ class PhraseBinder:
         return out
 
     def _unknown_response(self, phrase: ast.Phrase, diags: list[Diagnostic]) -> None:
-        shown = [(plain(toks), pattern_words(toks)) for _s, _i, toks in self._patterns]
+        shown = [(toks.plain(), toks.words()) for _s, _i, toks in self._patterns]
         hint = suggest_phrase(_phrase_words(phrase), shown)
         diags.append(Diagnostic(
             c.UNKNOWN_RESPONSE, Severity.ERROR,

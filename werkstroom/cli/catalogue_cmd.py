@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
-    from ..catalogue.registry import Catalogue
+    from ..catalogue.catalogue import Catalogue
 
 
 def _load(stdlib_only: bool) -> Catalogue:
-    from ..catalogue.registry import load_catalogue
+    from ..binding.libraries import load_catalogue
     from ..render import render_short
 
     cat, diags = load_catalogue(partners=not stdlib_only)
@@ -60,12 +60,12 @@ def _check_library(cat: Catalogue, library: str | None, stdlib_only: bool) -> No
     names = [lib.name for lib in cat.libraries]
     if library in names:
         return
-    from ..catalogue.registry import close_matches
+    from ..spelling import suggest
 
     msg = f"wf catalogue: no library named {library!r} is installed"
     # `purchase` for `werkstroom.purchase`: compare the short names of the stdlib's libraries too
     short = {n.removeprefix("werkstroom."): n for n in names}
-    hint = close_matches(library, names) or [short[m] for m in close_matches(library, short)]
+    hint = suggest(library, names) or [short[m] for m in suggest(library, short)]
     if hint:
         msg += f"; did you mean `{hint[0]}`?"
     msg += f" (installed: {', '.join(names)}"
@@ -365,7 +365,7 @@ def libraries(as_json: bool, plain: bool) -> None:
 
     Exit 1 when a partner library could not be loaded or was rejected.
     """
-    from ..catalogue.registry import load_catalogue, template_problems
+    from ..binding.libraries import load_catalogue, template_problems
     from ..diagnostics import has_errors
     from ..render import render_json, render_text
 

@@ -46,7 +46,7 @@ def check(paths: tuple[str, ...], output_format: str, color: bool | None, enable
     diags = result.diagnostics
     if enable and result.program is not None:
         from ..binding.checks import enable_all
-        from ..catalogue.registry import load_catalogue
+        from ..binding.libraries import load_catalogue
         from ..diagnostics import sort_key
 
         extra = enable_all(result.program.workflows, load_catalogue()[0])

@@ -61,7 +61,7 @@ def _with_library_problems(diags: Any) -> Any:
     installed, as `wf check` shows them: a script refused for a name of a rejected library says why."""
     try:
         from ..binding.checking import library_problems
-        from ..catalogue.registry import load_catalogue
+        from ..binding.libraries import load_catalogue
 
         catalogue, cat_diags = load_catalogue()
         return library_problems(cat_diags, catalogue, list(diags), note=LIBRARY_NOTE) if cat_diags else diags

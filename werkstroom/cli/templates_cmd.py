@@ -22,7 +22,7 @@ MAX_CODE = 20
 
 
 def _catalogue() -> Any:
-    from ..catalogue.registry import load_catalogue
+    from ..binding.libraries import load_catalogue
 
     cat, _diags = load_catalogue()
     return cat

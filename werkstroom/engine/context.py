@@ -274,11 +274,11 @@ class Context:
     def raise_event(self, event: str, record: RecordHandle | None = None) -> None:
         vocab = self._run.records.vocab
         if vocab.event(event) is None:  # refused here, so the WF505 names the response that raised it
-            from ..catalogue.registry import close_matches
+            from ..spelling import suggest
             from .records import UnknownEvent
 
             known = getattr(getattr(vocab, "_cat", None), "events", ())
-            close = close_matches(event, [e.name for e in known])
+            close = suggest(event, [e.name for e in known])
             hint = f"; did you mean {close[0]!r}?" if close else " (see `wf catalogue events`)"
             raise UnknownEvent(f"raise_event: there is no event {event!r} in the catalogue{hint}")
         self._run.queue_event(event, record if record is not None else self._record, self._user,

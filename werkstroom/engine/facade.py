@@ -163,7 +163,7 @@ class Engine:
         self.clock: Clock = clock or SystemClock()
         self.ids: IdSource = ids or UuidIds()
         if catalogue is None:
-            from ..catalogue.registry import load_catalogue
+            from ..binding.libraries import load_catalogue
 
             catalogue = load_catalogue()[0]
         libs = tuple(libraries)

@@ -49,7 +49,7 @@ class Vocabulary:
 
     @classmethod
     def default(cls) -> Vocabulary:
-        from ..catalogue.registry import load_catalogue  # the stdlib and partner libraries
+        from ..binding.libraries import load_catalogue  # the stdlib and partner libraries
 
         return cls(load_catalogue()[0])
 

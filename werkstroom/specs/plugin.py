@@ -53,7 +53,7 @@ def _partner_step_modules() -> dict[str, str]:
             return {}
     except Exception:  # a broken distribution must not break every test run
         return {}
-    from ..catalogue.registry import partner_libraries
+    from ..catalogue.loading import partner_libraries
 
     libs, diags = partner_libraries()
     for d in diags:

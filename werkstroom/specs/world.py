@@ -32,7 +32,7 @@ _CATALOGUE: list[Any] = []  # the loaded catalogue, shared by every scenario of 
 def shared_catalogue() -> Any:
     """The stdlib + partner catalogue, loaded once per process (loading it is the slow part)."""
     if not _CATALOGUE:
-        from ..catalogue.registry import load_catalogue
+        from ..binding.libraries import load_catalogue
 
         _CATALOGUE.append(load_catalogue()[0])
     return _CATALOGUE[0]

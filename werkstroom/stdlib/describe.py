@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..catalogue.registry import Catalogue
+from ..catalogue.catalogue import Catalogue
 from ..extend import EventSpec, FieldSpec, OptionSpec, RecordSpec, ResponseSpec
 
 

@@ -15,7 +15,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..catalogue.registry import Catalogue, stdlib_catalogue
+from ..binding.libraries import stdlib_catalogue
+from ..catalogue.catalogue import Catalogue
 from .describe import default_text, presets_text
 
 DOC_PATH = Path("docs") / "stdlib.md"

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from werkstroom_expenses import __version__, library
 
 from werkstroom.binding.checking import check_paths
-from werkstroom.catalogue.registry import load_catalogue
+from werkstroom.binding.libraries import load_catalogue
 from werkstroom.cli import cli
 from werkstroom.engine.clock import SequentialIds, VirtualClock
 from werkstroom.engine.facade import Engine, open_engine
