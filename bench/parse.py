@@ -148,6 +148,8 @@ def main() -> None:
           f"{t_bare_nogc * 1000:8.1f} ms")
     print(f"{'ratio parse+AST / bare tree, GC paused':<44} {t_bare_nogc / t_ours:>10.2f}x")
 
+    long_comment(generate, args.repeat)
+
     template_dir = ROOT / "werkstroom" / "stdlib" / "templates"
     templates = sorted(template_dir.glob("*.wf")) if template_dir.is_dir() else []
     target = templates[0] if templates else ROOT / "examples" / "purchase-invoice-eu.wf"
@@ -172,6 +174,23 @@ def main() -> None:
           f"{t_check / t_lark:5.2f}x  (target <= 3x)")
     print(f"{'wf check, syntax only (binding skipped)':<44} {t_check_syntax * 1000:10.1f} ms  "
           f"{t_check_syntax / t_lark:5.2f}x")
+
+
+def long_comment(generate: Callable[[int], str], repeat: int) -> None:
+    """Checking a 1 MB comment line against checking 1,000 ordinary lines."""
+    from werkstroom.checking import check_sources
+    from werkstroom.source import SourceFile
+
+    step = "on PurchaseDocReleased then release document\n"
+    big = step + "# " + "x" * 1_000_000 + "\n" + step
+    ordinary = generate(1000)
+    check_sources([SourceFile("warm-up.wf", step)])
+    t_big = best(lambda: check_sources([SourceFile("big.wf", big)]), repeat)
+    t_ordinary = best(lambda: check_sources([SourceFile("ordinary.wf", ordinary)]), repeat)
+    print(f"\ncheck (parse + bind) of a 1 MB comment line and of 1,000 ordinary lines (best of {repeat})")
+    print(f"{'1 MB comment line between two steps':<44} {t_big * 1000:10.1f} ms")
+    print(f"{'1,000 ordinary lines':<44} {t_ordinary * 1000:10.1f} ms")
+    print(f"{'ratio 1 MB comment / 1,000 lines':<44} {t_big / t_ordinary:10.2f}x  (target <= 1x)")
 
 
 if __name__ == "__main__":

@@ -172,7 +172,13 @@ class _State:
 
 
 _LONE_CR = re.compile(r"\r(?!\n)")
-_LAST_LINE = re.compile(r"[^\r\n]*\Z")
+
+
+def _last_line(s: str) -> str:
+    """The text after the last line break of ``s`` (all of ``s`` when it has none). Found from the
+    end: a regex search for "the rest of the line at the end" would retry at every position of a long
+    comment line, quadratic in its length."""
+    return s[max(s.rfind("\n"), s.rfind("\r")) + 1:]
 
 
 def _whole_span(source: SourceFile, lf_lines: bool) -> Span:
@@ -222,8 +228,7 @@ class _Layout:
                 yield tok
                 if tok.end_pos >= st.end:
                     continue  # trailing blank lines / comments at the end of the text
-                seg = _LAST_LINE.search(tok.value)
-                indent = _indent_width(seg.group() if seg else "")
+                indent = _indent_width(_last_line(tok.value))
                 if indent > indents[-1]:
                     if len(indents) > MAX_NESTING:
                         raise _TooDeep(tok, "indentation")
