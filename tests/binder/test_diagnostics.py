@@ -305,3 +305,13 @@ def test_condition_text_leaves_out_comments() -> None:
                  '    and vendor_invoice_no <> "#1"\nthen restrict record usage\n')
     assert prog.ok
     assert prog.workflows[0].steps[0].condition_text == 'amount > 1000 and vendor_invoice_no <> "#1"'
+
+
+@pytest.mark.parametrize(("written", "value"), [("1.000,00", "1000.00"), ("1,000.50", "1000.50"),
+                                                 ("12,5", "12.5"), ("1 000", "1000")])
+def test_an_amount_written_as_text_says_how_amounts_are_written(written: str, value: str) -> None:
+    d = only("WF301", f'on PurchaseDocReleased when amount > "{written}" then\n   restrict record usage\n')
+    assert d.help == ("amounts are written `1000.00`: a point before the decimals, no thousands "
+                      f"separators, no quotes; here: `{value}`")
+    text = 'on PurchaseDocReleased when amount > "abc" then\n   restrict record usage\n'
+    assert only("WF301", text).help == ""

@@ -89,6 +89,33 @@ def _word(part: ast.PhrasePart | ast.Expr) -> str | None:
     return None
 
 
+_WRITTEN_NUMBER = re.compile(r"[+-]?[0-9.,' ]+")
+
+
+def number_help(part: ast.PhrasePart | ast.Expr, rule: str) -> str:
+    """A hint for a number written as text the way people write amounts ("1.000,00", "1,000.00",
+    "1 000"): how to write it (``rule``), and the value as it is written in a script when the
+    separators tell it unambiguously. Empty for text that does not look like a number."""
+    if not isinstance(part, ast.TextLit) or _WRITTEN_NUMBER.fullmatch(part.value.strip()) is None \
+            or not any(ch.isdigit() for ch in part.value):
+        return ""
+    t = part.value.strip().replace(" ", "").replace("'", "")
+    if len(t) > 40:
+        return rule
+    dot, comma = t.rfind("."), t.rfind(",")
+    if dot >= 0 and comma >= 0:  # the later one separates the decimals: 1.000,00 or 1,000.00
+        group, point = (".", ",") if comma > dot else (",", ".")
+        t = t.replace(group, "").replace(point, ".")
+    elif t.count(",") == 1 and len(t) - comma - 1 != 3:  # 12,5: a decimal comma
+        t = t.replace(",", ".")
+    elif t.count(".") > 1 or comma >= 0:  # 1.000.000, 1,000 or 1,000,000: thousands separators
+        t = t.replace(".", "").replace(",", "")
+    try:
+        return f"{rule}; here: `{Decimal(t)}`"
+    except ArithmeticError:
+        return rule
+
+
 def convert(part: ast.PhrasePart | ast.Expr, kind: FieldKind, enum: EnumType | None,
             what: str) -> Converted:
     """Convert ``part`` to ``kind``. ``what`` names the target in messages (``field `amount```)."""
@@ -102,13 +129,15 @@ def convert(part: ast.PhrasePart | ast.Expr, kind: FieldKind, enum: EnumType | N
             return Converted(Decimal(part.value))
         if isinstance(part, ast.DecimalLit):
             return Converted(part.value)
-        return bad()
+        return bad(number_help(part, "amounts are written `1000.00`: a point before the decimals, "
+                                       "no thousands separators, no quotes"))
     if kind is FieldKind.INTEGER:
         if isinstance(part, ast.IntLit):
             return Converted(part.value)
         if isinstance(part, ast.DecimalLit) and part.value == part.value.to_integral_value():
             return Converted(int(part.value))
-        return bad()
+        return bad(number_help(part, "whole numbers are written `1000`: digits only, "
+                                       "no thousands separators, no quotes"))
     if kind is FieldKind.TEXT:
         if isinstance(part, ast.TextLit):
             return Converted(part.value)
