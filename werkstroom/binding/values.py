@@ -16,6 +16,7 @@ import attrs
 from ..catalogue.specs import EnumType, FieldKind
 from ..codes import binding as c
 from ..grammar import ast
+from ..numbers import written_number
 from ..spelling import did_you_mean
 from .program import Value
 
@@ -89,31 +90,12 @@ def _word(part: ast.PhrasePart | ast.Expr) -> str | None:
     return None
 
 
-_WRITTEN_NUMBER = re.compile(r"[+-]?[0-9.,' ]+")
-
-
 def number_help(part: ast.PhrasePart | ast.Expr, rule: str) -> str:
-    """A hint for a number written as text the way people write amounts ("1.000,00", "1,000.00",
-    "1 000"): how to write it (``rule``), and the value as it is written in a script when the
-    separators tell it unambiguously. Empty for text that does not look like a number."""
-    if not isinstance(part, ast.TextLit) or _WRITTEN_NUMBER.fullmatch(part.value.strip()) is None \
-            or not any(ch.isdigit() for ch in part.value):
-        return ""
-    t = part.value.strip().replace(" ", "").replace("'", "")
-    if len(t) > 40:
-        return rule
-    dot, comma = t.rfind("."), t.rfind(",")
-    if dot >= 0 and comma >= 0:  # the later one separates the decimals: 1.000,00 or 1,000.00
-        group, point = (".", ",") if comma > dot else (",", ".")
-        t = t.replace(group, "").replace(point, ".")
-    elif t.count(",") == 1 and len(t) - comma - 1 != 3:  # 12,5: a decimal comma
-        t = t.replace(",", ".")
-    elif t.count(".") > 1 or comma >= 0:  # 1.000.000, 1,000 or 1,000,000: thousands separators
-        t = t.replace(".", "").replace(",", "")
-    try:
-        return f"{rule}; here: `{Decimal(t)}`"
-    except ArithmeticError:
-        return rule
+    """For a number written as text the way people write amounts ("1.000,00", "1,000.50"): how to
+    write it (``rule``) and, when the separators tell, the value written that way. Empty for other
+    values."""
+    value = written_number(part.value) if isinstance(part, ast.TextLit) else None
+    return "" if value is None else f"{rule}; here: `{value}`"
 
 
 def convert(part: ast.PhrasePart | ast.Expr, kind: FieldKind, enum: EnumType | None,

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 import attrs
 
 from ..diagnostics import Diagnostic, Label, Severity
+from ..numbers import written_number
 from ..source import SourceFile, Span
 from . import ast as A
 
@@ -216,6 +217,7 @@ class _Layout:
         st = self.state
         assert st is not None
         indents = [st.base_indent]
+        bodies = [False]  # per open level: is it a step's body (opened by a line ending in `then`)?
         emitted = False
         last_nl = False
         brackets = st.brackets
@@ -233,13 +235,17 @@ class _Layout:
                     if len(indents) > MAX_NESTING:
                         raise _TooDeep(tok, "indentation")
                     indents.append(indent)
+                    bodies.append(st.last is not None and st.last.type == "_THEN")
                     yield Token.new_borrow_pos("_INDENT", "", _at_end(tok))
                 elif indent < indents[-1]:
+                    open_levels = tuple(indents)
+                    open_bodies = tuple(bodies)
                     while indent < indents[-1]:
                         indents.pop()
+                        bodies.pop()
                         yield Token.new_borrow_pos("_DEDENT", "", _at_end(tok))
                     if indent != indents[-1]:
-                        st.diags.append(_bad_dedent(st, tok, indent, indents[-1]))
+                        st.diags.append(_bad_dedent(st, tok, indent, open_levels, open_bodies))
                         st.bad_dedent_lines.add(tok.end_line)
                 continue
             if not emitted:
@@ -248,6 +254,7 @@ class _Layout:
                 line_start = max(text.rfind("\n", 0, tok.start_pos), text.rfind("\r", 0, tok.start_pos)) + 1
                 if _indent_width(text[line_start:tok.start_pos]) > indents[-1]:
                     indents.append(_indent_width(text[line_start:tok.start_pos]))
+                    bodies.append(False)
                     yield Token.new_borrow_pos("_INDENT", "", tok)
             if t == "ON":
                 st.on_tok = tok
@@ -289,12 +296,20 @@ def _eof_token(st: _State) -> Token:
     return Token("$END", "", st.end, line, col, line, col, st.end)
 
 
-def _bad_dedent(st: _State, tok: Any, indent: int, expected: int) -> Diagnostic:
+def _bad_dedent(st: _State, tok: Any, indent: int, levels: tuple[int, ...],
+                bodies: tuple[bool, ...]) -> Diagnostic:
+    """WF106. ``levels``: the indentations of the blocks open above the line; ``bodies``: which of
+    them are steps' bodies. A step may go at any of them, a response or jump only in a step's body."""
     start = tok.end_pos
     span = st.source.span(start, start + 1)
+    fits = levels
+    if _STEP_LINE.match(st.source.text, start) is None:
+        fits = tuple(n for n, body in zip(levels, bodies, strict=True) if body) or levels
+    choices = [str(n) for n in fits]
+    said = choices[0] if len(choices) == 1 else ", ".join(choices[:-1]) + " or " + choices[-1]
     return _diag("WF106", "this line's indentation does not match any outer block", span,
                  label=f"indented {indent} column(s)",
-                 help=f"indent it like an enclosing line ({expected} column(s)) or deeper; "
+                 help=f"indent it {said} columns, like an enclosing line; "
                       f"a tab counts to the next multiple of {TAB_WIDTH}")
 
 
@@ -1182,6 +1197,28 @@ _AFTER = {
 }
 
 
+_NUMBER_RUN = re.compile(r"[0-9.,]*[0-9]")
+
+
+def _malformed_number(st: _State, tok: Any, prev: Any) -> Diagnostic | None:
+    """WF111 when the unexpected token is a `.` or `,` glued between digits of a number (`1.000.50`,
+    `1,000.50`): the whole run of digits and separators is one malformed number."""
+    if tok.type not in ("_DOT", "_COMMA") or prev is None or prev.type not in ("INT", "DECIMAL") \
+            or prev.end_pos != tok.start_pos:
+        return None
+    text = st.source.text
+    m = _NUMBER_RUN.match(text, int(tok.end_pos))
+    if m is None or m.start() != tok.end_pos:
+        return None
+    written = text[prev.start_pos:m.end()]
+    value = written_number(written)
+    example = f"`{value}`" if value is not None else "`1000.50`"
+    return _diag("WF111", f"`{written}` is not a valid number", st.source.span(prev.start_pos, m.end()),
+                 label="not a number",
+                 help=f"numbers are written with a point before the decimals and no thousands "
+                      f"separators: {example}")
+
+
 def _describe_token(tok: Token) -> str:
     t = tok.type
     if t in ("_NL", "_INDENT", "_DEDENT", "$END"):
@@ -1267,6 +1304,9 @@ def _syntax_error(exc: Exception, st: _State) -> Diagnostic:
     # point just after the previous token when the bad token is on a later line (or is layout)
     where = _after_span(st, prev) if prev is not None and (layout or tok.line != prev.end_line) else here
     found = _describe_token(tok)
+    malformed = _malformed_number(st, tok, prev)
+    if malformed is not None:
+        return malformed
 
     # unclosed bracket
     if st.brackets and expected & {"RPAR", "RSQB"} and (
@@ -1305,8 +1345,6 @@ def _syntax_error(exc: Exception, st: _State) -> Diagnostic:
             label = "expected `then` here"
             if t == "NAME" and prev is not None and prev.type == "NAME" and tok.line == prev.line:
                 help = f'a value of several words goes in quotes: `"{prev} {tok}"`'
-            elif t == "_COMMA" and prev is not None and prev.type in ("INT", "DECIMAL"):
-                help = "write numbers without thousands separators: `1000.50`"
         return _diag("WF103", msg, where, label=label, help=help, related=related)
     if t == "_INDENT":
         return _diag("WF107", "unexpected indentation", here, label="this line is indented more "
