@@ -161,7 +161,7 @@ def main() -> None:
     wf = [*wf, "check", str(target)]
     wf_parse_only = [sys.executable, "-c",
                      "import sys; from werkstroom.cli import main; "
-                     "from werkstroom import checking; "
+                     "from werkstroom.binding import checking; "
                      "checking._bind = lambda parsed: (None, []); main(['check', sys.argv[1]])", str(target)]
     wall(wf, 1)  # fills the grammar cache
     t_lark = wall([sys.executable, "-c", "import lark"], args.repeat)
@@ -178,7 +178,7 @@ def main() -> None:
 
 def long_comment(generate: Callable[[int], str], repeat: int) -> None:
     """Checking a 1 MB comment line against checking 1,000 ordinary lines."""
-    from werkstroom.checking import check_sources
+    from werkstroom.binding.checking import check_sources
     from werkstroom.source import SourceFile
 
     step = "on PurchaseDocReleased then release document\n"

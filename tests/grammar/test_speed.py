@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from werkstroom.checking import check_sources
+from werkstroom.binding.checking import check_sources
 from werkstroom.source import SourceFile
 
 ROOT = Path(__file__).parents[2]
@@ -28,7 +28,7 @@ BOUND = 10
 
 CHILD = """
 import json, sys, time
-from werkstroom.checking import check_sources
+from werkstroom.binding.checking import check_sources
 from werkstroom.source import SourceFile
 text = sys.stdin.read()
 check_sources([SourceFile("warm-up.wf", "on PurchaseDocReleased then release document\\n")])
