@@ -45,34 +45,10 @@ from .catalogue.specs import (
 from .context import ApprovalsAPI, NotificationsAPI, RecordHandle, RecordStateAPI, ResponseContext
 from .diagnostics import Diagnostic
 from .errors import DiagnosticsError, WerkstroomError
+from .steps import REF, SpecError, given, then, when
 
 if TYPE_CHECKING:
     from .catalogue.registry import Catalogue
-    from .specs.library import REF, given, then, when
-    from .specs.world import SpecError, World
-
-# Gherkin step declarations come from werkstroom.specs, imported on first use (loading a catalogue
-# must not import the step library).
-_LAZY = {
-    "REF": "werkstroom.specs.library",
-    "given": "werkstroom.specs.library",
-    "when": "werkstroom.specs.library",
-    "then": "werkstroom.specs.library",
-    "World": "werkstroom.specs.world",
-    "SpecError": "werkstroom.specs.world",
-}
-
-
-def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'werkstroom.extend' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
 
 ENTRY_POINT_GROUP = "werkstroom.libraries"
 """The entry-point group Werkstroom reads partner libraries from."""
@@ -217,7 +193,6 @@ __all__ = [
     "SpecError",
     "TemplateSpec",
     "WerkstroomError",
-    "World",
     "catalogue_with",
     "first",
     "given",

@@ -38,7 +38,8 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, ArgumentError):
         return "not a database URL"
     if isinstance(exc, ImportError):
-        return f"its driver ({exc.name or exc}) is not installed"
+        extra = "; install it with: pip install 'werkstroom[postgres]'" if exc.name == "psycopg" else ""
+        return f"its driver ({exc.name or exc}) is not installed{extra}"
     text = str(exc.orig) if isinstance(exc, DBAPIError) and exc.orig is not None else str(exc)
     return " ".join(text.split("\n", 1)[0].split()) or type(exc).__name__
 

@@ -18,7 +18,8 @@ INTRO = """\
 # Behaviour specs: the Gherkin step library
 
 Consultants describe how a workflow must behave in business sentences (Gherkin), and pytest checks
-it against the real engine. Installing Werkstroom installs the steps: they are a pytest plugin
+it against the real engine. Installing Werkstroom with its `specs` extra (`pip install
+'werkstroom[specs]'`, which brings pytest and pytest-bdd) installs the steps: they are a pytest plugin
 (`pytest11` entry point `werkstroom`), so a project needs only `.feature` files, its `.wf` files and a
 two-line test module:
 
@@ -60,16 +61,19 @@ to the feature file. `examples/consultant-project/` is a complete project: copy 
   that matches no step of the library, and the steps after it, are failed there too).
 * **Partner libraries** add steps by naming modules in `Library.step_modules`; the plugin registers
   them when the partner package is installed. Declare them with the same decorators
-  (`from werkstroom.specs.library import given, when, then`) so they carry an example and a
-  docstring. A project can list more modules under the ini option `werkstroom_step_modules`, and
-  override any step with its own in `conftest.py`. `-p no:werkstroom` turns the plugin off.
+  (`from werkstroom.extend import given, when, then`) so they carry an example and a docstring.
+  A project can list more modules under the ini option `werkstroom_step_modules`, and override any
+  step with its own in `conftest.py`. `-p no:werkstroom` turns the plugin off. Without pytest-bdd
+  installed the plugin loads no steps and leaves a host's other tests alone; a test that asks for
+  the scenario's world fails with `the Gherkin step library needs pytest-bdd, which is not
+  installed`.
 
 * **Writing a step** (a partner's or a project's): take the `werkstroom_world` fixture, a
   `werkstroom.specs.world.World`. `world.thing(kind, id)` finds or makes the named record,
   `world.current(thing)` reads it as the engine has it now, `world.emit(event, thing, user)` raises an
   event, `world.attempt(what, action)` runs a When action so refusals are kept and the timeline
   records what the engine did, `world.engine` is the engine itself, and raising
-  `werkstroom.specs.world.SpecError(message + "\n\n" + world.report(thing))` fails a Then step the way
+  `werkstroom.extend.SpecError(message + "\n\n" + world.report(thing))` fails a Then step the way
   the library's steps do.
 
 This repository's own scenarios live in `features/` (every MS- template, every approver type and

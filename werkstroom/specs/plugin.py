@@ -10,6 +10,10 @@ then needs only ``.feature`` files, ``.wf`` files and a test module::
 
 Importing this module is cheap (no engine, no catalogue, no database): the engine of a scenario is
 opened by the first step that needs it. Opt out with ``-p no:werkstroom``.
+
+pytest-bdd comes with the ``specs`` extra (``pip install 'werkstroom[specs]'``). Without it the plugin
+loads no steps and stays out of the way of a host's own tests; a test that asks for the scenario's
+world (``werkstroom_world``, every step of the library) fails saying what to install.
 """
 
 from __future__ import annotations
@@ -19,9 +23,21 @@ import re
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, cast
 
 import pytest
+
+from ..steps import StepDoc, on_declare
+
+try:
+    import pytest_bdd  # noqa: F401
+except ImportError:
+    HAVE_PYTEST_BDD = False
+else:
+    HAVE_PYTEST_BDD = True
+
+NO_PYTEST_BDD = ("werkstroom: the Gherkin step library needs pytest-bdd, which is not installed; "
+                 "install it with: pip install 'werkstroom[specs]'")
 
 STEP_MODULES = ("werkstroom.specs.steps_given", "werkstroom.specs.steps_when", "werkstroom.specs.steps_then")
 _FEATURE_DIR = pytest.StashKey[Path]()
@@ -67,7 +83,25 @@ def _partner_step_modules() -> dict[str, str]:
     return found
 
 
+def bind_step(declared: StepDoc, stacklevel: int) -> None:
+    """Make a declared step (``werkstroom.steps``) a pytest-bdd step in the module that declares it."""
+    from pytest_bdd import parsers
+    from pytest_bdd.steps import step
+
+    assert declared.func is not None
+    # pytest-bdd puts the step's fixture into the namespace of the frame ``stacklevel`` above its
+    # decorator: the declaring module, counted from here (this frame is one more than the caller's)
+    kind = cast(Literal["given", "when", "then"], declared.kind.lower())
+    step(parsers.re(declared.pattern), kind, stacklevel=stacklevel + 1)(declared.func)
+
+
+if HAVE_PYTEST_BDD:
+    on_declare(bind_step)
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    if not HAVE_PYTEST_BDD:
+        return  # no step can run; a test that needs the world says why (werkstroom_world)
     # (module, required): our own and the ini-listed modules must import; a partner's broken step
     # module only warns, so an installed partner package can never break unrelated test runs
     names = [(m, True) for m in STEP_MODULES]
@@ -129,7 +163,7 @@ def _partner_step_warning(config: pytest.Config, module: str, owner: str, proble
         f"{outcome}"), stacklevel=3)
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
 def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
     """Remember the feature file's folder: workflow files are named relative to it."""
     filename = getattr(feature, "filename", None)
@@ -137,14 +171,14 @@ def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, sce
         request.node.stash[_FEATURE_DIR] = Path(filename).parent
 
 
-@pytest.hookimpl(trylast=True, specname="pytest_bdd_before_scenario")
+@pytest.hookimpl(trylast=True, specname="pytest_bdd_before_scenario", optionalhook=True)
 def pytest_bdd_check_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
     """Mistakes Gherkin lets through: a first step read as description, an unfilled placeholder. Run
     after pytest-bdd's own hook, so its Cucumber JSON report has the scenario to mark failed."""
     for problem, code in ((lost_step(feature, scenario), "WF702"),
                           (unfilled_placeholder(request, feature, scenario), "WF703")):
         if problem:
-            from .world import SpecError
+            from ..steps import SpecError
 
             request.node.stash[_STEP_FAILED] = True
             steps = list(getattr(scenario, "steps", ()))
@@ -219,6 +253,7 @@ def lost_step(feature: Any, scenario: Any) -> str:
     return ""
 
 
+@pytest.hookimpl(optionalhook=True)
 def pytest_bdd_step_error(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any,
                           **_: Any) -> None:
     request.node.stash[_STEP_FAILED] = True
@@ -227,6 +262,7 @@ def pytest_bdd_step_error(request: pytest.FixtureRequest, feature: Any, scenario
                                         f"  {getattr(step, 'keyword', '')} {getattr(step, 'name', '')}")
 
 
+@pytest.hookimpl(optionalhook=True)
 def pytest_bdd_step_func_lookup_error(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any,
                                       **_: Any) -> None:
     request.node.stash[_STEP_FAILED] = True  # the missing step's error is the one to show
@@ -246,7 +282,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     engine did, without pytest's fixture internals (``--tb=long`` shows the full traceback)."""
     report = yield
     if call.when == "call" and call.excinfo is not None and item.config.option.tbstyle == "auto":
-        from .world import SpecError
+        from ..steps import SpecError
 
         if isinstance(call.excinfo.value, SpecError):
             where = item.stash.get(_FAILED_STEP, "")
@@ -264,7 +300,7 @@ def pytest_make_collect_report(collector: pytest.Collector) -> Any:
     report = yield
     call = getattr(report, "call", None)
     exc = getattr(getattr(call, "excinfo", None), "value", None)
-    if report.failed and exc is not None and collector.config.option.tbstyle == "auto":
+    if report.failed and exc is not None and collector.config.option.tbstyle == "auto" and HAVE_PYTEST_BDD:
         from pytest_bdd.exceptions import GherkinParseError
 
         if isinstance(exc, GherkinParseError):
@@ -305,6 +341,7 @@ def gherkin_error_text(exc: Any) -> str:
               "module ran: pytest-bdd reads every feature file when the module is collected.")
 
 
+@pytest.hookimpl(optionalhook=True)
 def pytest_bdd_after_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
     """A refusal that no Then step looked at fails the scenario (a When at the very end, say)."""
     __tracebackhide__ = True
@@ -312,7 +349,8 @@ def pytest_bdd_after_scenario(request: pytest.FixtureRequest, feature: Any, scen
     if world is None or request.node.stash.get(_STEP_FAILED, False):
         return
     if world.error is not None and not world.error_checked:
-        from .world import SpecError, describe_error
+        from ..steps import SpecError
+        from .world import describe_error
 
         world.error_checked = True
         raise SpecError(f"the last action was refused and no Then step checked it: "
@@ -322,6 +360,8 @@ def pytest_bdd_after_scenario(request: pytest.FixtureRequest, feature: Any, scen
 @pytest.fixture
 def werkstroom_world(request: pytest.FixtureRequest) -> Iterator[Any]:
     """The scenario's world: an engine on its own store with a virtual clock (see werkstroom.specs.world)."""
+    if not HAVE_PYTEST_BDD:
+        pytest.fail(NO_PYTEST_BDD, pytrace=False)
     from .world import World
 
     base = request.node.stash.get(_FEATURE_DIR, None) or Path(str(request.node.path)).parent

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
+from ..steps import SpecError as SpecError  # re-exported: step modules and tests import it from here
+
 if TYPE_CHECKING:
     from ..catalogue.specs import RecordSpec
     from ..engine.clock import VirtualClock
@@ -36,20 +38,6 @@ def shared_catalogue() -> Any:
 
         _CATALOGUE.append(load_catalogue()[0])
     return _CATALOGUE[0]
-
-
-class SpecError(AssertionError):
-    """A step could not do what it says (bad table, unknown record, a Given the engine refused).
-
-    An AssertionError so pytest reports it as a failed step with the message as written. ``code``: the
-    diagnostic code of a mistake in the feature file (WF7xx), shown after the message."""
-
-    code: str = ""
-
-    def __init__(self, message: str, *, code: str = "") -> None:
-        super().__init__(f"{message} [{code}]" if code else message)
-        if code:
-            self.code = code
 
 
 WORDS = "WF703"  # a step's words, table or value cannot be understood (docs/diagnostics.md)

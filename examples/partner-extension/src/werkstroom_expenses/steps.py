@@ -9,7 +9,8 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from werkstroom.extend import REF, SpecError, World, then, when
+from werkstroom.extend import REF, SpecError, then, when
+from werkstroom.specs.world import World
 
 USER = r"(?P<user>[A-Za-z][\w.-]*)"
 AMOUNT = r"(?P<amount>-?[0-9][0-9,]*(?:\.[0-9]+)?)"
