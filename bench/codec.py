@@ -11,7 +11,11 @@ Run: python bench/codec.py [--documents N] [--url URL] [--rounds R]
    state) on a stored record, run by ``Db.rows`` (compiled once, run on the driver) and by plain
    SQLAlchemy Core (``connection.execute``), in one transaction each.
 
-Default URL: a temporary SQLite file, as in bench/engine.py.
+Default URL: a temporary SQLite file, as in bench/engine.py. ``--cycle-only orjson|json`` runs one
+cycle and nothing else, for an instruction count that does not depend on the machine's load:
+
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null python bench/codec.py --cycle-only json \
+        --documents 100   # and again with --documents 0; the difference is the cycle's
 """
 
 from __future__ import annotations
@@ -180,7 +184,14 @@ def main() -> None:
     ap.add_argument("--documents", type=int, default=300)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--reads", type=int, default=5000)
+    ap.add_argument("--cycle-only", choices=("orjson", "json"),
+                    help="run one engine cycle with this writer and nothing else (for callgrind)")
     args = ap.parse_args()
+    if args.cycle_only:
+        with tempfile.TemporaryDirectory() as tmp, database(args.url, tmp) as url, \
+                (orjson_off() if args.cycle_only == "json" else nullcontext()):
+            cycle(url, args.documents, "c")
+        return
     with tempfile.TemporaryDirectory() as tmp:
         counter = iter(range(10**6))
 
