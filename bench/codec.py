@@ -1,4 +1,4 @@
-"""What orjson and the prepared-statement layer (``werkstroom.interpreter.sql``) buy, in one run.
+"""What orjson and the prepared-statement layer (``werkstroom.store.driver``) buy, in one run.
 
 Run: python bench/codec.py [--documents N] [--url URL] [--rounds R]
 
@@ -39,11 +39,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from engine import database
 
 from werkstroom import open_engine
-from werkstroom.interpreter import store_codec
-from werkstroom.interpreter.approvals.models import ApprovalEntry
-from werkstroom.interpreter.approvals.setup import load_setup
-from werkstroom.interpreter.clock import VirtualClock
-from werkstroom.interpreter.engine_records import RECORD_GET
+from werkstroom.engine.approvals.setup import load_setup
+from werkstroom.engine.clock import VirtualClock
+from werkstroom.engine.records import RECORD_GET
+from werkstroom.store import codec as store_codec
+from werkstroom.store.approvals import ApprovalEntry
 
 ROOT = Path(__file__).resolve().parents[1]
 WRITERS = ("dumps", "dumps_mostly_plain", "json_column_text")
