@@ -48,7 +48,7 @@ from .errors import DiagnosticsError, WerkstroomError
 from .steps import REF, SpecError, given, then, when
 
 if TYPE_CHECKING:
-    from .catalogue.registry import Catalogue
+    from .catalogue.catalogue import Catalogue
 
 ENTRY_POINT_GROUP = "werkstroom.libraries"
 """The entry-point group Werkstroom reads partner libraries from."""
@@ -134,7 +134,7 @@ def validate(library: Library, *, partners: bool = False) -> list[Diagnostic]:
     ``validate(library()) == []``. Installing the
     same library a second time reports WF901, so test a library that is not installed yet, or pass
     ``partners=False`` (the default)."""
-    from .catalogue.registry import load_catalogue, template_problems
+    from .binding.libraries import load_catalogue, template_problems
 
     cat, _ = load_catalogue(partners=partners)
     found = cat.install(library)
@@ -145,7 +145,7 @@ def catalogue_with(*libraries: Library, partners: bool = False) -> Catalogue:
     """The stdlib catalogue with ``libraries`` installed, for tests and embedding hosts
     (``open_engine("sqlite://", catalogue=catalogue_with(library()))``). Raises :class:`LibraryError`
     when a library is rejected."""
-    from .catalogue.registry import load_catalogue
+    from .binding.libraries import load_catalogue
 
     return installed(load_catalogue(partners=partners)[0], libraries)
 
