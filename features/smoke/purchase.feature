@@ -42,3 +42,15 @@ Feature: Purchase invoice approval through the approver chain
     Then the status of the purchase invoice "1001" is "Released"
     And the purchase invoice "1001" is not restricted
     And the workflow instance for the purchase invoice "1001" is complete and archived
+
+  Scenario: Sent again while the approval is pending
+    When REQ sends the purchase invoice "1001" for approval
+    And REQ sends the purchase invoice "1001" for approval
+    Then the action is refused with "WF516"
+    And the action is refused with "already in workflow PIAPW"
+    And ANN has 1 open approval request
+    And the status of the purchase invoice "1001" is "Pending Approval"
+    When ANN approves the approval request for the purchase invoice "1001"
+    And CEO approves the approval request
+    Then the status of the purchase invoice "1001" is "Released"
+    And the workflow instance for the purchase invoice "1001" is complete and archived

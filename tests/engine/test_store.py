@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, text
 
 from werkstroom.engine.clock import SequentialIds, VirtualClock
 from werkstroom.engine.facade import Engine, IdempotencyConflict, open_engine
+from werkstroom.engine.hold import SecondStart
 from werkstroom.engine.lifecycle import EnableRefused, LifecycleError
 from werkstroom.engine.records import InvalidRecord, UnknownEvent
 from werkstroom.engine.run import ResponseFailed
@@ -75,10 +76,11 @@ def test_concurrent_events_for_one_record_are_handled_one_after_the_other(
                             lambda: other.emit("DocSent", partial, user="U"))
     finally:
         other.close()
-    assert isinstance(mine, EmitResult) and isinstance(theirs, EmitResult), theirs
-    assert mine.handled[0].outcome == "started"
-    assert theirs.handled[0].outcome != "started"  # the record is pending approval by then
-    assert len(engine.instances()) == 1
+    assert isinstance(mine, EmitResult) and mine.handled[0].outcome == "started"
+    # by then the document is in the workflow its first send started: the second send is refused
+    assert isinstance(theirs, SecondStart) and theirs.code == "WF516", theirs
+    assert theirs.instance_id == mine.instance_id
+    assert len(engine.instances()) == 1 and len(engine.event_log()) == 1
 
 
 def test_same_key_different_payload_is_refused(engine: Engine) -> None:

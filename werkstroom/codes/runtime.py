@@ -24,4 +24,5 @@ CODES: tuple[CodeInfo, ...] = (
     CodeInfo("WF513", E, "the database was written by a newer Werkstroom (schema version too high)"),
     CodeInfo("WF514", E, "an approval event does not name a known running workflow instance"),
     CodeInfo("WF515", E, "the database cannot be opened (bad URL, missing driver or folder, server down)"),
+    CodeInfo("WF516", E, "the record is already in the workflow this event starts (no second start)"),
 )

@@ -41,7 +41,7 @@ from ..store.database import (
 from ..store.driver import Params, Statement
 from . import lifecycle
 from .clock import Clock, IdSource, SystemClock, UuidIds
-from .records import Rec, RecordCache, Vocabulary, record_key, validate
+from .records import Rec, Vocabulary, record_key, validate
 from .run import Run, delivery_lock, event_reads, record_lock
 from .trace import EmitResult
 from .unit import KeptConnections, UnitOfWork
@@ -323,7 +323,7 @@ class Engine:
         def work(run: Run) -> tuple[str, str]:
             rec = run.records.put_payload(spec.record, record, old=old, old_from_store=spec.record_change,
                                           checked=checked)
-            run.queue_event(spec.name, rec, user, instance_id=instance_id)
+            run.queue_event(spec.name, rec, user, instance_id=instance_id, host=True)
             return rec.type, rec.key
 
         return self._run(spec.name, payload, idempotency_key, user, work, ahead)
@@ -461,9 +461,10 @@ class Engine:
     def put_record(self, record_type: str, values: Mapping[str, Any]) -> str:
         """Store a record the workflows may relate to (validated; embedded relations too); its key."""
         with self.transaction() as uow:
-            cache = RecordCache(uow, self.vocab)
-            rec = cache.put_payload(record_type, values)
-            cache.flush()
+            run = Run(uow, self.vocab, self._workflows)
+            rec = run.records.put_payload(record_type, values)
+            run.keep_engine_status(rec)  # as for an event's payload
+            run.drain()
             return rec.key
 
     def record(self, record_type: str, key: str) -> dict[str, Any] | None:

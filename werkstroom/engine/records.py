@@ -365,6 +365,17 @@ class RecordCache:
         if state is not None:
             self._states.setdefault((record_type, key), tuple(state[:4]) if state[4] else None)
 
+    def peek_state(self, record_type: str, key: str) -> tuple[Any, ...] | None:
+        """The record's ``STATE_COLUMNS`` but the last (None: no state row), read along with the
+        record or now, and left for ``state_of``."""
+        k = (record_type, key)
+        if k not in self._states:
+            row = self.uow.db.first(RECORD_GET, {"b_rt": record_type, "b_rk": key})
+            assert row is not None  # one row, whether the record is stored or not
+            self._rows.setdefault(k, row[0])
+            self._states[k] = row[1:5] if row[5] else None
+        return self._states[k]
+
     def state_of(self, record_type: str, key: str) -> tuple[bool, tuple[Any, ...] | None]:
         """(known, state row) of a record's state read along with the record: ``known`` False when
         it was not (the caller reads it); taken once (the caller keeps what it changes)."""

@@ -19,6 +19,7 @@ import attrs
 from sqlalchemy import BigInteger, Table, and_, bindparam, delete, func, insert, literal, select, update
 
 from ..binding.program import BoundStep
+from ..catalogue.specs import EventSpec
 from ..context import RecordHandle
 from ..errors import WerkstroomError
 from ..store import codec as codec
@@ -36,6 +37,7 @@ from ..store.database import (
 )
 from ..store.driver import Params, Statement
 from .context import Context, write_states
+from .hold import keep_engine_status, refuse_second_start
 from .records import RECORD_GET, STATE_COLUMNS, Rec, RecordCache, Vocabulary, check_changes, record_key
 from .trace import Handled, ResponseTrace, StepTrace
 from .unit import UnitOfWork
@@ -160,6 +162,8 @@ class Queued:
     user: str
     instance_id: str | None = None
     raised_by: str = ""
+    # a host's payload (``Engine.emit``): the status the engine set wins over the one it carries
+    host: bool = False
 
 
 def as_rec(record: RecordHandle) -> Rec:
@@ -215,9 +219,9 @@ class Run:
                     instance_id=instance_id, workflow_code=workflow_code)
 
     def queue_event(self, event: str, record: RecordHandle, user: str, *, instance_id: str | None = None,
-                    raised_by: str = "") -> None:
+                    raised_by: str = "", host: bool = False) -> None:
         src = raised_by or (self._current_response.name if self._current_response else "")
-        self.queue.append(Queued(event, as_rec(record), user, instance_id, src))
+        self.queue.append(Queued(event, as_rec(record), user, instance_id, src, host))
         if self._current_response is not None:
             self._current_response.raised.append(event)
 
@@ -254,11 +258,12 @@ class Run:
         self.handled.append(h)
         self._current = h
         try:
-            self._handle(spec.name, spec.on_known_instance, rec, q, h)
+            self._handle(spec, rec, q, h)
         finally:
             self._current = None
 
-    def _handle(self, name: str, known: bool, rec: Rec, q: Queued, h: Handled) -> None:
+    def _handle(self, spec: EventSpec, rec: Rec, q: Queued, h: Handled) -> None:
+        name, known = spec.name, spec.on_known_instance
         if known:
             iid = q.instance_id or rec.values.get("instance_id")
             if not iid:
@@ -273,6 +278,8 @@ class Run:
         else:
             # lock the record's running instances (PostgreSQL; SQLite serializes writers already)
             instances = self._instances_of(rec.type, rec.key)
+            if q.host:
+                keep_engine_status(self, rec, held=bool(instances))
         # 1. continue a running instance: active event steps with this event, in sibling order
         candidates = self._candidates(instances, name)
         if not candidates and not known:
@@ -292,7 +299,14 @@ class Run:
         if known:
             h.outcome = "no step waiting"
             return
-        # 2. start the first enabled workflow whose entry point matches
+        if not spec.record_change:  # sent again while the workflow it started runs: refused
+            refuse_second_start(instances, self._version, rec, name)
+        self._start_first(name, spec.record_change, rec, instances, q, h)
+
+    def _start_first(self, name: str, change: bool, rec: Rec, running: list[Inst], q: Queued,
+                     h: Handled) -> None:
+        """2. Start the first enabled workflow whose entry point matches. A record-change event whose
+        entry condition holds for a workflow that runs on the record already is refused (WF516)."""
         for code, current_version, version_id in self.uow.db.rows(_ENABLED_WITH_VERSION, {"enabled": True}):
             if version_id is None:
                 raise UnknownWorkflow(f"workflow {code} has no version {current_version}")
@@ -301,6 +315,9 @@ class Run:
                 if step.name != name or (step.record_type and step.record_type != rec.type):
                     continue
                 if self._test(cw, step, rec, h, None):
+                    if change:
+                        refuse_second_start([i for i in running if i.workflow_code == code], self._version,
+                                            rec, name)
                     inst = self._start(cw, rec, q.user)
                     h.outcome = "started"
                     h.started = True
@@ -308,6 +325,10 @@ class Run:
                     self._fire(inst, cw, step, rec, rec, q.user, h)
                     return
         h.outcome = "no workflow matched" if h.not_fired else "no workflow"
+
+    def keep_engine_status(self, rec: Rec) -> None:
+        """``hold.keep_engine_status`` for a host's record outside an event."""
+        keep_engine_status(self, rec, held=bool(self._instances_of(rec.type, rec.key)))
 
     def _candidates(self, instances: list[Inst],
                     name: str) -> list[tuple[Inst, CompiledWorkflow, BoundStep]]:
