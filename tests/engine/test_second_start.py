@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from werkstroom.catalogue import FieldKind as K
+from werkstroom.catalogue.specs import FieldKind as K
 from werkstroom.engine.approvals.queries import list_entries
 from werkstroom.engine.approvals.setup import load_setup
 from werkstroom.engine.clock import SequentialIds, VirtualClock
