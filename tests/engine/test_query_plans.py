@@ -23,7 +23,9 @@ from werkstroom.store.driver import Statement
 
 GROWING = ("wf_record", "wf_record_state", "wf_instance", "wf_instance_archive", "wf_event_log", "wf_outbox",
            "wf_approval_entry", "wf_approval_audit", "wf_approval_comment", "wf_notification_entry",
-           "wf_record_change", "wf_overdue_approval_entry")
+           "wf_record_change", "wf_overdue_approval_entry",
+           # thousands of workflows: an event reads only those on its own event (the entry_event index)
+           "wf_workflow", "wf_workflow_version")
 MODULES = (engine, engine_run, engine_records, context_impl, store, approval_records, notification_service)
 # statements run on PostgreSQL only (SQLite serializes writers without them)
 POSTGRESQL_ONLY = ("engine.run._LOCK", "engine.run._INSERT_OUTBOX_OF_LAST_EVENT")
@@ -63,5 +65,5 @@ def test_the_plans_cover_the_hot_statements() -> None:
     names = {n for n, _ in _statements()}
     for expected in ("engine.run._INSTANCE_BY_ID", "engine.records.RECORD_GET", "engine.facade._INSERT_LOG",
                      "engine.approvals.records._SIBLINGS_BY_NO",
-                     "engine.notifications.service._INSERT_ENTRY_IF_SETUP"):
+                     "engine.notifications.service._INSERT_ENTRY_IF_SETUP", "engine.run._ENABLED_ON_EVENT"):
         assert expected in names

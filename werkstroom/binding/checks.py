@@ -213,10 +213,17 @@ def enable_checks(workflow: BoundWorkflow, enabled: Sequence[BoundWorkflow],
     return out
 
 
-def enable_all(workflows: Sequence[BoundWorkflow], catalogue: CatalogueView) -> list[Diagnostic]:
-    """The enable checks for each workflow as if all the others were enabled too (``wf check --enable``)."""
+def enable_all(workflows: Sequence[BoundWorkflow], catalogue: CatalogueView, *,
+               allow_overlap: bool = False) -> list[Diagnostic]:
+    """The enable checks for each workflow as if all the others were enabled too (``wf check --enable``),
+    and the overlap check of each against the ones before it, as enabling them in order would: WF428
+    errors, or WF420 warnings with ``allow_overlap``."""
+    from .overlap import overlaps_with
+
     out: list[Diagnostic] = []
     for i, wf in enumerate(workflows):
         others = [o for j, o in enumerate(workflows) if j != i]
         out.extend(enable_checks(wf, others, catalogue))
+        if not allow_overlap:
+            out.extend(overlaps_with(wf, workflows[:i], catalogue.record, refuse=True))
     return out

@@ -445,23 +445,59 @@ def entry_point_overlaps(workflows: Sequence[BoundWorkflow], records: RecordLook
     out: list[Diagnostic] = []
     for i, (wa, sa) in enumerate(entries):
         for wb, sb in entries[i + 1:]:
-            if sa.name != sb.name or sa.record_type != sb.record_type or not sa.record_type:
-                continue
-            w = both(sa.condition, sb.condition, records, sa.record_type)
-            if w is None:
-                continue
-            other = "this workflow" if wa is wb else f"workflow {wa.code}"
-            out.append(Diagnostic(
-                c.OVERLAPPING_ENTRY_POINTS, Severity.WARNING,
-                f"a {sa.record_type} record can start both this entry point and the one in {other} "
-                f"on `{sa.name}`",
-                span=sb.span, label="overlaps",
-                help="make the conditions exclusive, e.g. add the opposite test to one of them",
-                notes=(f"for example: {witness_text(w)}",
-                       "only the first matching entry point starts a workflow (BC checks only that the "
-                       "condition texts differ)"),
-                related=(Label(sa.span, f"the other entry point ({_where(wa, sa)})"),)))
+            found = _overlap(wa, sa, wb, sb, records, refuse=False)
+            if found is not None:
+                out.append(found)
     return out
+
+
+def overlaps_with(wf: BoundWorkflow, enabled: Sequence[BoundWorkflow], records: RecordLookup, *,
+                  refuse: bool) -> list[Diagnostic]:
+    """``wf``'s entry points that one record can share with an entry point of an ``enabled`` workflow
+    (one with ``wf``'s code is the one being enabled again, skipped): WF428 errors when ``refuse``
+    (enabling is refused by default), else WF420 warnings."""
+    out: list[Diagnostic] = []
+    for other in enabled:
+        if other.code == wf.code or other.template:
+            continue
+        for sa in other.entry_points:
+            for sb in wf.entry_points:
+                found = _overlap(other, sa, wf, sb, records, refuse=refuse)
+                if found is not None:
+                    out.append(found)
+    return out
+
+
+def _overlap(wa: BoundWorkflow, sa: BoundStep, wb: BoundWorkflow, sb: BoundStep, records: RecordLookup, *,
+             refuse: bool) -> Diagnostic | None:
+    """The diagnostic on ``sb`` when one record can start both ``sa`` (of ``wa``) and ``sb``."""
+    if sa.name != sb.name or sa.record_type != sb.record_type or not sa.record_type:
+        return None
+    w = both(sa.condition, sb.condition, records, sa.record_type)
+    if w is None:
+        return None
+    other = "this workflow" if wa is wb else f"workflow {wa.code}"
+    if refuse:
+        return Diagnostic(
+            c.OVERLAP_REFUSED, Severity.ERROR,
+            f"a {sa.record_type} record can start both this entry point and the one in enabled {other} "
+            f"on `{sa.name}`, so enabling `{wb.code}` is refused",
+            span=sb.span, label="overlaps an enabled workflow",
+            help="make the conditions exclusive, e.g. add the opposite test to one of them; or enable it "
+                 "with --allow-overlap (enable(..., allow_overlap=True)) if the first match may win",
+            notes=(f"for example: {witness_text(w)}",
+                   "only the first matching entry point (by workflow code) starts a workflow"),
+            related=(Label(sa.span, f"the other entry point ({_where(wa, sa)})"),))
+    return Diagnostic(
+        c.OVERLAPPING_ENTRY_POINTS, Severity.WARNING,
+        f"a {sa.record_type} record can start both this entry point and the one in {other} "
+        f"on `{sa.name}`",
+        span=sb.span, label="overlaps",
+        help="make the conditions exclusive, e.g. add the opposite test to one of them",
+        notes=(f"for example: {witness_text(w)}",
+               "only the first matching entry point starts a workflow (BC checks only that the "
+               "condition texts differ)"),
+        related=(Label(sa.span, f"the other entry point ({_where(wa, sa)})"),))
 
 
 def alternatives(wf: BoundWorkflow, records: RecordLookup) -> list[Diagnostic]:

@@ -34,7 +34,11 @@ def _use_color(flag: bool | None) -> bool:
               help="Colour the text output (default: only when writing to a terminal; NO_COLOR honoured).")
 @click.option("--enable", "enable", is_flag=True,
               help="Also run BC's enable-time checks, as if every checked workflow were enabled together.")
-def check(paths: tuple[str, ...], output_format: str, color: bool | None, enable: bool = False) -> None:
+@click.option("--allow-overlap", is_flag=True,
+              help="With --enable: entry points that one record can match in two workflows warn (WF420) "
+                   "instead of refusing (WF428).")
+def check(paths: tuple[str, ...], output_format: str, color: bool | None, enable: bool = False,
+          allow_overlap: bool = False) -> None:
     """Check .wf scripts: syntax, then names, types and workflow shape against the catalogue.
 
     PATHS are files or directories (searched recursively for *.wf).
@@ -49,8 +53,11 @@ def check(paths: tuple[str, ...], output_format: str, color: bool | None, enable
         from ..binding.libraries import load_catalogue
         from ..diagnostics import sort_key
 
-        extra = enable_all(result.program.workflows, load_catalogue()[0])
-        diags = tuple(sorted([*diags, *extra], key=sort_key))
+        extra = enable_all(result.program.workflows, load_catalogue()[0], allow_overlap=allow_overlap)
+        # an overlap that refuses (WF428) replaces the binder's warning (WF420) about the same pair
+        refused = {(d.span, d.related) for d in extra if d.code == "WF428"}
+        kept = [d for d in diags if d.code != "WF420" or (d.span, d.related) not in refused]
+        diags = tuple(sorted([*kept, *extra], key=sort_key))
     files = len(result.sources) + sum(1 for d in diags if d.code in ("WF100", "WF101", "WF112"))
     if output_format == "json":
         click.echo(render_json(diags), nl=False)

@@ -93,12 +93,20 @@ def _dump(data: Any) -> None:
     click.echo(json.dumps(plain(data), indent=2, ensure_ascii=False))
 
 
+_OVERLAP_HELP = ("let the entry point overlap an enabled workflow's (one record matching both: a WF420 "
+                 "warning, the first by code starts); without it that refuses (WF428). Kept on the "
+                 "workflow for later enables.")
+
+
 @click.command()
 @click.argument("scripts", nargs=-1, type=click.Path())  # read_source reports a missing one (WF100)
 @click.option("--enable", "do_enable", is_flag=True, help="Enable the deployed workflows too.")
 @click.option("--templates", is_flag=True, help="Also store the catalogue's MS- templates (to copy them).")
+@click.option("--allow-overlap/--no-allow-overlap", default=None,
+              help="With --enable: " + _OVERLAP_HELP)
 @click.pass_context
-def deploy(ctx: click.Context, scripts: tuple[str, ...], do_enable: bool, templates: bool) -> None:
+def deploy(ctx: click.Context, scripts: tuple[str, ...], do_enable: bool, templates: bool,
+           allow_overlap: bool | None = None) -> None:
     """Store the workflows of SCRIPTS (a new version when the text changed)."""
     if not scripts and not templates:
         raise click.UsageError("name at least one script, or --templates")
@@ -127,7 +135,7 @@ def deploy(ctx: click.Context, scripts: tuple[str, ...], do_enable: bool, templa
                     state = "new version" if d.new_version else "unchanged"
                     click.echo(f"{d.code}: version {d.version} ({state}, {d.content_hash[:12]})")
                     if do_enable:
-                        for w in eng.enable(d.code):
+                        for w in eng.enable(d.code, allow_overlap=allow_overlap):
                             click.echo(f"  warning {w.code}: {w.message}")
                         click.echo(f"{d.code}: enabled")
     except WerkstroomError as exc:
@@ -151,7 +159,20 @@ def _simple(action: str) -> click.Command:
     return cmd
 
 
-enable = _simple("enable")
+@click.command(help="Enable the workflow CODE (runs the enable checks).")
+@click.argument("code")
+@click.option("--allow-overlap/--no-allow-overlap", default=None, help=_OVERLAP_HELP.capitalize())
+@click.pass_context
+def enable(ctx: click.Context, code: str, allow_overlap: bool | None = None) -> None:
+    try:
+        with _engine(ctx) as eng:
+            for w in eng.enable(code, allow_overlap=allow_overlap):
+                click.echo(f"warning {w.code}: {w.message}")
+            click.echo(f"{code}: enabled")
+    except WerkstroomError as exc:
+        _fail(exc)
+
+
 disable = _simple("disable")
 delete = _simple("delete")
 

@@ -50,6 +50,7 @@ UNREACHABLE_STEP = "WF422"
 NEVER_TRUE = "WF423"
 # shape, found by the binder
 NOT_AN_ENTRY_EVENT = "WF424"
+OVERLAP_REFUSED = "WF428"
 
 CODES: tuple[CodeInfo, ...] = (
     CodeInfo(UNKNOWN_EVENT, E, "The event name is not in the catalogue."),
@@ -92,4 +93,6 @@ CODES: tuple[CodeInfo, ...] = (
     CodeInfo(NEVER_TRUE, W, "A step's condition contradicts itself, so the step never runs."),
     CodeInfo(NOT_AN_ENTRY_EVENT, E,
              "The event only follows other events (it has predecessors), so it cannot start a workflow."),
+    CodeInfo(OVERLAP_REFUSED, E,
+             "The entry point can match the same record as an enabled workflow's; enabling is refused."),
 )

@@ -252,11 +252,14 @@ class Engine:
         with self.transaction() as uow:
             return lifecycle.deploy(uow.session, self.clock, wf)
 
-    def enable(self, code: str) -> list[Diagnostic]:
-        """Enable a workflow; raises EnableRefused (WF507) with the diagnostics when checks fail."""
+    def enable(self, code: str, *, allow_overlap: bool | None = None) -> list[Diagnostic]:
+        """Enable a workflow; raises EnableRefused (WF507) with the diagnostics when checks fail. An entry
+        point that one record can share with an enabled workflow's refuses (WF428) unless
+        ``allow_overlap`` is True (then WF420 warns); the choice is kept on the workflow (None: the
+        kept one)."""
         with self.transaction() as uow:
             return lifecycle.enable(uow.session, self.clock, self._workflows, self.vocab, code,
-                                    self.catalogue)
+                                    self.catalogue, allow_overlap)
 
     def disable(self, code: str) -> None:
         with self.transaction() as uow:
@@ -317,7 +320,7 @@ class Engine:
             # the reads that find the instance or workflow, sent with the lock in one round trip
             reads = [record_lock(spec.record, rkey)]
             if not spec.on_known_instance:
-                reads.extend(event_reads(self.vocab, spec.record, rkey, checked[0]))
+                reads.extend(event_reads(self.vocab, spec.name, spec.record, rkey, checked[0]))
             return reads
 
         def work(run: Run) -> tuple[str, str]:

@@ -17,11 +17,12 @@ import attrs
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..binding.overlap import overlaps_with
 from ..binding.program import BoundWorkflow
 from ..diagnostics import Diagnostic, Severity
 from ..errors import DiagnosticsError, WerkstroomError
 from ..store import codec as codec
-from ..store.database import InstanceRow, WorkflowRow, WorkflowVersionRow
+from ..store.database import InstanceRow, WorkflowRow, WorkflowVersionRow, entry_event_of
 from .clock import Clock
 from .records import Vocabulary
 from .workflows import UnknownWorkflow, WorkflowCache, compile_workflow
@@ -84,11 +85,13 @@ def deploy(session: Session, clock: Clock, wf: BoundWorkflow) -> Deployed:
         program=codec.dumps(codec.workflow_to_data(wf)), created_at=now))
     if row is None:
         row = WorkflowRow(code=wf.code, description=wf.description, category=wf.category, enabled=False,
-                          template=wf.template, current_version=version_no, updated_at=now)
+                          template=wf.template, current_version=version_no, updated_at=now,
+                          entry_event=entry_event_of(wf), allow_overlap=False)
         session.add(row)
     else:
         row.description, row.category = wf.description, wf.category
         row.current_version = version_no
+        row.entry_event = entry_event_of(wf)
         row.updated_at = now
     session.flush()
     return Deployed(wf.code, version_no, digest, True, row.enabled)
@@ -132,19 +135,22 @@ def _structure(wf: BoundWorkflow, vocab: Vocabulary) -> list[Diagnostic]:
     return out
 
 
-def _binder_checks(wf: BoundWorkflow, enabled: Sequence[BoundWorkflow], catalogue: Any) -> list[Diagnostic]:
-    """The binder's enable checks and the overlap check across enabled workflows, when available."""
+def _binder_checks(wf: BoundWorkflow, enabled: Sequence[BoundWorkflow], catalogue: Any,
+                   allow_overlap: bool) -> list[Diagnostic]:
+    """The binder's enable checks and the overlap check against the enabled workflows: an entry point
+    that one record can share with an enabled one refuses (WF428) unless overlaps are allowed (then
+    WF420 warns)."""
     out: list[Diagnostic] = []
+    if catalogue is None:
+        return out
     try:
         checks = importlib.import_module("werkstroom.binding.checks")
     except ModuleNotFoundError:
         checks = None
     fn: Callable[..., Any] | None = getattr(checks, "enable_checks", None) if checks else None
-    if fn is not None and catalogue is not None:
+    if fn is not None:
         out.extend(fn(wf, tuple(enabled), catalogue))
-    elif catalogue is not None:
-        overlap = importlib.import_module("werkstroom.binding.overlap")
-        out.extend(overlap.entry_point_overlaps([*enabled, wf], catalogue.record))
+    out.extend(overlaps_with(wf, enabled, catalogue.record, refuse=not allow_overlap))
     return out
 
 
@@ -182,23 +188,35 @@ def rebind(wf: BoundWorkflow, catalogue: Any, version: int = 0) -> list[Diagnost
     return [attrs.evolve(d, notes=(*d.notes, note)) for d in program.diagnostics if d.is_error and inside(d)]
 
 
+def enabled_on(session: Session, cache: WorkflowCache, event: str, but: str) -> list[BoundWorkflow]:
+    """The enabled workflows (other than ``but``) whose entry point listens to ``event``: the only ones
+    an enable check compares with (entry-point checks are per event), found through the index."""
+    rows = session.scalars(select(WorkflowRow).where(
+        WorkflowRow.entry_event == event, WorkflowRow.enabled.is_(True), WorkflowRow.code != but)
+        .order_by(WorkflowRow.code))
+    return [cache.current(session, r).workflow for r in rows]
+
+
 def enable(session: Session, clock: Clock, cache: WorkflowCache, vocab: Vocabulary, code: str,
-           catalogue: Any = None) -> list[Diagnostic]:
-    """Enable ``code`` or raise EnableRefused; returns the warnings found."""
+           catalogue: Any = None, allow_overlap: bool | None = None) -> list[Diagnostic]:
+    """Enable ``code`` or raise EnableRefused; returns the warnings found. ``allow_overlap``: True lets
+    its entry point overlap enabled workflows' (a warning, not a refusal), False refuses that; the
+    choice is stored on the workflow, and None uses the stored one."""
     row = _require(session, code)
     if row.template:
         raise LifecycleError(f"{code} is a template: templates cannot be enabled; copy it first "
                              f"(wf copy {code} NEW-CODE)")
     wf = cache.current(session, row).workflow
-    others = [cache.current(session, r).workflow for r in session.scalars(
-        select(WorkflowRow).where(WorkflowRow.enabled.is_(True), WorkflowRow.code != code))]
+    allowed = row.allow_overlap if allow_overlap is None else allow_overlap
+    others = enabled_on(session, cache, entry_event_of(wf), code)
     # a deployed workflow that no longer fits the installed catalogue is reported as such first
     diags = rebind(wf, catalogue, row.current_version) or (
-        _structure(wf, vocab) + _binder_checks(wf, others, catalogue))
+        _structure(wf, vocab) + _binder_checks(wf, others, catalogue, bool(allowed)))
     errors = [d for d in diags if d.is_error]
     if errors:
         raise EnableRefused(f"{code} cannot be enabled: {len(errors)} problem(s) found", diags)
     row.enabled = True
+    row.allow_overlap = bool(allowed)
     row.updated_at = clock.now()
     return [d for d in diags if not d.is_error]
 

@@ -44,12 +44,13 @@ from .unit import UnitOfWork
 from .workflows import CompiledWorkflow, StepLinks, UnknownWorkflow, WorkflowCache
 
 INACTIVE, ACTIVE, COMPLETED, IGNORED = "Inactive", "Active", "Completed", "Ignored"
-# the enabled workflows with the id of their current version, in code order (one query)
-_ENABLED_WITH_VERSION = Statement(
+# the enabled workflows whose entry point listens to an event, with the id of their current version,
+# in code order (one query on the ``entry_event`` index: the workflows on other events are not read)
+_ENABLED_ON_EVENT = Statement(
     select(WorkflowRow.code, WorkflowRow.current_version, WorkflowVersionRow.id)
     .outerjoin(WorkflowVersionRow, and_(WorkflowVersionRow.workflow_code == WorkflowRow.code,
                                         WorkflowVersionRow.version_no == WorkflowRow.current_version))
-    .where(WorkflowRow.enabled == bindparam("enabled"))
+    .where(WorkflowRow.entry_event == bindparam("event"), WorkflowRow.enabled == bindparam("enabled"))
     .order_by(WorkflowRow.code))
 # PostgreSQL: events for one record, and deliveries of one message, are handled one at a time (a lock
 # held until the transaction ends, on a number made from the record's type and key, or from the
@@ -307,7 +308,7 @@ class Run:
                      h: Handled) -> None:
         """2. Start the first enabled workflow whose entry point matches. A record-change event whose
         entry condition holds for a workflow that runs on the record already is refused (WF516)."""
-        for code, current_version, version_id in self.uow.db.rows(_ENABLED_WITH_VERSION, {"enabled": True}):
+        for code, current_version, version_id in self.uow.db.rows(_ENABLED_ON_EVENT, enabled_on(name)):
             if version_id is None:
                 raise UnknownWorkflow(f"workflow {code} has no version {current_version}")
             cw = self._version(version_id)
@@ -523,17 +524,22 @@ def delivery_lock(idempotency_key: str) -> tuple[Statement, Params]:
     return _advisory("delivery", idempotency_key)
 
 
-def event_reads(vocab: Vocabulary, record_type: str, key: str,
+def enabled_on(event: str) -> Params:
+    """The parameters of the read of the enabled workflows that can start on ``event``."""
+    return {"event": event, "enabled": True}
+
+
+def event_reads(vocab: Vocabulary, event: str, record_type: str, key: str,
                 values: Mapping[str, Any]) -> list[tuple[Statement, Params]]:
-    """What handling an event for a record not tied to a known instance reads first, in that order:
+    """What handling ``event`` for a record not tied to a known instance reads first, in that order:
     the record with its state, its running instances (locked), those of the records it points to,
-    and the enabled workflows. ``values``: the payload's (the stored record may point elsewhere;
-    then that read is simply not used)."""
+    and the enabled workflows on the event. ``values``: the payload's (the stored record may point
+    elsewhere; then that read is simply not used)."""
     reads: list[tuple[Statement, Params]] = [
         (RECORD_GET, {"b_rt": record_type, "b_rk": key}),
         (_INSTANCES_OF_RECORD, {"rt": record_type, "rk": key})]
     reads.extend((_INSTANCES_OF_RECORD, {"rt": t, "rk": k}) for t, k in _linked(vocab, record_type, values))
-    reads.append((_ENABLED_WITH_VERSION, {"enabled": True}))
+    reads.append((_ENABLED_ON_EVENT, enabled_on(event)))
     return reads
 
 

@@ -95,7 +95,13 @@ class SchemaVersion(Base):
 
 
 class WorkflowRow(Base):
+    """A workflow: its current version, whether it is enabled, and the event its entry point listens to
+    (``entry_event``, indexed: an event finds the enabled workflows that can start on it without
+    reading the others). ``allow_overlap``: enabled although its entry point can match the same record
+    as another enabled workflow's (``enable(..., allow_overlap=True)``), kept for later enables."""
+
     __tablename__ = "wf_workflow"
+    __table_args__ = (Index("ix_wf_workflow_entry_event", "entry_event", "enabled", "code"),)
     code: Mapped[str] = mapped_column(String(64), primary_key=True)
     description: Mapped[str] = mapped_column(String(250), default="")
     category: Mapped[str] = mapped_column(String(64), default="")
@@ -103,6 +109,8 @@ class WorkflowRow(Base):
     template: Mapped[bool] = mapped_column(Boolean, default=False)
     current_version: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    entry_event: Mapped[str] = mapped_column(String(100), default="")
+    allow_overlap: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class WorkflowVersionRow(Base):
@@ -299,8 +307,38 @@ def _v2(conn: Connection) -> None:
         conn.execute(text(f"DROP TABLE {old}"))
 
 
+def _v3(conn: Connection) -> None:
+    """``wf_workflow`` gets ``entry_event`` (filled from each workflow's current version, then indexed)
+    and ``allow_overlap``."""
+    from . import codec
+
+    insp = inspect(conn)
+    if "wf_workflow" not in set(insp.get_table_names()):
+        return
+    columns = {c["name"] for c in insp.get_columns("wf_workflow")}
+    if "allow_overlap" not in columns:
+        conn.execute(text("ALTER TABLE wf_workflow ADD COLUMN allow_overlap BOOLEAN NOT NULL DEFAULT FALSE"))
+    if "entry_event" not in columns:
+        conn.execute(text("ALTER TABLE wf_workflow ADD COLUMN entry_event VARCHAR(100) NOT NULL DEFAULT ''"))
+        for code, program, source in conn.execute(text(
+                "SELECT w.code, v.program, v.source FROM wf_workflow w JOIN wf_workflow_version v "
+                "ON v.workflow_code = w.code AND v.version_no = w.current_version")).all():
+            wf = codec.workflow_from_data(codec.loads(program), source)
+            conn.execute(text("UPDATE wf_workflow SET entry_event = :e WHERE code = :c"),
+                         {"e": entry_event_of(wf), "c": code})
+    if "ix_wf_workflow_entry_event" not in {i["name"] for i in insp.get_indexes("wf_workflow")}:
+        conn.execute(text("CREATE INDEX ix_wf_workflow_entry_event "
+                          "ON wf_workflow (entry_event, enabled, code)"))
+
+
+def entry_event_of(wf: Any) -> str:
+    """The event a workflow's entry point listens to ('' without one; an enabled workflow has one)."""
+    entries = wf.entry_points
+    return str(entries[0].name) if entries else ""
+
+
 # Ordered migration steps: version n is reached by running MIGRATIONS[n-1]. Append, never edit.
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2)
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
