@@ -41,8 +41,10 @@ from werkstroom.engine.facade import Engine
 ROOT = Path(__file__).resolve().parents[1]
 WINDOW = 50
 # (event, the code field that tells the workflows on it apart, weight in the mix)
-MIX = (("SalesDocSentForApproval", "salesperson_code", 5), ("CustomerSentForApproval", "vat_registration_no", 2),
-       ("VendorSentForApproval", "vat_registration_no", 1), ("ItemSentForApproval", "item_category_code", 1),
+MIX = (("SalesDocSentForApproval", "salesperson_code", 5),
+       ("CustomerSentForApproval", "vat_registration_no", 2),
+       ("VendorSentForApproval", "vat_registration_no", 1),
+       ("ItemSentForApproval", "item_category_code", 1),
        ("ExpenseReportSentForApproval", "employee_no", 1))
 _CYCLE = [(event, field) for event, field, weight in MIX for _ in range(weight)]
 
@@ -51,7 +53,8 @@ def other_script(i: int) -> tuple[str, str]:
     """The code and text of the i-th other workflow (never fires on the invoices)."""
     event, field = _CYCLE[i % len(_CYCLE)]
     code = f"OTHER-{i:05d}"
-    amount = " and amount > 1000" if event in ("SalesDocSentForApproval", "ExpenseReportSentForApproval") else ""
+    with_amount = event in ("SalesDocSentForApproval", "ExpenseReportSentForApproval")
+    amount = " and amount > 1000" if with_amount else ""
     return code, (f'workflow {code} "Other workflow {i}"\n'
                   f"  on {event} when {field} = \"C{i:05d}\"{amount} then\n"
                   f"     restrict record usage\n")

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.binder.fakecat import RECORDS
-from werkstroom.binding.overlap import MAX_TERMS, both, dnf, none_of
+from werkstroom.binding.overlap import MAX_TERMS, apart, both, dnf, none_of, pins
 from werkstroom.binding.program import (
     BAnd,
     BCompare,
@@ -164,3 +164,21 @@ def test_quantifiers_are_normalised() -> None:
     assert both(any_, no, rec, "PurchaseHeader") is None
     assert both(any_, all_not, rec, "PurchaseHeader") is None
     assert both(no, all_not, rec, "PurchaseHeader") is not None
+
+
+@settings(max_examples=200, deadline=None)
+@given(conds, conds)
+def test_conditions_pinned_apart_never_overlap(a: BExpr, b: BExpr) -> None:
+    """Enabling skips an enabled workflow whose entry condition is pinned apart from the new one's
+    (``apart``) without solving: that must never hide an overlap the solver would find."""
+    if apart(pins(a), pins(b)):
+        assert both(a, b, rec, "PurchaseHeader") is None
+
+
+def test_pins_tell_companies_and_document_types_apart() -> None:
+    order_or_quote = BOr((doc("=", "Order"), doc("=", "Quote")))
+    assert apart(pins(BAnd((doc("=", "Invoice"), amt(">", 1000)))), pins(order_or_quote))
+    order_or_invoice = BIn(DT, (BConst("Order", K.ENUM), BConst("Invoice", K.ENUM)))
+    assert not apart(pins(order_or_invoice), pins(order_or_quote))
+    assert not apart(pins(doc("=", "Invoice")), pins(None)) and pins(BNot(doc("=", "Invoice"))) == {}
+    assert not apart(pins(amt("=", 5)), pins(BCompare("=", AMT, BConst(Decimal("5.00"), K.DECIMAL))))

@@ -58,7 +58,7 @@ def test_copy_gets_bc_style_codes_and_binds(tmp_path: Path) -> None:
     assert code == 0, out
     # the two copies conflict when enabled together (BC's entry-point uniqueness)
     code, out = run("check", "--enable", "--format", "short", str(tmp_path))
-    assert code == 1 and "WF413" in out and "WF428" in out
+    assert code == 1 and "WF413" in out and "WF420" in out
 
 
 def test_copy_with_own_code_and_refusals(tmp_path: Path) -> None:

@@ -226,4 +226,12 @@ def enable_all(workflows: Sequence[BoundWorkflow], catalogue: CatalogueView, *,
         out.extend(enable_checks(wf, others, catalogue))
         if not allow_overlap:
             out.extend(overlaps_with(wf, workflows[:i], catalogue.record, refuse=True))
-    return out
+    return without_repeats(out)
+
+
+def without_repeats(diags: Sequence[Diagnostic]) -> list[Diagnostic]:
+    """``diags`` without the overlap refusals (WF428) of pairs of entry points that check 8 already
+    refuses (WF413: the same conditions, or one without any)."""
+    same = {(d.span, d.related[0].span) for d in diags if d.code == c.ENTRY_POINT_CONFLICT and d.related}
+    return [d for d in diags if d.code != c.OVERLAP_REFUSED or not d.related
+            or (d.span, d.related[0].span) not in same]

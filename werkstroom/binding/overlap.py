@@ -129,6 +129,57 @@ def dnf(e: BExpr | None, negate: bool = False) -> list[Term]:
     return [(Lit(e, not negate),)]
 
 
+# --------------------------------------------------------------------------- pins
+
+Pins: TypeAlias = dict[tuple[tuple[str, ...], bool], frozenset[Any]]
+
+
+def pins(e: BExpr | None) -> Pins:
+    """The fields that ``e`` pins to a few constants (``=``, ``in``) in every conjunction, with the
+    values a record meeting ``e`` can have there ({} when it pins none or is too complex). Two conditions
+    that pin one field to disjoint values cannot overlap: no need to solve them (``apart``)."""
+    try:
+        terms = dnf(e)
+    except TooComplex:
+        return {}
+    out: Pins | None = None
+    for term in terms:
+        mine: Pins = {}
+        for lit in term:
+            found = _pinned(lit)
+            if found is not None:
+                key, values = found
+                mine[key] = mine[key] & values if key in mine else values
+        out = mine if out is None else {k: out[k] | mine[k] for k in out.keys() & mine.keys()}
+    return out or {}
+
+
+def _pinned(lit: Lit) -> tuple[tuple[tuple[str, ...], bool], frozenset[Any]] | None:
+    a = lit.atom
+    if not lit.positive:
+        return None
+    if isinstance(a, BCompare) and a.op == "=" and isinstance(a.left, BField) and isinstance(a.right, BConst):
+        return _key(a.left), frozenset({_pin_value(a.right.value)})
+    if isinstance(a, BIn) and not a.negated and all(isinstance(i, BConst) for i in a.items):
+        return _key(a.operand), frozenset(_pin_value(i.value) for i in a.items if isinstance(i, BConst))
+    return None
+
+
+def _pin_value(v: Any) -> Any:
+    # case folded (a field compared without regard to case is never told apart wrongly) and numbers
+    # normalized (1.0 and 1 are one value)
+    if isinstance(v, str):
+        return v.casefold()
+    if isinstance(v, Decimal):
+        return v.normalize()
+    return v
+
+
+def apart(a: Pins, b: Pins) -> bool:
+    """True when some field is pinned by both to values they do not share: no record meets both."""
+    return any(k in b and not (v & b[k]) for k, v in a.items())
+
+
 # --------------------------------------------------------------------------- intervals
 
 

@@ -14,10 +14,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from ..binding.overlap import overlaps_with
+from ..binding.overlap import apart, overlaps_with
 from ..binding.program import BoundWorkflow
 from ..diagnostics import Diagnostic, Severity
 from ..errors import DiagnosticsError, WerkstroomError
@@ -25,7 +25,7 @@ from ..store import codec as codec
 from ..store.database import InstanceRow, WorkflowRow, WorkflowVersionRow, entry_event_of
 from .clock import Clock
 from .records import Vocabulary
-from .workflows import UnknownWorkflow, WorkflowCache, compile_workflow
+from .workflows import CompiledWorkflow, UnknownWorkflow, WorkflowCache, compile_workflow
 
 
 class LifecycleError(WerkstroomError):
@@ -151,7 +151,7 @@ def _binder_checks(wf: BoundWorkflow, enabled: Sequence[BoundWorkflow], catalogu
     if fn is not None:
         out.extend(fn(wf, tuple(enabled), catalogue))
     out.extend(overlaps_with(wf, enabled, catalogue.record, refuse=not allow_overlap))
-    return out
+    return checks.without_repeats(out) if checks is not None else out
 
 
 def rebind(wf: BoundWorkflow, catalogue: Any, version: int = 0) -> list[Diagnostic]:
@@ -188,13 +188,28 @@ def rebind(wf: BoundWorkflow, catalogue: Any, version: int = 0) -> list[Diagnost
     return [attrs.evolve(d, notes=(*d.notes, note)) for d in program.diagnostics if d.is_error and inside(d)]
 
 
-def enabled_on(session: Session, cache: WorkflowCache, event: str, but: str) -> list[BoundWorkflow]:
-    """The enabled workflows (other than ``but``) whose entry point listens to ``event``: the only ones
-    an enable check compares with (entry-point checks are per event), found through the index."""
-    rows = session.scalars(select(WorkflowRow).where(
-        WorkflowRow.entry_event == event, WorkflowRow.enabled.is_(True), WorkflowRow.code != but)
-        .order_by(WorkflowRow.code))
-    return [cache.current(session, r).workflow for r in rows]
+_ENABLED_ON = (select(WorkflowRow.code, WorkflowVersionRow.id)
+               .join(WorkflowVersionRow, and_(WorkflowVersionRow.workflow_code == WorkflowRow.code,
+                                              WorkflowVersionRow.version_no == WorkflowRow.current_version))
+               .order_by(WorkflowRow.code))
+
+
+def enabled_on(session: Session, cache: WorkflowCache, wf: CompiledWorkflow) -> list[BoundWorkflow]:
+    """The enabled workflows (other than ``wf``) whose entry point listens to ``wf``'s event and may
+    match a record it matches: the only ones the entry-point checks compare with. Found through the
+    ``entry_event`` index (one query); those whose conditions pin a field to other values than ``wf``'s
+    (another company, document type, ...) are left out without solving."""
+    rows = session.execute(_ENABLED_ON.where(
+        WorkflowRow.entry_event == entry_event_of(wf.workflow), WorkflowRow.enabled.is_(True),
+        WorkflowRow.code != wf.workflow.code)).all()
+    mine = wf.entry_pins()
+    out: list[BoundWorkflow] = []
+    for _code, version_id in rows:
+        other = cache.version(session, version_id)
+        theirs = other.entry_pins()
+        if any(not apart(p, q) for s, p in mine for t, q in theirs if s.name == t.name):
+            out.append(other.workflow)
+    return out
 
 
 def enable(session: Session, clock: Clock, cache: WorkflowCache, vocab: Vocabulary, code: str,
@@ -206,9 +221,10 @@ def enable(session: Session, clock: Clock, cache: WorkflowCache, vocab: Vocabula
     if row.template:
         raise LifecycleError(f"{code} is a template: templates cannot be enabled; copy it first "
                              f"(wf copy {code} NEW-CODE)")
-    wf = cache.current(session, row).workflow
+    compiled = cache.current(session, row)
+    wf = compiled.workflow
     allowed = row.allow_overlap if allow_overlap is None else allow_overlap
-    others = enabled_on(session, cache, entry_event_of(wf), code)
+    others = enabled_on(session, cache, compiled)
     # a deployed workflow that no longer fits the installed catalogue is reported as such first
     diags = rebind(wf, catalogue, row.current_version) or (
         _structure(wf, vocab) + _binder_checks(wf, others, catalogue, bool(allowed)))

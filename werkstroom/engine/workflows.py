@@ -9,6 +9,7 @@ import attrs
 from sqlalchemy.orm import Session
 
 from ..binding.compiler import CompiledCondition, compile_condition, render
+from ..binding.overlap import Pins, pins
 from ..binding.program import BoundStep, BoundWorkflow
 from ..errors import WerkstroomError
 from ..store import codec as codec
@@ -83,6 +84,15 @@ class CompiledWorkflow:
     events_named: dict[str, tuple[BoundStep, ...]] = attrs.field(factory=dict)
     # the ``step_states`` texts of this version's state sets (see ``encode_states``)
     _encoded: dict[tuple[tuple[int, str], ...], str] = attrs.field(factory=dict, eq=False, repr=False)
+    # the entry points' pinned fields (``entry_pins``), worked out on first use
+    _pins: list[tuple[BoundStep, Pins]] = attrs.field(factory=list, eq=False, repr=False)
+
+    def entry_pins(self) -> list[tuple[BoundStep, Pins]]:
+        """Each entry point with the fields its condition pins (``overlap.pins``): enabling another
+        workflow on the same event skips this one without solving when the pins are apart."""
+        if not self._pins and self.workflow.entry_points:
+            self._pins.extend((s, pins(s.condition)) for s in self.workflow.entry_points)
+        return self._pins
 
     def encode_states(self, states: dict[int, str]) -> str:
         """``encode_step_states(states)``, each distinct set of states encoded once per version (a
