@@ -28,7 +28,7 @@ def test_two_engines_on_one_database_see_each_others_enables(engine_url: str) ->
         assert b.emit("DocSent", doc("3"), user="U").handled[0].outcome == "no workflow"
         # a workflow on another event never starts on DocSent; re-enabled, the first one starts again
         w = W("CANCELLED")
-        w.chain(w.event("DocCanceled", None), "allow")
+        w.chain(w.event("DocCanceled", None, cmp(f("amount"), ">", c(1000))), "allow")
         b.deploy_workflow(w.build())
         b.enable("CANCELLED")
         assert a.emit("DocSent", doc("4"), user="U").handled[0].outcome == "no workflow"
@@ -37,12 +37,13 @@ def test_two_engines_on_one_database_see_each_others_enables(engine_url: str) ->
         assert started.outcome == "started" and started.workflow_code == "DOC-APW"
         # a new version whose entry point listens to another event moves the workflow off DocSent
         moved = W("DOC-APW")
-        moved.chain(moved.event("DocCanceled", None, cmp(f("amount"), ">", c(1))), "allow")
+        moved.chain(moved.event("DocCanceled", None, cmp(f("amount"), "<", c(1000))), "allow")
         b.disable("DOC-APW")
         b.deploy_workflow(moved.build())
-        b.enable("DOC-APW", allow_overlap=True)
+        b.enable("DOC-APW")
         assert a.emit("DocSent", doc("6"), user="U").handled[0].outcome == "no workflow"
         assert a.emit("DocCanceled", doc("7"), user="U").handled[0].workflow_code == "CANCELLED"
+        assert a.emit("DocCanceled", doc("8", "500"), user="U").handled[0].workflow_code == "DOC-APW"
     finally:
         a.close()
         b.close()
