@@ -92,6 +92,24 @@ def test_fmt_check_and_write(tmp_path: Path) -> None:
     assert code == 1 and "WF103" in out and g.read_text() == BAD
 
 
+def test_fmt_diff_prints_the_diff_and_writes_nothing(tmp_path: Path) -> None:
+    f = tmp_path / "x.wf"
+    f.write_text("on  A   then   x ,y\n")
+    code, out = run("fmt", "--diff", str(f))
+    assert code == 0 and f.read_text() == "on  A   then   x ,y\n"
+    assert "-on  A   then   x ,y\n+on A then x, y\n" in out and "reformatted x.wf" not in out
+    assert "1 file would be reformatted" in out
+    code, out = run("fmt", "--diff", "--check", str(f))
+    assert code == 1 and "+on A then x, y" in out and f.read_text() == "on  A   then   x ,y\n"
+
+
+def test_version() -> None:
+    from importlib.metadata import version
+
+    code, out = run("--version")
+    assert code == 0 and out == f"wf {version('werkstroom')}\n"
+
+
 def test_fmt_check_examples_are_canonical() -> None:
     code, out = run("fmt", "--check", *(str(p) for p in sorted((ROOT / "examples").glob("*.wf"))))
     assert code == 0, out

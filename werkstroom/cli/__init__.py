@@ -92,6 +92,7 @@ EPILOG = (
 
 
 @click.group(cls=LazyGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="werkstroom", prog_name="wf", message="%(prog)s %(version)s")
 @click.option("--db", "db_url", envvar="WERKSTROOM_DB", default=None,
               help="Database URL (default: sqlite file werkstroom.db in the current folder).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")

@@ -78,12 +78,13 @@ def check(paths: tuple[str, ...], output_format: str, color: bool | None, enable
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("--check", "check_only", is_flag=True,
               help="Change nothing; exit 1 when a file is not in the canonical layout.")
-@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff of the changes.")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Change nothing; print a unified diff of the changes instead.")
 def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
     """Rewrite .wf scripts in the canonical layout (comments are kept).
 
-    Files with syntax errors are reported and left alone. `wf fmt -` formats standard input to
-    standard output (for editors).
+    Files with syntax errors are reported and left alone. `--check` and `--diff` change nothing.
+    `wf fmt -` formats standard input to standard output (for editors).
     """
     from ..binding.checking import expand_paths
     from ..diagnostics import Diagnostic
@@ -122,7 +123,7 @@ def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
                 fromfile=f"{name} (original)", tofile=f"{name} (formatted)")), nl=False)
         if check_only:
             click.echo(f"would reformat {name}")
-        else:
+        elif not show_diff:
             try:
                 Path(name).write_text(new, encoding="utf-8", newline="\n")
             except OSError as exc:
@@ -130,7 +131,7 @@ def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
                 changed, failed, io_error = changed - 1, failed + 1, True
                 continue
             click.echo(f"reformatted {name}")
-    verb = "would be reformatted" if check_only else "reformatted"
+    verb = "would be reformatted" if check_only or show_diff else "reformatted"
     left = len(files) - changed - failed
     click.echo(f"{changed} file{'s' if changed != 1 else ''} {verb}, {left} already formatted"
                + (f", {failed} with errors" if failed else "") + ".", err=True)
