@@ -1,6 +1,7 @@
 """Condition evaluation speed: our compiled condition vs a hand-written lambda vs rule-engine.
 
 Run: python bench/conditions.py [--records N]
+Needs the `bench` extra (rule-engine, the peer): python -m pip install -e '.[bench]'
 
 One condition, the entry condition of a purchase invoice approval workflow:
     document_type = Invoice and status = Open and amount > 1000 and vendor_no in ["V1", "V2", "V3"]
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
@@ -62,6 +64,11 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--records", type=int, default=100_000)
     args = ap.parse_args()
+    try:
+        import rule_engine  # the peer
+    except ImportError:
+        sys.exit("bench/conditions.py compares with rule-engine, which is not installed; it comes with "
+                 "the `bench` extra: python -m pip install -e '.[bench]'")
     records = make_records(args.records)
 
     compiled = compile_condition(CONDITION)
@@ -79,8 +86,6 @@ def main() -> None:
         v = r.get("vendor_no")
         return (r.get("document_type") == "Invoice" and r.get("status") == "Open"
                 and a is not None and a > limit and v is not None and v.casefold() in vendors)
-
-    import rule_engine  # the peer (bench-only extra: pip install -e '.[bench]')
 
     rule = rule_engine.Rule(
         "document_type == 'Invoice' and status == 'Open' and amount > 1000 "
