@@ -71,11 +71,26 @@ def test_missing_mandatory_option_warns_and_refuses_enable() -> None:
     d = only("WF305", text)
     assert at(d) == (3, 6) and d.severity is Severity.WARNING
     assert "workflow user group is required" in d.message
-    assert d.help.startswith("Workflow User Group Code when Approver Type = Workflow User Group")
+    assert d.help == "add `, group <Workflow User Group Code>` after the response"
     from werkstroom.binding.checks import enable_checks
     (wf,) = check(text).workflows
     (e,) = [x for x in enable_checks(wf, [], catalogue()) if x.code == "WF412"]
     assert at(e) == (3, 6) and e.severity is Severity.ERROR
+    assert e.help == "add `, group <Workflow User Group Code>` after the response"
+
+
+@pytest.mark.parametrize(("response", "fix"), [
+    ("create approval requests for specific approver", "`, approver <Approver User ID>`"),
+    ("create notification", "`, notify sender` or `, recipient <Notification User ID>`"),
+    ("create payment line",
+     "`, template <General Journal Template Name>, batch <General Journal Batch Name>`"),
+])
+def test_enable_names_the_missing_option_and_what_to_write(response: str, fix: str) -> None:
+    from werkstroom.binding.checks import enable_checks
+    event = {"create payment line": "PurchaseInvoicePosted"}.get(response, "PurchaseDocSentForApproval")
+    (wf,) = check(f'workflow W "w"\n  on {event} then\n     {response}\n').workflows
+    (e,) = [x for x in enable_checks(wf, [], catalogue()) if x.code == "WF412"]
+    assert e.help == f"add {fix} after the response"
 
 
 def test_response_not_allowed_after_event() -> None:

@@ -25,7 +25,14 @@ from typing import Any, Protocol
 
 import attrs
 
-from ..catalogue.specs import MANDATORY_HELP, EventSpec, RecordSpec, ResponseSpec, run_mandatory
+from ..catalogue.specs import (
+    MANDATORY_HELP,
+    EventSpec,
+    RecordSpec,
+    ResponseSpec,
+    mandatory_fix,
+    run_mandatory,
+)
 from ..codes import binding as c
 from ..diagnostics import Diagnostic, Label, Severity, has_errors
 from ..grammar import ast
@@ -276,7 +283,8 @@ class _WorkflowBinder:
                         c.MISSING_MANDATORY, Severity.WARNING,
                         f"`{resp.phrase.words}` lacks a mandatory option: {msg}",
                         span=resp.span, label="options missing",
-                        help=spec.mandatory_rule or "add the option after a comma",
+                        help=mandatory_fix(spec, row.options) or spec.mandatory_rule
+                        or "add the option after a comma",
                         notes=("BC refuses to enable a workflow until its responses have their "
                                "mandatory options",)))
         if resp.label is not None:

@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from ..catalogue.specs import MANDATORY_HELP, RecordSpec, run_mandatory
+from ..catalogue.specs import MANDATORY_HELP, RecordSpec, mandatory_fix, run_mandatory
 from ..codes import binding as c
 from ..diagnostics import Diagnostic, Label, Severity
 from .binder import CatalogueView, library_of
@@ -164,7 +164,8 @@ def enable_checks(workflow: BoundWorkflow, enabled: Sequence[BoundWorkflow],
             if msg:
                 out.append(_diag(
                     c.ENABLE_MANDATORY, f"response options are missing in step {s.id} ({spec.name}): {msg}",
-                    s, wf, label="options missing", help=spec.mandatory_rule or "add the missing options"))
+                    s, wf, label="options missing", help=mandatory_fix(spec, s.options) or spec.mandatory_rule
+                    or "add the missing options"))
     # 8. entry-point uniqueness
     others = [(o, s) for o in enabled if o.code != wf.code for s in o.steps if s.entry_point]
     mine = [s for s in wf.steps if s.entry_point]

@@ -8,9 +8,11 @@ problems as WF9xx diagnostics that name the library and the entry.
 
 from __future__ import annotations
 
+import datetime as _dt
 import enum
 import functools
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -210,6 +212,50 @@ def run_mandatory(spec: ResponseSpec, options: Mapping[str, Any],
     if msg is None or isinstance(msg, str):
         return msg or None, ""
     return None, f"{where} returned {msg!r} ({type(msg).__name__}), not a message (str) or None"
+
+
+_TRIAL_VALUES: dict[FieldKind, Any] = {
+    FieldKind.DECIMAL: Decimal(1), FieldKind.INTEGER: 1, FieldKind.TEXT: "X", FieldKind.CODE: "X",
+    FieldKind.DATE: _dt.date(2026, 1, 1), FieldKind.DATETIME: _dt.datetime(2026, 1, 1),
+    FieldKind.BOOLEAN: True, FieldKind.FORMULA: "1D",
+}
+
+
+def mandatory_fix(spec: ResponseSpec, options: Mapping[str, Any]) -> str:
+    """How to complete ``options`` when ``spec``'s mandatory check refuses them: the option phrases to
+    add (``add `, group <Workflow User Group Code>` ``), found by trying the unset options. Empty when
+    no option with a phrase completes them."""
+    unset = [o for o in spec.options if o.patterns and not options.get(o.name)]
+
+    def passes(names: list[OptionSpec]) -> bool:
+        trial = {**options, **{o.name: _trial_value(o) for o in names}}
+        msg, broken = run_mandatory(spec, trial)
+        return msg is None and not broken
+
+    if passes([]):
+        return ""
+    fixes = [[o] for o in unset if passes([o])]
+    if not fixes and passes(unset):  # more than one option is needed: keep those that are
+        needed = list(unset)
+        for o in unset:
+            if passes([x for x in needed if x is not o]):
+                needed.remove(o)
+        fixes = [needed]
+    if not fixes:
+        return ""
+    ways = ["`" + "".join(f", {_option_phrase(o)}" for o in fix) + "`" for fix in fixes]
+    return "add " + " or ".join(ways) + " after the response"
+
+
+def _trial_value(o: OptionSpec) -> Any:
+    if o.kind is FieldKind.ENUM:
+        return o.enum.values[0] if o.enum is not None and o.enum.values else "X"
+    return _TRIAL_VALUES[o.kind]
+
+
+def _option_phrase(o: OptionSpec) -> str:
+    """The option's first phrase, its slot shown as `<BC caption>`."""
+    return o.patterns[0].replace("{value}", f"<{o.bc_name or o.name.replace('_', ' ')}>")
 
 
 MANDATORY_HELP = ("mandatory(options) must return None when the options are complete, else the message "
