@@ -21,7 +21,7 @@ PACKAGE = ROOT / "werkstroom"
 # Update this table when modules move.
 LAYERS: list[tuple[str, ...]] = [
     ("werkstroom.source", "werkstroom.diagnostics", "werkstroom.codes", "werkstroom.render",
-     "werkstroom.errors", "werkstroom.spelling", "werkstroom.placeholders"),
+     "werkstroom.errors", "werkstroom.spelling", "werkstroom.placeholders", "werkstroom.numbers"),
     ("werkstroom.grammar",),
     ("werkstroom.catalogue", "werkstroom.context", "werkstroom.steps", "werkstroom.extend",
      "werkstroom.stdlib"),
