@@ -207,10 +207,13 @@ def _normal(iv: Interval, kind: FieldKind) -> Interval | None:
     step = _step(kind)
     lo, lo_inc, hi, hi_inc = iv.lo, iv.lo_inc, iv.hi, iv.hi_inc
     if step is not None:
-        if lo is not None and not lo_inc:
-            lo, lo_inc = lo + step, True
-        if hi is not None and not hi_inc:
-            hi, hi_inc = hi - step, True
+        try:
+            if lo is not None and not lo_inc:
+                lo, lo_inc = lo + step, True
+            if hi is not None and not hi_inc:
+                hi, hi_inc = hi - step, True
+        except OverflowError:  # after 9999-12-31 or before 0001-01-01: no date is there
+            return None
     if lo is not None and hi is not None and (lo > hi or (lo == hi and not (lo_inc and hi_inc))):
         return None
     return Interval(lo, lo_inc, hi, hi_inc)

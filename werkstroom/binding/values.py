@@ -2,13 +2,13 @@
 
 Shared by condition binding (``amount > 1000``) and option binding (``due in 2D``). Money and
 quantities become ``Decimal``; enum values become the enum's canonical display value; code values
-are upper-cased like BC's Code fields; date formulas are validated against BC's syntax.
+are upper-cased like BC's Code fields; date formulas are read by ``dateformula.parse``, the one
+reader the engine uses too (BC's syntax and Werkstroom's limits).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 
 import attrs
@@ -18,6 +18,7 @@ from ..codes import binding as c
 from ..grammar import ast
 from ..numbers import written_number
 from ..spelling import did_you_mean
+from . import dateformula
 from .program import Value
 
 KIND_NAMES: dict[FieldKind, str] = {
@@ -31,26 +32,6 @@ KIND_NAMES: dict[FieldKind, str] = {
     FieldKind.ENUM: "an enum value",
     FieldKind.FORMULA: "a date formula such as 2D or CM+1D",
 }
-
-_FORMULA_TERM = re.compile(r"([+-]?)(\d+[DWMQY]|C[DWMQY]|WD[1-7]|D(?:[1-9]|[12]\d|3[01]))")
-
-
-def valid_formula(text: str) -> bool:
-    """BC date formula: terms ``[+-]N<unit>``, ``C<unit>`` (current period), ``WD<n>`` (weekday),
-    ``D<n>`` (day of month); units D W M Q Y; angle brackets and spaces are ignored."""
-    t = text.replace(" ", "").replace("<", "").replace(">", "").upper()
-    if not t:
-        return False
-    pos = 0
-    first = True
-    while pos < len(t):
-        m = _FORMULA_TERM.match(t, pos)
-        if m is None or (not first and not m.group(1)):
-            return False
-        first = False
-        pos = m.end()
-    return True
-
 
 @attrs.frozen
 class Converted:
@@ -160,10 +141,13 @@ def convert(part: ast.PhrasePart | ast.Expr, kind: FieldKind, enum: EnumType | N
             return bad()
         if text.strip() == "":
             return Converted("")
-        if not valid_formula(text):
-            return Converted(error=f"`{text}` is not a date formula, which {what} needs",
-                             help="write e.g. 2D, 1W, 1M, CM or CM+1D", code=c.BAD_FORMULA)
-        return Converted(text.replace(" ", "").upper())
+        try:
+            formula = dateformula.parse(text)
+        except dateformula.DateFormulaError as exc:
+            shown = text if len(text) <= 40 else text[:37] + "..."
+            return Converted(error=f"`{shown}` is not a valid date formula for {what}: {exc.reason}",
+                             help="write e.g. 2D, 1W, 1M, CM, CM+1D or D15", code=c.BAD_FORMULA)
+        return Converted(formula.text)
     # ENUM
     assert enum is not None, "an ENUM field or option without its EnumType"
     written: str | None = None

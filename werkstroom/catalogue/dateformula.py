@@ -13,6 +13,12 @@ when it has none):
 * ``D<n>`` (``n`` 1..31): the next day ``n`` of a month (``-``: the previous one), clamped to shorter months.
 
 Angle brackets (``<1D>``) and spaces are ignored; case does not matter.
+
+This module is the one reader of date formulas: ``wf check`` (the binder), the engine, the catalogue's
+option defaults and the simulator's ``advance`` all use ``parse``. A formula may move a date by at
+most ``MAX_YEARS`` years either way, counted in calendar years: applied to 2000-01-01 it must land
+between 1900-01-01 and 2100-12-31 (``100Y``, ``CY+100Y``, ``1200M`` and ``36889D`` are accepted,
+``101Y`` is not), so one that checks clean applies to any date of the coming centuries.
 """
 
 from __future__ import annotations
@@ -25,11 +31,27 @@ import attrs
 
 from ..errors import WerkstroomError
 
-_TERM = re.compile(r"([+-]?)(?:(\d+)(D|W|M|Q|Y)|C(D|W|M|Q|Y)|WD(\d)|D(\d{1,2}))")
+_TERM = re.compile(r"([+-]?)(?:(\d+)(D|W|M|Q|Y)|C(D|W|M|Q|Y)|WD(\d+)|D(\d+))")
+
+MAX_YEARS = 100
+"""How far (in years, either way) a formula may move a date."""
+_PROBE = dt.date(2000, 1, 1)
+_TOO_FAR = f"it moves a date by more than {MAX_YEARS} years"
+_MAX_DIGITS = 6  # more digits than any formula within MAX_YEARS needs (36889D)
 
 
 class DateFormulaError(WerkstroomError):
+    """A formula that cannot be read or applied. ``reason``: what is wrong, without the formula."""
+
     code = "WF618"
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message, code="WF618")
+        self.reason = reason or message
+
+
+def _invalid(text: str, reason: str) -> DateFormulaError:
+    return DateFormulaError(f"invalid date formula {_short(text)}: {reason}", reason)
 
 
 @attrs.frozen
@@ -48,8 +70,15 @@ class DateFormula:
     terms: tuple[Term, ...]
 
     def apply(self, date: dt.date) -> dt.date:
-        for term in self.terms:
-            date = _apply_term(term, date)
+        """``date`` moved by the formula; a DateFormulaError (WF618) when the result would fall
+        outside the years 1 to 9999."""
+        start = date
+        try:
+            for term in self.terms:
+                date = _apply_term(term, date)
+        except (OverflowError, ValueError) as exc:
+            raise DateFormulaError(f"the date formula {_short(self.text)} moves {start.isoformat()} "
+                                   "outside the years 1 to 9999") from exc
         return date
 
     @property
@@ -70,10 +99,13 @@ def parse(text: str) -> DateFormula:
     while pos < len(canon):
         m = _TERM.match(canon, pos)
         if m is None:
-            raise DateFormulaError(f"invalid date formula {text!r}: cannot read {canon[pos:]!r}")
+            raise _invalid(text, f"cannot read {_short(canon[pos:])}")
         if not m.group(1) and terms:
-            raise DateFormulaError(f"invalid date formula {text!r}: terms after the first need + or -")
+            raise _invalid(text, "terms after the first need + or -")
         sign = -1 if m.group(1) == "-" else 1
+        digits = m.group(2) or m.group(5) or m.group(6) or ""
+        if len(digits) > _MAX_DIGITS:
+            raise _invalid(text, _TOO_FAR)
         if m.group(2):
             terms.append(Term(sign, "offset", m.group(3), int(m.group(2))))
         elif m.group(4):
@@ -81,15 +113,31 @@ def parse(text: str) -> DateFormula:
         elif m.group(5):
             wd = int(m.group(5))
             if not 1 <= wd <= 7:
-                raise DateFormulaError(f"invalid date formula {text!r}: weekday must be 1..7")
+                raise _invalid(text, "weekday must be 1..7")
             terms.append(Term(sign, "weekday", count=wd))
         else:
             day = int(m.group(6))
             if not 1 <= day <= 31:
-                raise DateFormulaError(f"invalid date formula {text!r}: day must be 1..31")
+                raise _invalid(text, "day must be 1..31")
             terms.append(Term(sign, "day", count=day))
         pos = m.end()
-    return DateFormula(canon, tuple(terms))
+    return _within_limits(DateFormula(canon, tuple(terms)), text)
+
+
+def _short(text: str) -> str:
+    """``text`` quoted for a message, cut to 40 characters."""
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+def _within_limits(formula: DateFormula, text: str) -> DateFormula:
+    """``formula`` when it moves a date by at most MAX_YEARS years, else a DateFormulaError."""
+    try:
+        moved = formula.apply(_PROBE)
+    except DateFormulaError:
+        moved = None
+    if moved is None or abs(moved.year - _PROBE.year) > MAX_YEARS:
+        raise _invalid(text, _TOO_FAR)
+    return formula
 
 
 def coerce(value: object) -> DateFormula:
@@ -101,7 +149,7 @@ def coerce(value: object) -> DateFormula:
         return value
     text = getattr(value, "text", value)
     if not isinstance(text, str):
-        raise DateFormulaError(f"not a date formula: {value!r}")
+        raise DateFormulaError(f"not a date formula: {_short(repr(value))}")
     return parse(text)
 
 
