@@ -475,7 +475,8 @@ def test_cli_emit_values_no_column_can_hold_are_wf502(tmp_path: Path, field: str
     assert run(db, "instances").output.strip() == "no running instances"
 
 
-@pytest.mark.parametrize("ref", ["99999999999999999999999", "2147483648", "\u00b2"])
+@pytest.mark.parametrize("ref", ["99999999999999999999999", "2147483648", "\u00b2", "9" * 5000],
+                         ids=["23-digits", "2**31", "superscript-2", "5000-digits"])
 def test_cli_entry_numbers_that_cannot_exist_are_wf615(tmp_path: Path, ref: str) -> None:
     db = f"sqlite:///{tmp_path / 'wf.db'}"
     for args in (["approve", ref, "--as", "A"], ["reject", ref, "--as", "A"], ["delegate", ref, "--as", "A"],

@@ -270,6 +270,19 @@ def test_unknown_entry(chain_org: UnitOfWork) -> None:
     assert err.value.code == "WF615"
 
 
+@pytest.mark.parametrize("ref", ["9" * 4301, "1" * 5000], ids=["4301-digits", "5000-digits"])
+def test_entry_numbers_beyond_int_conversion_are_wf615(chain_org: UnitOfWork, ref: str) -> None:
+    with pytest.raises(ApprovalError) as err:
+        actions.approve(chain_org, ref, "ANN")
+    assert err.value.code == "WF615"
+
+
+def test_entry_numbers_with_leading_zeros(chain_org: UnitOfWork) -> None:
+    send(chain_org, limit_type="Direct Approver")
+    r = actions.approve(chain_org, "0" * 20 + "1", "ANN")
+    assert r.record.key == "1" and r.record.type == "ApprovalEntry"
+
+
 def test_entry_by_number(chain_org: UnitOfWork) -> None:
     send(chain_org, limit_type="Direct Approver")
     r = actions.approve(chain_org, "1", "ANN")

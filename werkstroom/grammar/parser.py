@@ -63,6 +63,9 @@ TAB_WIDTH = 4
 MAX_ERRORS = 50
 """At most this many syntax errors are reported per file."""
 
+MAX_NUMBER_DIGITS = 40
+"""A number literal (integer or decimal) has at most this many digits (WF111 beyond)."""
+
 GRAMMAR_PATH = Path(__file__).with_name("wf.lark")
 
 
@@ -484,7 +487,7 @@ class _Builder:
     def literal(self, c: list[Any]) -> A.Literal:
         tok = c[0]
         t = tok.type
-        if t == "INT":
+        if t == "INT" and len(tok) <= MAX_NUMBER_DIGITS:
             return _IntLit(int(tok), self._tspan(tok))
         return self._literal(tok)
 
@@ -494,6 +497,8 @@ class _Builder:
         span = self._tspan(tok)
         if t == "STRING":
             return _TextLit(_unescape(tok), span)
+        if t in ("INT", "DECIMAL") and sum(ch.isdigit() for ch in tok) > MAX_NUMBER_DIGITS:
+            return self._too_long(tok, span)
         if t == "INT":
             return _IntLit(int(tok), span)
         if t == "DECIMAL":
@@ -519,6 +524,15 @@ class _Builder:
                               label=f"not a {what}",
                               help="dates are written YYYY-MM-DD, e.g. 2026-01-31"
                               if t == "DATE" else ""))
+        return A.TextLit(str(tok), span=span)
+
+    def _too_long(self, tok: Token, span: Span) -> A.Literal:
+        """WF111 for a number with more than MAX_NUMBER_DIGITS digits (read as text, like a bad date)."""
+        st = self.st
+        assert st is not None
+        shown = tok if len(tok) <= 24 else f"{tok[:10]}...{tok[-10:]}"
+        st.diags.append(_diag("WF111", f"`{shown}` is not a valid number: it has more than "
+                              f"{MAX_NUMBER_DIGITS} digits", span, label="too many digits"))
         return A.TextLit(str(tok), span=span)
 
     def _too_deep(self, node: Any, tok: Token) -> bool:
@@ -590,8 +604,10 @@ class _Builder:
         return _Response(p, tuple(options), None, _new_tuple(Span, (
             a.path, a.start, b.end, a.line, a.col, b.end_line, b.end_col)))
 
-    def _f_literal_int(self, s: list[Any]) -> A.IntLit:  # literal: INT
+    def _f_literal_int(self, s: list[Any]) -> A.Literal:  # literal: INT
         tok = s[0]
+        if len(tok) > MAX_NUMBER_DIGITS:
+            return self._literal(tok)
         return _IntLit(int(tok), self._tspan(tok))
 
     def _f_literal(self, s: list[Any]) -> A.Literal:  # literal: STRING | DECIMAL | ...
