@@ -12,12 +12,12 @@ from hypothesis import strategies as st
 
 from tests.binder.fakecat import RECORDS
 from tests.binder.test_diagnostics import check, only
-from werkstroom.catalogue import FieldKind as K
+from werkstroom.binding.overlap import both, none_of
+from werkstroom.binding.program import BCompare, BConst, BField
+from werkstroom.binding.values import convert
+from werkstroom.catalogue import dateformula
+from werkstroom.catalogue.specs import FieldKind as K
 from werkstroom.grammar.ast import Name, TextLit
-from werkstroom.interpreter import dateformula
-from werkstroom.interpreter.binder_values import convert
-from werkstroom.interpreter.overlap import both, none_of
-from werkstroom.interpreter.program import BCompare, BConst, BField
 
 CREATE = "on PurchaseDocSentForApproval then\n   create approval requests for approver chain, due in {}\n"
 

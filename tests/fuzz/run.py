@@ -156,18 +156,18 @@ class Pipeline:
     """What ``wf check --enable``, ``wf fmt`` and deploying do with a script, short of a database."""
 
     def __init__(self) -> None:
-        from werkstroom.registry import load_catalogue
+        from werkstroom.catalogue.registry import load_catalogue
 
         self.catalogue = load_catalogue()[0]
         for text in seeds():  # build the parser's and the binder's caches before anything is timed
             self.run(text)
 
     def run(self, text: str) -> None:
+        from werkstroom.binding.binder import bind
+        from werkstroom.binding.checks import enable_all
+        from werkstroom.binding.compiler import compile_condition, render
         from werkstroom.grammar.formatter import format_ast
         from werkstroom.grammar.parser import parse
-        from werkstroom.interpreter.binder import bind
-        from werkstroom.interpreter.checks import enable_all
-        from werkstroom.interpreter.compiler import compile_condition, render
         from werkstroom.render import render_json, render_text
 
         r = parse(text, "fuzz.wf")
@@ -193,7 +193,7 @@ class Pipeline:
 
 def _apply_formulas(options: Any) -> None:
     """A formula that checks clean applies to any date of this millennium (the engine's due dates)."""
-    from werkstroom.interpreter import dateformula
+    from werkstroom.catalogue import dateformula
 
     for value in options.values():
         if isinstance(value, str) and value and re.fullmatch(r"[0-9A-Z+\-]+", value):

@@ -13,12 +13,12 @@ from decimal import Decimal
 
 import attrs
 
+from ..catalogue import dateformula
 from ..catalogue.specs import EnumType, FieldKind
 from ..codes import binding as c
 from ..grammar import ast
 from ..numbers import written_number
 from ..spelling import did_you_mean
-from . import dateformula
 from .program import Value
 
 KIND_NAMES: dict[FieldKind, str] = {
