@@ -55,6 +55,8 @@ def _char_width(ch: str) -> int:
 def _display(line: str) -> tuple[str, list[int]]:
     """Expand ``line`` for display. Returns the text and, for each code-point index (plus one past
     the end), the display column (0-based cell) where it starts."""
+    if line.isascii() and line.isprintable():  # no tab, no control character: one cell each
+        return line, list(range(len(line) + 1))
     out: list[str] = []
     cols: list[int] = []
     col = 0
