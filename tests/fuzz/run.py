@@ -206,9 +206,10 @@ def _apply_formulas(options: Any) -> None:
 
 
 def fuzz(count: int, seed: int, limit: float = 1.0,
-         report: Callable[[int, str, str], None] | None = None) -> tuple[int, float, int, str]:
+         report: Callable[[int, str, str], None] | None = None,
+         progress: int = 0) -> tuple[int, float, int, str]:
     """Run ``count`` mutants; (inputs that raised, slowest seconds, slow inputs over ``limit``,
-    the slowest input)."""
+    the slowest input). ``progress``: print the figures so far every that many inputs."""
     pipeline = Pipeline()
     failures = slow = 0
     slowest, slowest_text = 0.0, ""
@@ -225,6 +226,10 @@ def fuzz(count: int, seed: int, limit: float = 1.0,
             slow += 1
         if took > slowest:
             slowest, slowest_text = took, text
+        if progress and (n + 1) % progress == 0:
+            print(f"  {n + 1} inputs: exceptions {failures}, over {limit:g} s {slow}, "
+                  f"slowest {slowest:.3f} s",
+                  flush=True)
     return failures, slowest, slow, slowest_text
 
 
@@ -235,6 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=float, default=1.0, help="seconds one input may take")
     ap.add_argument("--show", type=int, default=3, help="tracebacks to print")
     ap.add_argument("--save", type=Path, help="write each failing input to this folder")
+    ap.add_argument("--progress", type=int, default=0, help="print the figures every N inputs")
     args = ap.parse_args(argv)
     shown = 0
     kinds: dict[str, int] = {}
@@ -253,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
             (args.save / f"fail-{n}.wf").write_text(text, encoding="utf-8", errors="surrogatepass")
 
     began = time.perf_counter()
-    failures, slowest, slow, slowest_text = fuzz(args.count, args.seed, args.limit, report)
+    failures, slowest, slow, slowest_text = fuzz(args.count, args.seed, args.limit, report, args.progress)
     total = time.perf_counter() - began
     print(f"inputs: {args.count}  seed: {args.seed}  exceptions: {failures}  "
           f"over {args.limit:g} s: {slow}  slowest: {slowest:.3f} s  total: {total:.1f} s")
