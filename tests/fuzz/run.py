@@ -156,7 +156,7 @@ class Pipeline:
     """What ``wf check --enable``, ``wf fmt`` and deploying do with a script, short of a database."""
 
     def __init__(self) -> None:
-        from werkstroom.catalogue.registry import load_catalogue
+        from werkstroom.binding.libraries import load_catalogue
 
         self.catalogue = load_catalogue()[0]
         for text in seeds():  # build the parser's and the binder's caches before anything is timed
