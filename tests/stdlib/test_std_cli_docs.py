@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from werkstroom.cli import cli
-from werkstroom.stdlib import docgen
+from werkstroom.cli import cli, docgen
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,7 +21,7 @@ def wf(*args: str) -> tuple[int, str, str]:
 def test_docs_stdlib_md_is_current() -> None:
     current = (ROOT / "docs" / "stdlib.md").read_text(encoding="utf-8")
     assert current == docgen.render(), (
-        "docs/stdlib.md is stale: run `python -m werkstroom.stdlib.docgen --write`"
+        "docs/stdlib.md is stale: run `python -m werkstroom.cli.docgen --write`"
     )
 
 

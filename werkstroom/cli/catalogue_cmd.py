@@ -94,7 +94,7 @@ def catalogue() -> None:
 @_common
 def events(name: str | None, as_json: bool, plain: bool, stdlib_only: bool, library: str | None) -> None:
     """List events, or show one (by DSL name or BC code)."""
-    from ..stdlib.describe import event_json
+    from ..catalogue.describe import event_json
 
     cat = _load(stdlib_only)
     _check_library(cat, library, stdlib_only)
@@ -145,7 +145,7 @@ def events(name: str | None, as_json: bool, plain: bool, stdlib_only: bool, libr
 @_common
 def responses(name: str | None, as_json: bool, plain: bool, stdlib_only: bool, library: str | None) -> None:
     """List responses, or show one (by id, BC code or a phrase such as "release the document")."""
-    from ..stdlib.describe import default_text, presets_text, response_json
+    from ..catalogue.describe import default_text, presets_text, response_json
 
     cat = _load(stdlib_only)
     _check_library(cat, library, stdlib_only)
@@ -235,7 +235,7 @@ def _by_phrase(cat: Catalogue, phrase: str) -> Any:
 @_common
 def records(name: str | None, as_json: bool, plain: bool, stdlib_only: bool, library: str | None) -> None:
     """List record types, or show one (by name or BC table name) with fields and relations."""
-    from ..stdlib.describe import record_json
+    from ..catalogue.describe import record_json
 
     cat = _load(stdlib_only)
     _check_library(cat, library, stdlib_only)
@@ -418,7 +418,7 @@ def libraries(as_json: bool, plain: bool) -> None:
 @click.option("--path", type=click.Path(dir_okay=False), default="docs/stdlib.md", show_default=True)
 def docs(write: bool, check: bool, path: str) -> None:
     """Generate the stdlib reference page (docs/stdlib.md)."""
-    from ..stdlib.docgen import main
+    from .docgen import main
 
     args = ["--path", path] + (["--write"] if write else []) + (["--check"] if check else [])
     sys.exit(main(args))

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..catalogue.catalogue import Catalogue
-from ..extend import EventSpec, FieldSpec, OptionSpec, RecordSpec, ResponseSpec
+from .catalogue import Catalogue
+from .specs import EventSpec, FieldSpec, OptionSpec, RecordSpec, ResponseSpec
 
 
 def _origin(cat: Catalogue, kind: Any, name: str) -> dict[str, str]:
