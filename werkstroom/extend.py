@@ -126,28 +126,17 @@ def templates_from_package(package: str, folder: str = "templates") -> tuple[Tem
     return tuple(sorted(found, key=lambda t: t.code))
 
 
-def validate(library: Library, *, partners: bool = False) -> list[Diagnostic]:
-    """What installing ``library`` next to the stdlib would report (empty when it installs cleanly).
+def __getattr__(name: str) -> Any:
+    """``validate`` and ``catalogue_with`` load the installed catalogue (the stdlib and the partner
+    libraries), a layer above this module that the stdlib itself imports: they are read from
+    ``werkstroom.binding.libraries`` when first used."""
+    if name in ("validate", "catalogue_with"):
+        import importlib
 
-    ``partners``: also install the partner libraries found through the entry-point group first, to
-    see clashes with them. Its templates are checked too (WF919). A partner's unit tests assert
-    ``validate(library()) == []``. Installing the
-    same library a second time reports WF901, so test a library that is not installed yet, or pass
-    ``partners=False`` (the default)."""
-    from .binding.libraries import load_catalogue, template_problems
-
-    cat, _ = load_catalogue(partners=partners)
-    found = cat.install(library)
-    return found or template_problems(cat, library)  # its templates are bound once it is installed
-
-
-def catalogue_with(*libraries: Library, partners: bool = False) -> Catalogue:
-    """The stdlib catalogue with ``libraries`` installed, for tests and embedding hosts
-    (``open_engine("sqlite://", catalogue=catalogue_with(library()))``). Raises :class:`LibraryError`
-    when a library is rejected."""
-    from .binding.libraries import load_catalogue
-
-    return installed(load_catalogue(partners=partners)[0], libraries)
+        value = getattr(importlib.import_module("werkstroom.binding.libraries"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'werkstroom.extend' has no attribute {name!r}")
 
 
 def installed(catalogue: Catalogue, libraries: Iterable[Library]) -> Catalogue:
@@ -193,7 +182,7 @@ __all__ = [
     "SpecError",
     "TemplateSpec",
     "WerkstroomError",
-    "catalogue_with",
+    "catalogue_with",  # noqa: F822 (read from binding.libraries when first used)
     "first",
     "given",
     "ref",
@@ -201,6 +190,6 @@ __all__ = [
     "then",
     "to_decimal",
     "total",
-    "validate",
+    "validate",  # noqa: F822 (read from binding.libraries when first used)
     "when",
 ]

@@ -10,6 +10,7 @@ from ..catalogue.loading import partner_libraries
 from ..catalogue.shapes import library_label, problem
 from ..catalogue.specs import Library
 from ..diagnostics import Diagnostic
+from ..extend import installed
 
 # --------------------------------------------------------------------------- templates (WF919)
 
@@ -68,3 +69,22 @@ def load_catalogue(partners: bool = True) -> tuple[Catalogue, list[Diagnostic]]:
             diags.extend(cat.install_all(libs))
     return cat, diags
 
+
+def validate(library: Library, *, partners: bool = False) -> list[Diagnostic]:
+    """What installing ``library`` next to the stdlib would report (empty when it installs cleanly).
+
+    ``partners``: also install the partner libraries found through the entry-point group first, to
+    see clashes with them. Its templates are checked too (WF919). A partner's unit tests assert
+    ``validate(library()) == []``. Installing the
+    same library a second time reports WF901, so test a library that is not installed yet, or pass
+    ``partners=False`` (the default)."""
+    cat, _ = load_catalogue(partners=partners)
+    found = cat.install(library)
+    return found or template_problems(cat, library)  # its templates are bound once it is installed
+
+
+def catalogue_with(*libraries: Library, partners: bool = False) -> Catalogue:
+    """The stdlib catalogue with ``libraries`` installed, for tests and embedding hosts
+    (``open_engine("sqlite://", catalogue=catalogue_with(library()))``). Raises :class:`LibraryError`
+    when a library is rejected."""
+    return installed(load_catalogue(partners=partners)[0], libraries)

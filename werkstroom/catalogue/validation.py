@@ -4,16 +4,44 @@ patterns and options, and the ambiguity of phrases (WF901-WF918)."""
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from ..diagnostics import Diagnostic
 from .keys import declared_enums, event_keys, name_key, response_keys, type_key
 from .patterns import CompiledPattern, PatternError, compile_pattern, patterns_overlap, show_sequence
 from .shapes import hint, problem
-from .specs import EnumType, EventSpec, FieldKind, Library, OptionSpec, RecordSpec, ResponseSpec
+from .specs import (
+    EnumType,
+    EventSpec,
+    FieldKind,
+    Library,
+    OptionSpec,
+    Origin,
+    PhrasePattern,
+    RecordSpec,
+    ResponseSpec,
+    TemplateSpec,
+)
 
-if TYPE_CHECKING:
-    from .catalogue import Catalogue
+
+class Installed(Protocol):
+    """What the validator reads of the catalogue the libraries are installed into."""
+
+    @property
+    def libraries(self) -> Sequence[Library]: ...
+    @property
+    def records(self) -> Sequence[RecordSpec]: ...
+    @property
+    def events(self) -> Sequence[EventSpec]: ...
+    @property
+    def responses(self) -> Sequence[ResponseSpec]: ...
+    @property
+    def templates(self) -> Sequence[TemplateSpec]: ...
+    @property
+    def enums(self) -> Sequence[EnumType]: ...
+    def origin(self, kind: Any, name: str) -> Origin: ...
+    def compiled(self, response: ResponseSpec, pattern: PhrasePattern) -> CompiledPattern: ...
 
 # --------------------------------------------------------------------------- validation
 
@@ -21,7 +49,7 @@ if TYPE_CHECKING:
 class Validator:
     """Checks a group of libraries against an installed catalogue; diagnostics keyed by id(library)."""
 
-    def __init__(self, cat: Catalogue, libs: list[Library]) -> None:
+    def __init__(self, cat: Installed, libs: list[Library]) -> None:
         self.cat = cat
         self.libs = libs
         self.out: dict[int, list[Diagnostic]] = {id(lib): [] for lib in libs}
