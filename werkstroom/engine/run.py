@@ -9,14 +9,13 @@ responses raised, in order, and archives instances that have no active step left
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import traceback
 from collections import deque
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import attrs
-from sqlalchemy import BigInteger, Table, and_, bindparam, delete, func, insert, literal, select, update
+from sqlalchemy import Table, and_, bindparam, delete, func, insert, literal, select, update
 
 from ..binding.program import BoundStep
 from ..catalogue.specs import EventSpec
@@ -24,6 +23,7 @@ from ..context import RecordHandle
 from ..errors import WerkstroomError
 from ..store import codec as codec
 from ..store.database import (
+    ADVISORY_LOCK,
     ArchivedInstanceRow,
     EventLogRow,
     InstanceRow,
@@ -32,6 +32,7 @@ from ..store.database import (
     RecordStateRow,
     WorkflowRow,
     WorkflowVersionRow,
+    advisory_key,
     decode_step_states,
     next_counter,
 )
@@ -52,12 +53,10 @@ _ENABLED_ON_EVENT = Statement(
                                         WorkflowVersionRow.version_no == WorkflowRow.current_version))
     .where(WorkflowRow.entry_event == bindparam("event"), WorkflowRow.enabled == bindparam("enabled"))
     .order_by(WorkflowRow.code))
-# PostgreSQL: events for one record, and deliveries of one message, are handled one at a time (a lock
-# held until the transaction ends, on a number made from the record's type and key, or from the
-# idempotency key); SQLite serializes all writers already. Advisory locks belong to the whole
-# database: the number is mixed with the schema's name, so stores in other schemas never wait
-_LOCK = Statement(select(func.pg_advisory_xact_lock(
-    func.hashtextextended(func.current_schema(), bindparam("k", type_=BigInteger)))))
+# PostgreSQL: events for one record, and deliveries of one message, are handled one at a time (an
+# advisory lock held until the transaction ends, on a number made from the record's type and key, or
+# from the idempotency key, see ``store.ADVISORY_LOCK``); SQLite serializes all writers already
+_LOCK = Statement(ADVISORY_LOCK)
 MAX_EVENTS_PER_RUN = 500
 # the value types ``codec.plain`` gives back as they are (exact types)
 _FLAT = frozenset((str, int, bool, type(None)))
@@ -507,10 +506,8 @@ def _linked(vocab: Vocabulary, record_type: str, values: Mapping[str, Any]) -> I
 
 
 def _advisory(*parts: str) -> tuple[Statement, Params]:
-    """A transaction-level advisory lock (PostgreSQL) on a signed 64-bit number from a hash of the
-    parts (the same on every client)."""
-    digest = hashlib.blake2b("\x00".join(parts).encode(), digest_size=8).digest()
-    return _LOCK, {"k": int.from_bytes(digest, "big", signed=True)}
+    """A transaction-level advisory lock (PostgreSQL) on the number of the parts (``advisory_key``)."""
+    return _LOCK, {"k": advisory_key(*parts)}
 
 
 def record_lock(record_type: str, key: str) -> tuple[Statement, Params]:

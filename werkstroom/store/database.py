@@ -6,18 +6,22 @@ declares its tables on the one shared ``Base``; version 1 creates all of them wi
 ``create_all`` (which also adds tables a newer area brings), and later versions append explicit
 steps here. It needs no extra dependency or shipped ini file, runs the same on SQLite and
 PostgreSQL, and a database written by a newer Werkstroom is refused (WF513) instead of damaged.
+``upgrade`` holds a lock while it runs (a schema-scoped advisory lock on PostgreSQL, the write lock
+on SQLite), so programs opening one new or old store at once create or upgrade it one at a time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import json
 import os
 from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     DateTime,
     Engine,
@@ -31,6 +35,7 @@ from sqlalchemy import (
     bindparam,
     create_engine,
     event,
+    func,
     insert,
     inspect,
     select,
@@ -279,6 +284,22 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, json_serializer=json_column_text)
 
 
+# PostgreSQL advisory locks, held until the transaction ends, on a signed 64-bit number. They belong
+# to the whole database: the number is mixed with the schema's name (hashtextextended), so stores in
+# other schemas of one database (tenants, test workers) never wait for each other's locks
+ADVISORY_LOCK = select(func.pg_advisory_xact_lock(
+    func.hashtextextended(func.current_schema(), bindparam("k", type_=BigInteger))))
+# the same lock taken only when it is free: true when taken, false when another transaction holds it
+ADVISORY_TRY_LOCK = select(func.pg_try_advisory_xact_lock(
+    func.hashtextextended(func.current_schema(), bindparam("k", type_=BigInteger))))
+
+
+def advisory_key(*parts: str) -> int:
+    """The advisory lock number for ``parts`` (a hash: the same on every client)."""
+    digest = hashlib.blake2b("\x00".join(parts).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
 def _v1(conn: Connection) -> None:
     Base.metadata.create_all(conn)
 
@@ -345,6 +366,10 @@ SCHEMA_VERSION = len(MIGRATIONS)
 def upgrade(eng: Engine) -> int:
     """Create or upgrade the schema to SCHEMA_VERSION; returns the version found before."""
     with eng.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # programs opening one store at once create or upgrade it one after the other (the others
+            # then find it done); SQLite's BEGIN IMMEDIATE does the same
+            conn.execute(ADVISORY_LOCK, {"k": advisory_key("schema")})
         Base.metadata.tables["wf_schema_version"].create(conn, checkfirst=True)
         found = conn.execute(select(SchemaVersion.version).where(SchemaVersion.id == 1)).scalar()
         current = int(found or 0)
@@ -421,6 +446,8 @@ def next_counter(db: Db, name: str) -> int:
 
 
 __all__ = [
+    "ADVISORY_LOCK",
+    "ADVISORY_TRY_LOCK",
     "ArchivedInstanceRow",
     "EventLogRow",
     "InstanceRow",
@@ -430,6 +457,7 @@ __all__ = [
     "RecordStateRow",
     "WorkflowRow",
     "WorkflowVersionRow",
+    "advisory_key",
     "decode_step_states",
     "encode_step_states",
     "make_engine",
