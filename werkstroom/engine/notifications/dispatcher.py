@@ -11,6 +11,11 @@ them into one digest per recipient and type:
 Delivered entries move to the sent log (``wf_sent_notification``) and are deleted from the waiting
 entries. When delivery fails the entries stay, with the error, an attempt count and a retry time
 (5 minutes, doubling per attempt, at most one day).
+
+Several dispatchers may run at once: each claims the waiting entries it reads (on PostgreSQL
+``SELECT ... FOR UPDATE SKIP LOCKED``: locked until its transaction ends, and skipped by the others),
+so each entry is delivered by one of them. A dispatcher stopped before its commit is rolled back and
+its entries wait for the next run (a message it had handed to the server then goes out again).
 """
 
 from __future__ import annotations
@@ -115,10 +120,15 @@ def _fail(entries: Sequence[NotificationEntry], now: dt.datetime, error: str) ->
         e.next_attempt_at = now + retry_delay(e.attempts)
 
 
+# the waiting entries, claimed: on PostgreSQL locked until the dispatch's transaction ends, skipping
+# those another dispatch holds (it delivers them); SQLite runs one writer at a time (no clause there)
+_CLAIM = (select(NotificationEntry).order_by(NotificationEntry.created_at, NotificationEntry.id)
+          .with_for_update(skip_locked=True))
+
+
 def dispatch(uow: UnitOfWork, now: dt.datetime, transport: Transport | None = None) -> DispatchReport:
     session = uow.session
-    pending = list(session.scalars(select(NotificationEntry).order_by(NotificationEntry.created_at,
-                                                                      NotificationEntry.id)))
+    pending = list(session.scalars(_CLAIM))
     groups: dict[tuple[str, str], list[NotificationEntry]] = {}
     waiting = 0
     for e in pending:
