@@ -55,6 +55,16 @@ def race(target: Callable[..., Any], n: int, *args: Any, timeout: float = 60) ->
     return [results[i] for i in range(n)]
 
 
+def start(target: Callable[..., Any], *args: Any) -> tuple[Any, Any]:
+    """``target(*args)`` in one process, started now: the process, and the queue that gets its answer
+    (keep it until the process has ended: the process reads its parts when it starts)."""
+    ctx = _forkserver()
+    answers = ctx.Queue()
+    proc = ctx.Process(target=_run, args=(0, None, answers, target, args))
+    proc.start()
+    return proc, answers
+
+
 def _forkserver() -> Any:
     """The forkserver context, its server started with this module imported. The server does not take
     the test process's sys.path (Python 3.11), so it is told where this module is by PYTHONPATH."""
@@ -75,7 +85,8 @@ def _forkserver() -> Any:
 
 def _run(i: int, barrier: Any, answers: Any, target: Callable[..., Any], args: tuple[Any, ...]) -> None:
     try:
-        barrier.wait(30)
+        if barrier is not None:
+            barrier.wait(30)
         value: Any = target(*args)
     except BaseException:
         value = Failed(traceback.format_exc())

@@ -5,17 +5,21 @@ and no process fails. On PostgreSQL the processes really run side by side; on SQ
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import threading
 import uuid
 from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
 from email import message_from_bytes
+from typing import Any
 from urllib.parse import quote
 
 import pytest
 import racers
-from apptools import Sink
+from aiosmtpd.controller import Controller
+from apptools import Sink, free_port
 from racers import PROCESSES, Failed, race
 from sqlalchemy import select, text
 
@@ -102,6 +106,55 @@ def test_dispatchers_at_once_send_every_notice_once(engine_url: str,
             if line.startswith("- notice "):
                 delivered[f"{rcpt[0]} {line.split()[2]}"] += 1
     assert delivered == Counter({f"u{n % RECIPIENTS}@example.test N{n:03}": 1 for n in range(NOTICES)})
+
+
+class HoldFirst(Sink):
+    """An SMTP server that keeps the first message's sender waiting (until ``release``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.holding = threading.Event()
+        self.release = threading.Event()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if not self.holding.is_set():
+            self.holding.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.02)
+            return "451 not now"
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_dispatcher_killed_while_sending_leaves_its_entries_to_the_next(engine_url: str) -> None:
+    if engine_url.startswith("sqlite"):
+        pytest.skip("SQLite runs one writer at a time: a second dispatcher waits for the first")
+    sink = HoldFirst()
+    port = free_port()
+    server = Controller(sink, hostname="127.0.0.1", port=port)
+    server.start()
+    try:
+        with open_engine(engine_url, clock=VirtualClock(START)) as eng:
+            with eng.transaction() as uow:
+                load_setup(uow, {"users": [{"id": "ANN", "approver": "ANN", "email": "ann@example.test"}],
+                                 "smtp": {"host": "127.0.0.1", "port": port, "sender": "wf@example.test",
+                                          "timeout_seconds": 60}})
+                for n in range(3):
+                    add_entry(uow, entry_type_="Approval", recipient="ANN", sender="REQ",
+                              message=f"notice N{n:03} to approve")
+            later = START + dt.timedelta(minutes=1)
+            first, _answer = racers.start(racers.dispatch_due, engine_url, later)
+            assert sink.holding.wait(30), "the first dispatcher did not send"
+            # the entries are claimed by the first dispatcher, which is sending them: skipped
+            assert racers.dispatch_due(engine_url, later) == (0, 0)
+            first.kill()  # stopped before its commit: the database rolls its transaction back
+            first.join(10)
+            assert racers.dispatch_due(engine_url, later) == (3, 0)
+            with eng.transaction() as uow:
+                assert uow.session.scalars(select(NotificationEntry)).all() == []
+        assert len(sink.messages) == 1 and b"N002" in sink.messages[0][2]
+    finally:
+        sink.release.set()
+        server.stop()
 
 
 # ----------------------------------------------------------------------------- timer runners
