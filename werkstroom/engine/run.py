@@ -55,7 +55,7 @@ _ENABLED_ON_EVENT = Statement(
     .order_by(WorkflowRow.code))
 # PostgreSQL: events for one record, and deliveries of one message, are handled one at a time (an
 # advisory lock held until the transaction ends, on a number made from the record's type and key, or
-# from the idempotency key, see ``store.ADVISORY_LOCK``); SQLite serializes all writers already
+# from the idempotency key, see ``store.database.ADVISORY_LOCK``); SQLite serializes all writers already
 _LOCK = Statement(ADVISORY_LOCK)
 MAX_EVENTS_PER_RUN = 500
 # the value types ``codec.plain`` gives back as they are (exact types)
