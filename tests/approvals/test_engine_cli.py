@@ -455,7 +455,9 @@ def test_cli_deploy_an_empty_file_warns(tmp_path: Path) -> None:
     ("amount", '"-Infinity"', "an amount below 10^18 is expected"),
     ("amount", "1e400", "an amount below 10^18 is expected"),
     ("amount", "99999999999999999999999999999", "an amount below 10^18 is expected"),
-    ("no", '"PI\\u00001"', "a NUL character is not allowed"),
+    ("no", '"PI\\u00001"', "contains a NUL character"),
+    ("no", '"PI\\ud8001"', "is not valid Unicode text"),
+    ("buy_from_vendor_no", '"\\udfff"', "the unpaired surrogate"),
 ])
 def test_cli_emit_values_no_column_can_hold_are_wf502(tmp_path: Path, field: str, raw: str,
                                                       words: str) -> None:

@@ -95,15 +95,20 @@ ENTRY_COLUMNS = ("entry_no", "status", "approver_id", "sender_id", "record_type"
 def approvals(ctx: click.Context, for_user: str | None, sent_by: str | None, statuses: tuple[str, ...],
               history: str | None, as_json: bool) -> None:
     """List approval entries (with --for USER: the open requests USER must act on)."""
+    from ..engine import boundary
     from ..engine.approvals.queries import list_entries
 
     if history is not None:
         _history(ctx, history, as_json)
         return
     wanted = tuple(s.capitalize() for s in statuses) or None
+    try:
+        approver = boundary.optional(lambda v: boundary.user_id(v, "the user (--for)"), for_user or None)
+        sender = boundary.optional(lambda v: boundary.user_id(v, "the user (--sent-by)"), sent_by or None)
+    except WerkstroomError as exc:
+        _refuse(exc)
     with _engine(ctx) as eng, eng.transaction() as uow:
-        rows = list_entries(uow, approver=for_user.upper() if for_user else None,
-                            sender=sent_by.upper() if sent_by else None, statuses=wanted)
+        rows = list_entries(uow, approver=approver, sender=sender, statuses=wanted)
     if as_json:
         click.echo(json.dumps(rows, indent=2))
     else:
@@ -111,10 +116,12 @@ def approvals(ctx: click.Context, for_user: str | None, sent_by: str | None, sta
 
 
 def _history(ctx: click.Context, ref: str, as_json: bool) -> None:
+    from ..engine import boundary
     from ..engine.approvals.actions import find_entry
     from ..engine.approvals.queries import audit_trail, comments
 
     try:
+        ref = boundary.entry_ref(ref)
         with _engine(ctx) as eng, eng.transaction() as uow:
             entry = find_entry(uow, ref)
             trail = audit_trail(uow, entry.id)
@@ -240,30 +247,17 @@ def notifications_dispatch(ctx: click.Context) -> None:
 def cancel(ctx: click.Context, entry: str, as_user: str, as_json: bool) -> None:
     """Cancel the approval request that ENTRY belongs to: raises the record's ...ApprovalRequestCanceled
     event (e.g. PurchaseDocApprovalRequestCanceled), whose responses cancel the entries."""
-    from ..engine.approvals.actions import cancel_target
-
-    user = as_user.upper()
     try:
         with _engine(ctx) as eng:
-            with eng.transaction() as uow:
-                target = cancel_target(uow, entry, user)
-            events = [e.name for e in eng.catalogue.events_on(target.record_type)
-                      if e.name.endswith("ApprovalRequestCanceled")]
-            if not events:
-                click.echo(f"wf: no cancel event is declared for {target.record_type}", err=True)
-                raise SystemExit(1)
-            values = eng.record(target.record_type, target.record_key)
-            if values is None:
-                click.echo(f"wf: {target.record_type} {target.record_key} is not stored", err=True)
-                raise SystemExit(1)
-            result = eng.emit(events[0], values, user=user, instance_id=target.instance_id)
+            result = eng.cancel(entry, as_user)
     except WerkstroomError as exc:
         _refuse(exc)
         return
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2, default=str))
         return
-    click.echo(f"{events[0]} raised by {user} for {target.record_type} {target.record_key}")
+    first = result.handled[0]
+    click.echo(f"{first.event} raised by {as_user.upper()} for {first.record_type} {first.record_key}")
     for h in result.handled:
         responses = ", ".join(r.name for r in h.responses) or "no responses"
         click.echo(f"  {h.event} on {h.record_type} {h.record_key}: {h.outcome}: {responses}")

@@ -222,9 +222,17 @@ def workflows(ctx: click.Context, as_json: bool) -> None:
 
 
 def _load_json(text: str) -> Any:
-    """A JSON value from text or @file; numbers become Decimal (never float)."""
+    """A JSON value from text or @file; numbers become Decimal (never float). A file larger than an
+    event's payload may be is refused (WF531) before it is read."""
     if text.startswith("@"):
-        text = Path(text[1:]).read_text(encoding="utf-8")
+        from ..engine.boundary import MAX_PAYLOAD_BYTES, InputTooLarge
+
+        path = Path(text[1:])
+        size = path.stat().st_size if path.is_file() else 0
+        if size > MAX_PAYLOAD_BYTES:
+            raise InputTooLarge(f"{str(path)!r} has {size:,} bytes; an event's record may have at most "
+                                f"{MAX_PAYLOAD_BYTES:,}")
+        text = path.read_text(encoding="utf-8")
     return json.loads(text, parse_float=Decimal)
 
 
@@ -233,6 +241,8 @@ def _json_arg(what: str, text: str) -> Any:
     JSON (WF502) is one line and exit 2, as a usage error."""
     try:
         return _load_json(text)
+    except WerkstroomError as exc:  # too large (WF531): a refusal, exit 1
+        _fail(exc)
     except OSError as exc:
         click.echo(f"wf: cannot read {what} from {text[1:]!r}: {exc.strerror or exc} [WF100]", err=True)
     except UnicodeDecodeError as exc:
@@ -284,7 +294,10 @@ def emit(ctx: click.Context, event: str, record: str, user: str, old: str | None
 def instances(ctx: click.Context, workflow: str | None, as_json: bool) -> None:
     """List running workflow instances."""
     with _engine(ctx) as eng:
-        rows = eng.instances(workflow)
+        try:
+            rows = eng.instances(workflow)
+        except WerkstroomError as exc:  # a workflow code that cannot be one (WF530)
+            _fail(exc)
         if as_json:
             _dump([{"id": i.id, "workflow": i.workflow_code, "version": i.version,
                     "record_type": i.record_type,
@@ -305,7 +318,10 @@ def instances(ctx: click.Context, workflow: str | None, as_json: bool) -> None:
 def archive(ctx: click.Context, workflow: str | None, as_json: bool) -> None:
     """List finished (archived) workflow instances."""
     with _engine(ctx) as eng:
-        rows = eng.archive(workflow)
+        try:
+            rows = eng.archive(workflow)
+        except WerkstroomError as exc:  # a workflow code that cannot be one (WF530)
+            _fail(exc)
         if as_json:
             _dump([{"id": i.id, "workflow": i.workflow_code, "version": i.version,
                     "record_type": i.record_type,

@@ -39,7 +39,7 @@ from ..store.database import (
     upgrade,
 )
 from ..store.driver import Params, Statement
-from . import lifecycle
+from . import boundary, lifecycle
 from .clock import Clock, IdSource, SystemClock, UuidIds
 from .records import Rec, Vocabulary, record_key, validate
 from .run import Run, delivery_lock, event_reads, record_lock
@@ -257,19 +257,24 @@ class Engine:
         point that one record can share with an enabled workflow's refuses (WF428) unless
         ``allow_overlap`` is True (then WF420 warns); the choice is kept on the workflow (None: the
         kept one)."""
+        code = boundary.code(code)
         with self.transaction() as uow:
             return lifecycle.enable(uow.session, self.clock, self._workflows, self.vocab, code,
                                     self.catalogue, allow_overlap)
 
     def disable(self, code: str) -> None:
+        code = boundary.code(code)
         with self.transaction() as uow:
             lifecycle.disable(uow.session, self.clock, code)
 
     def delete(self, code: str) -> None:
+        code = boundary.code(code)
         with self.transaction() as uow:
             lifecycle.delete(uow.session, code)
 
     def copy(self, code: str, new_code: str, description: str | None = None) -> lifecycle.Deployed:
+        code, new_code = boundary.code(code), boundary.code(new_code, "the new workflow code")
+        description = boundary.optional(boundary.description, description)
         with self.transaction() as uow:
             return lifecycle.copy(uow.session, self.clock, self._workflows, code, new_code, description)
 
@@ -279,6 +284,7 @@ class Engine:
             return [lifecycle.info(uow.session, self._workflows, r) for r in rows]
 
     def workflow(self, code: str, version: int | None = None) -> BoundWorkflow:
+        code = boundary.code(code)
         with self.transaction() as uow:
             row = uow.session.get(WorkflowRow, code)
             if row is None:
@@ -303,7 +309,9 @@ class Engine:
         record before this event, when there are any). ``idempotency_key``: a re-delivery with
         the same key answers the first result and applies nothing; a different payload is refused
         (WF504). ``instance_id``: for approval events, the instance owning the entry."""
-        user = user.upper()  # a user id is a BC Code[50]: case-insensitive, stored upper-case
+        # every argument checked before any work (boundary.py); the user id upper-cased (BC's Code[50])
+        event, user, idempotency_key, instance_id = boundary.event_arguments(
+            event, record, old, user, idempotency_key, instance_id)
         spec = self.vocab.require_event(event)
         # what a re-delivery is compared by (only with an idempotency key: see _run)
         payload = {"event": spec.name, "record": codec.to_jsonable(dict(record)),
@@ -414,12 +422,14 @@ class Engine:
 
     # approval actions: the approvals service changes the entry, the engine handles the event it returns
 
-    def _action(self, verb: str, entry_id: str, user: str, comment: str | None,
+    def _action(self, verb: str, entry_id: str | int, user: str, comment: str | None,
                 idempotency_key: str | None) -> EmitResult:
         from .approvals import actions
 
         fn = {"approve": actions.approve, "reject": actions.reject, "delegate": actions.delegate}[verb]
-        user = user.upper()  # as in emit: user ids are upper-case codes
+        # checked before any work (boundary.py), as in emit
+        entry_id, user, comment, idempotency_key = boundary.action_arguments(entry_id, user, comment,
+                                                                             idempotency_key)
         payload = {"action": verb, "entry": entry_id, "user": user, "comment": comment}
 
         def work(run: Run) -> tuple[str, str]:
@@ -429,17 +439,34 @@ class Engine:
 
         return self._run(verb, payload, idempotency_key, user, work)
 
-    def approve(self, entry_id: str, user: str, comment: str | None = None, *,
+    def approve(self, entry_id: str | int, user: str, comment: str | None = None, *,
                 idempotency_key: str | None = None) -> EmitResult:
         return self._action("approve", entry_id, user, comment, idempotency_key)
 
-    def reject(self, entry_id: str, user: str, comment: str | None = None, *,
+    def reject(self, entry_id: str | int, user: str, comment: str | None = None, *,
                idempotency_key: str | None = None) -> EmitResult:
         return self._action("reject", entry_id, user, comment, idempotency_key)
 
-    def delegate(self, entry_id: str, user: str, comment: str | None = None, *,
+    def delegate(self, entry_id: str | int, user: str, comment: str | None = None, *,
                  idempotency_key: str | None = None) -> EmitResult:
         return self._action("delegate", entry_id, user, comment, idempotency_key)
+
+    def cancel(self, entry_id: str | int, user: str, *, idempotency_key: str | None = None) -> EmitResult:
+        """Cancel the approval request ``entry_id`` belongs to, as ``user`` (its sender or the approval
+        administrator): the record's ``...ApprovalRequestCanceled`` event on the request's instance."""
+        from .approvals.actions import cancel_target
+
+        entry_id, user, _, idempotency_key = boundary.action_arguments(entry_id, user, None, idempotency_key)
+        with self.transaction() as uow:
+            target = cancel_target(uow, entry_id, user)
+        event = next((e.name for e in self.catalogue.events_on(target.record_type)
+                      if e.name.endswith("ApprovalRequestCanceled")), None)
+        values = self.record(target.record_type, target.record_key)
+        if event is None or values is None:
+            raise UnknownWorkflow(f"{target.record_type} {target.record_key} has no cancel event "
+                                  "(...ApprovalRequestCanceled) or is not stored")
+        return self.emit(event, values, user=user, instance_id=target.instance_id,
+                         idempotency_key=idempotency_key)
 
     def run_timers(self) -> EmitResult:
         """Clock-driven approval work (automatic delegation, overdue reminders) at the clock's now."""
@@ -463,6 +490,8 @@ class Engine:
 
     def put_record(self, record_type: str, values: Mapping[str, Any]) -> str:
         """Store a record the workflows may relate to (validated; embedded relations too); its key."""
+        record_type = boundary.name("the record type", record_type)
+        boundary.payload("the record", values)
         with self.transaction() as uow:
             run = Run(uow, self.vocab, self._workflows)
             rec = run.records.put_payload(record_type, values)
@@ -471,18 +500,20 @@ class Engine:
             return rec.key
 
     def record(self, record_type: str, key: str) -> dict[str, Any] | None:
+        record_type, key = boundary.name("the record type", record_type), boundary.record_key(key)
         with self.transaction() as uow:
             row = uow.session.get(RecordRow, (record_type, key))
             return dict(codec.loads(row.values_json)) if row is not None else None
 
     def record_key(self, record_type: str, values: Mapping[str, Any]) -> str:
-        spec = self.vocab.record(record_type)
+        spec = self.vocab.record(boundary.name("the record type", record_type))
         if spec is None:
             raise UnknownWorkflow(f"unknown record type {record_type!r}")
         typed, _ = validate(self.vocab, record_type, values)
         return record_key(spec, typed)
 
     def record_state(self, record_type: str, key: str) -> RecordStatus:
+        record_type, key = boundary.name("the record type", record_type), boundary.record_key(key)
         with self.transaction() as uow:
             s = uow.session
             st = s.get(RecordStateRow, (record_type, key))
@@ -507,6 +538,8 @@ class Engine:
     def instances(self, workflow_code: str | None = None, record_type: str | None = None,
                   record_key: str | None = None) -> list[InstanceInfo]:
         """Running instances (oldest first)."""
+        workflow_code, record_type, record_key = boundary.instance_filters(workflow_code, record_type,
+                                                                           record_key)
         with self.transaction() as uow:
             stmt = select(InstanceRow).order_by(InstanceRow.seq)
             if workflow_code:
@@ -519,6 +552,7 @@ class Engine:
 
     def archive(self, workflow_code: str | None = None) -> list[InstanceInfo]:
         """Completed (archived) instances, oldest first."""
+        workflow_code = boundary.optional(boundary.code, workflow_code)
         with self.transaction() as uow:
             stmt = select(ArchivedInstanceRow).order_by(ArchivedInstanceRow.seq)
             if workflow_code:
@@ -533,6 +567,7 @@ class Engine:
 
     def steps(self, instance_id: str) -> list[StepInfo]:
         """The step instances of a running or archived instance, by step id."""
+        instance_id = boundary.instance_id(instance_id)
         with self.transaction() as uow:
             s = uow.session
             row: InstanceRow | ArchivedInstanceRow | None = s.get(InstanceRow, instance_id)

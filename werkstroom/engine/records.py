@@ -19,6 +19,7 @@ from ..spelling import did_you_mean
 from ..store import codec as codec
 from ..store.database import RecordRow, RecordStateRow
 from ..store.driver import Statement
+from .boundary import text_problem
 from .unit import UnitOfWork
 
 
@@ -193,10 +194,9 @@ def convert(spec: RecordSpec, f: FieldSpec, raw: Any, where: str) -> Any:
             if not isinstance(raw, str | int) or isinstance(raw, bool):
                 raise ValueError("expected text")
             text = str(raw)
-            if "\x00" in text:  # PostgreSQL cannot store it
-                raise ValueError("a NUL character is not allowed")
-            if f.max_length is not None and len(text) > f.max_length:
-                raise ValueError(f"longer than {f.max_length} characters")
+            why = text_problem(text, f.max_length)  # a NUL, an unpaired surrogate, too long (boundary.py)
+            if why is not None:
+                raise ValueError(why)
             return text.upper() if kind is FieldKind.CODE else text
         if kind is FieldKind.BOOLEAN:
             if isinstance(raw, bool):

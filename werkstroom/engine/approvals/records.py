@@ -42,6 +42,7 @@ from ...store.approvals import (
     WorkflowUserGroupMember,
 )
 from ...store.driver import Db, Statement
+from ..boundary import entry_number
 from ..unit import UnitOfWork
 
 RECORD_TYPE = "ApprovalEntry"
@@ -653,11 +654,7 @@ def entry_by_key(uow: UnitOfWork, key: str, h: Held | None = None, *, lock: bool
     :func:`lock_record_entries` would (the entries of a request held now are locked already)."""
     if h is None:
         h = held(uow)
-    # not int('²'); no entry has a number of 2**31 or more (the column is 32-bit): try it as an id
-    # (checking the length first: int() of more than 4300 digits raises)
-    no = int(key) if key.isascii() and key.isdigit() and len(key.lstrip("0")) <= 10 else None
-    if no is not None and no >= 2**31:
-        no = None
+    no = entry_number(key)  # None: not a number an entry can have (try it as an id)
     found = h.by_id.get(key) if no is None else h.by_no.get(no)
     if found is not None:
         return found

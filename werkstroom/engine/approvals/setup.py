@@ -25,6 +25,7 @@ from sqlalchemy import delete, select
 from ...catalogue.specs import normalize_enum
 from ...store.approvals import ApprovalUserSetup, WorkflowUserGroup, WorkflowUserGroupMember
 from ...store.notifications import ENTRY_TYPES, METHODS, RECURRENCES, NotificationSetup, SmtpSettings
+from ..boundary import text_problem
 from ..unit import UnitOfWork
 from .errors import ApprovalError
 from .records import forget_setups
@@ -106,10 +107,9 @@ def _fits(where: str, row: Any, keys: Mapping[str, str] = FILE_KEYS) -> None:
         key = keys.get(col.key, col.key)
         length = getattr(col.type, "length", None)
         if isinstance(v, str):
-            if "\x00" in v:
-                raise _bad(where, f"{key} contains a NUL character")
-            if length is not None and len(v) > length:
-                raise _bad(where, f"{key} has {len(v)} characters; at most {length} are allowed")
+            why = text_problem(v, length)  # too long, a NUL, an unpaired surrogate (boundary.py)
+            if why is not None:
+                raise _bad(where, f"{key} {why}")
         elif isinstance(v, int) and not isinstance(v, bool) and not -MAX_INT <= v < MAX_INT:
             raise _bad(where, f"{key} {v} is too large")
 

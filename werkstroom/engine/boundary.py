@@ -1,0 +1,223 @@
+"""The values a host hands to Werkstroom (the Python API, the `wf` commands, an HTTP API): checked once,
+here, before any work is done, and refused with a code that names the field.
+
+* ``InvalidInput`` (WF530): a value of the wrong type, an empty one where one is required, text that is
+  too long for its field, holds a NUL character (PostgreSQL cannot store it) or is not valid Unicode
+  (an unpaired surrogate: ``"\\ud800"`` in JSON, or bytes that are not UTF-8 on a command line).
+* ``InputTooLarge`` (WF531): an event's record (with ``old``) or a comment over its size limit.
+
+The text rules (``text_problem``) are also the ones a record payload's text fields follow (WF502,
+``engine.records.convert``) and the organisation setup's (WF616). The limits are the database columns'
+and are documented in docs/engine.md ("Limits").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from ..errors import WerkstroomError
+
+T = TypeVar("T")
+
+MAX_IDEMPOTENCY_KEY = 200  # characters (wf_event_log.idempotency_key)
+MAX_USER_ID = 50  # characters: BC's User ID is a Code[50] (wf_approval_user_setup.user_id)
+MAX_ENTRY_REF = 64  # characters of an entry id (wf_approval_entry.id); entry numbers are 32-bit
+MAX_ENTRY_NO = 2**31 - 1  # the entry-number column is 32-bit
+MAX_CODE = 64  # characters of a workflow code (wf_workflow.code)
+MAX_DESCRIPTION = 250  # characters of a workflow's description (wf_workflow.description)
+MAX_NAME = 100  # characters of an event name or record type (wf_event_log.event)
+MAX_RECORD_KEY = 250  # characters (wf_record.record_key)
+MAX_INSTANCE_ID = 64  # characters (wf_instance.id)
+MAX_PAYLOAD_BYTES = 1_000_000  # an event's record and old record together, as JSON text (UTF-8)
+MAX_COMMENT_BYTES = 1_000_000  # an approval comment (UTF-8)
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SHOWN = 40  # characters of a refused value shown in a message
+
+
+class InvalidInput(WerkstroomError):
+    """WF530: a value handed to the engine is not valid for its field (the message names it)."""
+
+    code = "WF530"
+
+
+class InputTooLarge(WerkstroomError):
+    """WF531: an event payload or a comment is larger than its limit; nothing was done."""
+
+    code = "WF531"
+
+
+def shown(value: str) -> str:
+    """``value`` for a message: quoted with escapes (NUL, surrogates), long ones cut short."""
+    return repr(value) if len(value) <= _SHOWN else repr(value[:_SHOWN]) + "..."
+
+
+def text_problem(value: str, max_length: int | None = None) -> str | None:
+    """Why ``value`` cannot be stored as text (None: it can): too long, a NUL character, or an unpaired
+    surrogate (not Unicode text; UTF-8 cannot encode it)."""
+    if max_length is not None and len(value) > max_length:
+        return f"has {len(value):,} characters; at most {max_length:,} are allowed"
+    if "\x00" in value:
+        return "contains a NUL character"
+    bad = _SURROGATE.search(value)
+    if bad is not None:
+        return (f"is not valid Unicode text: it holds the unpaired surrogate {bad.group()!r} at character "
+                f"{bad.start() + 1} (from JSON such as \"\\ud800\", or bytes that are not UTF-8)")
+    return None
+
+
+def text(field: str, value: object, max_length: int | None, *, required: bool = True) -> str:
+    """``value`` as the text of ``field`` (e.g. ``the user``); raises InvalidInput naming the field."""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{field} must be text, not {_type(value)}")
+    if required and not value:
+        raise InvalidInput(f"{field} is empty; give a value")
+    why = text_problem(value, max_length)
+    if why is not None:
+        raise InvalidInput(f"{field} {shown(value)} {why}")
+    return value
+
+
+def _type(value: object) -> str:
+    return "None" if value is None else f"a value of type {type(value).__name__}"
+
+
+# --------------------------------------------------------------------------- the fields
+
+
+def user_id(value: object, field: str = "the user") -> str:
+    """A user id: BC's Code[50], case-insensitive, kept upper-case."""
+    # upper-cased first: a few letters grow ('ß' is 'SS')
+    return text(field, text(field, value, None).upper(), MAX_USER_ID)
+
+
+def idempotency_key(value: object) -> str | None:
+    """An idempotency key, or None (no key)."""
+    return None if value is None else text("the idempotency key", value, MAX_IDEMPOTENCY_KEY)
+
+
+def comment(value: object) -> str | None:
+    """An approval comment, or None. Its size is checked first (WF531), before its text is read."""
+    if value is None:
+        return None
+    if isinstance(value, str) and len(value) > MAX_COMMENT_BYTES // 4:  # may be over: count the bytes
+        size = len(value.encode("utf-8", "surrogatepass"))
+        if size > MAX_COMMENT_BYTES:
+            raise InputTooLarge(f"the comment has {size:,} bytes; at most {MAX_COMMENT_BYTES:,} are allowed")
+    return text("the comment", value, None, required=False)
+
+
+def optional(check: Callable[[object], T], value: object) -> T | None:
+    """``check(value)``, or None for None (a filter or option left out)."""
+    return None if value is None else check(value)
+
+
+def code(value: object, field: str = "the workflow code") -> str:
+    """A workflow code (looked up, or checked as a new code by the lifecycle)."""
+    return text(field, value, MAX_CODE)
+
+
+def description(value: object) -> str:
+    return text("the description", value, MAX_DESCRIPTION, required=False)
+
+
+def name(field: str, value: object) -> str:
+    """An event name or record type (looked up in the catalogue afterwards)."""
+    return text(field, value, MAX_NAME)
+
+
+def record_key(value: object) -> str:
+    """A record's key as text (its key fields joined by ``|``: ``Invoice|PI-1``)."""
+    return text("the record key", value, MAX_RECORD_KEY)
+
+
+def instance_id(value: object) -> str:
+    """A workflow instance id."""
+    return text("the instance id", value, MAX_INSTANCE_ID)
+
+
+def entry_ref(value: object) -> str:
+    """An approval entry reference: its number (``7``, as text or a whole number) or its id. A number no
+    entry can have is refused here (WF615), before any look-up."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if not 0 < value <= MAX_ENTRY_NO:  # compared, never written out: it may have 5,000 digits
+            from .approvals.errors import ApprovalError
+
+            raise ApprovalError("WF615", f"no approval entry has the number given: entry numbers run from 1 "
+                                         f"to {MAX_ENTRY_NO:,}")
+        return str(value)
+    if not isinstance(value, str):
+        raise InvalidInput(f"the approval entry must be its number or id, not {_type(value)}")
+    return text("the approval entry", value, MAX_ENTRY_REF)
+
+
+def entry_number(ref: str) -> int | None:
+    """The entry number ``ref`` (an entry reference) names, or None when it is no entry number (ASCII digits
+    up to MAX_ENTRY_NO; ``'²'`` is none, and a longer run of digits is not parsed at all)."""
+    if not (ref.isascii() and ref.isdigit()) or len(ref.lstrip("0")) > len(str(MAX_ENTRY_NO)):
+        return None
+    no = int(ref)
+    return no if no <= MAX_ENTRY_NO else None
+
+
+# --------------------------------------------------------------------------- the engine's calls
+
+
+def event_arguments(event: object, record: Any, old: Any, user: object, key: object,
+                    instance: object) -> tuple[str, str, str | None, str | None]:
+    """``Engine.emit``'s arguments: (event name, user id, idempotency key, instance id); the record and
+    old record refused (WF531) when larger than MAX_PAYLOAD_BYTES (their fields: ``validate``)."""
+    checked = (name("the event", event), user_id(user), idempotency_key(key), optional(instance_id, instance))
+    payload("the record", record, also=old)
+    return checked
+
+
+def action_arguments(entry: object, user: object, note: object,
+                     key: object) -> tuple[str, str, str | None, str | None]:
+    """An approval action's arguments: (entry reference, user id, comment, idempotency key)."""
+    return entry_ref(entry), user_id(user), comment(note), idempotency_key(key)
+
+
+def instance_filters(workflow: object, record_type: object,
+                     key: object) -> tuple[str | None, str | None, str | None]:
+    """``Engine.instances``' filters (each may be None)."""
+    return (optional(code, workflow), optional(lambda v: name("the record type", v), record_type),
+            optional(record_key, key))
+
+
+# --------------------------------------------------------------------------- payloads
+
+
+def payload_size(value: Any, limit: int) -> int:
+    """About the size in bytes of ``value`` written as JSON (texts as UTF-8, numbers as digits, one byte
+    per quote, comma or bracket); stops counting once it is over ``limit`` (then answers more than
+    ``limit``). Walks without recursion, so a deeply nested value cannot exhaust the stack."""
+    size = 0
+    stack = [value]
+    while stack and size <= limit:
+        v = stack.pop()
+        if isinstance(v, str):
+            size += 2 + (len(v) if v.isascii() else len(v.encode("utf-8", "surrogatepass")))
+        elif isinstance(v, Mapping):
+            size += 2 + 2 * len(v)  # braces, a colon and a comma for each item
+            stack.extend(v.keys())
+            stack.extend(v.values())
+        elif isinstance(v, list | tuple):
+            size += 2 + len(v)
+            stack.extend(v)
+        elif isinstance(v, int) and not isinstance(v, bool):
+            size += v.bit_length() * 3 // 10 + 1  # its digits, without writing out a very long number
+        else:  # a Decimal, date, boolean, None ...
+            size += len(str(v)) if isinstance(v, Decimal) else 10
+    return size
+
+
+def payload(field: str, value: Any, *, also: Any = None) -> None:
+    """Refuse (WF531) an event's record (``also``: its old record) larger than MAX_PAYLOAD_BYTES."""
+    size = payload_size([value, also], MAX_PAYLOAD_BYTES)
+    if size > MAX_PAYLOAD_BYTES:
+        raise InputTooLarge(f"{field} is larger than {MAX_PAYLOAD_BYTES:,} bytes (as JSON); split it or "
+                            f"store related records first (put_record)")
