@@ -142,12 +142,13 @@ def instance_id(value: object) -> str:
 def entry_ref(value: object) -> str:
     """An approval entry reference: its number (``7``, as text or a whole number) or its id. A number no
     entry can have is refused here (WF615), before any look-up."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        if not 0 < value <= MAX_ENTRY_NO:  # compared, never written out: it may have 5,000 digits
+    too_long = isinstance(value, str) and len(value) > MAX_ENTRY_REF and value.isascii() and value.isdigit()
+    if too_long or (isinstance(value, int) and not isinstance(value, bool)):
+        if too_long or not 0 < value <= MAX_ENTRY_NO:  # type: ignore[operator]  # never written out
             from .approvals.errors import ApprovalError
 
-            raise ApprovalError("WF615", f"no approval entry has the number given: entry numbers run from 1 "
-                                         f"to {MAX_ENTRY_NO:,}")
+            raise ApprovalError("WF615", f"entry numbers run from 1 to {MAX_ENTRY_NO:,}: the approval entry "
+                                         "does not exist")
         return str(value)
     if not isinstance(value, str):
         raise InvalidInput(f"the approval entry must be its number or id, not {_type(value)}")
