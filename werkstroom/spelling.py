@@ -119,12 +119,14 @@ def suggest_phrase(words: Sequence[str], patterns: Iterable[tuple[str, Sequence[
     lowered = [w.lower() for w in words]
     best: tuple[tuple[int, int, int], str] | None = None
     for order, (display, pwords) in enumerate(patterns):
-        d = phrase_distance(lowered, pwords)
         allowed = max(1, (max(len(pwords), len(lowered)) + 1) // 2)
+        if abs(len(pwords) - len(lowered)) > allowed:
+            continue  # the distance is at least the difference in length: never close enough
         literal = [w for w in pwords if not w.startswith("<")]
         shared = sum(1 for w in literal if any(_word_equal(x, w) for x in lowered))
         if shared < max(1, (len(literal) + 1) // 2):
             continue
+        d = phrase_distance(lowered, pwords)
         key = (d, abs(len(pwords) - len(lowered)), order)
         if d <= allowed and (best is None or key < best[0]):
             best = (key, display)

@@ -57,7 +57,7 @@ def test_a_broken_setup_file_is_wf511(tmp_path: Path, setup: bytes, words: str) 
 
 @pytest.mark.parametrize(("entry", "words"), [
     ('[[timeline]]\nadvance = "-1D"\n', "goes back in time"),
-    ('[[timeline]]\nadvance = "99999999D"\n', "goes past the year 9999"),
+    ('[[timeline]]\nadvance = "99999999D"\n', "moves a date by more than 100 years"),
     ('[[timeline]]\nadvance = "999999999999h"\n', "goes past the year 9999"),
     ('[[timeline]]\napprove = "FINANCE"\nentry = 99999999999999999999\n', "there is no approval entry"),
     (SEND.replace("[[timeline]]\n", "[[timeline]]\nidempotency_key = { a = 1 }\n"),

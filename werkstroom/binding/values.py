@@ -13,7 +13,8 @@ from decimal import Decimal
 
 import attrs
 
-from ..catalogue import dateformula
+from ..catalogue import dateformula, kinds
+from ..catalogue.kinds import KIND_NAMES
 from ..catalogue.specs import EnumType, FieldKind
 from ..codes import binding as c
 from ..grammar import ast
@@ -21,17 +22,6 @@ from ..numbers import written_number
 from ..spelling import did_you_mean
 from .program import Value
 
-KIND_NAMES: dict[FieldKind, str] = {
-    FieldKind.DECIMAL: "a decimal number",
-    FieldKind.INTEGER: "a whole number",
-    FieldKind.TEXT: "text",
-    FieldKind.CODE: "a code",
-    FieldKind.DATE: "a date",
-    FieldKind.DATETIME: "a date-time",
-    FieldKind.BOOLEAN: "true or false",
-    FieldKind.ENUM: "an enum value",
-    FieldKind.FORMULA: "a date formula such as 2D or CM+1D",
-}
 
 @attrs.frozen
 class Converted:
@@ -82,74 +72,111 @@ def number_help(part: ast.PhrasePart | ast.Expr, rule: str) -> str:
 def convert(part: ast.PhrasePart | ast.Expr, kind: FieldKind, enum: EnumType | None,
             what: str) -> Converted:
     """Convert ``part`` to ``kind``. ``what`` names the target in messages (``field `amount```)."""
-    def bad(extra_help: str = "") -> Converted:
-        return Converted(error=f"{describe(part)} is not {KIND_NAMES[kind]}, which {what} needs",
-                         help=extra_help, code=c.BAD_VALUE)
-
-    word = _word(part)
-    if kind is FieldKind.DECIMAL:
-        if isinstance(part, ast.IntLit):
-            return Converted(Decimal(part.value))
-        if isinstance(part, ast.DecimalLit):
-            return Converted(part.value)
-        return bad(number_help(part, "amounts are written `1000.00`: a point before the decimals, "
-                                       "no thousands separators, no quotes"))
-    if kind is FieldKind.INTEGER:
-        if isinstance(part, ast.IntLit):
-            return Converted(part.value)
-        if isinstance(part, ast.DecimalLit) and part.value == part.value.to_integral_value():
-            return Converted(int(part.value))
-        return bad(number_help(part, "whole numbers are written `1000`: digits only, "
-                                       "no thousands separators, no quotes"))
-    if kind is FieldKind.TEXT:
-        if isinstance(part, ast.TextLit):
-            return Converted(part.value)
-        if word is not None:
-            return Converted(word)
-        return bad('write text in double quotes, e.g. "text"')
-    if kind is FieldKind.CODE:
-        if isinstance(part, ast.TextLit):
-            return Converted(part.value.upper())
-        if isinstance(part, ast.IntLit):
-            return Converted(str(part.value))
-        if word is not None:
-            return Converted(word.upper())
-        return bad('write a code in double quotes, e.g. "10000"')
-    if kind is FieldKind.DATE:
-        if isinstance(part, ast.DateLit):
-            return Converted(part.value)
-        return bad("write dates as YYYY-MM-DD")
-    if kind is FieldKind.DATETIME:
-        if isinstance(part, ast.DateLit):
-            return Converted(dt.datetime.combine(part.value, dt.time()))
-        return bad("write dates as YYYY-MM-DD")
-    if kind is FieldKind.BOOLEAN:
-        if isinstance(part, ast.BoolLit):
-            return Converted(part.value)
-        if word is not None and word.lower() in ("true", "false", "yes", "no"):
-            return Converted(word.lower() in ("true", "yes"))
-        return bad("write true or false")
+    if kind is FieldKind.ENUM:
+        assert enum is not None, "an ENUM field or option without its EnumType"
+        return _enum(part, enum, what)
     if kind is FieldKind.FORMULA:
-        text: str | None = None
-        if isinstance(part, ast.FormulaLit):
-            text = part.text
-        elif isinstance(part, ast.TextLit):
-            text = part.value
-        elif word is not None:
-            text = word
-        if text is None:
-            return bad()
-        if text.strip() == "":
-            return Converted("")
-        try:
-            formula = dateformula.parse(text)
-        except dateformula.DateFormulaError as exc:
-            shown = text if len(text) <= 40 else text[:37] + "..."
-            return Converted(error=f"`{shown}` is not a valid date formula for {what}: {exc.reason}",
-                             help="write e.g. 2D, 1W, 1M, CM, CM+1D or D15", code=c.BAD_FORMULA)
-        return Converted(formula.text)
-    # ENUM
-    assert enum is not None, "an ENUM field or option without its EnumType"
+        return _formula(part, what)
+    got = _LITERAL[kind](part, _word(part))
+    if isinstance(got, str):  # the help for a value of the wrong kind
+        return Converted(error=f"{describe(part)} is not {KIND_NAMES[kind]}, which {what} needs",
+                         help=got, code=c.BAD_VALUE)
+    return Converted(got[0])
+
+
+_Read = tuple[Value] | str
+"""A literal read as the kind's value (a 1-tuple), or the help for one that is not of the kind."""
+
+
+def _decimal(part: ast.PhrasePart | ast.Expr, word: str | None) -> _Read:
+    if isinstance(part, ast.IntLit):
+        return (Decimal(part.value),)
+    if isinstance(part, ast.DecimalLit):
+        return (part.value,)
+    return number_help(part, "amounts are written `1000.00`: a point before the decimals, "
+                             "no thousands separators, no quotes")
+
+
+def _integer(part: ast.PhrasePart | ast.Expr, word: str | None) -> _Read:
+    if isinstance(part, ast.IntLit):
+        return (part.value,)
+    if isinstance(part, ast.DecimalLit) and part.value == part.value.to_integral_value():
+        return (int(part.value),)
+    return number_help(part, "whole numbers are written `1000`: digits only, "
+                             "no thousands separators, no quotes")
+
+
+def _text(part: ast.PhrasePart | ast.Expr, word: str | None) -> _Read:
+    if isinstance(part, ast.TextLit):
+        return (part.value,)
+    if word is not None:
+        return (word,)
+    return 'write text in double quotes, e.g. "text"'
+
+
+def _code(part: ast.PhrasePart | ast.Expr, word: str | None) -> _Read:
+    if isinstance(part, ast.TextLit):
+        return (kinds.code(part.value),)
+    if isinstance(part, ast.IntLit):
+        return (str(part.value),)
+    if word is not None:
+        return (kinds.code(word),)
+    return 'write a code in double quotes, e.g. "10000"'
+
+
+def _date(part: ast.PhrasePart | ast.Expr, word: str | None) -> _Read:
+    return (part.value,) if isinstance(part, ast.DateLit) else "write dates as YYYY-MM-DD"
+
+
+def _datetime(part: ast.PhrasePart | ast.Expr, word: str | None) -> _Read:
+    if isinstance(part, ast.DateLit):
+        return (dt.datetime.combine(part.value, dt.time()),)
+    return "write dates as YYYY-MM-DD"
+
+
+def _boolean(part: ast.PhrasePart | ast.Expr, word: str | None) -> _Read:
+    if isinstance(part, ast.BoolLit):
+        return (part.value,)
+    found = kinds.boolean_word(word) if word is not None and word.isalpha() else None
+    return (found,) if found is not None else "write true or false"
+
+
+_LITERAL = {
+    FieldKind.DECIMAL: _decimal,
+    FieldKind.INTEGER: _integer,
+    FieldKind.TEXT: _text,
+    FieldKind.CODE: _code,
+    FieldKind.DATE: _date,
+    FieldKind.DATETIME: _datetime,
+    FieldKind.BOOLEAN: _boolean,
+}
+
+
+def _formula(part: ast.PhrasePart | ast.Expr, what: str) -> Converted:
+    word = _word(part)
+    text: str | None = None
+    if isinstance(part, ast.FormulaLit):
+        text = part.text
+    elif isinstance(part, ast.TextLit):
+        text = part.value
+    elif word is not None:
+        text = word
+    if text is None:
+        name = KIND_NAMES[FieldKind.FORMULA]
+        return Converted(error=f"{describe(part)} is not {name}, which {what} needs", code=c.BAD_VALUE)
+    if text.strip() == "":
+        return Converted("")
+    try:
+        formula = dateformula.parse(text)
+    except dateformula.DateFormulaError as exc:
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        return Converted(error=f"`{shown}` is not a valid date formula for {what}: {exc.reason}",
+                         help="write e.g. 2D, 1W, 1M, CM, CM+1D or D15", code=c.BAD_FORMULA)
+    return Converted(formula.text)
+
+
+def _enum(part: ast.PhrasePart | ast.Expr, enum: EnumType, what: str) -> Converted:
+    word = _word(part)
     written: str | None = None
     if isinstance(part, ast.TextLit):
         written = part.value

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from ..diagnostics import Diagnostic
+from . import kinds
 from .keys import declared_enums, event_keys, name_key, response_keys, type_key
 from .patterns import CompiledPattern, PatternError, compile_pattern, patterns_overlap, show_sequence
 from .shapes import hint, problem
@@ -466,46 +467,10 @@ class Validator:
 
 
 def value_problem(option: OptionSpec, value: Any) -> str:
-    """'' when ``value`` suits the option's kind (a default or a preset), else what is wrong. Money and
-    quantities must be Decimal (or int), never float; an enum value must be one of the enum's."""
-    import datetime as dt
-    from decimal import Decimal
-
-    kind = option.kind
-    if not isinstance(kind, FieldKind):
+    """'' when ``value`` suits the option's kind (a default or a preset), else what is wrong."""
+    if not isinstance(option.kind, FieldKind):
         return ""  # reported as WF905 already
-    if kind is FieldKind.ENUM:
-        if option.enum is None:
-            return ""
-        if not isinstance(value, str) or option.enum.lookup(value) is None:
-            return f"is not a value of {option.enum.name} ({', '.join(option.enum.values)})"
-        return ""
-    expected: dict[FieldKind, tuple[type, ...]] = {
-        FieldKind.DECIMAL: (Decimal, int),
-        FieldKind.INTEGER: (int,),
-        FieldKind.TEXT: (str,),
-        FieldKind.CODE: (str,),
-        FieldKind.FORMULA: (str,),
-        FieldKind.BOOLEAN: (bool,),
-        FieldKind.DATE: (dt.date,),
-        FieldKind.DATETIME: (dt.datetime,),
-    }
-    ok = expected[kind]
-    if kind in (FieldKind.DECIMAL, FieldKind.INTEGER) and isinstance(value, bool):
-        return f"is not a {kind.value} value"
-    if kind is FieldKind.DATE and isinstance(value, dt.datetime):
-        return "is a datetime, not a date"
-    if kind is FieldKind.FORMULA and isinstance(value, str):
-        from .dateformula import DateFormulaError, parse
-
-        try:
-            parse(value)
-        except DateFormulaError:
-            return "is not a date formula (such as 2D, 1W or CM+1D)"
-    if not isinstance(value, ok):
-        hint = " (use Decimal, never float)" if kind is FieldKind.DECIMAL and isinstance(value, float) else ""
-        return f"is not a {kind.value} value{hint}"
-    return ""
+    return kinds.declared_problem(option.kind, option.enum, value)
 
 
 def _defined_at(fn: object) -> str:

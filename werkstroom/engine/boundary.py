@@ -13,11 +13,11 @@ and are documented in docs/engine.md ("Limits").
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from ..catalogue.kinds import text_problem
 from ..errors import WerkstroomError
 
 T = TypeVar("T")
@@ -34,7 +34,6 @@ MAX_INSTANCE_ID = 64  # characters (wf_instance.id)
 MAX_PAYLOAD_BYTES = 1_000_000  # an event's record and old record together, as JSON text (UTF-8)
 MAX_COMMENT_BYTES = 1_000_000  # an approval comment (UTF-8)
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _SHOWN = 40  # characters of a refused value shown in a message
 
 
@@ -53,20 +52,6 @@ class InputTooLarge(WerkstroomError):
 def shown(value: str) -> str:
     """``value`` for a message: quoted with escapes (NUL, surrogates), long ones cut short."""
     return repr(value) if len(value) <= _SHOWN else repr(value[:_SHOWN]) + "..."
-
-
-def text_problem(value: str, max_length: int | None = None) -> str | None:
-    """Why ``value`` cannot be stored as text (None: it can): too long, a NUL character, or an unpaired
-    surrogate (not Unicode text; UTF-8 cannot encode it)."""
-    if max_length is not None and len(value) > max_length:
-        return f"has {len(value):,} characters; at most {max_length:,} are allowed"
-    if "\x00" in value:
-        return "contains a NUL character"
-    bad = _SURROGATE.search(value)
-    if bad is not None:
-        return (f"is not valid Unicode text: it holds the unpaired surrogate {bad.group()!r} at character "
-                f"{bad.start() + 1} (from JSON such as \"\\ud800\", or bytes that are not UTF-8)")
-    return None
 
 
 def text(field: str, value: object, max_length: int | None, *, required: bool = True) -> str:

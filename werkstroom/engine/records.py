@@ -4,22 +4,20 @@ record type, the in-memory record handle, and the per-transaction record cache w
 
 from __future__ import annotations
 
-import datetime as dt
 import operator
 from collections.abc import Mapping, MutableMapping, Sequence
-from decimal import Decimal, InvalidOperation
 from itertools import repeat
 from typing import Any, Protocol
 
 from sqlalchemy import BindParameter, String, Table, and_, bindparam, delete, insert, select, update
 
-from ..catalogue.specs import EventSpec, FieldKind, FieldSpec, RecordSpec, RelationSpec, ResponseSpec
+from ..catalogue import kinds
+from ..catalogue.specs import EventSpec, FieldSpec, RecordSpec, RelationSpec, ResponseSpec
 from ..errors import WerkstroomError
 from ..spelling import did_you_mean
 from ..store import codec as codec
 from ..store.database import RecordRow, RecordStateRow
 from ..store.driver import Statement
-from .boundary import text_problem
 from .unit import UnitOfWork
 
 
@@ -175,56 +173,12 @@ def _key_part(v: Any) -> str:
 
 def convert(spec: RecordSpec, f: FieldSpec, raw: Any, where: str) -> Any:
     """``raw`` as the field's type; raises InvalidRecord naming ``where`` (``PurchaseHeader.amount``)."""
-    if raw is None:
-        return None
-    kind = f.kind
     try:
-        if kind is FieldKind.DECIMAL:
-            if isinstance(raw, bool | float):
-                raise ValueError("give money and quantities as text or integers, never as floats")
-            d = Decimal(raw) if isinstance(raw, Decimal | int) else Decimal(str(raw).strip())
-            if not d.is_finite() or d.adjusted() >= 18:  # NaN, Infinity, 10^18 and more: no amount
-                raise ValueError("an amount below 10^18 is expected")
-            return d
-        if kind is FieldKind.INTEGER:
-            if isinstance(raw, bool) or not isinstance(raw, int | str):
-                raise ValueError("expected a whole number")
-            return int(raw)
-        if kind in (FieldKind.TEXT, FieldKind.CODE, FieldKind.FORMULA):
-            if not isinstance(raw, str | int) or isinstance(raw, bool):
-                raise ValueError("expected text")
-            text = str(raw)
-            why = text_problem(text, f.max_length)  # a NUL, an unpaired surrogate, too long (boundary.py)
-            if why is not None:
-                raise ValueError(why)
-            return text.upper() if kind is FieldKind.CODE else text
-        if kind is FieldKind.BOOLEAN:
-            if isinstance(raw, bool):
-                return raw
-            if isinstance(raw, str) and raw.strip().lower() in ("true", "yes", "1", "false", "no", "0"):
-                return raw.strip().lower() in ("true", "yes", "1")
-            raise ValueError("expected true or false")
-        if kind is FieldKind.DATE:
-            if isinstance(raw, dt.datetime):
-                return raw.date()
-            if isinstance(raw, dt.date):
-                return raw
-            return dt.date.fromisoformat(str(raw))
-        if kind is FieldKind.DATETIME:
-            v = raw if isinstance(raw, dt.datetime) else dt.datetime.fromisoformat(str(raw))
-            return v if v.tzinfo is not None else v.replace(tzinfo=dt.UTC)
-        if kind is FieldKind.ENUM:
-            if f.enum is None:
-                return str(raw)
-            canon = f.enum.lookup(str(raw))
-            if canon is None:
-                raise ValueError(f"not one of {', '.join(f.enum.values)}")
-            return canon
-    except (ValueError, InvalidOperation, TypeError) as exc:
+        return kinds.to_kind(f.kind, raw, enum=f.enum, max_length=f.max_length)
+    except kinds.CONVERSION_ERRORS as exc:
         why = str(exc) if isinstance(exc, ValueError) and str(exc) and "Invalid" not in str(exc) else ""
-        raise InvalidRecord(f"{where}: {raw!r} is not a valid {kind.value}" + (f" ({why})" if why else "")) \
-            from exc
-    return raw
+        shown = f"{where}: {raw!r} is not a valid {f.kind.value}" + (f" ({why})" if why else "")
+        raise InvalidRecord(shown) from exc
 
 
 def validate(vocab: Vocabulary, record_type: str, payload: Mapping[str, Any], *, where: str = "",

@@ -22,10 +22,10 @@ from typing import Any
 import attrs
 from sqlalchemy import delete, select
 
+from ...catalogue.kinds import text_problem
 from ...catalogue.specs import normalize_enum
 from ...store.approvals import ApprovalUserSetup, WorkflowUserGroup, WorkflowUserGroupMember
 from ...store.notifications import ENTRY_TYPES, METHODS, RECURRENCES, NotificationSetup, SmtpSettings
-from ..boundary import text_problem
 from ..unit import UnitOfWork
 from .errors import ApprovalError
 from .records import forget_setups
@@ -107,7 +107,7 @@ def _fits(where: str, row: Any, keys: Mapping[str, str] = FILE_KEYS) -> None:
         key = keys.get(col.key, col.key)
         length = getattr(col.type, "length", None)
         if isinstance(v, str):
-            why = text_problem(v, length)  # too long, a NUL, an unpaired surrogate (boundary.py)
+            why = text_problem(v, length)  # too long, a NUL, an unpaired surrogate (catalogue/kinds.py)
             if why is not None:
                 raise _bad(where, f"{key} {why}")
         elif isinstance(v, int) and not isinstance(v, bool) and not -MAX_INT <= v < MAX_INT:
