@@ -49,3 +49,13 @@ def test_the_cases_orjson_would_write_otherwise() -> None:
     assert codec.dumps_mostly_plain(v) == json.dumps(v, sort_keys=True, separators=(",", ":"),
                                                      default=codec.to_jsonable)
     assert codec.loads(codec.dumps(v)) == v
+
+
+def test_a_dict_keyed_like_a_tag_reads_back_as_the_dict() -> None:
+    # a one-key dict whose key is a tag name is a value like any other, not a tagged Decimal or date
+    for v in ({"$dec": None}, {"$dec": "1.50"}, {"$dt": "2026-01-01T00:00:00"}, {"$date": 3},
+              {"$esc": {"$dec": "2"}}, [{"$dec": Decimal("1")}]):
+        assert codec.loads(codec.dumps(v)) == v
+        assert codec.loads(_stdlib(v)) == v
+    assert codec.loads(codec.dumps({"amount": Decimal("1.50")})) == {"amount": Decimal("1.50")}
+    assert codec.dumps(Decimal("1.50")) == '{"$dec":"1.50"}'

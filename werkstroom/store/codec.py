@@ -38,6 +38,13 @@ from ..catalogue.specs import FieldKind
 
 
 _PLAIN_TYPES = frozenset({str, int, bool, type(None)})
+# A one-key dict whose key is a tag would read back as the tagged value (``{"$dec": None}`` as a failed
+# Decimal): such a dict is written inside an escape, ``{"$esc": {"$dec": null}}``, and read back as a dict.
+_TAGS = frozenset({"$dec", "$dt", "$date", "$esc"})
+
+
+def _tagged_key(v: dict[Any, Any]) -> bool:
+    return len(v) == 1 and next(iter(v)) in _TAGS
 
 
 def to_jsonable(v: Any) -> Any:
@@ -45,8 +52,9 @@ def to_jsonable(v: Any) -> Any:
     if t in _PLAIN_TYPES:  # the common cases first, by exact type
         return v
     if t is dict:
-        return {k if type(k) is str else str(k): x if type(x) in _PLAIN_TYPES else to_jsonable(x)
-                for k, x in v.items()}
+        plain_dict = {k if type(k) is str else str(k): x if type(x) in _PLAIN_TYPES else to_jsonable(x)
+                      for k, x in v.items()}
+        return {"$esc": plain_dict} if _tagged_key(plain_dict) else plain_dict
     if t is list:
         return [x if type(x) in _PLAIN_TYPES else to_jsonable(x) for x in v]
     if isinstance(v, bool) or v is None or isinstance(v, int | str):
@@ -60,7 +68,8 @@ def to_jsonable(v: Any) -> Any:
     if isinstance(v, float):
         return {"$dec": str(Decimal(str(v)))}
     if isinstance(v, Mapping):
-        return {str(k): to_jsonable(x) for k, x in v.items()}
+        mapping = {str(k): to_jsonable(x) for k, x in v.items()}
+        return {"$esc": mapping} if _tagged_key(mapping) else mapping
     if isinstance(v, list | tuple | set | frozenset):
         return [to_jsonable(x) for x in v]
     if hasattr(v, "value") and isinstance(getattr(v, "value", None), str):  # enum members
@@ -78,6 +87,8 @@ def from_jsonable(v: Any) -> Any:
                 return dt.datetime.fromisoformat(x)
             if k == "$date":
                 return dt.date.fromisoformat(x)
+            if k == "$esc" and isinstance(x, dict):
+                return {k2: from_jsonable(x2) for k2, x2 in x.items()}
         return {k: from_jsonable(x) for k, x in v.items()}
     if isinstance(v, list):
         return [from_jsonable(x) for x in v]
