@@ -114,14 +114,22 @@ def enable_checks(workflow: BoundWorkflow, enabled: Sequence[BoundWorkflow],
     if wf.template:
         out.append(_diag(c.TEMPLATE_ENABLE, f"`{wf.code}` is a template and cannot be enabled", None, wf,
                          label="template", help=f"copy it first: wf templates copy {wf.code} DEST.wf"))
-    ids = {s.id for s in wf.steps}
+    out += _entry_point_checks(wf)
+    out += _step_checks(wf, catalogue)
+    out += _entry_point_conflicts(wf, enabled)
+    out += _table_relation_checks(wf, catalogue)
+    out += _revert_apply_check(wf, catalogue)
+    return out
+
+
+def _entry_point_checks(wf: BoundWorkflow) -> list[Diagnostic]:
+    """Checks 2 and 3: entry points are events, and there is exactly one."""
+    out: list[Diagnostic] = []
     roots = [s for s in wf.steps if s.parent is None]
-    # 2. entry points are events
     for s in roots:
         if s.kind != "event":
             out.append(_diag(c.ENTRY_NOT_EVENT, "only events can be entry points", s, wf,
                              label="response without an event", help="put an `on EVENT then` step above it"))
-    # 3. exactly one root
     if len(roots) != 1:
         if roots:
             out.append(_diag(
@@ -133,15 +141,20 @@ def enable_checks(workflow: BoundWorkflow, enabled: Sequence[BoundWorkflow],
         else:
             out.append(_diag(c.ENTRY_POINT_COUNT, f"`{wf.code}` has no entry-point step", None, wf,
                              label="no entry point", help="start the workflow with `on EVENT then ...`"))
+    return out
+
+
+def _step_checks(wf: BoundWorkflow, catalogue: CatalogueView) -> list[Diagnostic]:
+    """Checks 4, 5 and 7, step by step: no orphans, known function names, mandatory options."""
+    out: list[Diagnostic] = []
+    ids = {s.id for s in wf.steps}
     for s in wf.steps:
-        # 4. orphans
         if s.parent is not None and s.parent not in ids:
             out.append(_diag(c.ORPHAN_STEP, f"step {s.id} follows step {s.parent}, which does not exist",
                              s, wf, label="orphan step"))
         if s.next_step is not None and s.next_step not in ids:
             out.append(_diag(c.ORPHAN_STEP, f"step {s.id} jumps to step {s.next_step}, which does not exist",
                              s, wf, label="jump to nowhere"))
-        # 5. function names
         if not s.name:
             out.append(_diag(c.STEP_WITHOUT_NAME, f"step {s.id} has no event or response", s, wf,
                              label="no name"))
@@ -156,7 +169,6 @@ def enable_checks(workflow: BoundWorkflow, enabled: Sequence[BoundWorkflow],
             out.append(_diag(c.STEP_WITHOUT_NAME, f"step {s.id}: `{s.name}` is not a known response", s, wf,
                              label="unknown response"))
             continue
-        # 7. mandatory options
         if spec.mandatory is not None:
             msg, broken = run_mandatory(spec, s.options, library_of(catalogue, spec))
             if broken:
@@ -166,7 +178,12 @@ def enable_checks(workflow: BoundWorkflow, enabled: Sequence[BoundWorkflow],
                     c.ENABLE_MANDATORY, f"response options are missing in step {s.id} ({spec.name}): {msg}",
                     s, wf, label="options missing", help=mandatory_fix(spec, s.options) or spec.mandatory_rule
                     or "add the missing options"))
-    # 8. entry-point uniqueness
+    return out
+
+
+def _entry_point_conflicts(wf: BoundWorkflow, enabled: Sequence[BoundWorkflow]) -> list[Diagnostic]:
+    """Check 8: entry points on the same event and table (here or enabled) need different conditions."""
+    out: list[Diagnostic] = []
     others = [(o, s) for o in enabled if o.code != wf.code for s in o.steps if s.entry_point]
     mine = [s for s in wf.steps if s.entry_point]
     for i, s in enumerate(mine):
@@ -187,7 +204,12 @@ def enable_checks(workflow: BoundWorkflow, enabled: Sequence[BoundWorkflow],
                     t if o is wf else s, wf, label="same event, same conditions",
                     help="give each entry point its own condition (e.g. a different document type or amount)",
                     related_=(Label(s.span if o is wf else t.span, "the other entry point"),)))
-    # 9. table relations between events
+    return out
+
+
+def _table_relation_checks(wf: BoundWorkflow, catalogue: CatalogueView) -> list[Diagnostic]:
+    """Check 9: an event and the next events in its subtree are on the same or related tables."""
+    out: list[Diagnostic] = []
     for s in wf.steps:
         if s.kind != "event" or not s.record_type:
             continue
@@ -199,19 +221,23 @@ def enable_checks(workflow: BoundWorkflow, enabled: Sequence[BoundWorkflow],
                     "types are not related", n, wf, label="unrelated record",
                     help="events that follow each other must be on the same or related records",
                     related_=(Label(s.span, "the earlier event"),)))
-    # 10. revert / apply pairing
+    return out
+
+
+def _revert_apply_check(wf: BoundWorkflow, catalogue: CatalogueView) -> list[Diagnostic]:
+    """Check 10: ``revert value for field`` and ``apply new values`` appear together."""
     codes: dict[str, BoundStep] = {}
     for s in wf.steps:
         if s.kind == "response":
             spec = catalogue.response(s.name)
             if spec is not None and spec.bc_code in (REVERT_CODE, APPLY_CODE):
                 codes.setdefault(spec.bc_code, s)
-    if (REVERT_CODE in codes) != (APPLY_CODE in codes):
-        have = codes.get(REVERT_CODE) or codes.get(APPLY_CODE)
-        missing = "apply new values" if REVERT_CODE in codes else "revert value for field"
-        out.append(_diag(c.REVERT_APPLY_PAIR, f"the workflow has no `{missing}` to pair with this response",
-                         have, wf, label="unpaired", help=f"add `{missing}` (BC requires both)"))
-    return out
+    if (REVERT_CODE in codes) == (APPLY_CODE in codes):
+        return []
+    have = codes.get(REVERT_CODE) or codes.get(APPLY_CODE)
+    missing = "apply new values" if REVERT_CODE in codes else "revert value for field"
+    return [_diag(c.REVERT_APPLY_PAIR, f"the workflow has no `{missing}` to pair with this response",
+                  have, wf, label="unpaired", help=f"add `{missing}` (BC requires both)")]
 
 
 def enable_all(workflows: Sequence[BoundWorkflow], catalogue: CatalogueView, *,
