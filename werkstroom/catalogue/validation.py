@@ -345,6 +345,12 @@ class Validator:
                     f"{where}: its mandatory check {problem}{_defined_at(resp.mandatory)}",
                     "define mandatory(options: Mapping[str, Any]) -> str | None",
                 )
+        self._check_options(lib, resp, where)
+        self._check_patterns(lib, resp, where)
+        self._check_option_patterns(lib, resp, where)
+
+    def _check_options(self, lib: Library, resp: ResponseSpec, where: str) -> None:
+        """A response's options: unique names, known kinds, defaults of their kind."""
         option_names = [o.name for o in resp.options]
         for i, o in enumerate(resp.options):
             if o.name.casefold() in (n.casefold() for n in option_names[:i]):
@@ -356,6 +362,10 @@ class Validator:
                 problem = value_problem(o, o.default)
                 if problem:
                     self.report(lib, "WF905", f"{where} option {o.name!r}: default {o.default!r} {problem}")
+
+    def _check_patterns(self, lib: Library, resp: ResponseSpec, where: str) -> None:
+        """A response's phrase patterns: present, well formed, slots and presets naming its options."""
+        option_names = [o.name for o in resp.options]
         if not resp.patterns:
             self.report(lib, "WF910", f"{where} has no phrase pattern", "add PhrasePattern('...')")
         for p in resp.patterns:
@@ -388,6 +398,10 @@ class Validator:
                         "WF905",
                         f"{where}: pattern {p.text!r} presets {preset} = {value!r}, which {problem}",
                     )
+
+    def _check_option_patterns(self, lib: Library, resp: ResponseSpec, where: str) -> None:
+        """The phrases of a response's options: well formed, slots they may have, no two options'
+        phrases matching the same words."""
         compiled_options: list[tuple[OptionSpec, CompiledPattern]] = []
         for o in resp.options:
             for text in o.patterns:
