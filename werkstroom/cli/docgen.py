@@ -18,6 +18,7 @@ from pathlib import Path
 from ..binding.libraries import stdlib_catalogue
 from ..catalogue.catalogue import Catalogue
 from ..catalogue.describe import default_text, presets_text
+from ..catalogue.specs import Library
 
 DOC_PATH = Path("docs") / "stdlib.md"
 TITLE = "# Standard library reference"
@@ -42,6 +43,17 @@ def _anchor(text: str) -> str:
 def render(cat: Catalogue | None = None) -> str:
     cat = cat or stdlib_catalogue()
     libs = [lib for lib in cat.libraries if lib.events or lib.responses or lib.records]
+    out = _introduction(cat, libs)
+    out += _events(cat, libs)
+    out += _responses(cat, libs)
+    out += _records(cat)
+    out += _enums(cat)
+    out.append("")
+    return "\n".join(out)
+
+
+def _introduction(cat: Catalogue, libs: list[Library]) -> list[str]:
+    """The page's opening and its table of libraries."""
     out: list[str] = [TITLE, "", GENERATED, ""]
     n_bc = sum(1 for r in cat.responses if r.bc_code)
     out += [
@@ -70,6 +82,12 @@ def render(cat: Catalogue | None = None) -> str:
             f"| `{lib.name}` | {lib.version} | {len(lib.events)} | {len(lib.responses)} | "
             f"{len(lib.records)} | {_cell(lib.description)} |"
         )
+    return out
+
+
+def _events(cat: Catalogue, libs: list[Library]) -> list[str]:
+    """The events, one table a library."""
+    out: list[str] = []
     out += ["", "## Events", ""]
     for lib in libs:
         events = cat.events_of_library(lib.name)
@@ -94,6 +112,12 @@ def render(cat: Catalogue | None = None) -> str:
                 f"| {follows} |"
             )
         out.append("")
+    return out
+
+
+def _responses(cat: Catalogue, libs: list[Library]) -> list[str]:
+    """The responses of each library: phrases, options and where they may follow."""
+    out: list[str] = []
     out += ["## Responses", ""]
     for lib in libs:
         responses = cat.responses_of_library(lib.name)
@@ -127,6 +151,12 @@ def render(cat: Catalogue | None = None) -> str:
             if r.raises:
                 out.append(f"- Raises: {', '.join(f'`{e}`' for e in r.raises)}")
             out.append("")
+    return out
+
+
+def _records(cat: Catalogue) -> list[str]:
+    """The record types: fields, relations and the events on them."""
+    out: list[str] = []
     out += ["## Record types", ""]
     for rec in cat.records:
         origin = cat.origin("record", rec.name)
@@ -161,14 +191,19 @@ def render(cat: Catalogue | None = None) -> str:
         events = cat.events_on(rec.name)
         if events:
             out += ["Events: " + ", ".join(f"`{e.name}`" for e in events), ""]
+    return out
+
+
+def _enums(cat: Catalogue) -> list[str]:
+    """The enums and their values."""
+    out: list[str] = []
     out += ["## Enums", "", "| enum | values |", "|---|---|"]
     for en in sorted(cat.enums, key=lambda x: x.name):
         values = ", ".join(f"`{v}`" if v.strip() else "(blank)" for v in en.values)
         if en.aliases:
             values += "; also: " + ", ".join(f"`{a}` = `{v}`" for a, v in en.aliases)
         out.append(f"| `{en.name}` | {_cell(values)} |")
-    out.append("")
-    return "\n".join(out)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
