@@ -250,69 +250,23 @@ def load_setup(uow: UnitOfWork, data: Mapping[str, Any]) -> LoadReport:
         raise _bad("users", f"user(s) listed twice: {', '.join(dupes)}")
     groups: list[tuple[WorkflowUserGroup, list[WorkflowUserGroupMember]]] = []
     for i, g in enumerate(_list("organisation file", data, "groups")):
-        where = f"groups[{i}]"
-        _check_keys(where, g, GROUP_KEYS)
-        code = _str(where, g, "code", upper=True)
-        if not code:
-            raise _bad(where, "code is required")
-        members_raw = g.get("members", [])
-        if not isinstance(members_raw, list):
-            raise _bad(f"group {code}", "members must be a list")
-        members: list[WorkflowUserGroupMember] = []
-        last = 0
-        for j, m in enumerate(members_raw):
-            mw = f"group {code} member {j + 1}"
-            if isinstance(m, str):
-                m = {"user": m}
-            if not isinstance(m, dict):
-                raise _bad(mw, "a member is a user id or {user = ..., sequence = N}")
-            _check_keys(mw, m, MEMBER_KEYS)
-            seq = m.get("sequence", 0)
-            if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
-                raise _bad(mw, "sequence must be a whole number >= 1 (0 or absent: previous + 1)")
-            seq = seq or last + 1  # BC: a member's Sequence No. defaults to the last one + 1
-            last = max(last, seq)
-            uid = _str(mw, m, "user", upper=True)
-            if not uid:
-                raise _bad(mw, "user is required")
-            if any(x.user_id == uid for x in members):
-                raise _bad(mw, f"user {uid} is listed twice in the group")
-            members.append(WorkflowUserGroupMember(group_code=code, user_id=uid, sequence_no=seq))
-            _fits(mw, members[-1], {**FILE_KEYS, "user_id": "user"})
-        if any(grp.code == code for grp, _ in groups):
-            raise _bad(where, f"group {code} is listed twice")
-        groups.append((WorkflowUserGroup(code=code, description=_str(where, g, "description")), members))
-        _fits(where, groups[-1][0])
+        group = _group(f"groups[{i}]", g)
+        if any(grp.code == group[0].code for grp, _ in groups):
+            raise _bad(f"groups[{i}]", f"group {group[0].code} is listed twice")
+        groups.append(group)
+        _fits(f"groups[{i}]", group[0])
     notifications = [notification_row(f"notifications[{i}]", t)
                      for i, t in enumerate(_list("organisation file", data, "notifications"))]
-    smtp_raw = data.get("smtp")
-    smtp: list[SmtpSettings] = []
-    if isinstance(smtp_raw, dict):
-        smtp.append(_smtp("smtp", smtp_raw))
-    elif isinstance(smtp_raw, list) and all(isinstance(t, dict) for t in smtp_raw):
-        smtp.extend(_smtp(f"smtp[{i}]", t) for i, t in enumerate(smtp_raw))
-    elif smtp_raw is not None:
-        raise _bad("smtp", "must be a table ([smtp]) or a list of tables ([[smtp]])")
+    smtp = _smtp_rows(data.get("smtp"))
     for what, keys in (("notification setup", [(n.user_id or "(every user)", n.entry_type)
                                                for n in notifications]),
                        ("SMTP settings", [(s.name, "") for s in smtp])):
         twice = sorted({k for k in keys if keys.count(k) > 1})
         if twice:
             raise _bad(what, f"listed twice: {', '.join(' '.join(k).strip() for k in twice)}")
+    _check_one_administrator(uow, users)
 
     session = uow.session
-    admins_in_file = [u.user_id for u in users if u.approval_administrator]
-    if len(admins_in_file) > 1:
-        raise ApprovalError("WF617", f"only one approval administrator is allowed; the file names "
-                                     f"{', '.join(admins_in_file)}")
-    if admins_in_file:
-        other = session.scalars(select(ApprovalUserSetup.user_id).where(
-            ApprovalUserSetup.approval_administrator.is_(True),
-            ApprovalUserSetup.user_id.not_in(ids))).first()
-        if other is not None:
-            raise ApprovalError("WF617", f"{admins_in_file[0]} cannot be approval administrator: {other} "
-                                         "already is")
-
     for u in users:
         session.merge(u)
     for grp, members in groups:
@@ -327,6 +281,65 @@ def load_setup(uow: UnitOfWork, data: Mapping[str, Any]) -> LoadReport:
     session.flush()
     forget_setups(uow)  # the unit of work reads the new setup when next needed
     return LoadReport(len(users), len(groups), sum(len(m) for _, m in groups), len(notifications), len(smtp))
+
+
+def _group(where: str, g: Any) -> tuple[WorkflowUserGroup, list[WorkflowUserGroupMember]]:
+    """One ``[[groups]]`` table: the group and its members, sequence numbers filled in as BC does."""
+    _check_keys(where, g, GROUP_KEYS)
+    code = _str(where, g, "code", upper=True)
+    if not code:
+        raise _bad(where, "code is required")
+    members_raw = g.get("members", [])
+    if not isinstance(members_raw, list):
+        raise _bad(f"group {code}", "members must be a list")
+    members: list[WorkflowUserGroupMember] = []
+    last = 0
+    for j, m in enumerate(members_raw):
+        mw = f"group {code} member {j + 1}"
+        if isinstance(m, str):
+            m = {"user": m}
+        if not isinstance(m, dict):
+            raise _bad(mw, "a member is a user id or {user = ..., sequence = N}")
+        _check_keys(mw, m, MEMBER_KEYS)
+        seq = m.get("sequence", 0)
+        if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
+            raise _bad(mw, "sequence must be a whole number >= 1 (0 or absent: previous + 1)")
+        seq = seq or last + 1  # BC: a member's Sequence No. defaults to the last one + 1
+        last = max(last, seq)
+        uid = _str(mw, m, "user", upper=True)
+        if not uid:
+            raise _bad(mw, "user is required")
+        if any(x.user_id == uid for x in members):
+            raise _bad(mw, f"user {uid} is listed twice in the group")
+        members.append(WorkflowUserGroupMember(group_code=code, user_id=uid, sequence_no=seq))
+        _fits(mw, members[-1], {**FILE_KEYS, "user_id": "user"})
+    return WorkflowUserGroup(code=code, description=_str(where, g, "description")), members
+
+
+def _smtp_rows(smtp_raw: Any) -> list[SmtpSettings]:
+    """The ``[smtp]`` table or ``[[smtp]]`` tables (none when absent)."""
+    if isinstance(smtp_raw, dict):
+        return [_smtp("smtp", smtp_raw)]
+    if isinstance(smtp_raw, list) and all(isinstance(t, dict) for t in smtp_raw):
+        return [_smtp(f"smtp[{i}]", t) for i, t in enumerate(smtp_raw)]
+    if smtp_raw is not None:
+        raise _bad("smtp", "must be a table ([smtp]) or a list of tables ([[smtp]])")
+    return []
+
+
+def _check_one_administrator(uow: UnitOfWork, users: list[ApprovalUserSetup]) -> None:
+    """At most one approval administrator, in the file and among the users it does not list (WF617)."""
+    admins_in_file = [u.user_id for u in users if u.approval_administrator]
+    if len(admins_in_file) > 1:
+        raise ApprovalError("WF617", f"only one approval administrator is allowed; the file names "
+                                     f"{', '.join(admins_in_file)}")
+    if admins_in_file:
+        other = uow.session.scalars(select(ApprovalUserSetup.user_id).where(
+            ApprovalUserSetup.approval_administrator.is_(True),
+            ApprovalUserSetup.user_id.not_in([u.user_id for u in users]))).first()
+        if other is not None:
+            raise ApprovalError("WF617", f"{admins_in_file[0]} cannot be approval administrator: {other} "
+                                         "already is")
 
 
 def load_file(uow: UnitOfWork, path: str | Path) -> LoadReport:
