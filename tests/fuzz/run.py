@@ -3,18 +3,20 @@ the condition compiler must only ever yield diagnostics, each within a second.
 
     python tests/fuzz/run.py --count 20000 --seed 1
 
-prints how many inputs raised (with the first few tracebacks and the inputs, written to
-``--save DIR`` when given) and the slowest input's time; the exit status is 1 when an input raised
-or took longer than ``--limit`` seconds. The seeds are ``examples/*.wf`` and
-``werkstroom/stdlib/templates/*.wf``; the mutations are byte and token edits (insert, delete,
-duplicate, swap), numbers at their edges (huge integers, ``9999Y``, dates in the years 1 and 9999),
-deep nesting, long lines and comments, and unusual unicode (lone surrogates included).
+prints how many inputs raised (with the first few tracebacks and the inputs, written to ``--save DIR``
+when given) and the slowest input's time. Inputs over ``--limit`` seconds are timed again (best of
+three) at the end, since one timing on a loaded machine can be several times an input's cost; the exit
+status is 1 when an input raised or still took longer than the limit. The seeds are ``examples/*.wf``
+and ``werkstroom/stdlib/templates/*.wf``; the mutations are byte and token edits (insert, delete,
+duplicate, swap), numbers at their edges (huge integers, ``9999Y``, dates in the years 1 and 9999), deep
+nesting, long lines and comments, and unusual unicode (lone surrogates included).
 ``tests/fuzz/test_fuzz.py`` runs a slice of a few hundred inputs in the suite.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import random
 import re
@@ -207,11 +209,12 @@ def _apply_formulas(options: Any) -> None:
 
 def fuzz(count: int, seed: int, limit: float = 1.0,
          report: Callable[[int, str, str], None] | None = None,
-         progress: int = 0) -> tuple[int, float, int, str]:
-    """Run ``count`` mutants; (inputs that raised, slowest seconds, slow inputs over ``limit``,
-    the slowest input). ``progress``: print the figures so far every that many inputs."""
+         progress: int = 0) -> tuple[int, float, list[str], str]:
+    """Run ``count`` mutants; (inputs that raised, slowest seconds, the inputs over ``limit``, the
+    slowest input). ``progress``: print the figures so far every that many inputs."""
     pipeline = Pipeline()
-    failures = slow = 0
+    failures = 0
+    slow: list[str] = []
     slowest, slowest_text = 0.0, ""
     for n, text in enumerate(mutants(count, seed)):
         start = time.perf_counter()
@@ -223,14 +226,30 @@ def fuzz(count: int, seed: int, limit: float = 1.0,
                 report(n, text, traceback.format_exc())
         took = time.perf_counter() - start
         if took > limit:
-            slow += 1
+            slow.append(text)
         if took > slowest:
             slowest, slowest_text = took, text
         if progress and (n + 1) % progress == 0:
-            print(f"  {n + 1} inputs: exceptions {failures}, over {limit:g} s {slow}, "
+            print(f"  {n + 1} inputs: exceptions {failures}, over {limit:g} s {len(slow)}, "
                   f"slowest {slowest:.3f} s",
                   flush=True)
     return failures, slowest, slow, slowest_text
+
+
+def retimed(texts: list[str], tries: int = 3) -> list[float]:
+    """The best of ``tries`` timings of each input again: on a shared, loaded machine one timing can be
+    several times an input's own cost, the best of three hardly."""
+    pipeline = Pipeline()
+    best = []
+    for text in texts:
+        times = []
+        for _ in range(tries):
+            start = time.perf_counter()
+            with contextlib.suppress(Exception):
+                pipeline.run(text)
+            times.append(time.perf_counter() - start)
+        best.append(min(times))
+    return best
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -261,13 +280,18 @@ def main(argv: list[str] | None = None) -> int:
     began = time.perf_counter()
     failures, slowest, slow, slowest_text = fuzz(args.count, args.seed, args.limit, report, args.progress)
     total = time.perf_counter() - began
+    again = retimed(slow)
+    confirmed = sum(1 for t in again if t > args.limit)
     print(f"inputs: {args.count}  seed: {args.seed}  exceptions: {failures}  "
-          f"over {args.limit:g} s: {slow}  slowest: {slowest:.3f} s  total: {total:.1f} s")
+          f"over {args.limit:g} s: {len(slow)}  slowest: {slowest:.3f} s  total: {total:.1f} s")
+    if slow:
+        print(f"the {len(slow)} input(s) over {args.limit:g} s timed again (best of 3): "
+              f"{confirmed} still over, slowest {max(again):.3f} s")
     for kind, times in sorted(kinds.items(), key=lambda kv: -kv[1]):
         print(f"{times:6d} x {kind}")
     if slow:
         print(f"slowest input (first 200 chars): {slowest_text[:200]!r}")
-    return 1 if failures or slow else 0
+    return 1 if failures or confirmed else 0
 
 
 if __name__ == "__main__":
