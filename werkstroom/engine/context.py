@@ -9,21 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import attrs
-from sqlalchemy import BindParameter, Table, bindparam, insert, select, update
+from sqlalchemy import select
 
 from ..context import ApprovalsAPI, NotificationsAPI, RecordHandle, RecordStateAPI
 from ..errors import WerkstroomError
 from ..store import codec as codec
-from ..store.database import RecordChangeRow, RecordStateRow
-from ..store.driver import Statement
-from .records import Rec
-from .unit import RunScope
-
-if TYPE_CHECKING:
-    from .run import Run
+from ..store.database import RecordChangeRow
+from .records import Rec, RecordCache
+from .states import RecordStates, StateRow
+from .unit import RunScope, UnitOfWork
 
 
 class ChangeConflict(WerkstroomError):
@@ -36,78 +33,36 @@ def restriction_reason(workflow_code: str) -> str:
     return f"imposed by the {workflow_code} workflow"
 
 
-@attrs.define
-class StateRow:
-    """A ``wf_record_state`` row as a run changes it; written by ``write_states`` when the run ends."""
+class ResponseRun(Protocol):
+    """What a response context writes through: the handled event's run (``engine.run.Run``)."""
 
-    record_type: str
-    record_key: str
-    status: str | None
-    restricted: bool
-    restriction_reason: str
-    updated_at: dt.datetime
-    stored: bool = False
+    @property
+    def uow(self) -> UnitOfWork: ...
+    @property
+    def records(self) -> RecordCache: ...
+    @property
+    def states(self) -> RecordStates: ...
 
-
-_STATES: Table = RecordStateRow.__table__  # type: ignore[assignment]
-_S_RT: BindParameter[str] = bindparam("b_rt")
-_S_RK: BindParameter[str] = bindparam("b_rk")
-# prepared statements run on the driver (werkstroom.store.driver)
-_STATE_GET = Statement(select(_STATES.c.status, _STATES.c.restricted, _STATES.c.restriction_reason,
-                              _STATES.c.updated_at)
-                       .where(_STATES.c.record_type == _S_RT, _STATES.c.record_key == _S_RK))
-_STATE_INSERT = Statement(insert(_STATES), columns=["record_type", "record_key", "status", "restricted",
-                                                    "restriction_reason", "updated_at"])
-_STATE_UPDATE = Statement(update(_STATES).where(_STATES.c.record_type == _S_RT, _STATES.c.record_key == _S_RK)
-                          .values(status=bindparam("b_status"), restricted=bindparam("b_restricted"),
-                                  restriction_reason=bindparam("b_reason"), updated_at=bindparam("b_at")))
-
-
-def state_row(run: Run, record_type: str, key: str) -> StateRow:
-    """The record's state row for this run (read once; every caller changes it, so it is written
-    when the run ends)."""
-    found: StateRow | None = run.state_rows.get((record_type, key))
-    if found is not None:
-        return found
-    known, got = run.records.state_of(record_type, key)
-    if not known:
-        got = run.uow.db.first(_STATE_GET, {"b_rt": record_type, "b_rk": key})
-    if got is None:
-        row = StateRow(record_type, key, None, False, "", run.uow.clock.now())
-    else:
-        row = StateRow(record_type, key, got[0], bool(got[1]), got[2], got[3], stored=True)
-    run.state_rows[(record_type, key)] = row
-    return row
-
-
-def write_states(run: Run) -> None:
-    """Write the state rows the run touched (one statement each)."""
-    db = run.uow.db
-    for row in run.state_rows.values():
-        if row.stored:
-            db.write(_STATE_UPDATE, {"b_rt": row.record_type, "b_rk": row.record_key,
-                                            "b_status": row.status, "b_restricted": row.restricted,
-                                            "b_reason": row.restriction_reason, "b_at": row.updated_at})
-        else:
-            db.write_many(_STATE_INSERT, [{
-                "record_type": row.record_type, "record_key": row.record_key, "status": row.status,
-                "restricted": row.restricted, "restriction_reason": row.restriction_reason,
-                "updated_at": row.updated_at}])
-            row.stored = True
-    run.state_rows.clear()
+    def note(self, text: str) -> None: ...
+    def effect(self, kind: str, payload: dict[str, Any], *, instance_id: str = "",
+               workflow_code: str = "") -> None: ...
+    def status_change(self, document: Rec, old: Any, new: str, instance_id: str,
+                      workflow_code: str) -> None: ...
+    def queue_event(self, event: str, record: RecordHandle, user: str, *, instance_id: str | None = None,
+                    raised_by: str = "", host: bool = False) -> None: ...
 
 
 class RecordState(RecordStateAPI):
     """The workflow-relevant state of the document (BC: status, Restricted Record, Record Change)."""
 
-    def __init__(self, run: Run, document: Rec, workflow_code: str, instance_id: str) -> None:
+    def __init__(self, run: ResponseRun, document: Rec, workflow_code: str, instance_id: str) -> None:
         self._run = run
         self._doc = document
         self._code = workflow_code
         self._instance = instance_id
 
     def _row(self) -> StateRow:
-        return state_row(self._run, self._doc.type, self._doc.key)
+        return self._run.states.row(self._doc.type, self._doc.key)
 
     def _touch(self, row: StateRow) -> None:
         row.updated_at = self._run.uow.clock.now()
@@ -194,7 +149,7 @@ class RecordState(RecordStateAPI):
 class Context:
     """ResponseContext for one response step of one instance."""
 
-    def __init__(self, run: Run, *, event: str, record: Rec, document: Rec, options: Mapping[str, Any],
+    def __init__(self, run: ResponseRun, *, event: str, record: Rec, document: Rec, options: Mapping[str, Any],
                  workflow_code: str, workflow_description: str, instance_id: str, user: str) -> None:
         self._run = run
         self._event = event

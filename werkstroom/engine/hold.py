@@ -4,17 +4,30 @@ while it holds the record (docs/engine.md, "The rules the engine follows")."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ..errors import WerkstroomError
 from ..store import codec as codec
-from .context import state_row
 from .records import Rec
+from .states import RecordStates
 from .workflows import CompiledWorkflow
 
-if TYPE_CHECKING:
-    from .run import Inst, Run
+
+class Running(Protocol):
+    """A running instance of a workflow on a record (``engine.run.Inst``)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def workflow_code(self) -> str: ...
+    @property
+    def version_id(self) -> int: ...
+    @property
+    def started_by(self) -> str: ...
+    @property
+    def created_at(self) -> dt.datetime: ...
 
 
 class SecondStart(WerkstroomError):
@@ -29,7 +42,7 @@ class SecondStart(WerkstroomError):
         self.workflow_code = workflow_code
 
 
-def refuse_second_start(running: Iterable[Inst], version: Callable[[int], CompiledWorkflow], rec: Rec,
+def refuse_second_start(running: Iterable[Running], version: Callable[[int], CompiledWorkflow], rec: Rec,
                         name: str) -> None:
     """WF516 when one of the record's running instances (none of whose steps waits for the event)
     belongs to a workflow that the event starts: its entry point has the event and record type."""
@@ -45,15 +58,14 @@ def refuse_second_start(running: Iterable[Inst], version: Callable[[int], Compil
                 instance_id=inst.id, workflow_code=inst.workflow_code)
 
 
-def keep_engine_status(run: Run, rec: Rec, *, held: bool) -> None:
+def keep_engine_status(states: RecordStates, rec: Rec, *, held: bool, note: Callable[[str], None],
+                       now: Callable[[], dt.datetime]) -> None:
     """The status a workflow set on a record (``set_status``: pending approval, released, reopened)
     against the ``status`` of a host payload just merged into ``rec``. While a workflow holds the
     record (``held``: an instance runs on it; or a workflow restricted it) the stored status wins and
     the payload's is noted as not taken; otherwise the host's status is the record's (the host
     reopened a released document itself) and the state row follows it."""
-    k = (rec.type, rec.key)
-    row = run.state_rows.get(k)
-    got = (row.status, row.restricted) if row is not None else run.records.peek_state(*k)
+    got = states.peek(rec.type, rec.key)
     if got is None or got[0] is None:
         return  # no workflow ever set a status on the record
     status, sent = got[0], rec.values.get("status")
@@ -61,9 +73,9 @@ def keep_engine_status(run: Run, rec: Rec, *, held: bool) -> None:
         return
     if held or got[1]:
         rec.values["status"] = status
-        run.note(f"the payload's status {codec.plain(sent)} is not taken: a workflow holds "
+        note(f"the payload's status {codec.plain(sent)} is not taken: a workflow holds "
                  f"{rec.type} {rec.key} and set its status to {status}")
         return
-    row = state_row(run, *k)
+    row = states.row(rec.type, rec.key)
     row.status = sent
-    row.updated_at = run.uow.clock.now()
+    row.updated_at = now()

@@ -37,9 +37,10 @@ from ..store.database import (
     next_counter,
 )
 from ..store.driver import Params, Statement
-from .context import Context, write_states
+from .context import Context
 from .hold import keep_engine_status, refuse_second_start
 from .records import RECORD_GET, STATE_COLUMNS, Rec, RecordCache, Vocabulary, check_changes, record_key
+from .states import RecordStates
 from .trace import Handled, ResponseTrace, StepTrace
 from .unit import UnitOfWork
 from .workflows import CompiledWorkflow, StepLinks, UnknownWorkflow, WorkflowCache
@@ -189,8 +190,7 @@ class Run:
         self._current_response: ResponseTrace | None = None
         # outbox rows, written with one multi-row INSERT when the run ends (only read after commit)
         self._outbox: list[dict[str, Any]] = []
-        # record state rows of this transaction (a row added here is found again without a query)
-        self.state_rows: dict[tuple[str, str], Any] = {}
+        self.states = RecordStates(uow, self.records)
         # instances started in this run whose row is not written yet (see _start)
         self._unsaved: set[str] = set()
 
@@ -236,7 +236,7 @@ class Run:
                                 f"event; a workflow probably raises events in a loop")
             self.handle(self.queue.popleft())
         self.records.flush()
-        write_states(self)
+        self.states.flush()
 
     def write_outbox(self, event_id: int | None, *, of_last_event: bool = False) -> None:
         """The run's outbox rows, in one multi-row INSERT, tagged with the handled event's id;
@@ -279,7 +279,7 @@ class Run:
             # lock the record's running instances (PostgreSQL; SQLite serializes writers already)
             instances = self._instances_of(rec.type, rec.key)
             if q.host:
-                keep_engine_status(self, rec, held=bool(instances))
+                self._keep_engine_status(rec, held=bool(instances))
         # 1. continue a running instance: active event steps with this event, in sibling order
         candidates = self._candidates(instances, name)
         if not candidates and not known:
@@ -328,7 +328,10 @@ class Run:
 
     def keep_engine_status(self, rec: Rec) -> None:
         """``hold.keep_engine_status`` for a host's record outside an event."""
-        keep_engine_status(self, rec, held=bool(self._instances_of(rec.type, rec.key)))
+        self._keep_engine_status(rec, held=bool(self._instances_of(rec.type, rec.key)))
+
+    def _keep_engine_status(self, rec: Rec, *, held: bool) -> None:
+        keep_engine_status(self.states, rec, held=held, note=self.note, now=self.uow.clock.now)
 
     def _candidates(self, instances: list[Inst],
                     name: str) -> list[tuple[Inst, CompiledWorkflow, BoundStep]]:
