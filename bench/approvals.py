@@ -168,7 +168,7 @@ def services_only(path: Path, n: int) -> float:
     from sqlalchemy.orm import Session
 
     from werkstroom.engine.approvals import actions
-    from werkstroom.engine.approvals.records import SimpleRecord
+    from werkstroom.engine.approvals.rows import SimpleRecord
     from werkstroom.engine.approvals.service import ApprovalService
     from werkstroom.engine.unit import RunScope, UnitOfWork
     from werkstroom.store.database import make_engine, upgrade

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 import werkstroom.store.approvals
 import werkstroom.store.notifications  # noqa: F401
-from werkstroom.engine.approvals.records import SimpleRecord
+from werkstroom.engine.approvals.rows import SimpleRecord
 from werkstroom.engine.clock import SequentialIds, VirtualClock
 from werkstroom.engine.unit import RunScope, UnitOfWork
 from werkstroom.store.approvals import ApprovalUserSetup, WorkflowUserGroup, WorkflowUserGroupMember

@@ -11,7 +11,7 @@ from apptools import group, make_scope, purchase, sales, user
 from sqlalchemy import select
 
 from werkstroom.engine.approvals.errors import ApprovalError
-from werkstroom.engine.approvals.records import SimpleRecord
+from werkstroom.engine.approvals.rows import SimpleRecord
 from werkstroom.engine.approvals.service import ApprovalService
 from werkstroom.engine.unit import UnitOfWork
 from werkstroom.store.approvals import ApprovalEntry

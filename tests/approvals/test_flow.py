@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 from werkstroom.engine.approvals import actions
 from werkstroom.engine.approvals.errors import ApprovalError
-from werkstroom.engine.approvals.records import SimpleRecord, entry_record
+from werkstroom.engine.approvals.records import entry_record
+from werkstroom.engine.approvals.rows import SimpleRecord
 from werkstroom.engine.approvals.service import ApprovalService
 from werkstroom.engine.unit import UnitOfWork
 from werkstroom.store.approvals import ApprovalAudit, ApprovalCommentLine, ApprovalEntry, ApprovalUserSetup

@@ -15,9 +15,9 @@ from apptools import START, make_scope, purchase, user
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from werkstroom.engine.approvals import actions, records, timers
+from werkstroom.engine.approvals import actions, records, rows, timers
 from werkstroom.engine.approvals.errors import ApprovalError
-from werkstroom.engine.approvals.records import SimpleRecord
+from werkstroom.engine.approvals.rows import SimpleRecord
 from werkstroom.engine.approvals.service import ApprovalService
 from werkstroom.engine.clock import SequentialIds, VirtualClock
 from werkstroom.engine.unit import UnitOfWork
@@ -259,7 +259,7 @@ def test_the_record_view_holds_every_field_of_the_entry_in_order(chain_org: Unit
     entry = records.entry_by_key(chain_org, "2")
     assert entry is not None
     not_shown = ("id", "quorum", "refuse_self_approval", "overdue_reminders", "last_overdue_notice")
-    fields = [f for f in records.ENTRY_FIELDS if f not in not_shown]
+    fields = [f for f in rows.ENTRY_FIELDS if f not in not_shown]
     expected: dict[str, Any] = {"entry_id": entry.id}
     for name in fields:
         expected[name] = getattr(entry, name)
@@ -293,8 +293,8 @@ def test_an_entrys_values_are_its_fields_by_column(chain_org: UnitOfWork) -> Non
     entry = records.entry_by_key(chain_org, "2")
     assert entry is not None
     values = entry.values()
-    assert list(values) == list(records.ENTRY_FIELDS)
-    assert values == {name: getattr(entry, name) for name in records.ENTRY_FIELDS}
+    assert list(values) == list(rows.ENTRY_FIELDS)
+    assert values == {name: getattr(entry, name) for name in rows.ENTRY_FIELDS}
 
 
 # PostgreSQL only: SQLite serialises writers itself (BEGIN IMMEDIATE)

@@ -149,8 +149,9 @@ class RecordState(RecordStateAPI):
 class Context:
     """ResponseContext for one response step of one instance."""
 
-    def __init__(self, run: ResponseRun, *, event: str, record: Rec, document: Rec, options: Mapping[str, Any],
-                 workflow_code: str, workflow_description: str, instance_id: str, user: str) -> None:
+    def __init__(self, run: ResponseRun, *, event: str, record: Rec, document: Rec,
+                 options: Mapping[str, Any], workflow_code: str, workflow_description: str, instance_id: str,
+                 user: str) -> None:
         self._run = run
         self._event = event
         self._record = record

@@ -13,9 +13,7 @@ import attrs
 from ..unit import UnitOfWork
 from .errors import ApprovalError
 from .records import (
-    Entry,
     Held,
-    SimpleRecord,
     add_audit,
     add_comment_line,
     change_entry,
@@ -26,6 +24,7 @@ from .records import (
     set_status,
     user_setup,
 )
+from .rows import Entry, SimpleRecord
 from .service import (
     APPROVED_EVENT,
     DELEGATED_EVENT,

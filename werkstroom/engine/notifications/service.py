@@ -12,7 +12,8 @@ from ...store.approvals import ApprovalUserSetup
 from ...store.driver import Statement
 from ...store.notifications import ENTRY_TYPES, NotificationEntry
 from ..approvals.errors import ApprovalError
-from ..approvals.records import Entry, cached_record_entries, entry_by_key, held, user_setup
+from ..approvals.records import cached_record_entries, entry_by_key, held, user_setup
+from ..approvals.rows import Entry
 from ..approvals.rules import template_for
 from ..unit import RunScope, UnitOfWork
 from . import text as message_text
