@@ -16,6 +16,7 @@ from werkstroom.engine import facade as engine
 from werkstroom.engine import records as engine_records
 from werkstroom.engine import run as engine_run
 from werkstroom.engine import states as engine_states
+from werkstroom.engine.approvals import history as approval_history
 from werkstroom.engine.approvals import records as approval_records
 from werkstroom.engine.notifications import service as notification_service
 from werkstroom.store import database as store
@@ -28,7 +29,7 @@ GROWING = ("wf_record", "wf_record_state", "wf_instance", "wf_instance_archive",
            # thousands of workflows: an event reads only those on its own event (the entry_event index)
            "wf_workflow", "wf_workflow_version")
 MODULES = (engine, engine_run, engine_records, engine_states, context_impl, store, approval_records,
-           notification_service)
+           approval_history, notification_service)
 # statements run on PostgreSQL only (SQLite serializes writers without them)
 POSTGRESQL_ONLY = ("engine.run._LOCK", "engine.run._INSERT_OUTBOX_OF_LAST_EVENT")
 

@@ -12,10 +12,9 @@ import attrs
 
 from ..unit import UnitOfWork
 from .errors import ApprovalError
+from .history import add_audit, add_comment_line
 from .records import (
     Held,
-    add_audit,
-    add_comment_line,
     change_entry,
     entry_by_key,
     entry_record,

@@ -1,10 +1,10 @@
-"""Approval entries and approval user setup inside a unit of work, and the ApprovalEntry record as the
+"""Approval entries and approval user setup held by a unit of work, and the ApprovalEntry record as the
 engine sees it (events on approval entries carry this record).
 
 Inside a unit of work (one transaction) entries and user setup are plain Python objects (:class:`Entry`,
-:class:`UserSetup`), read and written with prepared statements on the unit of work's driver connection
-(``uow.db``, ``werkstroom.store.driver``), never as ORM objects: the ORM models in ``models.py`` stay
-for the schema, ``wf setup load`` and the listing queries.
+:class:`UserSetup`, ``rows.py``), read and written with prepared statements on the unit of work's
+driver connection (``uow.db``, ``werkstroom.store.driver``), never as ORM objects: the ORM models in
+``store/approvals.py`` stay for the schema, ``wf setup load`` and the listing queries.
 
 They are held per unit of work (:func:`held`): each entry is one object for the whole transaction, the
 entries of a record in an instance are read once (:func:`cached_record_entries`), the whole approval
@@ -30,10 +30,8 @@ from sqlalchemy import Table, and_, bindparam, event, func, insert, select, upda
 from sqlalchemy.orm import Session
 
 from ...store.approvals import (
-    ApprovalAudit,
     ApprovalCommentLine,
     ApprovalUserSetup,
-    OverdueApprovalEntry,
     WorkflowUserGroup,
     WorkflowUserGroupMember,
 )
@@ -136,11 +134,6 @@ _GROUP_MEMBERS = Statement(
     .where(_GROUP_T.c.code == bindparam("code", type_=_GROUP_T.c.code.type))
     .order_by(_MEMBER_T.c.sequence_no, _MEMBER_T.c.user_id))
 
-_AUDIT_T: Table = cast("Table", ApprovalAudit.__table__)
-_INSERT_AUDIT = Statement(insert(_AUDIT_T), columns=[c.key for c in _AUDIT_T.columns])
-_INSERT_COMMENT = Statement(insert(_COMMENT_T), columns=[c.key for c in _COMMENT_T.columns])
-_OVERDUE_T: Table = cast("Table", OverdueApprovalEntry.__table__)
-_INSERT_OVERDUE = Statement(insert(_OVERDUE_T), columns=[c.key for c in _OVERDUE_T.columns])
 
 
 class EntryChange:
@@ -424,35 +417,6 @@ def comment_count(uow: UnitOfWork, record_type: str, record_key: str, instance_i
         found = h.comments[ref] = int(h.db.scalar(_COMMENTS, {"rt": record_type, "rk": record_key,
                                                               "inst": instance_id}) or 0)
     return found
-
-
-def add_comment_line(uow: UnitOfWork, entry: Entry, user: str, comment: str) -> None:
-    """An approval comment line on the entry's record and instance (the held count follows)."""
-    h = held(uow)
-    h.db.write(_INSERT_COMMENT, {
-        "id": uow.ids.new_id("comment"), "record_type": entry.record_type, "record_key": entry.record_key,
-        "instance_id": entry.instance_id, "entry_id": entry.id, "user_id": user, "at": uow.clock.now(),
-        "comment": comment})
-    ref = (entry.record_type, entry.record_key, entry.instance_id)
-    if ref in h.comments:
-        h.comments[ref] += 1
-
-
-def add_audit(uow: UnitOfWork, entry: Entry, action: str, user: str, old_status: str, detail: str = "",
-              comment: str | None = None) -> None:
-    """An approval audit row (append-only)."""
-    uow.db.write(_INSERT_AUDIT, {
-        "id": uow.ids.new_id("audit"), "entry_id": entry.id, "instance_id": entry.instance_id,
-        "action": action, "user_id": user, "at": uow.clock.now(), "old_status": old_status,
-        "new_status": entry.status, "detail": detail, "comment": comment,
-    })
-
-
-def add_overdue_row(uow: UnitOfWork, entry: Entry, now: dt.datetime) -> None:
-    """BC's Overdue Approval Entry for an entry (sent to its approver)."""
-    uow.db.write(_INSERT_OVERDUE, {
-        "id": uow.ids.new_id("overdue"), "entry_id": entry.id, "approver_id": entry.approver_id,
-        "sent_to": entry.approver_id, "due_date": entry.due_date, "noticed_at": now})
 
 
 def pending_approvals(uow: UnitOfWork, record_type: str, record_key: str, instance_id: str) -> int:

@@ -18,11 +18,10 @@ from ..notifications import service as notes
 from ..unit import RunScope, UnitOfWork
 from . import rules
 from .errors import ApprovalError
+from .history import add_audit, add_overdue_row
 from .plan import Plan
 from .records import (
     Held,
-    add_audit,
-    add_overdue_row,
     cached_record_entries,
     change_entry,
     entries_and_last_no,
