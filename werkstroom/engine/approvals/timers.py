@@ -24,7 +24,8 @@ from ...store.driver import Statement
 from ..unit import UnitOfWork
 from .actions import SYSTEM_USER, ActionResult, delegate
 from .errors import ApprovalError
-from .records import Entry, change_entry, entries_with_status, lock_record_entries
+from .records import change_entry, entries_with_status, lock_record_entries
+from .rows import Entry
 from .service import create_overdue
 
 _TRY_LOCK = Statement(ADVISORY_TRY_LOCK)
