@@ -210,3 +210,14 @@ def test_imports_follow_the_layer_order() -> None:
 def test_modules_and_functions_stay_small() -> None:
     found = oversized()
     assert not found, "too large:\n" + "\n".join("  " + o for o in found)
+
+
+def test_approvals_do_not_import_notifications() -> None:
+    """Notifications read approval entries and user setup, so the dependency runs one way: approvals
+    queue their notification entries themselves (``engine.approvals.notices``) and import nothing of
+    ``engine.notifications``."""
+    graph = import_graph()
+    back = sorted(f"{name} -> {target}" for name, targets in graph.items()
+                  if name.startswith("werkstroom.engine.approvals")
+                  for target in targets if target.startswith("werkstroom.engine.notifications"))
+    assert not back, "approvals import notifications:\n" + "\n".join("  " + b for b in back)

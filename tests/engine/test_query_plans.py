@@ -17,6 +17,7 @@ from werkstroom.engine import records as engine_records
 from werkstroom.engine import run as engine_run
 from werkstroom.engine import states as engine_states
 from werkstroom.engine.approvals import history as approval_history
+from werkstroom.engine.approvals import notices as approval_notices
 from werkstroom.engine.approvals import records as approval_records
 from werkstroom.engine.notifications import service as notification_service
 from werkstroom.store import database as store
@@ -29,7 +30,7 @@ GROWING = ("wf_record", "wf_record_state", "wf_instance", "wf_instance_archive",
            # thousands of workflows: an event reads only those on its own event (the entry_event index)
            "wf_workflow", "wf_workflow_version")
 MODULES = (engine, engine_run, engine_records, engine_states, context_impl, store, approval_records,
-           approval_history, notification_service)
+           approval_history, approval_notices, notification_service)
 # statements run on PostgreSQL only (SQLite serializes writers without them)
 POSTGRESQL_ONLY = ("engine.run._LOCK", "engine.run._INSERT_OUTBOX_OF_LAST_EVENT")
 
@@ -68,5 +69,5 @@ def test_the_plans_cover_the_hot_statements() -> None:
     names = {n for n, _ in _statements()}
     for expected in ("engine.run._INSTANCE_BY_ID", "engine.records.RECORD_GET", "engine.facade._INSERT_LOG",
                      "engine.approvals.records._SIBLINGS_BY_NO",
-                     "engine.notifications.service._INSERT_ENTRY_IF_SETUP", "engine.run._ENABLED_ON_EVENT"):
+                     "engine.approvals.notices._INSERT_ENTRY_IF_SETUP", "engine.run._ENABLED_ON_EVENT"):
         assert expected in names

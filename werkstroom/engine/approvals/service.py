@@ -14,8 +14,8 @@ from typing import Any
 
 from ...catalogue import dateformula
 from ...catalogue.specs import normalize_enum
-from ..notifications import service as notes
 from ..unit import RunScope, UnitOfWork
+from . import notices as notes
 from . import rules
 from .errors import ApprovalError
 from .history import add_audit, add_overdue_row
