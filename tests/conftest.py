@@ -3,8 +3,9 @@
 PostgreSQL: WERKSTROOM_PG_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/test). Each test
 process (each pytest-xdist worker) gets its own schema, selected through the connection's search_path
 and dropped at the end, so workers running in parallel never see each other's tables; between tests
-every table of that schema is emptied. When the server cannot be reached the PostgreSQL half is
-skipped with the reason, unless WERKSTROOM_REQUIRE_PG=1 (set by .ci/run): then it fails.
+every table of that schema is emptied (a store a test left at another schema revision is dropped
+whole). ``fresh_url`` is a store nobody has opened yet. When the server cannot be reached the
+PostgreSQL half is skipped with the reason, unless WERKSTROOM_REQUIRE_PG=1 (set by .ci/run): then it fails.
 """
 
 from __future__ import annotations
@@ -73,14 +74,45 @@ def engine_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         if os.environ.get("WERKSTROOM_REQUIRE_PG") == "1":
             pytest.fail(schema + " (WERKSTROOM_REQUIRE_PG=1)")
         pytest.skip(schema)
+    from werkstroom.store.database import HEAD_REVISION
+
     with admin.connect() as conn:
-        tables = conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = :s"),
-                              {"s": schema}).scalars().all()
-        if tables:
-            names = ", ".join(f'"{schema}"."{t}"' for t in tables)
+        tables = set(conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = :s"),
+                                  {"s": schema}).scalars().all())
+        # the store's record of its schema stays (an emptied store is still at the newest revision);
+        # a store a test left at another revision (an old or a newer one) is dropped whole
+        kept = {"alembic_version", "wf_schema_version"}
+        at_head = "alembic_version" in tables and conn.execute(text(
+            f'SELECT version_num FROM "{schema}".alembic_version')).scalars().all() == [HEAD_REVISION]
+        if at_head and tables - kept:
+            names = ", ".join(f'"{schema}"."{t}"' for t in sorted(tables - kept))
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        elif tables and not at_head:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     sep = "&" if "?" in PG_URL else "?"
     yield f"{PG_URL}{sep}options={quote(f'-csearch_path={schema}')}"
+
+
+@pytest.fixture()
+def fresh_url(engine_url: str, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A store nobody has opened yet: the test's new SQLite file, or a new PostgreSQL schema."""
+    if engine_url.startswith("sqlite"):
+        yield engine_url
+        return
+    from sqlalchemy import text
+
+    admin, used = request.getfixturevalue("_pg_schema")
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    path = quote(f"-csearch_path={used}")
+    assert path in engine_url
+    try:
+        yield engine_url.replace(path, quote(f"-csearch_path={schema}"))
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
 
 
 Race = Callable[[Callable[[], object], Callable[[], object]], tuple[object, object]]

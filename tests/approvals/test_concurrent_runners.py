@@ -8,20 +8,17 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import threading
-import uuid
 from collections import Counter
-from collections.abc import Iterator
 from decimal import Decimal
 from email import message_from_bytes
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 import racers
 from aiosmtpd.controller import Controller
 from apptools import Sink, free_port
 from racers import PROCESSES, Failed, race
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from werkstroom.engine.approvals.setup import load_setup
 from werkstroom.engine.clock import VirtualClock
@@ -41,25 +38,6 @@ def no_failures(results: list[object]) -> None:
 
 
 # ----------------------------------------------------------------------------- a fresh store
-
-
-@pytest.fixture()
-def fresh_url(engine_url: str, request: pytest.FixtureRequest) -> Iterator[str]:
-    """A store nobody has opened yet: the test's new SQLite file, or a new PostgreSQL schema."""
-    if engine_url.startswith("sqlite"):
-        yield engine_url
-        return
-    admin, used = request.getfixturevalue("_pg_schema")
-    schema = f"t_{uuid.uuid4().hex[:16]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    path = quote(f"-csearch_path={used}")
-    assert path in engine_url
-    try:
-        yield engine_url.replace(path, quote(f"-csearch_path={schema}"))
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
 
 
 def test_processes_opening_a_fresh_store_at_once_all_succeed(fresh_url: str) -> None:

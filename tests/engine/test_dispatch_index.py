@@ -60,6 +60,7 @@ def test_a_version_2_database_gets_the_entry_event_at_open(engine_url: str) -> N
         conn.execute(text("ALTER TABLE wf_workflow DROP COLUMN entry_event"))
         conn.execute(text("ALTER TABLE wf_workflow DROP COLUMN allow_overlap"))
         conn.execute(text("UPDATE wf_schema_version SET version = 2"))
+        conn.execute(text("DROP TABLE alembic_version"))  # Werkstroom before Alembic had none
     raw.dispose()
     eng = _open(engine_url)
     try:

@@ -43,7 +43,12 @@ def test_version_1_step_rows_move_into_the_instance_rows(engine_url: str) -> Non
                      "q": s.sequence_no, "x": s.next_step, "st": s.status})
         for table in ("wf_instance", "wf_instance_archive"):
             conn.execute(text(f"ALTER TABLE {table} DROP COLUMN step_states"))
+        # nor had it the workflows' entry events (schema version 3)
+        conn.execute(text("DROP INDEX ix_wf_workflow_entry_event"))
+        conn.execute(text("ALTER TABLE wf_workflow DROP COLUMN entry_event"))
+        conn.execute(text("ALTER TABLE wf_workflow DROP COLUMN allow_overlap"))
         conn.execute(text("UPDATE wf_schema_version SET version = 1"))
+        conn.execute(text("DROP TABLE alembic_version"))  # Werkstroom before Alembic had none
     raw.dispose()
 
     eng = open_engine(engine_url, clock=VirtualClock(), ids=SequentialIds(), libraries=[LIBRARY])

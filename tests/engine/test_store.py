@@ -238,6 +238,7 @@ def test_schema_version_newer_than_code_is_refused(engine_url: str) -> None:
     raw = create_engine(engine_url)
     with raw.begin() as conn:
         conn.execute(text("UPDATE wf_schema_version SET version = 99"))
+        conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))  # a newer revision
     raw.dispose()
     with pytest.raises(WerkstroomError) as err:
         open_engine(engine_url, libraries=[LIBRARY])

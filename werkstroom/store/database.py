@@ -1,13 +1,12 @@
 """The engine's tables and the database connection (SQLite by default, PostgreSQL by URL).
 
-Schema management: a ``wf_schema_version`` table and an ordered list of migration steps run at
-open. We chose this over alembic because every Werkstroom area (engine, approvals, notifications)
-declares its tables on the one shared ``Base``; version 1 creates all of them with
-``create_all`` (which also adds tables a newer area brings), and later versions append explicit
-steps here. It needs no extra dependency or shipped ini file, runs the same on SQLite and
-PostgreSQL, and a database written by a newer Werkstroom is refused (WF513) instead of damaged.
-``upgrade`` holds a lock while it runs (a schema-scoped advisory lock on PostgreSQL, the write lock
-on SQLite), so programs opening one new or old store at once create or upgrade it one at a time.
+Schema management: Alembic revisions shipped in ``migrations/versions`` (one per schema version), run
+by ``upgrade`` when a store is opened. An up-to-date store costs one query and Alembic is imported
+only when there is something to do. A store from before Alembic (``wf_schema_version`` only) is
+recorded at its version's revision and upgraded from there; a store written by a newer Werkstroom
+(a revision this one lacks) is refused (WF513) instead of damaged. ``upgrade`` holds a lock while it
+runs (a schema-scoped advisory lock on PostgreSQL, the write lock on SQLite), so programs opening one
+new or old store at once create or upgrade it one at a time.
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -43,6 +43,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.pool import StaticPool
 
@@ -300,96 +301,88 @@ def advisory_key(*parts: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-def _v1(conn: Connection) -> None:
-    Base.metadata.create_all(conn)
-
-
-def _v2(conn: Connection) -> None:
-    """Step instances move from one row per step (``wf_step_instance``, ``wf_step_instance_archive``)
-    into the instance row's ``step_states`` column (only the steps that are not Inactive)."""
-    insp = inspect(conn)
-    tables = set(insp.get_table_names())
-    for table in ("wf_instance", "wf_instance_archive"):
-        if table in tables and "step_states" not in {c["name"] for c in insp.get_columns(table)}:
-            conn.execute(text(f"ALTER TABLE {table} ADD COLUMN step_states TEXT NOT NULL DEFAULT ''"))
-    for old, new in (("wf_step_instance", "wf_instance"),
-                     ("wf_step_instance_archive", "wf_instance_archive")):
-        if old not in tables:
-            continue
-        states: dict[str, dict[int, str]] = {}
-        for iid, step_id, status in conn.execute(text(
-                f"SELECT instance_id, step_id, status FROM {old} ORDER BY instance_id, step_id")):
-            found = states.setdefault(iid, {})
-            if status != STEP_INACTIVE:
-                found[int(step_id)] = status
-        for iid, found in states.items():
-            conn.execute(text(f"UPDATE {new} SET step_states = :s WHERE id = :i"),
-                         {"s": encode_step_states(found), "i": iid})
-        conn.execute(text(f"DROP TABLE {old}"))
-
-
-def _v3(conn: Connection) -> None:
-    """``wf_workflow`` gets ``entry_event`` (filled from each workflow's current version, then indexed)
-    and ``allow_overlap``."""
-    from . import codec
-
-    insp = inspect(conn)
-    if "wf_workflow" not in set(insp.get_table_names()):
-        return
-    columns = {c["name"] for c in insp.get_columns("wf_workflow")}
-    if "allow_overlap" not in columns:
-        conn.execute(text("ALTER TABLE wf_workflow ADD COLUMN allow_overlap BOOLEAN NOT NULL DEFAULT FALSE"))
-    if "entry_event" not in columns:
-        conn.execute(text("ALTER TABLE wf_workflow ADD COLUMN entry_event VARCHAR(100) NOT NULL DEFAULT ''"))
-        for code, program, source in conn.execute(text(
-                "SELECT w.code, v.program, v.source FROM wf_workflow w JOIN wf_workflow_version v "
-                "ON v.workflow_code = w.code AND v.version_no = w.current_version")).all():
-            wf = codec.workflow_from_data(codec.loads(program), source)
-            conn.execute(text("UPDATE wf_workflow SET entry_event = :e WHERE code = :c"),
-                         {"e": entry_event_of(wf), "c": code})
-    if "ix_wf_workflow_entry_event" not in {i["name"] for i in insp.get_indexes("wf_workflow")}:
-        conn.execute(text("CREATE INDEX ix_wf_workflow_entry_event "
-                          "ON wf_workflow (entry_event, enabled, code)"))
-
-
 def entry_event_of(wf: Any) -> str:
     """The event a workflow's entry point listens to ('' without one; an enabled workflow has one)."""
     entries = wf.entry_points
     return str(entries[0].name) if entries else ""
 
 
-# Ordered migration steps: version n is reached by running MIGRATIONS[n-1]. Append, never edit.
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3)
-SCHEMA_VERSION = len(MIGRATIONS)
+# The schema's revisions are the Alembic scripts in migrations/versions, numbered 0001, 0002, ...:
+# revision n is schema version n. The newest one's number (a test checks it against the scripts) is
+# also written to wf_schema_version, the table a Werkstroom from before Alembic reads to refuse a
+# newer store (WF513) instead of damaging it.
+SCHEMA_VERSION = 3
+MIGRATIONS = Path(__file__).with_name("migrations")
+_REVISIONS = frozenset(f"{n:04d}" for n in range(1, SCHEMA_VERSION + 1))
+HEAD_REVISION = f"{SCHEMA_VERSION:04d}"
+_REVISION = text("SELECT version_num FROM alembic_version")
 
 
 def upgrade(eng: Engine) -> int:
-    """Create or upgrade the schema to SCHEMA_VERSION; returns the version found before."""
+    """Create or upgrade the schema to the newest revision; returns the schema version found before
+    (0 for a new store). An up-to-date store costs one query."""
+    if _at_head(eng):
+        return SCHEMA_VERSION
     with eng.begin() as conn:
         if conn.dialect.name == "postgresql":
             # programs opening one store at once create or upgrade it one after the other (the others
             # then find it done); SQLite's BEGIN IMMEDIATE does the same
             conn.execute(ADVISORY_LOCK, {"k": advisory_key("schema")})
-        Base.metadata.tables["wf_schema_version"].create(conn, checkfirst=True)
+        revision, legacy = _recorded_revision(conn)
+        if legacy or revision != HEAD_REVISION:
+            _run_migrations(conn, revision, stamp=legacy)
         found = conn.execute(select(SchemaVersion.version).where(SchemaVersion.id == 1)).scalar()
-        current = int(found or 0)
-        if current > SCHEMA_VERSION:
-            raise SchemaTooNew(
-                f"this database has schema version {current}, newer than this Werkstroom understands "
-                f"({SCHEMA_VERSION}); upgrade Werkstroom")
-        for n in range(current, SCHEMA_VERSION):
-            MIGRATIONS[n](conn)
-        # tables declared by areas added since (same schema version) are created too; one catalogue
-        # query tells whether any is missing
-        present = set(inspect(conn).get_table_names())
-        if any(name not in present for name in Base.metadata.tables):
-            Base.metadata.create_all(conn, checkfirst=True)
         if found is None:
             conn.execute(insert(SchemaVersion).values(id=1, version=SCHEMA_VERSION))
-        elif current != SCHEMA_VERSION:
-            conn.execute(update(SchemaVersion).where(SchemaVersion.id == 1)
-                         .values(version=SCHEMA_VERSION))
-    return current
+        elif found != SCHEMA_VERSION:
+            conn.execute(update(SchemaVersion).where(SchemaVersion.id == 1).values(version=SCHEMA_VERSION))
+    return int(revision or 0)
+
+
+def _at_head(eng: Engine) -> bool:
+    """Whether the store's recorded revision is the newest (false too where nothing is recorded)."""
+    try:
+        with eng.connect() as conn:
+            return conn.execute(_REVISION).scalars().all() == [HEAD_REVISION]
+    except DBAPIError:  # no alembic_version table: a new store or one from before Alembic
+        return False
+
+
+def _recorded_revision(conn: Connection) -> tuple[str | None, bool]:
+    """The store's revision (None: a new store) and whether it is a store from before Alembic, known
+    by its ``wf_schema_version`` alone. A revision this Werkstroom does not have is refused (WF513)."""
+    tables = set(inspect(conn).get_table_names())
+    recorded = conn.execute(_REVISION).scalars().all() if "alembic_version" in tables else []
+    if recorded:
+        if len(recorded) == 1 and recorded[0] in _REVISIONS:
+            return recorded[0], False
+        raise SchemaTooNew(
+            f"this database has schema revision {', '.join(recorded)}, which this Werkstroom does not "
+            f"know (its newest is {HEAD_REVISION}); upgrade Werkstroom")
+    if "wf_schema_version" not in tables:
+        return None, False
+    found = conn.execute(select(SchemaVersion.version).where(SchemaVersion.id == 1)).scalar()
+    if not found:
+        return None, False
+    if found > SCHEMA_VERSION:
+        raise SchemaTooNew(
+            f"this database has schema version {found}, newer than this Werkstroom understands "
+            f"({SCHEMA_VERSION}); upgrade Werkstroom")
+    return f"{found:04d}", True
+
+
+def _run_migrations(conn: Connection, revision: str | None, *, stamp: bool) -> None:
+    """Alembic, on ``conn`` (inside the caller's transaction and lock): records ``revision`` first
+    when ``stamp`` (a store from before Alembic), then runs the revisions after it."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = conn
+    if stamp and revision is not None:
+        command.stamp(config, revision)
+    command.upgrade(config, "head")
 
 
 STEP_INACTIVE = "Inactive"
