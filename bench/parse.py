@@ -84,22 +84,24 @@ def main() -> None:
     args = ap.parse_args()
 
     sys.path.insert(0, str(ROOT))
-    from werkstroom.grammar.parser import _Layout, _State, parse, tree_parser
+    from werkstroom.grammar.lalr import tree_parser
+    from werkstroom.grammar.layout import Layout, ParseState
+    from werkstroom.grammar.parser import parse
     from werkstroom.source import SourceFile
 
     text = generate(args.lines)
     n = text.count("\n")
     bare = tree_parser()
     layout = bare.options.postlex
-    assert isinstance(layout, _Layout)
+    assert isinstance(layout, Layout)
 
     def bare_tree() -> object:
-        layout.state = _State(SourceFile("<bench>", text), len(text))
+        layout.state = ParseState(SourceFile("<bench>", text), len(text))
         return bare.parse(text)
 
     def bare_tree_gc_paused() -> object:
         """The bare tree with the cyclic GC paused during the parse, as ``parse`` does."""
-        layout.state = _State(SourceFile("<bench>", text), len(text))
+        layout.state = ParseState(SourceFile("<bench>", text), len(text))
         enabled = gc.isenabled()
         gc.disable()
         try:
@@ -116,14 +118,14 @@ def main() -> None:
         assert not r.diagnostics, r.diagnostics[:3]
         return r
 
-    from werkstroom.grammar.parser import _build
+    from werkstroom.grammar.lalr import _build
 
-    pos = _build(postlex=_Layout(), propagate_positions=True)
+    pos = _build(postlex=Layout(), propagate_positions=True)
     pos_layout = pos.options.postlex
-    assert isinstance(pos_layout, _Layout)
+    assert isinstance(pos_layout, Layout)
 
     def positions_tree() -> object:
-        pos_layout.state = _State(SourceFile("<bench>", text), len(text))
+        pos_layout.state = ParseState(SourceFile("<bench>", text), len(text))
         return pos.parse(text)
 
     bare_tree()

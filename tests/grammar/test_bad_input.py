@@ -8,7 +8,9 @@ import pytest
 
 from werkstroom.diagnostics import Diagnostic
 from werkstroom.grammar import ast as A
-from werkstroom.grammar.parser import MAX_NESTING, MAX_SOURCE_BYTES, parse, parse_source, read_source
+from werkstroom.grammar.limits import MAX_NESTING, MAX_SOURCE_BYTES
+from werkstroom.grammar.parser import parse, parse_source
+from werkstroom.grammar.reading import read_source
 from werkstroom.source import SourceFile
 
 GOOD = "workflow W \"d\"\n  on A when amount > 1 then\n     release document\n"

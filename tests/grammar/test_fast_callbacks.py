@@ -1,4 +1,4 @@
-"""The parser's own reduce callbacks (``_Builder.callbacks``): the hand-written fast paths build
+"""The parser's own reduce callbacks (``lalr.reduce_callbacks``): the hand-written fast paths build
 exactly the AST, spans included, that the generic per-rule callbacks build; every fast path names a
 rule that exists; node makers fall back to the class when it has validation to run."""
 
@@ -12,6 +12,7 @@ import attrs
 import pytest
 
 from werkstroom.grammar import ast as A
+from werkstroom.grammar import lalr, lowering
 from werkstroom.grammar import parser as P
 from werkstroom.source import Span
 
@@ -36,7 +37,7 @@ on J when flag = true and other = no and t = yes and f = false then done
 
 
 def _table() -> dict[Any, Any]:
-    return P._get_parser().parser.parser.parser.callbacks  # type: ignore[no-any-return]
+    return lalr._get_parser().parser.parser.parser.callbacks  # type: ignore[no-any-return]
 
 
 def _nodes(node: Any, where: str = "") -> Iterator[tuple[str, Any]]:
@@ -53,9 +54,9 @@ def _nodes(node: Any, where: str = "") -> Iterator[tuple[str, Any]]:
 def _generic_parse(text: str, monkeypatch: pytest.MonkeyPatch) -> P.ParseResult:
     table = _table()
     saved = dict(table)
-    monkeypatch.setattr(P._BUILDER, "_FAST", {})
+    monkeypatch.setattr(lalr._BUILDER, "FAST", {})
     try:
-        table.update(P._BUILDER.callbacks(list(table)))
+        table.update(lalr.reduce_callbacks(lalr._BUILDER, list(table)))
         return P.parse(text, "t.wf")
     finally:
         table.update(saved)
@@ -81,15 +82,15 @@ def test_fast_paths_build_the_same_ast_and_spans_as_the_generic_callbacks(
 
 
 def test_every_fast_path_names_a_rule_of_the_grammar() -> None:
-    keys = {P._rule_key(r) for r in _table()}
-    stale = set(P._Builder._FAST) - keys
+    keys = {lalr._rule_key(r) for r in _table()}
+    stale = set(lowering.Builder.FAST) - keys
     assert not stale, f"fast paths for rules the grammar no longer has: {sorted(stale)}"
-    for name in P._Builder._FAST.values():
-        assert callable(getattr(P._BUILDER, name))
+    for name in lowering.Builder.FAST.values():
+        assert callable(getattr(lalr._BUILDER, name))
 
 
 def test_helper_rules_are_shown_with_stable_names() -> None:
-    keys = {P._rule_key(r) for r in _table()}
+    keys = {lalr._rule_key(r) for r in _table()}
     assert "phrase: _phrase+" in keys
     assert "_phrase+: _phrase+ _part" in keys
     assert "_body: _NL _INDENT _body+ _DEDENT" in keys
@@ -105,7 +106,7 @@ def test_the_callbacks_never_build_lark_trees() -> None:
 
 def test_node_maker_fills_the_fields_like_the_class() -> None:
     span = Span("f", 1, 2, 1, 2, 1, 3)
-    step = P._maker(A.Step)(A.Name("E"), None, (), span)
+    step = lowering._maker(A.Step)(A.Name("E"), None, (), span)
     assert step == A.Step(A.Name("E"), None, ())
     assert step.span is span
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
@@ -119,7 +120,7 @@ class _Checked:
 
 
 def test_node_maker_runs_the_class_when_it_validates() -> None:
-    make = P._maker(_Checked)
+    make = lowering._maker(_Checked)
     span = Span("f", 1, 2, 1, 2, 1, 3)
     assert make(3, span) == _Checked(3) and make(3, span).span is span
     with pytest.raises(TypeError):
@@ -134,7 +135,7 @@ AST_CLASSES = [c for c in vars(A).values() if isinstance(c, type) and attrs.has(
 def test_node_maker_agrees_with_the_class_for_every_node_type(cls: type) -> None:
     fields = attrs.fields(cls)
     values = [object() for _ in fields]
-    made: Any = P._maker(cls)(*values)
+    made: Any = lowering._maker(cls)(*values)
     args = [v for f, v in zip(fields, values, strict=True) if not f.kw_only]
     kw = {f.name: v for f, v in zip(fields, values, strict=True) if f.kw_only}
     expected = cls(*args, **kw)

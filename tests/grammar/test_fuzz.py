@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from werkstroom.diagnostics import Diagnostic
 from werkstroom.grammar.formatter import format_ast
-from werkstroom.grammar.parser import decode_source, parse
+from werkstroom.grammar.parser import parse
+from werkstroom.grammar.reading import decode_source
 from werkstroom.render import render_json, render_short, render_text
 
 TOKENS = ["workflow", "category", "on", "when", "then", "as", "continue", "at", "and", "or", "not", "in",

@@ -7,7 +7,7 @@ import sys
 
 from lark import Lark
 
-from werkstroom.grammar.parser import GRAMMAR_PATH
+from werkstroom.grammar.lalr import GRAMMAR_PATH
 
 
 def test_grammar_is_conflict_free_in_strict_mode() -> None:

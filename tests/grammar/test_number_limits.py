@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from werkstroom.grammar.ast import IntLit
-from werkstroom.grammar.parser import MAX_NUMBER_DIGITS, parse
+from werkstroom.grammar.limits import MAX_NUMBER_DIGITS
+from werkstroom.grammar.parser import parse
 
 
 @pytest.mark.parametrize("number", ["1" * 4301, "9" * 5000, "-" + "9" * 5000, "9" * 5000 + ".5",

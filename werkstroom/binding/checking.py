@@ -17,7 +17,8 @@ from typing import Any
 import attrs
 
 from ..diagnostics import Diagnostic, Severity, sort_key
-from ..grammar.parser import ParseResult, parse_source, read_source
+from ..grammar.parser import ParseResult, parse_source
+from ..grammar.reading import read_source
 from ..source import SourceFile
 
 __all__ = ["CheckResult", "check_paths", "check_sources", "expand_paths"]

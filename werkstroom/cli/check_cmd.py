@@ -89,7 +89,8 @@ def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
     from ..binding.checking import expand_paths
     from ..diagnostics import Diagnostic
     from ..grammar.formatter import format_ast
-    from ..grammar.parser import parse_source, read_source
+    from ..grammar.parser import parse_source
+    from ..grammar.reading import read_source
     from ..render import render_text
 
     if paths == ("-",):
@@ -143,7 +144,8 @@ def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
 def _fmt_stdin() -> None:
     from ..diagnostics import Diagnostic
     from ..grammar.formatter import format_ast
-    from ..grammar.parser import decode_source, parse_source
+    from ..grammar.parser import parse_source
+    from ..grammar.reading import decode_source
     from ..render import render_text
 
     src = decode_source("<stdin>", sys.stdin.buffer.read())

@@ -110,7 +110,7 @@ def deploy(ctx: click.Context, scripts: tuple[str, ...], do_enable: bool, templa
     """Store the workflows of SCRIPTS (a new version when the text changed)."""
     if not scripts and not templates:
         raise click.UsageError("name at least one script, or --templates")
-    from ..grammar.parser import read_source
+    from ..grammar.reading import read_source
 
     texts: dict[str, str] = {}
     for path in scripts:  # all read before anything is stored

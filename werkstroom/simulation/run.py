@@ -53,7 +53,7 @@ from ..engine.facade import Engine
 from ..engine.run import ResponseFailed
 from ..engine.trace import EmitResult
 from ..errors import DiagnosticsError, WerkstroomError
-from ..grammar.parser import read_source
+from ..grammar.reading import read_source
 from ..store import codec as codec
 
 
