@@ -40,7 +40,7 @@ from ..source import NO_SPAN, Span
 from ..spelling import did_you_mean, suggest
 from .expressions import ExprBinder
 from .overlap import analyse
-from .phrases import PhraseBinder
+from .phrases import phrase_binder_of
 from .program import BExpr, BoundProgram, BoundStep, BoundWorkflow
 
 MAX_CODE_LENGTH = 20
@@ -323,11 +323,12 @@ class _WorkflowBinder:
 
 
 class Binder:
-    """Binds scripts against one catalogue; reusable (response patterns are compiled once)."""
+    """Binds scripts against one catalogue; reusable (response patterns are compiled once per
+    catalogue, ``phrase_binder_of``)."""
 
     def __init__(self, catalogue: CatalogueView) -> None:
         self.catalogue = catalogue
-        self.phrases = PhraseBinder(_values(catalogue.responses))
+        self.phrases = phrase_binder_of(catalogue, _values(catalogue.responses))
         self._event_names: list[str] | None = None
         self.template_codes = {t.code.upper() for t in getattr(catalogue, "templates", ())}
         self.diags: list[Diagnostic] = []

@@ -11,6 +11,8 @@ its name (or BC caption) followed by a value: ``due date formula 2D``, ``message
 from __future__ import annotations
 
 import re
+import threading
+import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeAlias
 
@@ -110,8 +112,37 @@ def _response_patterns(
     return out
 
 
+_SHARED: weakref.WeakKeyDictionary[Any, PhraseBinder] = weakref.WeakKeyDictionary()
+_SHARED_LOCK = threading.Lock()
+
+
+def phrase_binder_of(catalogue: Any, responses: Iterable[ResponseSpec]) -> PhraseBinder:
+    """The phrase binder of ``catalogue``'s ``responses``: built once per catalogue and shared by every
+    bind (and every thread) while the catalogue holds the same responses. Installing a library into
+    the catalogue changes its responses, so the next bind builds a new one; a copy of a catalogue
+    is another catalogue with its own. A catalogue that cannot be weakly referenced gets a new one
+    each time."""
+    current = list(responses)
+    with _SHARED_LOCK:
+        try:
+            found = _SHARED.get(catalogue)
+        except TypeError:  # not hashable or not weakly referenceable: nothing to share
+            return PhraseBinder(current)
+        if found is not None and found.serves(current):
+            return found
+        built = PhraseBinder(current)
+        try:
+            _SHARED[catalogue] = built
+        except TypeError:
+            pass
+        return built
+
+
 class PhraseBinder:
-    """Binds response lines against a fixed list of responses (compiled once per catalogue)."""
+    """Binds response lines against a fixed list of responses (compiled once per catalogue, see
+    ``phrase_binder_of``). Safe to share between threads: binding reads it, and its one lazily filled
+    table (each response's option patterns) is filled with ``setdefault``, so threads that fill the
+    same entry at once all use the one that was kept."""
 
     def __init__(self, responses: Iterable[ResponseSpec]) -> None:
         self.responses = list(responses)
@@ -126,9 +157,14 @@ class PhraseBinder:
     def _opt_pats(self, spec: ResponseSpec) -> list[tuple[OptionSpec, CompiledPattern]]:
         got = self._option_patterns.get(spec.name)
         if got is None:
-            got = [(o, p) for o in spec.options for p in option_patterns(o)]
-            self._option_patterns[spec.name] = got
+            got = self._option_patterns.setdefault(
+                spec.name, [(o, p) for o in spec.options for p in option_patterns(o)])
         return got
+
+    def serves(self, responses: Sequence[ResponseSpec]) -> bool:
+        """Whether this binder was built for exactly these responses (the same objects, in order)."""
+        return len(responses) == len(self.responses) and all(
+            a is b for a, b in zip(responses, self.responses, strict=True))
 
     def bind(self, resp: ast.Response, diags: list[Diagnostic]) -> BoundResponse | None:
         phrase = resp.phrase
