@@ -130,11 +130,7 @@ def phrase_binder_of(catalogue: Any, responses: Iterable[ResponseSpec]) -> Phras
             return PhraseBinder(current)
         if found is not None and found.serves(current):
             return found
-        built = PhraseBinder(current)
-        try:
-            _SHARED[catalogue] = built
-        except TypeError:
-            pass
+        built = _SHARED[catalogue] = PhraseBinder(current)
         return built
 
 

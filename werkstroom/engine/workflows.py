@@ -91,7 +91,8 @@ class CompiledWorkflow:
         """Each entry point with the fields its condition pins (``overlap.pins``): enabling another
         workflow on the same event skips this one without solving when the pins are apart."""
         if not self._pins and self.workflow.entry_points:
-            self._pins.extend((s, pins(s.condition)) for s in self.workflow.entry_points)
+            # one slice assignment: threads that work them out at once store the same list, never twice
+            self._pins[:] = [(s, pins(s.condition)) for s in self.workflow.entry_points]
         return self._pins
 
     def encode_states(self, states: dict[int, str]) -> str:
@@ -142,10 +143,12 @@ class WorkflowCache:
         if row is None:
             raise UnknownWorkflow(f"workflow version {version_id} does not exist")
         wf = codec.workflow_from_data(codec.loads(row.program), row.source)
-        cw = compile_workflow(row.id, row.version_no, row.content_hash, wf)
-        with self._lock:
-            self._by_id[version_id] = cw
-        return cw
+        with self._lock:  # compiled once: threads that read the version at once share one
+            found = self._by_id.get(version_id)
+            if found is None:
+                found = self._by_id[version_id] = compile_workflow(row.id, row.version_no,
+                                                                   row.content_hash, wf)
+        return found
 
     def current(self, session: Session, wf_row: WorkflowRow) -> CompiledWorkflow:
         from sqlalchemy import select
