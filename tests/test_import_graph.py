@@ -198,8 +198,6 @@ def test_no_import_cycles() -> None:
     assert not found, "import cycles:\n" + "\n".join("  " + ", ".join(c) for c in found)
 
 
-@pytest.mark.xfail(strict=True,
-                   reason="some modules import a later layer (listed by the assertion)")
 def test_imports_follow_the_layer_order() -> None:
     upward = upward_imports(import_graph())
     assert not upward, "imports against the layer order:\n" + "\n".join("  " + u for u in upward)
