@@ -6,9 +6,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..extend import EventSpec, Library, ResponseContext, ResponseSpec
-from . import records
-from ._build import enums_of, event, events_after, pattern, patterns
+from ..extend import EventSpec, Library, RecordSpec, ResponseContext, ResponseSpec
+from . import enums as E
+from ._build import (
+    boolean,
+    code,
+    datetime,
+    enum,
+    enums_of,
+    event,
+    events_after,
+    integer,
+    pattern,
+    patterns,
+    text,
+)
 from ._run import base, require_type
 from .names import BC_RESPONSE_NAMES
 from .options import (
@@ -149,7 +161,7 @@ def responses() -> tuple[ResponseSpec, ...]:
 
 
 def library() -> Library:
-    recs = (records.job_queue_entry(),)
+    recs = (job_queue_entry(),)
     resps = responses()
     return Library(
         name="werkstroom.administration",
@@ -159,4 +171,30 @@ def library() -> Library:
         events=events(),
         responses=resps,
         enums=enums_of(recs, resps),
+    )
+
+
+# --------------------------------------------------------------------------- records
+
+
+def job_queue_entry() -> RecordSpec:
+    return RecordSpec(
+        name="JobQueueEntry",
+        description="A scheduled background job.",
+        bc_name="Job Queue Entry",
+        table_id=472,
+        key=("id",),
+        fields=(
+            text("id", "ID", "The entry's GUID.", 38),
+            enum("object_type_to_run", "Object Type to Run", E.JOB_QUEUE_OBJECT_TYPE),
+            integer("object_id_to_run", "Object ID to Run"),
+            text("object_caption_to_run", "Object Caption to Run", length=250),
+            text("description", "Description", length=250),
+            enum("status", "Status", E.JOB_QUEUE_STATUS),
+            code("user_id", "User ID", length=50),
+            datetime("earliest_start_date_time", "Earliest Start Date/Time"),
+            boolean("recurring_job", "Recurring Job"),
+            integer("no_of_minutes_between_runs", "No. of Minutes between Runs"),
+            code("job_queue_category_code", "Job Queue Category Code", length=10),
+        ),
     )

@@ -9,9 +9,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..extend import Library, ResponseContext, ResponseSpec
-from . import records
-from ._build import enums_of, event, events_after, pattern, patterns
+from ..extend import Library, RecordSpec, ResponseContext, ResponseSpec
+from . import enums as E
+from ._build import (
+    boolean,
+    code,
+    date,
+    datetime,
+    dec,
+    enum,
+    enums_of,
+    event,
+    events_after,
+    formula,
+    integer,
+    pattern,
+    patterns,
+    text,
+)
 from ._run import base, ref, require_type
 from .names import BC_RESPONSE_NAMES, REQUEST_APPROVAL
 from .options import (
@@ -348,7 +363,7 @@ def events() -> tuple[Any, ...]:
 
 
 def library() -> Library:
-    recs = (records.approval_entry(),)
+    recs = (approval_entry(),)
     resps = responses()
     return Library(
         name="werkstroom.approvals",
@@ -359,4 +374,50 @@ def library() -> Library:
         events=events(),
         responses=resps,
         enums=enums_of(recs, resps),
+    )
+
+
+# --------------------------------------------------------------------------- records
+
+
+def approval_entry() -> RecordSpec:
+    return RecordSpec(
+        name="ApprovalEntry",
+        description="One approval request: an approver's entry for a record in one workflow instance.",
+        bc_name="Approval Entry",
+        table_id=454,
+        key=("entry_no",),
+        fields=(
+            integer("entry_no", "Entry No."),
+            integer("table_id", "Table ID", "BC table number of the record to approve."),
+            text("record_type", "Record ID to Approve (table)", "Record type of the record to approve.", 30),
+            text("record_key", "Record ID to Approve", "Key of the record to approve.", 250),
+            enum("document_type", "Document Type", E.APPROVAL_DOCUMENT_TYPE),
+            code("document_no", "Document No."),
+            integer("sequence_no", "Sequence No.", "Order in which approvers are asked; equal = parallel."),
+            code("approval_code", "Approval Code", "The workflow code."),
+            code("sender_id", "Sender ID", "The user who asked for approval.", 50),
+            code("salespers_purch_code", "Salespers./Purch. Code"),
+            code("approver_id", "Approver ID", "The user asked to approve.", 50),
+            enum("status", "Status", E.APPROVAL_STATUS, "Created, Open, Canceled, Rejected, Approved."),
+            datetime("date_time_sent_for_approval", "Date-Time Sent for Approval"),
+            datetime("last_date_time_modified", "Last Date-Time Modified"),
+            code("last_modified_by_user_id", "Last Modified By User ID", length=50),
+            boolean("comment", "Comment", "Whether approval comments exist.", flowfield=True),
+            date("due_date", "Due Date"),
+            dec("amount", "Amount", "Amount of the record, in its currency."),
+            dec("amount_lcy", "Amount (LCY)", "Amount of the record in local currency."),
+            code("currency_code", "Currency Code", length=10),
+            enum("approval_type", "Approval Type", E.APPROVAL_TYPE),
+            enum("limit_type", "Limit Type", E.APPROVAL_LIMIT_TYPE),
+            dec("available_credit_limit_lcy", "Available Credit Limit (LCY)"),
+            integer(
+                "pending_approvals",
+                "Pending Approvals",
+                "Created or Open entries of the same record and workflow instance.",
+                flowfield=True,
+            ),
+            text("workflow_step_instance_id", "Workflow Step Instance ID", length=38),
+            formula("delegation_date_formula", "Delegation Date Formula"),
+        ),
     )

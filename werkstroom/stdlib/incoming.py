@@ -5,9 +5,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..extend import EventSpec, Library, RecordHandle, ResponseContext, ResponseSpec
-from . import records
-from ._build import enums_of, event, events_after, patterns
+from ..extend import EventSpec, Library, RecordHandle, RecordSpec, ResponseContext, ResponseSpec
+from . import enums as E
+from ._build import (
+    boolean,
+    code,
+    date,
+    dec,
+    enum,
+    enums_of,
+    event,
+    events_after,
+    integer,
+    many,
+    one,
+    patterns,
+    text,
+)
 from ._run import ResponsePreconditionError, base, first, ref, require_type
 from .names import BC_RESPONSE_NAMES
 
@@ -215,7 +229,7 @@ def responses() -> tuple[ResponseSpec, ...]:
 
 
 def library() -> Library:
-    recs = (records.incoming_document(), records.incoming_document_attachment())
+    recs = (incoming_document(), incoming_document_attachment())
     resps = responses()
     return Library(
         name="werkstroom.incoming",
@@ -225,4 +239,72 @@ def library() -> Library:
         events=events(),
         responses=resps,
         enums=enums_of(recs, resps),
+    )
+
+
+# --------------------------------------------------------------------------- records
+
+
+def incoming_document() -> RecordSpec:
+    return RecordSpec(
+        name="IncomingDocument",
+        description="A received document (e.g. a scanned vendor invoice) before it becomes a BC document.",
+        bc_name="Incoming Document",
+        table_id=130,
+        key=("entry_no",),
+        fields=(
+            integer("entry_no", "Entry No."),
+            text("description", "Description", length=250),
+            enum("status", "Status", E.INCOMING_DOCUMENT_STATUS),
+            enum("ocr_status", "OCR Status", E.INCOMING_DOCUMENT_OCR_STATUS),
+            enum("document_type", "Document Type", E.INCOMING_DOCUMENT_TYPE, "What it will become."),
+            code("vendor_no", "Vendor No."),
+            text("vendor_name", "Vendor Name"),
+            text("vendor_invoice_no", "Vendor Invoice No.", length=50),
+            dec("amount_incl_vat", "Amount Incl. VAT"),
+            dec("amount_excl_vat", "Amount Excl. VAT"),
+            code("currency_code", "Currency Code", length=10),
+            date("document_date", "Document Date"),
+            date("due_date", "Due Date"),
+            boolean("posted", "Posted"),
+            code("document_no", "Document No.", "The BC document created from it."),
+            code("created_by_user_id", "Created By User ID", length=50),
+            code("released_by_user_id", "Released By User ID", length=50),
+            code("data_exchange_type", "Data Exchange Type"),
+        ),
+        relations=(
+            many(
+                "attachments",
+                "IncomingDocumentAttachment",
+                ("entry_no", "incoming_document_entry_no"),
+                desc="The attached files.",
+            ),
+        ),
+    )
+
+
+def incoming_document_attachment() -> RecordSpec:
+    return RecordSpec(
+        name="IncomingDocumentAttachment",
+        description="A file (PDF, image, XML, ...) attached to an incoming document.",
+        bc_name="Incoming Document Attachment",
+        table_id=133,
+        key=("incoming_document_entry_no", "line_no"),
+        fields=(
+            integer("incoming_document_entry_no", "Incoming Document Entry No."),
+            integer("line_no", "Line No."),
+            text("name", "Name", length=250),
+            enum("type", "Type", E.ATTACHMENT_TYPE),
+            text("file_extension", "File Extension", length=30),
+            boolean("default_attachment", "Default Attachment"),
+            boolean("main_attachment", "Main Attachment"),
+        ),
+        relations=(
+            one(
+                "incoming_document",
+                "IncomingDocument",
+                ("incoming_document_entry_no", "entry_no"),
+                desc="The incoming document the file belongs to.",
+            ),
+        ),
     )

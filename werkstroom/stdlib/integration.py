@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from ..extend import EventSpec, FieldKind, Library, ResponseContext, ResponseSpec
+from ..extend import EventSpec, FieldKind, Library, RecordSpec, ResponseContext, ResponseSpec
 from . import enums as E
-from . import records
-from ._build import enums_of, event, events_after, option, patterns
+from ._build import code, datetime, enum, enums_of, event, events_after, integer, option, patterns, text
 from ._run import base
 from .names import BC_RESPONSE_NAMES
 
@@ -87,7 +86,7 @@ def responses() -> tuple[ResponseSpec, ...]:
 
 
 def library() -> Library:
-    recs = (records.workflow_webhook_entry(),)
+    recs = (workflow_webhook_entry(),)
     resps = responses()
     return Library(
         name="werkstroom.integration",
@@ -97,4 +96,29 @@ def library() -> Library:
         events=events(),
         responses=resps,
         enums=enums_of(recs, resps),
+    )
+
+
+# --------------------------------------------------------------------------- records
+
+
+def workflow_webhook_entry() -> RecordSpec:
+    return RecordSpec(
+        name="WorkflowWebhookEntry",
+        description="A request sent to a subscribed webhook (Power Automate) and its answer.",
+        bc_name="Workflow Webhook Entry",
+        table_id=467,
+        key=("entry_no",),
+        fields=(
+            integer("entry_no", "Entry No."),
+            text("workflow_step_instance_id", "Workflow Step Instance ID", length=38),
+            code("initiated_by_user_id", "Initiated By User ID", length=50),
+            enum("response", "Response", E.WEBHOOK_RESPONSE, "Pending, Continue, Reject, Cancel, ..."),
+            text("record_type", "Record ID (table)", "Record type of the record the request is about.", 30),
+            text("record_key", "Record ID", "Key of the record the request is about.", 250),
+            text("data_id", "Data ID", length=38),
+            datetime("date_time_initiated", "Date-Time Initiated"),
+            datetime("last_date_time_modified", "Last Date-Time Modified"),
+            code("last_modified_by_user_id", "Last Modified By User ID", length=50),
+        ),
     )

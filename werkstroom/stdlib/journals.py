@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..extend import EventSpec, Library, ResponseContext, ResponseSpec
-from . import records
-from ._build import enums_of, event, events_after, patterns
+from ..extend import EventSpec, Library, RecordSpec, ResponseContext, ResponseSpec
+from . import enums as E
+from ._build import code, date, dec, enum, enums_of, event, events_after, integer, many, one, patterns, text
 from ._run import require_type, total
 from .names import BC_EVENT_NAMES, BC_RESPONSE_NAMES
 
@@ -111,10 +111,10 @@ def responses() -> tuple[ResponseSpec, ...]:
 
 def library() -> Library:
     recs = (
-        records.gen_journal_line(),
-        records.gen_journal_batch(),
-        records.item_journal_batch(),
-        records.requisition_wksh_name(),
+        gen_journal_line(),
+        gen_journal_batch(),
+        item_journal_batch(),
+        requisition_wksh_name(),
     )
     resps = responses()
     return Library(
@@ -126,4 +126,106 @@ def library() -> Library:
         events=events(),
         responses=resps,
         enums=enums_of(recs, resps),
+    )
+
+
+# --------------------------------------------------------------------------- records
+
+
+def gen_journal_line() -> RecordSpec:
+    return RecordSpec(
+        name="GenJournalLine",
+        description="A general journal line (a posting to be made, e.g. a payment).",
+        bc_name="Gen. Journal Line",
+        table_id=81,
+        key=("journal_template_name", "journal_batch_name", "line_no"),
+        fields=(
+            code("journal_template_name", "Journal Template Name", length=10),
+            code("journal_batch_name", "Journal Batch Name", length=10),
+            integer("line_no", "Line No."),
+            enum("account_type", "Account Type", E.GEN_JOURNAL_ACCOUNT_TYPE),
+            code("account_no", "Account No."),
+            date("posting_date", "Posting Date"),
+            enum("document_type", "Document Type", E.GEN_JOURNAL_DOCUMENT_TYPE, "Payment, Invoice, ..."),
+            code("document_no", "Document No."),
+            text("description", "Description"),
+            dec("amount", "Amount", "Signed amount in the line's currency (debit positive)."),
+            dec("amount_lcy", "Amount (LCY)"),
+            dec("debit_amount", "Debit Amount"),
+            dec("credit_amount", "Credit Amount"),
+            code("currency_code", "Currency Code", length=10),
+            enum("bal_account_type", "Bal. Account Type", E.GEN_JOURNAL_ACCOUNT_TYPE),
+            code("bal_account_no", "Bal. Account No."),
+            text("external_document_no", "External Document No.", length=35),
+            date("due_date", "Due Date"),
+            code("salespers_purch_code", "Salespers./Purch. Code"),
+            integer("incoming_document_entry_no", "Incoming Document Entry No."),
+        ),
+        relations=(
+            one(
+                "batch",
+                "GenJournalBatch",
+                ("journal_template_name", "journal_template_name"),
+                ("journal_batch_name", "name"),
+                desc="The batch the line is in.",
+            ),
+        ),
+    )
+
+
+def gen_journal_batch() -> RecordSpec:
+    return RecordSpec(
+        name="GenJournalBatch",
+        description="A general journal batch (a named set of journal lines).",
+        bc_name="Gen. Journal Batch",
+        table_id=232,
+        key=("journal_template_name", "name"),
+        fields=(
+            code("journal_template_name", "Journal Template Name", length=10),
+            code("name", "Name", length=10),
+            text("description", "Description"),
+            enum("bal_account_type", "Bal. Account Type", E.GEN_JOURNAL_ACCOUNT_TYPE),
+            code("bal_account_no", "Bal. Account No."),
+            code("no_series", "No. Series"),
+        ),
+        relations=(
+            many(
+                "lines",
+                "GenJournalLine",
+                ("journal_template_name", "journal_template_name"),
+                ("name", "journal_batch_name"),
+                desc="The lines in the batch.",
+            ),
+        ),
+    )
+
+
+def item_journal_batch() -> RecordSpec:
+    return RecordSpec(
+        name="ItemJournalBatch",
+        description="An item journal batch.",
+        bc_name="Item Journal Batch",
+        table_id=233,
+        key=("journal_template_name", "name"),
+        fields=(
+            code("journal_template_name", "Journal Template Name", length=10),
+            code("name", "Name", length=10),
+            text("description", "Description"),
+            code("no_series", "No. Series"),
+        ),
+    )
+
+
+def requisition_wksh_name() -> RecordSpec:
+    return RecordSpec(
+        name="RequisitionWkshName",
+        description="A requisition worksheet batch (planned purchases).",
+        bc_name="Requisition Wksh. Name",
+        table_id=245,
+        key=("worksheet_template_name", "name"),
+        fields=(
+            code("worksheet_template_name", "Worksheet Template Name", length=10),
+            code("name", "Name", length=10),
+            text("description", "Description"),
+        ),
     )

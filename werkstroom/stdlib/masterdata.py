@@ -3,9 +3,23 @@ and the record-change responses (revert a field, apply or discard the new values
 
 from __future__ import annotations
 
-from ..extend import EventSpec, FieldKind, Library, OptionSpec, ResponseContext, ResponseSpec
-from . import records
-from ._build import enums_of, event, events_after, option, pattern, patterns
+from ..extend import EventSpec, FieldKind, Library, OptionSpec, RecordSpec, ResponseContext, ResponseSpec
+from . import enums as E
+from ._build import (
+    boolean,
+    code,
+    dec,
+    enum,
+    enums_of,
+    event,
+    events_after,
+    many,
+    one,
+    option,
+    pattern,
+    patterns,
+    text,
+)
 from .names import BC_RESPONSE_NAMES
 
 VERSION = "1.0"
@@ -142,7 +156,7 @@ def responses() -> tuple[ResponseSpec, ...]:
 
 
 def library() -> Library:
-    recs = (records.customer(), records.vendor(), records.vendor_bank_account(), records.item())
+    recs = (customer(), vendor(), vendor_bank_account(), item())
     resps = responses()
     return Library(
         name="werkstroom.masterdata",
@@ -153,4 +167,128 @@ def library() -> Library:
         events=events(),
         responses=resps,
         enums=enums_of(recs, resps),
+    )
+
+
+# --------------------------------------------------------------------------- records
+
+
+def customer() -> RecordSpec:
+    return RecordSpec(
+        name="Customer",
+        description="A customer.",
+        bc_name="Customer",
+        table_id=18,
+        key=("no",),
+        fields=(
+            code("no", "No."),
+            text("name", "Name"),
+            text("address", "Address"),
+            text("city", "City", length=30),
+            code("post_code", "Post Code"),
+            code("country_region_code", "Country/Region Code", length=10),
+            text("email", "E-Mail", length=80),
+            text("phone_no", "Phone No.", length=30),
+            text("vat_registration_no", "VAT Registration No.", length=20),
+            dec("credit_limit_lcy", "Credit Limit (LCY)", "0 means no credit limit."),
+            dec("balance_lcy", "Balance (LCY)", "What the customer owes now.", flowfield=True),
+            dec("balance_due_lcy", "Balance Due (LCY)", flowfield=True),
+            dec(
+                "outstanding_orders_lcy",
+                "Outstanding Orders (LCY)",
+                "Not yet shipped order amounts.",
+                flowfield=True,
+            ),
+            enum("blocked", "Blocked", E.CUSTOMER_BLOCKED, "Which transactions are blocked."),
+            code("customer_posting_group", "Customer Posting Group"),
+            code("gen_bus_posting_group", "Gen. Bus. Posting Group"),
+            code("salesperson_code", "Salesperson Code"),
+            code("payment_terms_code", "Payment Terms Code", length=10),
+            code("currency_code", "Currency Code", length=10),
+        ),
+    )
+
+
+def vendor() -> RecordSpec:
+    return RecordSpec(
+        name="Vendor",
+        description="A vendor.",
+        bc_name="Vendor",
+        table_id=23,
+        key=("no",),
+        fields=(
+            code("no", "No."),
+            text("name", "Name"),
+            text("address", "Address"),
+            text("city", "City", length=30),
+            code("post_code", "Post Code"),
+            code("country_region_code", "Country/Region Code", length=10),
+            text("email", "E-Mail", length=80),
+            text("phone_no", "Phone No.", length=30),
+            text("vat_registration_no", "VAT Registration No.", length=20),
+            dec("balance_lcy", "Balance (LCY)", "What we owe the vendor now.", flowfield=True),
+            enum("blocked", "Blocked", E.VENDOR_BLOCKED, "Which transactions are blocked."),
+            code("vendor_posting_group", "Vendor Posting Group"),
+            code("gen_bus_posting_group", "Gen. Bus. Posting Group"),
+            code("purchaser_code", "Purchaser Code"),
+            code("payment_terms_code", "Payment Terms Code", length=10),
+            code("payment_method_code", "Payment Method Code", length=10),
+            code("currency_code", "Currency Code", length=10),
+            code("preferred_bank_account_code", "Preferred Bank Account Code"),
+        ),
+        relations=(
+            many(
+                "bank_accounts", "VendorBankAccount", ("no", "vendor_no"), desc="The vendor's bank accounts."
+            ),
+        ),
+    )
+
+
+def vendor_bank_account() -> RecordSpec:
+    return RecordSpec(
+        name="VendorBankAccount",
+        description="A bank account of a vendor (where payments go).",
+        bc_name="Vendor Bank Account",
+        table_id=288,
+        key=("vendor_no", "code"),
+        fields=(
+            code("vendor_no", "Vendor No."),
+            code("code", "Code"),
+            text("name", "Name"),
+            text("bank_account_no", "Bank Account No.", length=30),
+            code("bank_branch_no", "Bank Branch No."),
+            code("iban", "IBAN", length=50),
+            code("swift_code", "SWIFT Code"),
+            code("country_region_code", "Country/Region Code", length=10),
+            code("currency_code", "Currency Code", length=10),
+        ),
+        relations=(one("vendor", "Vendor", ("vendor_no", "no"), desc="The vendor that owns the account."),),
+    )
+
+
+def item() -> RecordSpec:
+    return RecordSpec(
+        name="Item",
+        description="An item (a product or service that is bought or sold).",
+        bc_name="Item",
+        table_id=27,
+        key=("no",),
+        fields=(
+            code("no", "No."),
+            text("description", "Description"),
+            enum("type", "Type", E.ITEM_TYPE),
+            code("base_unit_of_measure", "Base Unit of Measure", length=10),
+            dec("unit_price", "Unit Price", "Sales price per base unit."),
+            dec("unit_cost", "Unit Cost"),
+            dec("last_direct_cost", "Last Direct Cost"),
+            dec("inventory", "Inventory", "Quantity on hand.", flowfield=True),
+            code("item_category_code", "Item Category Code"),
+            code("vendor_no", "Vendor No.", "The usual vendor."),
+            code("gen_prod_posting_group", "Gen. Prod. Posting Group"),
+            code("inventory_posting_group", "Inventory Posting Group"),
+            boolean("blocked", "Blocked"),
+            boolean("sales_blocked", "Sales Blocked"),
+            boolean("purchasing_blocked", "Purchasing Blocked"),
+        ),
+        relations=(one("vendor", "Vendor", ("vendor_no", "no"), desc="The usual vendor."),),
     )

@@ -5,9 +5,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..extend import EventSpec, FieldKind, Library, ResponseContext, ResponseSpec
+from ..extend import EventSpec, FieldKind, Library, RecordSpec, ResponseContext, ResponseSpec
+from . import enums as E
 from . import records
-from ._build import enums_of, event, events_after, option, patterns
+from ._build import (
+    code,
+    date,
+    dec,
+    enum,
+    enums_of,
+    event,
+    events_after,
+    integer,
+    many,
+    one,
+    option,
+    patterns,
+    text,
+)
 from ._run import ResponsePreconditionError, base, require_type
 from .names import BC_RESPONSE_NAMES
 
@@ -199,7 +214,7 @@ def responses() -> tuple[ResponseSpec, ...]:
 
 
 def library() -> Library:
-    recs = (records.purchase_header(), records.purchase_line(), records.purch_inv_header())
+    recs = (purchase_header(), purchase_line(), purch_inv_header())
     resps = responses()
     return Library(
         name="werkstroom.purchase",
@@ -210,4 +225,119 @@ def library() -> Library:
         events=events(),
         responses=resps,
         enums=enums_of(recs, resps),
+    )
+
+
+# --------------------------------------------------------------------------- records
+
+
+def purchase_header() -> RecordSpec:
+    return RecordSpec(
+        name="PurchaseHeader",
+        description="A purchase document (quote, order, invoice, credit memo, blanket or return order).",
+        bc_name="Purchase Header",
+        table_id=38,
+        key=("document_type", "no"),
+        fields=(
+            enum("document_type", "Document Type", E.PURCHASE_DOCUMENT_TYPE, "Kind of purchase document."),
+            code("no", "No.", "Document number."),
+            code("buy_from_vendor_no", "Buy-from Vendor No.", "The vendor the goods are bought from."),
+            text("buy_from_vendor_name", "Buy-from Vendor Name"),
+            code("pay_to_vendor_no", "Pay-to Vendor No.", "The vendor that is paid."),
+            enum("status", "Status", E.PURCHASE_DOCUMENT_STATUS, "Open, Released, Pending Approval, ..."),
+            *records.document_totals_and_dates(),
+            date("due_date", "Due Date"),
+            code("purchaser_code", "Purchaser Code", "The purchaser responsible for the document."),
+            *records.document_dimensions(),
+            text("vendor_invoice_no", "Vendor Invoice No.", length=35),
+            text("your_reference", "Your Reference", length=35),
+            integer("incoming_document_entry_no", "Incoming Document Entry No."),
+            text("assigned_user_id", "Assigned User ID", length=50),
+        ),
+        relations=(
+            many(
+                "lines",
+                "PurchaseLine",
+                ("document_type", "document_type"),
+                ("no", "document_no"),
+                desc="The document's lines.",
+            ),
+            one("vendor", "Vendor", ("buy_from_vendor_no", "no"), desc="The buy-from vendor."),
+            one("pay_to_vendor", "Vendor", ("pay_to_vendor_no", "no"), desc="The pay-to vendor."),
+        ),
+    )
+
+
+def purchase_line() -> RecordSpec:
+    return RecordSpec(
+        name="PurchaseLine",
+        description="A line of a purchase document.",
+        bc_name="Purchase Line",
+        table_id=39,
+        key=("document_type", "document_no", "line_no"),
+        fields=(
+            enum("document_type", "Document Type", E.PURCHASE_DOCUMENT_TYPE),
+            code("document_no", "Document No."),
+            integer("line_no", "Line No."),
+            enum("type", "Type", E.PURCHASE_LINE_TYPE, "What the line buys (item, G/L account, ...)."),
+            code("no", "No.", "Number of the item, account or resource."),
+            text("description", "Description"),
+            code("location_code", "Location Code", length=10),
+            dec("quantity", "Quantity"),
+            code("unit_of_measure_code", "Unit of Measure Code", length=10),
+            dec("direct_unit_cost", "Direct Unit Cost"),
+            dec("line_discount_pct", "Line Discount %"),
+            dec("line_amount", "Line Amount", "Quantity x unit cost less line discount."),
+            dec("amount", "Amount", "Line amount after invoice discount, excluding VAT."),
+            dec("amount_including_vat", "Amount Including VAT"),
+            dec("over_receipt_quantity", "Over-Receipt Quantity"),
+            code("over_receipt_code", "Over-Receipt Code"),
+            enum(
+                "over_receipt_approval_status", "Over-Receipt Approval Status", E.OVER_RECEIPT_APPROVAL_STATUS
+            ),
+            code("shortcut_dimension_1_code", "Shortcut Dimension 1 Code"),
+            code("shortcut_dimension_2_code", "Shortcut Dimension 2 Code"),
+        ),
+        relations=(
+            one(
+                "header",
+                "PurchaseHeader",
+                ("document_type", "document_type"),
+                ("document_no", "no"),
+                desc="The document the line belongs to.",
+            ),
+            one("item", "Item", ("no", "no"), desc="The item (when type = Item)."),
+        ),
+    )
+
+
+def purch_inv_header() -> RecordSpec:
+    return RecordSpec(
+        name="PurchInvHeader",
+        description="A posted purchase invoice.",
+        bc_name="Purch. Inv. Header",
+        table_id=122,
+        key=("no",),
+        fields=(
+            code("no", "No.", "Posted invoice number."),
+            code("pre_assigned_no", "Pre-Assigned No.", "Number of the invoice before posting."),
+            code("order_no", "Order No.", "The order it was posted from, if any."),
+            code("buy_from_vendor_no", "Buy-from Vendor No."),
+            text("buy_from_vendor_name", "Buy-from Vendor Name"),
+            code("pay_to_vendor_no", "Pay-to Vendor No."),
+            text("vendor_invoice_no", "Vendor Invoice No.", length=35),
+            dec("amount", "Amount", flowfield=True),
+            dec("amount_including_vat", "Amount Including VAT", flowfield=True),
+            dec("remaining_amount", "Remaining Amount", flowfield=True),
+            code("currency_code", "Currency Code", length=10),
+            date("posting_date", "Posting Date"),
+            date("document_date", "Document Date"),
+            date("due_date", "Due Date"),
+            code("purchaser_code", "Purchaser Code"),
+            code("payment_method_code", "Payment Method Code", length=10),
+        ),
+        relations=(
+            one("vendor", "Vendor", ("buy_from_vendor_no", "no"), desc="The buy-from vendor."),
+            one("pay_to_vendor", "Vendor", ("pay_to_vendor_no", "no"), desc="The pay-to vendor."),
+        ),
     )

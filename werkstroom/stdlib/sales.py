@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..extend import EventSpec, Library, ResponseContext, ResponseSpec
+from ..extend import EventSpec, Library, RecordSpec, ResponseContext, ResponseSpec
+from . import enums as E
 from . import records
-from ._build import enums_of, event, events_after, patterns
+from ._build import code, date, dec, enum, enums_of, event, events_after, integer, many, one, patterns, text
 from ._run import first, require_type, to_decimal
 from .names import BC_EVENT_NAMES, BC_RESPONSE_NAMES
 
@@ -102,7 +103,7 @@ def responses() -> tuple[ResponseSpec, ...]:
 
 
 def library() -> Library:
-    recs = (records.sales_header(), records.sales_line())
+    recs = (sales_header(), sales_line())
     resps = responses()
     return Library(
         name="werkstroom.sales",
@@ -112,4 +113,82 @@ def library() -> Library:
         events=events(),
         responses=resps,
         enums=enums_of(recs, resps),
+    )
+
+
+# --------------------------------------------------------------------------- records
+
+
+def sales_header() -> RecordSpec:
+    return RecordSpec(
+        name="SalesHeader",
+        description="A sales document (quote, order, invoice, credit memo, blanket or return order).",
+        bc_name="Sales Header",
+        table_id=36,
+        key=("document_type", "no"),
+        fields=(
+            enum("document_type", "Document Type", E.SALES_DOCUMENT_TYPE, "Kind of sales document."),
+            code("no", "No.", "Document number."),
+            code("sell_to_customer_no", "Sell-to Customer No.", "The customer the goods are sold to."),
+            text("sell_to_customer_name", "Sell-to Customer Name"),
+            code("bill_to_customer_no", "Bill-to Customer No.", "The customer that is invoiced."),
+            enum("status", "Status", E.SALES_DOCUMENT_STATUS, "Open, Released, Pending Approval, ..."),
+            *records.document_totals_and_dates(),
+            date("shipment_date", "Shipment Date"),
+            date("due_date", "Due Date"),
+            code("salesperson_code", "Salesperson Code", "The salesperson responsible for the document."),
+            *records.document_dimensions(),
+            text("external_document_no", "External Document No.", length=35),
+            text("your_reference", "Your Reference", length=35),
+            text("assigned_user_id", "Assigned User ID", length=50),
+        ),
+        relations=(
+            many(
+                "lines",
+                "SalesLine",
+                ("document_type", "document_type"),
+                ("no", "document_no"),
+                desc="The document's lines.",
+            ),
+            one("customer", "Customer", ("sell_to_customer_no", "no"), desc="The sell-to customer."),
+            one("bill_to_customer", "Customer", ("bill_to_customer_no", "no"), desc="The bill-to customer."),
+        ),
+    )
+
+
+def sales_line() -> RecordSpec:
+    return RecordSpec(
+        name="SalesLine",
+        description="A line of a sales document.",
+        bc_name="Sales Line",
+        table_id=37,
+        key=("document_type", "document_no", "line_no"),
+        fields=(
+            enum("document_type", "Document Type", E.SALES_DOCUMENT_TYPE),
+            code("document_no", "Document No."),
+            integer("line_no", "Line No."),
+            enum("type", "Type", E.SALES_LINE_TYPE, "What the line sells (item, G/L account, ...)."),
+            code("no", "No.", "Number of the item, account or resource."),
+            text("description", "Description"),
+            code("location_code", "Location Code", length=10),
+            dec("quantity", "Quantity"),
+            code("unit_of_measure_code", "Unit of Measure Code", length=10),
+            dec("unit_price", "Unit Price"),
+            dec("line_discount_pct", "Line Discount %"),
+            dec("line_amount", "Line Amount", "Quantity x unit price less line discount."),
+            dec("amount", "Amount", "Line amount after invoice discount, excluding VAT."),
+            dec("amount_including_vat", "Amount Including VAT"),
+            code("shortcut_dimension_1_code", "Shortcut Dimension 1 Code"),
+            code("shortcut_dimension_2_code", "Shortcut Dimension 2 Code"),
+        ),
+        relations=(
+            one(
+                "header",
+                "SalesHeader",
+                ("document_type", "document_type"),
+                ("document_no", "no"),
+                desc="The document the line belongs to.",
+            ),
+            one("item", "Item", ("no", "no"), desc="The item (when type = Item)."),
+        ),
     )
