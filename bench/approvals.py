@@ -36,6 +36,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Engine as SAEngine
 
+from werkstroom import deploy
 from werkstroom.engine.approvals.setup import load_setup
 from werkstroom.engine.clock import SequentialIds, VirtualClock
 from werkstroom.engine.facade import Engine, open_engine
@@ -76,7 +77,7 @@ START = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
 
 def prepared(path: Path) -> Engine:
     eng = open_engine(f"sqlite:///{path}", clock=VirtualClock(START), ids=SequentialIds())
-    eng.deploy(WORKFLOW, "bench.wf")
+    deploy(eng, WORKFLOW, "bench.wf")
     errors = [d for d in eng.enable("PIAPW-B") if d.is_error]
     if errors:
         raise SystemExit(f"the benchmark workflow does not enable: {errors}")

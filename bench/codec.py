@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from engine import database
 
-from werkstroom import open_engine
+from werkstroom import deploy, open_engine
 from werkstroom.engine.approvals.setup import load_setup
 from werkstroom.engine.clock import VirtualClock
 from werkstroom.engine.records import RECORD_GET
@@ -97,7 +97,7 @@ def cycle(url: str, n: int, tag: str) -> tuple[float, int]:
         with eng.transaction() as uow:
             load_setup(uow, tomllib.loads((ROOT / "examples" / "organisation.toml").read_text()))
         script = ROOT / "examples" / "purchase-invoice-eu.wf"
-        eng.deploy(script.read_text(encoding="utf-8"), str(script))
+        deploy(eng, script.read_text(encoding="utf-8"), str(script))
         eng.enable("PIAPW-EU")
         start = time.perf_counter()
         for i in range(n):

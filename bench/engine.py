@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 from sqlalchemy import create_engine, select, text
 
-from werkstroom import open_engine
+from werkstroom import deploy, open_engine
 from werkstroom.engine.approvals.setup import load_setup
 from werkstroom.engine.clock import VirtualClock
 from werkstroom.store.approvals import ApprovalEntry
@@ -62,7 +62,7 @@ def main() -> None:
             with eng.transaction() as uow:
                 load_setup(uow, tomllib.loads((ROOT / "examples" / "organisation.toml").read_text()))
             script = ROOT / "examples" / "purchase-invoice-eu.wf"
-            eng.deploy(script.read_text(encoding="utf-8"), str(script))
+            deploy(eng, script.read_text(encoding="utf-8"), str(script))
             eng.enable("PIAPW-EU")
             n = args.documents
             start = time.perf_counter()

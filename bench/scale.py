@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from engine import database
 
-from werkstroom import open_engine
+from werkstroom import deploy, open_engine
 from werkstroom.engine.approvals.setup import load_setup
 from werkstroom.engine.clock import VirtualClock
 from werkstroom.engine.facade import Engine
@@ -76,7 +76,7 @@ def prepare(url: str) -> Engine:
     with eng.transaction() as uow:
         load_setup(uow, tomllib.loads((ROOT / "examples" / "organisation.toml").read_text()))
     script = ROOT / "examples" / "purchase-invoice-eu.wf"
-    eng.deploy(script.read_text(encoding="utf-8"), str(script))
+    deploy(eng, script.read_text(encoding="utf-8"), str(script))
     eng.enable("PIAPW-EU")
     return eng
 
@@ -88,7 +88,7 @@ def deploy_others(eng: Engine, n: int) -> tuple[float, float, float]:
     for i in range(n):
         code, text = other_script(i)
         t0 = time.perf_counter()
-        eng.deploy(text, f"{code}.wf")
+        deploy(eng, text, f"{code}.wf")
         eng.enable(code)
         times.append(time.perf_counter() - t0)
         if (i + 1) % 1000 == 0:

@@ -219,3 +219,12 @@ def test_approvals_do_not_import_notifications() -> None:
                   if name.startswith("werkstroom.engine.approvals")
                   for target in targets if target.startswith("werkstroom.engine.notifications"))
     assert not back, "approvals import notifications:\n" + "\n".join("  " + b for b in back)
+
+
+def test_the_engine_never_imports_the_grammar() -> None:
+    """The engine stores and runs bound programs: text is parsed and bound in the binding layer
+    (werkstroom.binding.sources), which ``open_engine`` hands the engine for the re-check at enable."""
+    graph = import_graph()
+    found = sorted(f"{a} imports {b}" for a, targets in graph.items() if a.startswith("werkstroom.engine")
+                   for b in targets if b == "werkstroom.grammar" or b.startswith("werkstroom.grammar."))
+    assert not found, "the engine imports the grammar:\n" + "\n".join("  " + f for f in found)

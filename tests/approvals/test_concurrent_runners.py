@@ -20,6 +20,7 @@ from apptools import Sink, free_port
 from racers import PROCESSES, Failed, race
 from sqlalchemy import select
 
+from werkstroom import deploy
 from werkstroom.engine.approvals.setup import load_setup
 from werkstroom.engine.clock import VirtualClock
 from werkstroom.engine.facade import Engine, open_engine
@@ -158,7 +159,7 @@ def board_engine(url: str) -> Engine:
             + [{"id": f"{p}{u}", "approver": f"{p}{u}", "substitute": f"{n}{u}"}
                for u in BOARD for p, n in (("", "S"), ("S", "T"), ("T", ""))],
             "groups": [{"code": "BOARD", "members": [{"user": u, "sequence": 1} for u in BOARD]}]})
-    eng.deploy(SCRIPT, "race.wf")
+    deploy(eng, SCRIPT, "race.wf")
     assert [d for d in eng.enable("RACE-T") if d.is_error] == []
     for n in range(INVOICES):
         eng.emit("PurchaseDocSentForApproval", {"document_type": "Invoice", "no": f"R{n}", "status": "Open",

@@ -14,6 +14,7 @@ import pytest
 from apptools import Sink
 from click.testing import CliRunner
 
+from werkstroom import deploy
 from werkstroom.cli import cli
 from werkstroom.engine.approvals import queries
 from werkstroom.engine.approvals.setup import load_setup
@@ -67,7 +68,7 @@ def invoice(no: str = "1001", amount: str = "50000") -> dict[str, Any]:
 
 
 def prepare(eng: Engine) -> None:
-    eng.deploy(WORKFLOW, "test.wf")
+    deploy(eng, WORKFLOW, "test.wf")
     assert [d for d in eng.enable("PIAPW-T") if d.is_error] == []
     with eng.transaction() as uow:
         load_setup(uow, ORG)
@@ -202,7 +203,7 @@ def test_cli(tmp_path: Path) -> None:
     assert r.exit_code == 0 and "loaded 3 users" in r.output
     eng = open_engine(db, clock=VirtualClock(dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)))
     try:
-        eng.deploy(WORKFLOW, "test.wf")
+        deploy(eng, WORKFLOW, "test.wf")
         eng.enable("PIAPW-T")
         eng.emit("PurchaseDocSentForApproval", invoice(amount="5000"), user="REQ")
     finally:
@@ -291,7 +292,7 @@ workflow GRP-T "Group approval with a quorum, no self approval"
 
 def test_group_quorum_and_segregation_from_a_script(eng: Engine) -> None:
     eng.disable("PIAPW-T")
-    eng.deploy(GROUP_WORKFLOW, "group.wf")
+    deploy(eng, GROUP_WORKFLOW, "group.wf")
     assert [d for d in eng.enable("GRP-T") if d.is_error] == []
     with eng.transaction() as uow:
         load_setup(uow, {"groups": [{"code": "BOARD", "members": [
@@ -320,7 +321,7 @@ def test_cli_dispatch_delivers_to_smtp(tmp_path: Path, smtp_server: tuple[Sink, 
     assert run(db, "setup", "load", str(org)).exit_code == 0
     eng = open_engine(db)
     try:
-        eng.deploy(WORKFLOW, "test.wf")
+        deploy(eng, WORKFLOW, "test.wf")
         eng.enable("PIAPW-T")
         eng.emit("PurchaseDocSentForApproval", invoice(no="4004", amount="5000"), user="REQ")
     finally:
@@ -363,7 +364,7 @@ def test_parallel_approvals_at_the_same_time(eng: Engine) -> None:
     from werkstroom.store.notifications import NotificationEntry
 
     eng.disable("PIAPW-T")
-    eng.deploy(GROUP_WORKFLOW.replace(", any 1 of group, no self approval", ""), "group.wf")
+    deploy(eng, GROUP_WORKFLOW.replace(", any 1 of group, no self approval", ""), "group.wf")
     assert [d for d in eng.enable("GRP-T") if d.is_error] == []
     with eng.transaction() as uow:
         load_setup(uow, {"groups": [{"code": "BOARD", "members": [

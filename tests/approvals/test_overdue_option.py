@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from werkstroom import deploy
 from werkstroom.engine.approvals.setup import load_setup
 from werkstroom.engine.clock import SequentialIds, VirtualClock
 from werkstroom.engine.facade import Engine, open_engine
@@ -32,7 +33,7 @@ def clock() -> VirtualClock:
 
 def engine_with(options: str, clock: VirtualClock, url: str) -> Engine:
     eng = open_engine(url, clock=clock, ids=SequentialIds())
-    eng.deploy(SCRIPT.format(options=options), "overdue.wf")
+    deploy(eng, SCRIPT.format(options=options), "overdue.wf")
     assert [d for d in eng.enable("OVD-T") if d.is_error] == []
     with eng.transaction() as uow:
         load_setup(uow, {"users": [{"id": "BOSS", "approver": "BOSS"}, {"id": "REQ", "approver": "BOSS"}]})

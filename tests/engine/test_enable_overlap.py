@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from werkstroom import deploy
 from werkstroom.cli import cli
 from werkstroom.engine.facade import open_engine
 from werkstroom.engine.lifecycle import EnableRefused
@@ -29,7 +30,7 @@ SMALL = """workflow SMALL "Small invoices"
 def test_overlap_with_an_enabled_workflow_refuses_with_an_example_record(engine_url: str) -> None:
     eng = open_engine(engine_url)
     try:
-        eng.deploy(BIG + "\n" + ANY + "\n" + SMALL, "inv.wf")
+        deploy(eng, BIG + "\n" + ANY + "\n" + SMALL, "inv.wf")
         eng.enable("BIG")
         eng.enable("SMALL")  # exclusive conditions: no overlap
         with pytest.raises(EnableRefused) as err:

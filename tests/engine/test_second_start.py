@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from werkstroom import deploy
 from werkstroom.catalogue.specs import FieldKind as K
 from werkstroom.engine.approvals.queries import list_entries
 from werkstroom.engine.approvals.setup import load_setup
@@ -30,7 +31,7 @@ def _example(url: str) -> Engine:
     eng = open_engine(url, clock=VirtualClock(dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC)), ids=SequentialIds())
     with (ROOT / "examples" / "organisation.toml").open("rb") as fh, eng.transaction() as uow:
         load_setup(uow, tomllib.load(fh))
-    eng.deploy((ROOT / "examples" / "purchase-invoice-eu.wf").read_text(), "purchase-invoice-eu.wf")
+    deploy(eng, (ROOT / "examples" / "purchase-invoice-eu.wf").read_text(), "purchase-invoice-eu.wf")
     eng.enable("PIAPW-EU")
     return eng
 

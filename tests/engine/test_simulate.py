@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from werkstroom import deploy
 from werkstroom.cli import cli
 from werkstroom.simulation.run import ScenarioError, load_scenario, parse_advance, simulate
 
@@ -343,9 +344,9 @@ def test_enable_runs_the_binder_checks_across_enabled_workflows(tmp_path: Path) 
 
     eng = open_engine(f"sqlite:///{tmp_path / 'w.db'}")
     try:
-        eng.deploy(SCRIPT, "a.wf")
+        deploy(eng, SCRIPT, "a.wf")
         eng.enable("PIAPW-T")
-        eng.deploy(SCRIPT.replace("PIAPW-T", "PIAPW-T2"), "b.wf")
+        deploy(eng, SCRIPT.replace("PIAPW-T", "PIAPW-T2"), "b.wf")
         with pytest.raises(EnableRefused) as err:
             eng.enable("PIAPW-T2")
         assert err.value.code == "WF507"
@@ -378,7 +379,7 @@ def test_wf_timers_delegates_overdue_requests(tmp_path: Path) -> None:
     try:
         with eng.transaction() as uow:
             load_setup(uow, tomllib.loads((ROOT / "examples" / "organisation.toml").read_text()))
-        eng.deploy(EXAMPLE.read_text(), str(EXAMPLE))
+        deploy(eng, EXAMPLE.read_text(), str(EXAMPLE))
         eng.enable("PIAPW-EU")
         eng.emit("PurchaseDocSentForApproval", {"document_type": "Invoice", "no": "PI-1", "status": "Open",
                                                 "amount": "3000", "purchaser_code": "BY"}, user="BUYER")

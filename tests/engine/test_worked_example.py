@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from werkstroom import install_templates
 from werkstroom.engine.approvals.setup import load_setup
 from werkstroom.engine.clock import SequentialIds, VirtualClock
 from werkstroom.engine.facade import Engine, open_engine
@@ -33,7 +34,7 @@ def test_ms_poapw_two_approvers(engine_url: str) -> None:
     try:
         with eng.transaction() as uow:
             load_setup(uow, tomllib.loads((ROOT / "examples" / "organisation.toml").read_text()))
-        eng.install_templates()
+        install_templates(eng)
         eng.copy("MS-POAPW", "POAPW")
         eng.enable("POAPW")
         order = {"document_type": "Order", "no": "PO-1", "status": "Open", "amount": "25000",

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from partnerlib import PAINTED, SHIP, SHIPPED, WIDGET, Partners, widgets
 
+from werkstroom import deploy as deploy_text
 from werkstroom.cli import cli
 from werkstroom.diagnostics import Diagnostic
 from werkstroom.engine.facade import open_engine
@@ -33,7 +34,7 @@ workflow OTHER "Unaffected"
 def deploy(db: str) -> None:
     eng = open_engine(db)
     try:
-        eng.deploy(WORKFLOW + "\n" + SECOND, "widgets.wf")
+        deploy_text(eng, WORKFLOW + "\n" + SECOND, "widgets.wf")
     finally:
         eng.close()
 
@@ -148,7 +149,7 @@ def test_a_running_instance_whose_next_response_was_dropped(partners: Partners, 
     partners.add(widgets(responses=(attrs.evolve(SHIP, allowed_after=("WidgetShipped",)),)))
     eng = open_engine(db)
     try:
-        eng.deploy(RUNNING, "run.wf")
+        deploy_text(eng, RUNNING, "run.wf")
         eng.enable("RUN")
         eng.emit("WidgetPainted", {"no": "W1"}, user="ANN")
     finally:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from partnerlib import Partners, widgets
 
+from werkstroom import deploy
 from werkstroom.binding.libraries import load_catalogue
 from werkstroom.engine.facade import open_engine
 from werkstroom.extend import EventSpec, LibraryError, catalogue_with
@@ -16,7 +17,7 @@ SCRIPT = "workflow SHIPW\n  on WidgetPainted when colour = \"red\" then ship wid
 
 def test_an_engine_with_a_library_deploys_enables_and_runs_its_scripts(partners: Partners) -> None:
     with open_engine("sqlite://", libraries=[widgets()]) as engine:
-        [deployed] = engine.deploy(SCRIPT, "shipw.wf")
+        [deployed] = deploy(engine, SCRIPT, "shipw.wf")
         assert (deployed.code, deployed.version) == ("SHIPW", 1)
         assert engine.enable("SHIPW") == []
         result = engine.emit("WidgetPainted", {"no": "W1", "colour": "red", "weight": "3"}, user="ann")

@@ -11,6 +11,7 @@ import attrs
 import pytest
 from partnerlib import PAINTED, SHIP, SHIPPED, Partners, widgets
 
+from werkstroom import deploy
 from werkstroom.binding.checking import check_sources
 from werkstroom.binding.libraries import load_catalogue
 from werkstroom.engine.approvals.setup import load_setup
@@ -117,7 +118,7 @@ def test_a_partner_record_through_the_stdlib_approvals(partners: Partners, tmp_p
         with eng.transaction() as uow:
             load_setup(uow, {"users": [{"id": "ANN", "approver": "ANN"}, {"id": "MIA", "approver": "MIA"}],
                              "groups": [{"code": "WIDGETS", "members": [{"user": "MIA", "sequence": 1}]}]})
-        eng.deploy(WORKFLOW, "wapp.wf")
+        deploy(eng, WORKFLOW, "wapp.wf")
         eng.enable("WAPP")
         eng.emit("WidgetSentForApproval", {"no": "W1", "weight": "3"}, user="ANN")
         assert eng.record_state("Widget", "W1").restricted

@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 from partnerlib import SHIP, Partners, widgets
 
+from werkstroom import deploy
 from werkstroom.cli import cli
 from werkstroom.engine.clock import SequentialIds, VirtualClock
 from werkstroom.engine.facade import Engine, open_engine
@@ -60,7 +61,7 @@ def engine(partners: Partners, tmp_path: Path) -> Iterator[Engine]:
         clock=VirtualClock(dt.datetime(2026, 5, 4, 9, tzinfo=dt.UTC)),
         ids=SequentialIds(),
     )  # the default catalogue: stdlib + the entry-point group
-    eng.deploy(WORKFLOW, "widgets.wf")
+    deploy(eng, WORKFLOW, "widgets.wf")
     eng.enable("WIDGETS")
     yield eng
     eng.close()
@@ -75,7 +76,7 @@ def running(partners: Partners, run: Callable[[ResponseContext], None], phrase: 
     partners.add(widgets(responses=(SHIP, spec)))
     eng = open_engine(f"sqlite:///{tmp_path / 'wf.db'}" if tmp_path else "sqlite://", ids=SequentialIds())
     try:
-        for deployed in eng.deploy(script, "partner.wf"):
+        for deployed in deploy(eng, script, "partner.wf"):
             eng.enable(deployed.code)
         yield eng
     finally:
@@ -175,7 +176,7 @@ def test_a_broken_mandatory_check_is_wf918_not_a_traceback(
     assert "must return None when the options are complete" in found[0]["help"]
     eng = open_engine("sqlite://")
     with pytest.raises(DiagnosticsError) as info:
-        eng.deploy(script.read_text(encoding="utf-8"), "widgets.wf")
+        deploy(eng, script.read_text(encoding="utf-8"), "widgets.wf")
     assert info.value.code == "WF918"
     eng.close()
 
@@ -189,7 +190,7 @@ def test_raising_an_unknown_event_names_the_response_and_library(partners: Partn
                          run=paint_again)
     partners.add(widgets(responses=(SHIP, again)))
     eng = open_engine("sqlite://")
-    eng.deploy("workflow W\n  on WidgetPainted then paint the widget again\n", "w.wf")
+    deploy(eng, "workflow W\n  on WidgetPainted then paint the widget again\n", "w.wf")
     eng.enable("W")
     with pytest.raises(ResponseFailed) as info:
         eng.emit("WidgetPainted", {"no": "W1"}, user="ANN")
@@ -253,7 +254,7 @@ def test_code_option_defaults_and_presets_are_upper_cased_as_written_values(part
     partners.add(widgets(responses=(SHIP, spec)))
     eng = open_engine("sqlite://", ids=SequentialIds())
     try:
-        eng.deploy("workflow F\n  on WidgetPainted then\n     file the widget\n     return the widget\n"
+        deploy(eng, "workflow F\n  on WidgetPainted then\n     file the widget\n     return the widget\n"
                    '     file the widget, in bin "dock", on shelf x-2\n', "f.wf")
         eng.enable("F")
         eng.emit("WidgetPainted", {"no": "W1"}, user="ANN")

@@ -110,6 +110,8 @@ def deploy(ctx: click.Context, scripts: tuple[str, ...], do_enable: bool, templa
     """Store the workflows of SCRIPTS (a new version when the text changed)."""
     if not scripts and not templates:
         raise click.UsageError("name at least one script, or --templates")
+    from .. import deploy as deploy_text
+    from .. import install_templates
     from ..grammar.reading import read_source
 
     texts: dict[str, str] = {}
@@ -124,11 +126,11 @@ def deploy(ctx: click.Context, scripts: tuple[str, ...], do_enable: bool, templa
     try:
         with _engine(ctx) as eng:
             if templates:
-                done = eng.install_templates()
+                done = install_templates(eng)
                 changed = sum(d.new_version for d in done)
                 click.echo(f"{len(done)} templates stored ({changed} new or changed)")
             for path in scripts:
-                deployed = eng.deploy(texts[path], path)
+                deployed = deploy_text(eng, texts[path], path)
                 if not deployed:
                     click.echo(f"warning[WF113]: {path} holds no workflow and no step; nothing was stored")
                 for d in deployed:

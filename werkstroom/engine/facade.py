@@ -7,7 +7,6 @@ See docs/engine.md for examples.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -19,32 +18,20 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..binding.program import BoundWorkflow
+from ..binding.program import BoundProgram, BoundWorkflow
 from ..catalogue.specs import Library
 from ..diagnostics import Diagnostic
-from ..errors import DiagnosticsError, WerkstroomError
+from ..errors import WerkstroomError
 from ..store import codec as codec
-from ..store.database import (
-    ArchivedInstanceRow,
-    EventLogRow,
-    InstanceRow,
-    OutboxRow,
-    RecordChangeRow,
-    RecordRow,
-    RecordStateRow,
-    WorkflowRow,
-    decode_step_states,
-    make_engine,
-    resolve_url,
-    upgrade,
-)
+from ..store.database import EventLogRow, RecordRow, WorkflowRow, make_engine, resolve_url, upgrade
 from ..store.driver import Params, Statement
-from . import boundary, lifecycle
+from . import boundary, lifecycle, views
 from .clock import Clock, IdSource, SystemClock, UuidIds
 from .records import Rec, Vocabulary, record_key, validate
 from .run import Run, delivery_lock, event_reads, record_lock
 from .trace import EmitResult
 from .unit import KeptConnections, UnitOfWork
+from .views import InstanceInfo, OutboxItem, RecordStatus, StepInfo
 from .workflows import UnknownWorkflow, WorkflowCache
 
 _LOG: Table = EventLogRow.__table__  # type: ignore[assignment]
@@ -91,60 +78,6 @@ class IdempotencyConflict(WerkstroomError):
     code = "WF504"
 
 
-@attrs.frozen
-class InstanceInfo:
-    id: str
-    workflow_code: str
-    version: int
-    record_type: str
-    record_key: str
-    started_by: str
-    created_at: dt.datetime
-    archived_at: dt.datetime | None = None
-
-
-@attrs.frozen
-class StepInfo:
-    step_id: int
-    kind: str
-    name: str
-    parent: int | None
-    sequence_no: int
-    next_step: int | None
-    status: str
-
-
-@attrs.frozen
-class OutboxItem:
-    id: int
-    kind: str
-    payload: dict[str, Any]
-    instance_id: str
-    workflow_code: str
-    created_at: dt.datetime
-
-
-@attrs.frozen
-class PendingChange:
-    field: str
-    old_value: Any
-    new_value: Any
-    workflow_code: str
-
-
-@attrs.frozen
-class RecordStatus:
-    """The workflow-relevant state of one record, for the host."""
-
-    record_type: str
-    key: str
-    status: str | None
-    restricted: bool
-    restriction_reason: str
-    pending_changes: tuple[PendingChange, ...]
-    running_instances: tuple[str, ...]
-
-
 Subscriber = Callable[[Sequence[OutboxItem]], None]
 
 
@@ -155,10 +88,13 @@ class Engine:
     stdlib plus partner libraries). ``libraries``: extra libraries installed into (a copy of) it,
     validated as partner libraries are (``LibraryError``, WF9xx, when one is rejected).
     ``explain``: evaluate conditions in explain mode so results carry the values each test read.
+    ``rebind``: what binds a deployed source again when its workflow is enabled (``open_engine``
+    wires ``werkstroom.binding.sources.rebind``; None here: not bound again).
     """
 
     def __init__(self, url: str | None = None, *, clock: Clock | None = None, ids: IdSource | None = None,
-                 catalogue: Any = None, libraries: Iterable[Library] = (), explain: bool = False) -> None:
+                 catalogue: Any = None, libraries: Iterable[Library] = (), explain: bool = False,
+                 rebind: lifecycle.Rebind | None = None) -> None:
         self.url = resolve_url(url)
         self.clock: Clock = clock or SystemClock()
         self.ids: IdSource = ids or UuidIds()
@@ -174,6 +110,7 @@ class Engine:
         self.catalogue = catalogue
         self.vocab = Vocabulary(catalogue)
         self.explain = explain
+        self._rebind = rebind
         self._sa = make_engine(self.url)
         upgrade(self._sa)
         # SQLite: each thread keeps its connection between events (no pool round trip per event)
@@ -221,32 +158,10 @@ class Engine:
 
     # ------------------------------------------------------------------ lifecycle
 
-    def deploy(self, source: str, path: str = "<string>") -> list[lifecycle.Deployed]:
-        """Parse, bind and store every workflow of a script (a new version when the text changed)."""
-        from ..binding.binder import bind
-        from ..grammar.parser import parse
-
-        parsed = parse(source, path)
-        program = bind([parsed], self.catalogue)
-        errors = [d for d in (*parsed.diagnostics, *program.diagnostics) if d.is_error]
-        if errors:
-            first = f"{errors[0].code}: {errors[0].message}"
-            raise DiagnosticsError(f"{path} has {len(errors)} error(s), the first {first}; "
-                                   f"nothing was deployed",
-                                   errors, code=errors[0].code)  # each error with its caret
+    def deploy(self, program: BoundProgram) -> list[lifecycle.Deployed]:
+        """Store every workflow of a bound program (a new version when its content changed); bind text
+        first with ``werkstroom.binding.sources.bind_text`` (or use ``werkstroom.deploy``)."""
         return [self.deploy_workflow(wf) for wf in program.workflows]
-
-    def install_templates(self) -> list[lifecycle.Deployed]:
-        """Store the catalogue's workflow templates (MS-...) so they can be copied; never enabled."""
-        from ..binding.binder import bind
-        from ..grammar.parser import parse
-
-        out: list[lifecycle.Deployed] = []
-        for t in getattr(self.catalogue, "templates", ()):
-            program = bind([parse(t.text, t.path)], self.catalogue, template=True)
-            for wf in program.workflows:
-                out.append(self.deploy_workflow(attrs.evolve(wf, template=True)))
-        return out
 
     def deploy_workflow(self, wf: BoundWorkflow) -> lifecycle.Deployed:
         with self.transaction() as uow:
@@ -260,7 +175,7 @@ class Engine:
         code = boundary.code(code)
         with self.transaction() as uow:
             return lifecycle.enable(uow.session, self.clock, self._workflows, self.vocab, code,
-                                    self.catalogue, allow_overlap)
+                                    self.catalogue, allow_overlap, self._rebind)
 
     def disable(self, code: str) -> None:
         code = boundary.code(code)
@@ -515,23 +430,7 @@ class Engine:
     def record_state(self, record_type: str, key: str) -> RecordStatus:
         record_type, key = boundary.name("the record type", record_type), boundary.record_key(key)
         with self.transaction() as uow:
-            s = uow.session
-            st = s.get(RecordStateRow, (record_type, key))
-            changes = tuple(
-                PendingChange(c.field, codec.loads(c.old_value), codec.loads(c.new_value), c.workflow_code)
-                for c in s.scalars(select(RecordChangeRow).where(
-                    RecordChangeRow.record_type == record_type, RecordChangeRow.record_key == key)
-                    .order_by(RecordChangeRow.id)))
-            running = tuple(s.scalars(select(InstanceRow.id).where(
-                InstanceRow.record_type == record_type, InstanceRow.record_key == key)
-                .order_by(InstanceRow.seq)))
-            status = st.status if st is not None else None
-            if status is None:
-                row = s.get(RecordRow, (record_type, key))
-                if row is not None:
-                    status = (codec.loads(row.values_json) or {}).get("status")
-            return RecordStatus(record_type, key, status, bool(st and st.restricted),
-                                st.restriction_reason if st else "", changes, running)
+            return views.record_state(uow.session, record_type, key)
 
     # ------------------------------------------------------------------ inspection
 
@@ -541,70 +440,41 @@ class Engine:
         workflow_code, record_type, record_key = boundary.instance_filters(workflow_code, record_type,
                                                                            record_key)
         with self.transaction() as uow:
-            stmt = select(InstanceRow).order_by(InstanceRow.seq)
-            if workflow_code:
-                stmt = stmt.where(InstanceRow.workflow_code == workflow_code)
-            if record_type:
-                stmt = stmt.where(InstanceRow.record_type == record_type)
-            if record_key:
-                stmt = stmt.where(InstanceRow.record_key == record_key)
-            return [self._info(uow.session, r) for r in uow.session.scalars(stmt)]
+            return views.instances(uow.session, self._workflows, workflow_code, record_type, record_key)
 
     def archive(self, workflow_code: str | None = None) -> list[InstanceInfo]:
         """Completed (archived) instances, oldest first."""
         workflow_code = boundary.optional(boundary.code, workflow_code)
         with self.transaction() as uow:
-            stmt = select(ArchivedInstanceRow).order_by(ArchivedInstanceRow.seq)
-            if workflow_code:
-                stmt = stmt.where(ArchivedInstanceRow.workflow_code == workflow_code)
-            return [self._info(uow.session, r) for r in uow.session.scalars(stmt)]
-
-    def _info(self, s: Session, r: InstanceRow | ArchivedInstanceRow) -> InstanceInfo:
-        version = self._workflows.version(s, r.version_id).version_no
-        archived = r.archived_at if isinstance(r, ArchivedInstanceRow) else None
-        return InstanceInfo(r.id, r.workflow_code, version, r.record_type, r.record_key, r.started_by,
-                            r.created_at, archived)
+            return views.archive(uow.session, self._workflows, workflow_code)
 
     def steps(self, instance_id: str) -> list[StepInfo]:
         """The step instances of a running or archived instance, by step id."""
         instance_id = boundary.instance_id(instance_id)
         with self.transaction() as uow:
-            s = uow.session
-            row: InstanceRow | ArchivedInstanceRow | None = s.get(InstanceRow, instance_id)
-            if row is None:
-                row = s.get(ArchivedInstanceRow, instance_id)
-            if row is None:
-                raise UnknownWorkflow(f"there is no workflow instance {instance_id!r}")
-            states = decode_step_states(row.step_states)
-            wf = self._workflows.version(s, row.version_id).workflow
-            return [StepInfo(st.id, st.kind, st.name, st.parent, st.sequence_no, st.next_step,
-                             states.get(st.id, "Inactive"))
-                    for st in sorted(wf.steps, key=lambda st: st.id)]
+            return views.steps(uow.session, self._workflows, instance_id)
 
     def outbox(self, after: int = 0, *, kind: str | None = None, event_id: int | None = None,
                limit: int | None = None) -> list[OutboxItem]:
         """Outbox rows with id > ``after`` (read them in order and remember the last id)."""
         with self.transaction() as uow:
-            stmt = select(OutboxRow).where(OutboxRow.id > after).order_by(OutboxRow.id)
-            if kind:
-                stmt = stmt.where(OutboxRow.kind == kind)
-            if event_id is not None:
-                stmt = stmt.where(OutboxRow.event_id == event_id)
-            if limit:
-                stmt = stmt.limit(limit)
-            return [OutboxItem(r.id, r.kind, codec.plain(codec.loads(r.payload)), r.instance_id,
-                               r.workflow_code, r.created_at) for r in uow.session.scalars(stmt)]
+            return views.outbox(uow.session, after, kind, event_id, limit)
 
     def event_log(self) -> list[tuple[int, str, str, str, str | None]]:
         """(id, event, record type, record key, idempotency key) of every handled event."""
         with self.transaction() as uow:
-            return [(r.id, r.event, r.record_type, r.record_key, r.idempotency_key)
-                    for r in uow.session.scalars(select(EventLogRow).order_by(EventLogRow.id))]
+            return views.event_log(uow.session)
 
 
 def open_engine(url: str | None = None, clock: Clock | None = None, ids: IdSource | None = None,
                 **kwargs: Any) -> Engine:
-    """Open (and create or upgrade) the store at ``url`` (default: $WERKSTROOM_DB or ./werkstroom.db)."""
+    """Open (and create or upgrade) the store at ``url`` (default: $WERKSTROOM_DB or ./werkstroom.db).
+    Enabling binds a deployed source again against the catalogue (``rebind``, default
+    ``werkstroom.binding.sources.rebind``)."""
+    if "rebind" not in kwargs:
+        from ..binding.sources import rebind
+
+        kwargs["rebind"] = rebind
     return Engine(url, clock=clock, ids=ids, **kwargs)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 from sqlalchemy import and_, func, select
@@ -154,38 +154,12 @@ def _binder_checks(wf: BoundWorkflow, enabled: Sequence[BoundWorkflow], catalogu
     return checks.without_repeats(out) if checks is not None else out
 
 
-def rebind(wf: BoundWorkflow, catalogue: Any, version: int = 0) -> list[Diagnostic]:
-    """Bind the deployed source again against the installed catalogue (docs/extending.md, "contract
-    changes"): when a library no longer declares an event, response, record field or option the
-    workflow uses, the binder's errors point into the deployed source. Only errors inside this
-    workflow count; a source that no longer parses is left to the other checks."""
-    if catalogue is None or not wf.source:
-        return []
-    from ..binding.binder import bind
-    from ..grammar.parser import parse
+class Rebind(Protocol):
+    """Binds a deployed workflow's source again against the installed catalogue and answers the errors
+    inside it (``werkstroom.binding.sources.rebind``, wired by ``open_engine``): the check that a
+    deployed workflow still fits the libraries, run when it is enabled (docs/extending.md)."""
 
-    parsed = parse(wf.source, wf.path or f"<{wf.code}>")
-    if not parsed.ok:
-        return []
-    program = bind([parsed], catalogue, template=wf.template)
-    found = [w for w in program.workflows if w.code == wf.code]
-    if not found and len(program.workflows) == 1:
-        found = list(program.workflows)  # a copy: the source still carries the original code
-    if not found:
-        return []
-    span = found[0].span
-    multi = len(program.workflows) > 1
-
-    def inside(d: Diagnostic) -> bool:
-        if not multi or d.span is None or span.end <= span.start:
-            return True
-        return span.start <= d.span.start and d.span.end <= span.end
-
-    libs = ", ".join(f"{lib.name} {lib.version}" for lib in getattr(catalogue, "libraries", ())
-                     if not lib.name.startswith("werkstroom."))
-    note = (f"{wf.code} (version {version}) was bound when it was deployed; bound again against the "
-            f"installed catalogue (partner libraries: {libs or 'none'}) it no longer fits")
-    return [attrs.evolve(d, notes=(*d.notes, note)) for d in program.diagnostics if d.is_error and inside(d)]
+    def __call__(self, wf: BoundWorkflow, catalogue: Any, version: int = 0) -> list[Diagnostic]: ...
 
 
 _ENABLED_ON = (select(WorkflowRow.code, WorkflowVersionRow.id)
@@ -213,10 +187,12 @@ def enabled_on(session: Session, cache: WorkflowCache, wf: CompiledWorkflow) -> 
 
 
 def enable(session: Session, clock: Clock, cache: WorkflowCache, vocab: Vocabulary, code: str,
-           catalogue: Any = None, allow_overlap: bool | None = None) -> list[Diagnostic]:
+           catalogue: Any = None, allow_overlap: bool | None = None,
+           rebind: Rebind | None = None) -> list[Diagnostic]:
     """Enable ``code`` or raise EnableRefused; returns the warnings found. ``allow_overlap``: True lets
     its entry point overlap enabled workflows' (a warning, not a refusal), False refuses that; the
-    choice is stored on the workflow, and None uses the stored one."""
+    choice is stored on the workflow, and None uses the stored one. ``rebind``: the check that the
+    deployed source still fits the catalogue (None: not checked)."""
     row = _require(session, code)
     if row.template:
         raise LifecycleError(f"{code} is a template: templates cannot be enabled; copy it first "
@@ -226,7 +202,8 @@ def enable(session: Session, clock: Clock, cache: WorkflowCache, vocab: Vocabula
     allowed = row.allow_overlap if allow_overlap is None else allow_overlap
     others = enabled_on(session, cache, compiled)
     # a deployed workflow that no longer fits the installed catalogue is reported as such first
-    diags = rebind(wf, catalogue, row.current_version) or (
+    refit = rebind(wf, catalogue, row.current_version) if rebind is not None else []
+    diags = refit or (
         _structure(wf, vocab) + _binder_checks(wf, others, catalogue, bool(allowed)))
     errors = [d for d in diags if d.is_error]
     if errors:

@@ -46,6 +46,7 @@ from typing import Any
 import attrs
 from sqlalchemy import select
 
+from ..binding.sources import bind_text
 from ..diagnostics import Diagnostic
 from ..engine.clock import SequentialIds, VirtualClock
 from ..engine.connect import connect
@@ -483,7 +484,7 @@ def simulate(scripts: Sequence[str | Path], scenario: str | Path, *, url: str | 
                 if src.code == "WF100":  # missing, a directory, unreadable: as before
                     raise ScenarioError(f"cannot read {p}: {src.message}")
                 raise DiagnosticsError(src.message, [src], code=src.code)  # WF101 not text, WF112 too large
-            for d in engine.deploy(src.text, str(p)):
+            for d in engine.deploy(bind_text(src.text, str(p), engine.catalogue)):
                 warnings = engine.enable(d.code)
                 workflows.append({"code": d.code, "version": d.version, "script": str(p),
                                   "warnings": [w.message for w in warnings]})

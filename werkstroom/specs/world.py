@@ -240,8 +240,11 @@ class World:
         return f"{exc}\n" + render_text(diags, {path: SourceFile(path, text)})
 
     def deploy_and_enable(self, text: str, path: str) -> list[str]:
-        """Deploy every workflow of ``text`` and enable them; raises the engine's error unchanged."""
-        deployed = self.engine.deploy(text, path)
+        """Deploy every workflow of ``text`` and enable them; raises the binder's or the engine's error
+        unchanged."""
+        from .. import deploy
+
+        deployed = deploy(self.engine, text, path)
         codes = [d.code for d in deployed]
         for code in codes:
             self.engine.enable(code)

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from werkstroom_expenses import __version__, library
 
+from werkstroom import deploy
 from werkstroom.binding.checking import check_paths
 from werkstroom.binding.libraries import load_catalogue
 from werkstroom.cli import cli
@@ -67,7 +68,7 @@ def test_catalogue_command_shows_the_events_with_their_origin() -> None:
 
 
 def test_book_expense_books_the_lines_total_as_decimal(engine: Engine) -> None:
-    engine.deploy(WORKFLOW, "exp.wf")
+    deploy(engine, WORKFLOW, "exp.wf")
     engine.enable("EXP")
     lines = [{"report_no": "EX-1", "line_no": 10000, "category": "Travel", "amount": "0.10"},
              {"report_no": "EX-1", "line_no": 20000, "category": "Meals", "amount": "0.20"}]
@@ -84,7 +85,7 @@ def test_book_expense_books_the_lines_total_as_decimal(engine: Engine) -> None:
 
 
 def test_book_expense_without_lines_books_the_amount(engine: Engine) -> None:
-    engine.deploy(WORKFLOW, "exp.wf")
+    deploy(engine, WORKFLOW, "exp.wf")
     engine.enable("EXP")
     engine.emit("ExpenseReportSubmitted", {"no": "EX-2", "amount": "12.345"}, user="ANN")
     [item] = engine.outbox(kind="expense.booked")
@@ -92,7 +93,7 @@ def test_book_expense_without_lines_books_the_amount(engine: Engine) -> None:
 
 
 def test_nothing_to_book_rolls_the_event_back(engine: Engine) -> None:
-    engine.deploy(WORKFLOW, "exp.wf")
+    deploy(engine, WORKFLOW, "exp.wf")
     engine.enable("EXP")
     with pytest.raises(ResponseFailed) as info:
         engine.emit("ExpenseReportSubmitted", {"no": "EX-3", "amount": "0"}, user="ANN")
@@ -104,7 +105,7 @@ def test_nothing_to_book_rolls_the_event_back(engine: Engine) -> None:
 
 
 def test_the_account_is_mandatory_when_enabling(engine: Engine) -> None:
-    engine.deploy('workflow EXP\n  on ExpenseReportSubmitted then book expense\n', "exp.wf")
+    deploy(engine, 'workflow EXP\n  on ExpenseReportSubmitted then book expense\n', "exp.wf")
     with pytest.raises(DiagnosticsError) as info:
         engine.enable("EXP")
     found = [d for d in info.value.diagnostics if d.is_error]
@@ -113,7 +114,7 @@ def test_the_account_is_mandatory_when_enabling(engine: Engine) -> None:
 
 def test_book_expense_only_after_submission(engine: Engine) -> None:
     with pytest.raises(DiagnosticsError) as info:
-        engine.deploy('workflow EXP\n  on ExpenseReportPaid then book expense to account "6420"\n', "exp.wf")
+        deploy(engine, 'workflow EXP\n  on ExpenseReportPaid then book expense to account "6420"\n', "exp.wf")
     assert {d.code for d in info.value.diagnostics} & {"WF401", "WF402"}
 
 
