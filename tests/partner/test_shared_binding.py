@@ -14,6 +14,7 @@ from partnerlib import Partners, widgets
 
 import werkstroom.binding.phrases as phrases
 import werkstroom.engine.workflows as workflows
+from werkstroom import deploy
 from werkstroom.binding.binder import Binder, bind
 from werkstroom.binding.libraries import load_catalogue
 from werkstroom.catalogue.catalogue import Catalogue
@@ -97,7 +98,7 @@ def test_threads_binding_against_one_catalogue_agree(partners: Partners) -> None
 def test_threads_of_one_engine_compile_a_version_once(
         engine_url: str, partners: Partners, monkeypatch: pytest.MonkeyPatch) -> None:
     with open_engine(engine_url, clock=VirtualClock(), libraries=[widgets()]) as setup:
-        setup.deploy(SHIP, "shipw.wf")
+        deploy(setup, SHIP, "shipw.wf")
         assert setup.enable("SHIPW") == []
         # the first instance creates the store's instance counter (done here, before the threads)
         assert setup.emit("WidgetPainted", {"no": "W0", "colour": "red", "weight": "3"},
