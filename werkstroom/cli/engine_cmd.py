@@ -135,7 +135,10 @@ def deploy(ctx: click.Context, scripts: tuple[str, ...], do_enable: bool, templa
                     click.echo(f"warning[WF113]: {path} holds no workflow and no step; nothing was stored")
                 for d in deployed:
                     state = "new version" if d.new_version else "unchanged"
-                    click.echo(f"{d.code}: version {d.version} ({state}, {d.content_hash[:12]})")
+                    live = ", enabled: in use" if d.enabled and d.new_version else ""
+                    click.echo(f"{d.code}: version {d.version} ({state}, {d.content_hash[:12]}{live})")
+                    for w in d.warnings:
+                        click.echo(f"  warning {w.code}: {w.message}")
                     if do_enable:
                         for w in eng.enable(d.code, allow_overlap=allow_overlap):
                             click.echo(f"  warning {w.code}: {w.message}")

@@ -165,7 +165,11 @@ class Engine:
 
     def deploy_workflow(self, wf: BoundWorkflow) -> lifecycle.Deployed:
         with self.transaction() as uow:
-            return lifecycle.deploy(uow.session, self.clock, wf)
+            return lifecycle.deploy(uow.session, self.clock, wf, self._checks())
+
+    def _checks(self) -> lifecycle.Checks:
+        """What the enable checks need (deploy onto an enabled workflow runs them too)."""
+        return lifecycle.Checks(self._workflows, self.vocab, self.catalogue, self._rebind)
 
     def enable(self, code: str, *, allow_overlap: bool | None = None) -> list[Diagnostic]:
         """Enable a workflow; raises EnableRefused (WF507) with the diagnostics when checks fail. An entry
@@ -174,8 +178,7 @@ class Engine:
         kept one)."""
         code = boundary.code(code)
         with self.transaction() as uow:
-            return lifecycle.enable(uow.session, self.clock, self._workflows, self.vocab, code,
-                                    self.catalogue, allow_overlap, self._rebind)
+            return lifecycle.enable(uow.session, self.clock, self._checks(), code, allow_overlap)
 
     def disable(self, code: str) -> None:
         code = boundary.code(code)
@@ -191,7 +194,7 @@ class Engine:
         code, new_code = boundary.code(code), boundary.code(new_code, "the new workflow code")
         description = boundary.optional(boundary.description, description)
         with self.transaction() as uow:
-            return lifecycle.copy(uow.session, self.clock, self._workflows, code, new_code, description)
+            return lifecycle.copy(uow.session, self.clock, self._checks(), code, new_code, description)
 
     def workflows(self) -> list[lifecycle.WorkflowInfo]:
         with self.transaction() as uow:

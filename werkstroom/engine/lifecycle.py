@@ -48,6 +48,19 @@ class Deployed:
     content_hash: str
     new_version: bool
     enabled: bool
+    # the enable checks' warnings when a new version of an enabled workflow went live
+    warnings: tuple[Diagnostic, ...] = ()
+
+
+@attrs.define
+class Checks:
+    """What the enable checks need, for one transaction: the compiled-version cache, the engine's
+    vocabulary, the catalogue, and the re-check of a deployed source against it (None: not run)."""
+
+    cache: WorkflowCache
+    vocab: Vocabulary
+    catalogue: Any = None
+    rebind: Rebind | None = None
 
 
 @attrs.frozen
@@ -62,10 +75,12 @@ class WorkflowInfo:
     running: int
 
 
-def deploy(session: Session, clock: Clock, wf: BoundWorkflow) -> Deployed:
+def deploy(session: Session, clock: Clock, wf: BoundWorkflow, checks: Checks) -> Deployed:
     """Store ``wf`` as a new version unless its content hash is the current one. Its conditions are
-    compiled first, so one past the size limits is refused here (WF501), not at run time."""
-    compile_workflow(0, 0, "", wf)
+    compiled first, so one past the size limits is refused here (WF501), not at run time. A new
+    version of an enabled workflow goes live at once, so it must pass the enable checks first
+    (EnableRefused, WF507: it is not stored and the current version stays in use)."""
+    compiled = compile_workflow(0, 0, "", wf)
     digest = codec.workflow_hash(wf)
     now = clock.now()
     row = session.get(WorkflowRow, wf.code)
@@ -80,6 +95,15 @@ def deploy(session: Session, clock: Clock, wf: BoundWorkflow) -> Deployed:
     last = session.scalar(select(func.max(WorkflowVersionRow.version_no))
                           .where(WorkflowVersionRow.workflow_code == wf.code)) or 0
     version_no = last + 1
+    warnings: list[Diagnostic] = []
+    if row is not None and row.enabled:
+        diags = enable_diagnostics(session, checks, compiled, version_no, bool(row.allow_overlap))
+        if any(d.is_error for d in diags):
+            raise EnableRefused(
+                f"{wf.code} is enabled, and its new version fails the enable checks: it was not deployed "
+                f"(version {row.current_version} stays in use; disable {wf.code} first to store a version "
+                f"that is not ready)", diags)
+        warnings = [d for d in diags if not d.is_error]
     session.add(WorkflowVersionRow(
         workflow_code=wf.code, version_no=version_no, content_hash=digest, source=wf.source, path=wf.path,
         program=codec.dumps(codec.workflow_to_data(wf)), created_at=now))
@@ -94,7 +118,7 @@ def deploy(session: Session, clock: Clock, wf: BoundWorkflow) -> Deployed:
         row.entry_event = entry_event_of(wf)
         row.updated_at = now
     session.flush()
-    return Deployed(wf.code, version_no, digest, True, row.enabled)
+    return Deployed(wf.code, version_no, digest, True, row.enabled, tuple(warnings))
 
 
 def _require(session: Session, code: str) -> WorkflowRow:
@@ -186,25 +210,28 @@ def enabled_on(session: Session, cache: WorkflowCache, wf: CompiledWorkflow) -> 
     return out
 
 
-def enable(session: Session, clock: Clock, cache: WorkflowCache, vocab: Vocabulary, code: str,
-           catalogue: Any = None, allow_overlap: bool | None = None,
-           rebind: Rebind | None = None) -> list[Diagnostic]:
+def enable_diagnostics(session: Session, checks: Checks, compiled: CompiledWorkflow, version: int,
+                       allowed: bool) -> list[Diagnostic]:
+    """What enabling ``compiled`` (stored as ``version``) next to the enabled workflows reports."""
+    wf = compiled.workflow
+    others = enabled_on(session, checks.cache, compiled)
+    # a deployed workflow that no longer fits the installed catalogue is reported as such first
+    refit = checks.rebind(wf, checks.catalogue, version) if checks.rebind is not None else []
+    return refit or (_structure(wf, checks.vocab) + _binder_checks(wf, others, checks.catalogue, allowed))
+
+
+def enable(session: Session, clock: Clock, checks: Checks, code: str,
+           allow_overlap: bool | None = None) -> list[Diagnostic]:
     """Enable ``code`` or raise EnableRefused; returns the warnings found. ``allow_overlap``: True lets
     its entry point overlap enabled workflows' (a warning, not a refusal), False refuses that; the
-    choice is stored on the workflow, and None uses the stored one. ``rebind``: the check that the
-    deployed source still fits the catalogue (None: not checked)."""
+    choice is stored on the workflow, and None uses the stored one."""
     row = _require(session, code)
     if row.template:
         raise LifecycleError(f"{code} is a template: templates cannot be enabled; copy it first "
                              f"(wf copy {code} NEW-CODE)")
-    compiled = cache.current(session, row)
-    wf = compiled.workflow
+    compiled = checks.cache.current(session, row)
     allowed = row.allow_overlap if allow_overlap is None else allow_overlap
-    others = enabled_on(session, cache, compiled)
-    # a deployed workflow that no longer fits the installed catalogue is reported as such first
-    refit = rebind(wf, catalogue, row.current_version) if rebind is not None else []
-    diags = refit or (
-        _structure(wf, vocab) + _binder_checks(wf, others, catalogue, bool(allowed)))
+    diags = enable_diagnostics(session, checks, compiled, row.current_version, bool(allowed))
     errors = [d for d in diags if d.is_error]
     if errors:
         raise EnableRefused(f"{code} cannot be enabled: {len(errors)} problem(s) found", diags)
@@ -234,15 +261,15 @@ def delete(session: Session, code: str) -> None:
     session.delete(row)
 
 
-def copy(session: Session, clock: Clock, cache: WorkflowCache, code: str, new_code: str,
+def copy(session: Session, clock: Clock, checks: Checks, code: str, new_code: str,
          description: str | None = None) -> Deployed:
     row = _require(session, code)
     if session.get(WorkflowRow, new_code) is not None:
         raise LifecycleError(f"a workflow {new_code!r} already exists")
-    wf = cache.current(session, row).workflow
+    wf = checks.cache.current(session, row).workflow
     copied = attrs.evolve(wf, code=new_code, template=False,
                           description=description if description is not None else wf.description)
-    return deploy(session, clock, copied)
+    return deploy(session, clock, copied, checks)
 
 
 def info(session: Session, cache: WorkflowCache, row: WorkflowRow) -> WorkflowInfo:
