@@ -100,7 +100,7 @@ def deploy_others(eng: Engine, n: int) -> tuple[float, float, float]:
 
 
 _CHILD = """
-import resource, sys, time
+import resource, sys
 from werkstroom import open_engine
 from werkstroom.engine.clock import VirtualClock
 eng = open_engine(sys.argv[1], clock=VirtualClock())
@@ -109,7 +109,11 @@ eng.emit("PurchaseDocSentForApproval", {"document_type": "Invoice", "no": "PI-RS
 eng.emit("SalesDocSentForApproval", {"document_type": "Order", "no": "SO-RSS", "status": "Open",
          "amount": "5000", "salesperson_code": "C00000"}, user="BUYER")
 eng.close()
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+try:  # this process's own peak (ru_maxrss would include the parent's size at the fork)
+    status = open("/proc/self/status").read()
+    print(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")))
+except (OSError, StopIteration):
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
 
