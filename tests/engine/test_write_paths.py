@@ -43,3 +43,34 @@ def test_step_states_text_is_json_and_round_trips(states: dict[int, str]) -> Non
     expected = {str(k): v for k, v in sorted(states.items()) if v != "Inactive"}
     assert text == json.dumps(expected, separators=(",", ":"))
     assert decode_step_states(text) == {k: v for k, v in states.items() if v != "Inactive"}
+
+
+def test_transactions_creating_a_counter_at_once_each_get_their_own_value(engine_url: str) -> None:
+    """On a fresh store the first transactions to start an instance create the counter row; when several
+    do so at once (threads or processes), each still gets its own value and none fails on the key."""
+    import threading
+    import time
+
+    sa = make_engine(engine_url)
+    try:
+        upgrade(sa)
+        barrier = threading.Barrier(6)
+        got: list[object] = []
+
+        def take() -> None:
+            barrier.wait()
+            try:
+                with Session(sa) as s, s.begin():
+                    got.append(next_counter(Db(s.connection()), "race"))
+                    time.sleep(0.05)  # the others reach the counter while this one holds its row
+            except Exception as exc:  # collected and checked below
+                got.append(exc)
+
+        threads = [threading.Thread(target=take) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(got, key=repr) == sorted(range(1, 7), key=repr), got
+    finally:
+        sa.dispose()

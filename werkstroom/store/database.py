@@ -42,6 +42,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Mapped, mapped_column
@@ -421,11 +422,16 @@ _BUMP_COUNTER_PLAIN = Statement(update(_COUNTERS).where(_COUNTERS.c.name == bind
                                 .values(value=_COUNTERS.c.value + 1))
 _GET_COUNTER = Statement(select(_COUNTERS.c.value).where(_COUNTERS.c.name == bindparam("b_name")))
 _NEW_COUNTER = Statement(insert(_COUNTERS), columns=["name", "value"])
+# PostgreSQL: transactions creating a counter at once wait for the first one's row instead of failing
+_NEW_COUNTER_OR_NOTHING = Statement(pg_insert(_COUNTERS).on_conflict_do_nothing(index_elements=["name"]),
+                                    columns=["name", "value"])
 
 
 def next_counter(db: Db, name: str) -> int:
     """The counter's next value (1 the first time): one ``UPDATE ... RETURNING`` where the database
-    supports it (PostgreSQL, SQLite >= 3.35), which also locks the counter row until commit."""
+    supports it (PostgreSQL, SQLite >= 3.35), which also locks the counter row until commit. On
+    PostgreSQL the first use creates the row with ``ON CONFLICT DO NOTHING``, so transactions creating it
+    at once each get their own value."""
     if db.dialect.update_returning:
         value = db.scalar(_BUMP_COUNTER, {"b_name": name})
     elif db.execute(_BUMP_COUNTER_PLAIN, {"b_name": name}):
@@ -434,8 +440,13 @@ def next_counter(db: Db, name: str) -> int:
         value = None
     if value is not None:
         return int(value)
-    db.write_many(_NEW_COUNTER, [{"name": name, "value": 1}])
-    return 1
+    if db.sqlite:  # one writer at a time: nobody else can be creating it
+        db.write_many(_NEW_COUNTER, [{"name": name, "value": 1}])
+        return 1
+    # another transaction may be creating the row right now: create it at 0 unless it exists (waiting
+    # for that transaction), then count as usual, which also locks the row until commit
+    db.write_many(_NEW_COUNTER_OR_NOTHING, [{"name": name, "value": 0}])
+    return int(db.scalar(_BUMP_COUNTER, {"b_name": name}))
 
 
 __all__ = [
