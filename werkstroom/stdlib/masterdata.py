@@ -3,7 +3,16 @@ and the record-change responses (revert a field, apply or discard the new values
 
 from __future__ import annotations
 
-from ..extend import EventSpec, FieldKind, Library, OptionSpec, RecordSpec, ResponseContext, ResponseSpec
+from ..extend import (
+    EventSpec,
+    FieldKind,
+    FieldSpec,
+    Library,
+    OptionSpec,
+    RecordSpec,
+    ResponseContext,
+    ResponseSpec,
+)
 from . import enums as E
 from ._build import (
     boolean,
@@ -173,6 +182,21 @@ def library() -> Library:
 # --------------------------------------------------------------------------- records
 
 
+def _party_fields() -> tuple[FieldSpec, ...]:
+    """The number, address and contact fields that BC's Customer and Vendor tables share."""
+    return (
+        code("no", "No."),
+        text("name", "Name"),
+        text("address", "Address"),
+        text("city", "City", length=30),
+        code("post_code", "Post Code"),
+        code("country_region_code", "Country/Region Code", length=10),
+        text("email", "E-Mail", length=80),
+        text("phone_no", "Phone No.", length=30),
+        text("vat_registration_no", "VAT Registration No.", length=20),
+    )
+
+
 def customer() -> RecordSpec:
     return RecordSpec(
         name="Customer",
@@ -181,15 +205,7 @@ def customer() -> RecordSpec:
         table_id=18,
         key=("no",),
         fields=(
-            code("no", "No."),
-            text("name", "Name"),
-            text("address", "Address"),
-            text("city", "City", length=30),
-            code("post_code", "Post Code"),
-            code("country_region_code", "Country/Region Code", length=10),
-            text("email", "E-Mail", length=80),
-            text("phone_no", "Phone No.", length=30),
-            text("vat_registration_no", "VAT Registration No.", length=20),
+            *_party_fields(),
             dec("credit_limit_lcy", "Credit Limit (LCY)", "0 means no credit limit."),
             dec("balance_lcy", "Balance (LCY)", "What the customer owes now.", flowfield=True),
             dec("balance_due_lcy", "Balance Due (LCY)", flowfield=True),
@@ -217,15 +233,7 @@ def vendor() -> RecordSpec:
         table_id=23,
         key=("no",),
         fields=(
-            code("no", "No."),
-            text("name", "Name"),
-            text("address", "Address"),
-            text("city", "City", length=30),
-            code("post_code", "Post Code"),
-            code("country_region_code", "Country/Region Code", length=10),
-            text("email", "E-Mail", length=80),
-            text("phone_no", "Phone No.", length=30),
-            text("vat_registration_no", "VAT Registration No.", length=20),
+            *_party_fields(),
             dec("balance_lcy", "Balance (LCY)", "What we owe the vendor now.", flowfield=True),
             enum("blocked", "Blocked", E.VENDOR_BLOCKED, "Which transactions are blocked."),
             code("vendor_posting_group", "Vendor Posting Group"),
