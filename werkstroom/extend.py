@@ -127,10 +127,10 @@ def templates_from_package(package: str, folder: str = "templates") -> tuple[Tem
 
 
 def __getattr__(name: str) -> Any:
-    """``validate`` and ``catalogue_with`` load the installed catalogue (the stdlib and the partner
-    libraries), a layer above this module that the stdlib itself imports: they are read from
-    ``werkstroom.binding.libraries`` when first used."""
-    if name in ("validate", "catalogue_with"):
+    """``validate``, ``catalogue_with`` and ``load_catalogue`` load the installed catalogue (the stdlib
+    and the partner libraries), a layer above this module that the stdlib itself imports: they are
+    read from ``werkstroom.binding.libraries`` when first used."""
+    if name in ("validate", "catalogue_with", "load_catalogue"):
         import importlib
 
         value = getattr(importlib.import_module("werkstroom.binding.libraries"), name)
@@ -185,6 +185,7 @@ __all__ = [
     "catalogue_with",  # noqa: F822 (read from binding.libraries when first used)
     "first",
     "given",
+    "load_catalogue",  # noqa: F822 (read from binding.libraries when first used)
     "ref",
     "templates_from_package",
     "then",

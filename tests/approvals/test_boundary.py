@@ -23,7 +23,6 @@ from test_engine_cli import invoice, open_for, prepare
 import werkstroom
 from werkstroom.cli import cli
 from werkstroom.engine import boundary
-from werkstroom.engine.approvals import queries
 from werkstroom.engine.approvals.setup import load_setup
 from werkstroom.engine.clock import SequentialIds, VirtualClock
 from werkstroom.engine.facade import Engine, open_engine
@@ -47,9 +46,8 @@ def eng(engine_url: str) -> Iterator[Engine]:
 
 def state(eng: Engine) -> Any:
     """Everything a refused call must leave as it was."""
-    with eng.transaction() as uow:
-        entries = queries.list_entries(uow)
-        trails = [queries.audit_trail(uow, e["entry_id"]) for e in entries]
+    entries = eng.approval_entries()
+    trails = [eng.approval_history(e.entry_id) for e in entries]
     return (entries, trails, eng.event_log(), [i.id for i in eng.instances()],
             eng.record("PurchaseHeader", "Invoice|1001"), len(eng.outbox()))
 
@@ -240,8 +238,8 @@ COMMANDS: dict[str, tuple[list[str], str]] = {
     "reject --comment": (["reject", "{entry}", "--as", "ANN", "--comment", "\ud800"], "the comment"),
     "delegate ENTRY": (["delegate", "e" * 65, "--as", "ANN"], "the approval entry"),
     "cancel ENTRY": (["cancel", NOT_UTF8, "--as", "REQ"], "the approval entry"),
-    "approvals --for": (["approvals", "--for", NOT_UTF8], "the user (--for)"),
-    "approvals --sent-by": (["approvals", "--sent-by", "S" * 51], "the user (--sent-by)"),
+    "approvals --for": (["approvals", "--for", NOT_UTF8], "the approver"),
+    "approvals --sent-by": (["approvals", "--sent-by", "S" * 51], "the sender"),
     "approvals --history": (["approvals", "--history", NOT_UTF8], "the approval entry"),
     "show TYPE KEY": (["show", "PurchaseHeader", "Invoice|" + NOT_UTF8], "the record key"),
     "show INSTANCE": (["show", "instance-" + NOT_UTF8], "the instance id"),

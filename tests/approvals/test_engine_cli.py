@@ -16,7 +16,6 @@ from click.testing import CliRunner
 
 from werkstroom import deploy
 from werkstroom.cli import cli
-from werkstroom.engine.approvals import queries
 from werkstroom.engine.approvals.setup import load_setup
 from werkstroom.engine.clock import SequentialIds, VirtualClock
 from werkstroom.engine.facade import Engine, open_engine
@@ -91,10 +90,9 @@ def eng(clock: VirtualClock, engine_url: str) -> Iterator[Engine]:
 
 
 def open_for(eng: Engine, approver: str) -> str:
-    with eng.transaction() as uow:
-        rows = queries.list_entries(uow, approver=approver)
+    rows = eng.approval_entries(approver=approver, status="Open")
     assert len(rows) == 1, rows
-    return str(rows[0]["entry_no"])
+    return str(rows[0].entry_no)
 
 
 def test_chain_cycle_releases(eng: Engine) -> None:
@@ -111,16 +109,14 @@ def test_reject_reopens(eng: Engine) -> None:
     eng.approve(open_for(eng, "ANN"), "ANN")
     eng.reject(open_for(eng, "BOB"), "BOB", "not in budget")
     assert eng.record_state("PurchaseHeader", "Invoice|1001").status == "Open"
-    with eng.transaction() as uow:
-        statuses = [r["status"] for r in queries.list_entries(uow)]
+    statuses = [r.status for r in eng.approval_entries()]
     assert statuses == ["Rejected"] * 4
 
 
 def test_user_ids_are_case_insensitive_codes(eng: Engine) -> None:
     """BC's user ids are Code[50]: `req` is REQ (was WF601: no setup for 'req')."""
     eng.emit("PurchaseDocSentForApproval", invoice(), user="req")
-    with eng.transaction() as uow:
-        assert {r["sender_id"] for r in queries.list_entries(uow)} == {"REQ"}
+    assert {r.sender_id for r in eng.approval_entries()} == {"REQ"}
     for who in ("ann", "Bob", "ceo"):
         eng.approve(open_for(eng, who.upper()), who)
     state = eng.record_state("PurchaseHeader", "Invoice|1001")
@@ -129,13 +125,11 @@ def test_user_ids_are_case_insensitive_codes(eng: Engine) -> None:
 
 def test_refusal_rolls_back(eng: Engine) -> None:
     eng.emit("PurchaseDocSentForApproval", invoice(), user="REQ")
-    with eng.transaction() as uow:
-        before = queries.list_entries(uow)
+    before = eng.approval_entries()
     with pytest.raises(WerkstroomError) as err:
         eng.approve(open_for(eng, "ANN"), "BOB")
     assert err.value.code == "WF612"
-    with eng.transaction() as uow:
-        assert queries.list_entries(uow) == before
+    assert eng.approval_entries() == before
 
 
 @pytest.mark.parametrize("engine_url", [pytest.param("postgresql", marks=pytest.mark.postgres)],
@@ -299,12 +293,10 @@ def test_group_quorum_and_segregation_from_a_script(eng: Engine) -> None:
             {"user": "ANN", "sequence": 1}, {"user": "BOB", "sequence": 1}, {"user": "REQ", "sequence": 1},
             {"user": "CEO", "sequence": 2}]}]})
     eng.emit("PurchaseDocSentForApproval", invoice(no="3003"), user="REQ")
-    with eng.transaction() as uow:
-        rows = [(r["approver_id"], r["sequence_no"], r["status"]) for r in queries.list_entries(uow)]
+    rows = [(r.approver_id, r.sequence_no, r.status) for r in eng.approval_entries()]
     assert rows == [("ANN", 1, "Open"), ("BOB", 1, "Open"), ("CEO", 2, "Created")]  # no entry for REQ
     eng.approve(open_for(eng, "BOB"), "BOB")
-    with eng.transaction() as uow:
-        rows = [(r["approver_id"], r["status"]) for r in queries.list_entries(uow)]
+    rows = [(r.approver_id, r.status) for r in eng.approval_entries()]
     assert rows == [("ANN", "Canceled"), ("BOB", "Approved"), ("CEO", "Open")]
     eng.approve(open_for(eng, "CEO"), "CEO")
     assert eng.record_state("PurchaseHeader", "Invoice|3003").status == "Released"
@@ -389,8 +381,8 @@ def test_parallel_approvals_at_the_same_time(eng: Engine) -> None:
     for t in threads:
         t.join()
     assert errors == []
+    rows = [(r.approver_id, r.status) for r in eng.approval_entries()]
     with eng.transaction() as uow:
-        rows = [(r["approver_id"], r["status"]) for r in queries.list_entries(uow)]
         to_ceo = uow.session.scalars(sa_select(NotificationEntry).where(
             NotificationEntry.recipient_id == "CEO")).all()
     assert rows == [("ANN", "Approved"), ("BOB", "Approved"), ("CEO", "Open")]

@@ -13,7 +13,6 @@ import pytest
 
 from werkstroom import deploy
 from werkstroom.catalogue.specs import FieldKind as K
-from werkstroom.engine.approvals.queries import list_entries
 from werkstroom.engine.approvals.setup import load_setup
 from werkstroom.engine.clock import SequentialIds, VirtualClock
 from werkstroom.engine.facade import Engine, open_engine
@@ -37,9 +36,9 @@ def _example(url: str) -> Engine:
 
 
 def _entries(eng: Engine) -> list[tuple[str, str]]:
-    with eng.transaction() as uow:
-        return [(e["approver_id"], e["status"]) for e in list_entries(uow)
-                if (e["record_type"], e["record_key"]) == PIAPW]
+    record_type, record_key = PIAPW
+    return [(e.approver_id, e.status) for e in eng.approval_entries(record_type=record_type,
+                                                                     record_key=record_key)]
 
 
 def _everything(eng: Engine) -> tuple[Any, ...]:
@@ -62,8 +61,7 @@ def test_sending_a_document_in_approval_again_is_refused_and_changes_nothing(eng
         assert "already in workflow PIAPW-EU" in str(err.value) and "instance-1" in str(err.value)
         assert _everything(eng) == before  # not applied: no instance, entry, outbox or audit row
         # the one approval releases the document; no other instance waits
-        with eng.transaction() as uow:
-            open_entry = next(e["entry_id"] for e in list_entries(uow, approver="FINANCE"))
+        open_entry = next(e.entry_id for e in eng.approval_entries(approver="FINANCE", status="Open"))
         done = eng.approve(open_entry, "FINANCE")
         assert done.handled[0].archived and eng.instances() == []
         assert eng.record_state(*PIAPW).status == "Released"

@@ -122,12 +122,9 @@ def test_a_partner_record_through_the_stdlib_approvals(partners: Partners, tmp_p
         eng.enable("WAPP")
         eng.emit("WidgetSentForApproval", {"no": "W1", "weight": "3"}, user="ANN")
         assert eng.record_state("Widget", "W1").restricted
-        from werkstroom.engine.approvals.queries import list_entries
-
-        with eng.transaction() as uow:
-            entries = [e for e in list_entries(uow) if e["record_type"] == "Widget"]
-        assert [(e["approver_id"], e["status"]) for e in entries] == [("MIA", "Open")]
-        eng.approve(str(entries[0]["entry_id"]), "MIA")
+        entries = eng.approval_entries(record_type="Widget")
+        assert [(e.approver_id, e.status) for e in entries] == [("MIA", "Open")]
+        eng.approve(entries[0].entry_id, "MIA")
         assert not eng.record_state("Widget", "W1").restricted
         assert [o.kind for o in eng.outbox(kind="widget.shipped")] == ["widget.shipped"]
         assert eng.instances() == [] and len(eng.archive()) == 1

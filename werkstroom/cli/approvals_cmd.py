@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 
 import click
 
+from ..engine.boundary import ENTRY_STATUSES
 from ..errors import WerkstroomError
 
 
@@ -60,13 +61,12 @@ def setup() -> None:
 @click.pass_context
 def setup_load(ctx: click.Context, file: str) -> None:
     """Load FILE (TOML, see docs/approvals.md) into the database."""
-    from ..engine.approvals.setup import load_file
     from . import require_file
 
     try:
         require_file(file)
-        with _engine(ctx) as eng, eng.transaction() as uow:
-            r = load_file(uow, file)
+        with _engine(ctx) as eng:
+            r = eng.load_setup(file)
     except WerkstroomError as exc:
         _refuse(exc)
         return
@@ -77,7 +77,6 @@ def setup_load(ctx: click.Context, file: str) -> None:
 # --------------------------------------------------------------------------- wf approvals
 
 
-STATUSES = ["Created", "Open", "Approved", "Rejected", "Canceled"]
 ENTRY_COLUMNS = ("entry_no", "status", "approver_id", "sender_id", "record_type", "document_type",
                  "document_no", "amount_lcy", "sequence_no", "due_date")
 
@@ -85,9 +84,9 @@ ENTRY_COLUMNS = ("entry_no", "status", "approver_id", "sender_id", "record_type"
 @click.command("approvals")
 @click.option("--for", "for_user", default=None, help="Requests to approve for USER (open entries).")
 @click.option("--sent-by", default=None, help="Requests sent by USER.")
-@click.option("--status", "statuses", multiple=True,
-              type=click.Choice(STATUSES, case_sensitive=False),
-              help="Only entries with this status (repeatable).")
+@click.option("--status", "statuses", multiple=True, metavar="STATUS",
+              help=f"Only entries with this status: {', '.join(ENTRY_STATUSES[:-1])} or {ENTRY_STATUSES[-1]} "
+                   "(repeatable).")
 @click.option("--history", "history", default=None, metavar="ENTRY",
               help="Show the audit trail and comments of approval entry ENTRY instead.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -95,20 +94,17 @@ ENTRY_COLUMNS = ("entry_no", "status", "approver_id", "sender_id", "record_type"
 def approvals(ctx: click.Context, for_user: str | None, sent_by: str | None, statuses: tuple[str, ...],
               history: str | None, as_json: bool) -> None:
     """List approval entries (with --for USER: the open requests USER must act on)."""
-    from ..engine import boundary
-    from ..engine.approvals.queries import list_entries
-
     if history is not None:
         _history(ctx, history, as_json)
         return
-    wanted = tuple(s.capitalize() for s in statuses) or None
+    # --for alone lists what USER must act on: the Open entries (BC's Requests to Approve)
+    wanted = statuses or (("Open",) if for_user else None)
     try:
-        approver = boundary.optional(lambda v: boundary.user_id(v, "the user (--for)"), for_user or None)
-        sender = boundary.optional(lambda v: boundary.user_id(v, "the user (--sent-by)"), sent_by or None)
+        with _engine(ctx) as eng:
+            rows = [e.to_json() for e in eng.approval_entries(approver=for_user or None,
+                                                              sender=sent_by or None, status=wanted)]
     except WerkstroomError as exc:
         _refuse(exc)
-    with _engine(ctx) as eng, eng.transaction() as uow:
-        rows = list_entries(uow, approver=approver, sender=sender, statuses=wanted)
     if as_json:
         click.echo(json.dumps(rows, indent=2))
     else:
@@ -116,21 +112,17 @@ def approvals(ctx: click.Context, for_user: str | None, sent_by: str | None, sta
 
 
 def _history(ctx: click.Context, ref: str, as_json: bool) -> None:
-    from ..engine import boundary
-    from ..engine.approvals.actions import find_entry
-    from ..engine.approvals.queries import audit_trail, comments
-
     try:
-        ref = boundary.entry_ref(ref)
-        with _engine(ctx) as eng, eng.transaction() as uow:
-            entry = find_entry(uow, ref)
-            trail = audit_trail(uow, entry.id)
-            notes = comments(uow, entry.record_type, entry.record_key, entry.instance_id)
-            head = {"entry_no": entry.entry_no, "status": entry.status, "approver_id": entry.approver_id,
-                    "sender_id": entry.sender_id, "record": f"{entry.record_type} {entry.record_key}"}
+        with _engine(ctx) as eng:
+            found = eng.approval_history(ref)
     except WerkstroomError as exc:
         _refuse(exc)
-        return
+    entry = found.entry
+    head = {"entry_no": entry.entry_no, "status": entry.status, "approver_id": entry.approver_id,
+            "sender_id": entry.sender_id, "record": f"{entry.record_type} {entry.record_key}"}
+    trail = [{"at": a.at.isoformat(), "user": a.user, "action": a.action, "old_status": a.old_status,
+              "new_status": a.new_status, "detail": a.detail, "comment": a.comment} for a in found.audit]
+    notes = [{"at": c.at.isoformat(), "user": c.user, "comment": c.comment} for c in found.comments]
     if as_json:
         click.echo(json.dumps({**head, "audit": trail, "comments": notes}, indent=2))
         return
@@ -196,24 +188,17 @@ def notifications(ctx: click.Context) -> None:
 @click.pass_context
 def notifications_list(ctx: click.Context, sent: bool = False, as_json: bool = False) -> None:
     """List waiting notification entries (failures show their error), or the sent log."""
-    from sqlalchemy import select
-
-    from ..store.notifications import NotificationEntry, SentNotification
-
-    with _engine(ctx) as eng, eng.transaction() as uow:
+    with _engine(ctx) as eng:
         if sent:
             rows = [{"id": s.id, "type": s.entry_type, "recipient": s.recipient_id, "method": s.method,
                      "address": s.address, "sent_at": s.sent_at.isoformat(timespec="seconds"),
-                     "digest": s.digest_id, "text": s.text}
-                    for s in uow.session.scalars(select(SentNotification).order_by(SentNotification.sent_at))]
+                     "digest": s.digest_id, "text": s.text} for s in eng.sent_notifications()]
             columns: tuple[str, ...] = ("sent_at", "recipient", "type", "method", "address", "text")
         else:
             rows = [{"id": n.id, "type": n.entry_type, "recipient": n.recipient_id,
                      "record": f"{n.record_type} {n.record_key}".strip(),
                      "created_at": n.created_at.isoformat(timespec="seconds"), "attempts": n.attempts,
-                     "error": n.error_message}
-                    for n in uow.session.scalars(
-                        select(NotificationEntry).order_by(NotificationEntry.created_at))]
+                     "error": n.error} for n in eng.waiting_notifications()]
             columns = ("created_at", "recipient", "type", "record", "attempts", "error")
     if as_json:
         click.echo(json.dumps(rows, indent=2))
@@ -226,10 +211,8 @@ def notifications_list(ctx: click.Context, sent: bool = False, as_json: bool = F
 def notifications_dispatch(ctx: click.Context) -> None:
     """Deliver the notifications that are due (per each recipient's schedule), one digest per recipient
     and type. Failed deliveries stay with their error and are retried by a later dispatch."""
-    from ..engine.notifications.dispatcher import dispatch
-
-    with _engine(ctx) as eng, eng.transaction() as uow:
-        report = dispatch(uow, eng.clock.now())
+    with _engine(ctx) as eng:
+        report = eng.dispatch_notifications()
     click.echo(f"{report.emails} e-mail digests, {report.notes} notes, {report.entries_sent} entries sent; "
                f"{report.waiting} waiting; {len(report.failures)} failed")
     for f in report.failures:

@@ -27,4 +27,7 @@ CODES: tuple[CodeInfo, ...] = (
     CodeInfo("WF516", E, "the record is already in the workflow this event starts (no second start)"),
     CodeInfo("WF530", E, "a value given to the engine does not fit its field (type, length, NUL, Unicode)"),
     CodeInfo("WF531", E, "an event's record or a comment is larger than its size limit"),
+    CodeInfo("WF532", E, "a list's limit, offset or after is not a whole number in its range"),
+    CodeInfo("WF533", E, "an approval entry status to list by is not one of the five statuses"),
+    CodeInfo("WF534", E, "the organisation setup is neither a mapping nor the path of a TOML file"),
 )

@@ -5,6 +5,9 @@ here, before any work is done, and refused with a code that names the field.
   too long for its field, holds a NUL character (PostgreSQL cannot store it) or is not valid Unicode
   (an unpaired surrogate: ``"\\ud800"`` in JSON, or bytes that are not UTF-8 on a command line).
 * ``InputTooLarge`` (WF531): an event's record (with ``old``) or a comment over its size limit.
+* ``InvalidPaging`` (WF532): a list's ``limit``, ``offset`` or ``after`` that is no whole number in range.
+* ``UnknownFilter`` (WF533): an approval entry status that is none of BC's five.
+* ``InvalidSetupSource`` (WF534): an organisation setup that is neither a mapping nor a file path.
 
 The text rules (``text_problem``) are also the ones a record payload's text fields follow (WF502,
 ``engine.records.convert``) and the organisation setup's (WF616). The limits are the database columns'
@@ -13,6 +16,7 @@ and are documented in docs/engine.md ("Limits").
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -33,6 +37,9 @@ MAX_RECORD_KEY = 250  # characters (wf_record.record_key)
 MAX_INSTANCE_ID = 64  # characters (wf_instance.id)
 MAX_PAYLOAD_BYTES = 1_000_000  # an event's record and old record together, as JSON text (UTF-8)
 MAX_COMMENT_BYTES = 1_000_000  # an approval comment (UTF-8)
+MAX_PAGE = 2**31 - 1  # a list's limit and offset: no list is longer (entry numbers and row ids are 32-bit)
+MAX_AFTER = 2**63 - 1  # an id to read after (the outbox's); larger ones no column holds
+ENTRY_STATUSES = ("Created", "Open", "Approved", "Rejected", "Canceled")  # BC's Approval Status
 
 _SHOWN = 40  # characters of a refused value shown in a message
 
@@ -47,6 +54,24 @@ class InputTooLarge(WerkstroomError):
     """WF531: an event payload or a comment is larger than its limit; nothing was done."""
 
     code = "WF531"
+
+
+class InvalidPaging(WerkstroomError):
+    """WF532: a list's limit, offset or ``after`` is not a whole number in its range."""
+
+    code = "WF532"
+
+
+class UnknownFilter(WerkstroomError):
+    """WF533: an approval entry status to list by is not one of BC's statuses."""
+
+    code = "WF533"
+
+
+class InvalidSetupSource(WerkstroomError):
+    """WF534: the organisation setup given is neither a mapping nor the path of a TOML file."""
+
+    code = "WF534"
 
 
 def shown(value: str) -> str:
@@ -147,6 +172,74 @@ def entry_number(ref: str) -> int | None:
         return None
     no = int(ref)
     return no if no <= MAX_ENTRY_NO else None
+
+
+def _whole(field: str, value: object, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidPaging(f"{field} must be a whole number, not {_type(value)}")
+    if not low <= value <= high:
+        raise InvalidPaging(f"{field} must be a whole number from {low:,} to {high:,}, not {value:,}")
+    return value
+
+
+def page(limit: object, offset: object) -> tuple[int | None, int]:
+    """A list's page: ``limit`` rows at most (None: all of them, else 1 or more) after skipping
+    ``offset`` (0 or more); refused (WF532) otherwise."""
+    checked = None if limit is None else _whole("the limit", limit, 1, MAX_PAGE)
+    return checked, _whole("the offset", offset, 0, MAX_PAGE)
+
+
+def after(value: object, field: str = "after") -> int:
+    """The id a list continues after (0: from the start), or another row id to list by."""
+    return _whole(field, value, 0, MAX_AFTER)
+
+
+def entry_statuses(value: object) -> tuple[str, ...] | None:
+    """Approval entry statuses to list by: one (``"open"``, any case) or a collection of them; None for
+    every status. Anything else is refused (WF533; WF530 for a value that is not text)."""
+    if value is None:
+        return None
+    given = [value] if isinstance(value, str) else value
+    if isinstance(given, Mapping) or not isinstance(given, list | tuple | set | frozenset):
+        raise InvalidInput(f"the status must be text or a list of texts, not {_type(value)}")
+    found: list[str] = []
+    for item in given:
+        word = text("the status", item, MAX_NAME)
+        status = next((s for s in ENTRY_STATUSES if s.lower() == word.strip().lower()), None)
+        if status is None:
+            raise UnknownFilter(f"{shown(word)} is no approval entry status; the statuses are "
+                                f"{', '.join(ENTRY_STATUSES)}")
+        if status not in found:
+            found.append(status)
+    if not found:
+        raise UnknownFilter(f"no status is given; name one or more of {', '.join(ENTRY_STATUSES)} "
+                            "(or leave the filter out for every status)")
+    return tuple(found)
+
+
+def transport(value: object) -> None:
+    """Refuse (WF530) a notification transport without a ``send(to, subject, body)`` method (None: the
+    default transport)."""
+    if value is not None and not callable(getattr(value, "send", None)):
+        raise InvalidInput(f"the transport must have a send(to, subject, body) method; {_type(value)} "
+                           "has none")
+
+
+def setup_source(value: object) -> Mapping[str, Any] | str:
+    """The organisation setup a host loads: a mapping (the parsed TOML), or a TOML file's path (text or
+    ``os.PathLike``) as text. Refused: anything else, and text with a line break (TOML text, not a
+    path: WF534); a path that is no text a file system takes (WF530)."""
+    if isinstance(value, Mapping):
+        return value
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    if isinstance(value, str):
+        if "\n" in value or "\r" in value:
+            raise InvalidSetupSource("the organisation setup is text with a line break, not a file path; "
+                                     "read TOML text with tomllib.loads(text) and pass the mapping")
+        return text("the organisation file", value, None)
+    raise InvalidSetupSource(f"the organisation setup must be a mapping (the parsed TOML of an organisation "
+                             f"file) or the path of a TOML file, not {_type(value)}")
 
 
 # --------------------------------------------------------------------------- the engine's calls

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 from sqlalchemy import Table, bindparam, event, insert, select
@@ -27,12 +27,16 @@ from ..store.database import EventLogRow, RecordRow, WorkflowRow, make_engine, r
 from ..store.driver import Params, Statement
 from . import boundary, lifecycle, views
 from .clock import Clock, IdSource, SystemClock, UuidIds
+from .host import HostCalls
 from .records import Rec, Vocabulary, record_key, validate
 from .run import Run, delivery_lock, event_reads, record_lock
 from .trace import EmitResult
 from .unit import KeptConnections, UnitOfWork
 from .views import InstanceInfo, OutboxItem, RecordStatus, StepInfo
 from .workflows import UnknownWorkflow, WorkflowCache
+
+if TYPE_CHECKING:
+    from .notifications.delivery import Transport
 
 _LOG: Table = EventLogRow.__table__  # type: ignore[assignment]
 # prepared statements run on the driver (werkstroom.store.driver)
@@ -81,7 +85,7 @@ class IdempotencyConflict(WerkstroomError):
 Subscriber = Callable[[Sequence[OutboxItem]], None]
 
 
-class Engine:
+class Engine(HostCalls):
     """A workflow engine on one database. Use ``open_engine()``; close with ``close()`` or ``with``.
 
     ``catalogue``: what events, records and responses mean (default: ``load_catalogue()``, the
@@ -90,14 +94,19 @@ class Engine:
     ``explain``: evaluate conditions in explain mode so results carry the values each test read.
     ``rebind``: what binds a deployed source again when its workflow is enabled (``open_engine``
     wires ``werkstroom.binding.sources.rebind``; None here: not bound again).
+    ``transport``: what ``dispatch_notifications`` sends e-mail with (an object with ``send(to,
+    subject, body)``; None: SMTP with the loaded ``[smtp]`` settings). The host calls for the
+    organisation setup, approval entries and notifications are in ``host.HostCalls``.
     """
 
     def __init__(self, url: str | None = None, *, clock: Clock | None = None, ids: IdSource | None = None,
                  catalogue: Any = None, libraries: Iterable[Library] = (), explain: bool = False,
-                 rebind: lifecycle.Rebind | None = None) -> None:
+                 rebind: lifecycle.Rebind | None = None, transport: Transport | None = None) -> None:
         self.url = resolve_url(url)
         self.clock: Clock = clock or SystemClock()
         self.ids: IdSource = ids or UuidIds()
+        boundary.transport(transport)
+        self.transport = transport
         if catalogue is None:
             from ..binding.libraries import load_catalogue
 
@@ -459,7 +468,11 @@ class Engine:
 
     def outbox(self, after: int = 0, *, kind: str | None = None, event_id: int | None = None,
                limit: int | None = None) -> list[OutboxItem]:
-        """Outbox rows with id > ``after`` (read them in order and remember the last id)."""
+        """Outbox rows with id > ``after`` (read them in order and remember the last id), at most
+        ``limit`` of them (None: all); ``kind`` and ``event_id`` filter them."""
+        after, (limit, _) = boundary.after(after), boundary.page(limit, 0)
+        kind = boundary.optional(lambda v: boundary.name("the kind", v), kind)
+        event_id = boundary.optional(lambda v: boundary.after(v, "the event id"), event_id)
         with self.transaction() as uow:
             return views.outbox(uow.session, after, kind, event_id, limit)
 

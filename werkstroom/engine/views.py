@@ -1,9 +1,12 @@
 """The engine's read-only views of the store for hosts: running and archived instances, their steps,
-a record's workflow state, the outbox and the event log (``Engine.instances``, ``Engine.steps``, ...)."""
+a record's workflow state, the outbox, the event log, approval entries with their history, and waiting
+and sent notifications (``Engine.instances``, ``Engine.approval_entries``, ...). Each is a frozen value
+read in one transaction; nothing a host holds changes with the store."""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -76,6 +79,111 @@ class RecordStatus:
     restriction_reason: str
     pending_changes: tuple[PendingChange, ...]
     running_instances: tuple[str, ...]
+
+
+@attrs.frozen
+class ApprovalEntryInfo:
+    """One approval entry (BC's Approval Entry): who must act (``approver_id``) on whose request
+    (``sender_id``) for which record, its ``status`` (Created, Open, Approved, Rejected, Canceled), the
+    amounts, its place in the request (``sequence_no``) and its ``due_date``. ``entry_no`` or
+    ``entry_id`` names it to ``Engine.approve``, ``reject``, ``delegate`` and ``cancel``."""
+
+    entry_no: int
+    entry_id: str
+    status: str
+    approver_id: str
+    sender_id: str
+    record_type: str
+    record_key: str
+    document_type: str
+    document_no: str
+    amount: Decimal
+    amount_lcy: Decimal
+    currency_code: str
+    sequence_no: int
+    due_date: dt.date
+    sent_at: dt.datetime
+    instance_id: str
+    approval_code: str
+    approval_type: str
+    limit_type: str
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain data (amounts as text, dates as ISO text), as `wf approvals --json` prints it."""
+        data = attrs.asdict(self)
+        data.update(amount=str(self.amount), amount_lcy=str(self.amount_lcy),
+                    due_date=self.due_date.isoformat(), sent_at=self.sent_at.isoformat())
+        return data
+
+
+@attrs.frozen
+class AuditLine:
+    """One change of an approval entry: who did what when, the status before and after."""
+
+    at: dt.datetime
+    user: str
+    action: str
+    old_status: str
+    new_status: str
+    detail: str
+    comment: str | None
+
+
+@attrs.frozen
+class CommentLine:
+    """One approval comment on the request an entry belongs to."""
+
+    at: dt.datetime
+    user: str
+    comment: str
+
+
+@attrs.frozen
+class ApprovalHistory:
+    """An approval entry with its audit trail (oldest first) and the comments on its request."""
+
+    entry: ApprovalEntryInfo
+    audit: tuple[AuditLine, ...]
+    comments: tuple[CommentLine, ...]
+
+
+@attrs.frozen
+class WaitingNotification:
+    """A notification entry not delivered yet: due later by its recipient's schedule, or failed
+    (``attempts``, ``error``) and retried from ``next_attempt_at``. ``text`` is its line of the digest."""
+
+    id: str
+    entry_type: str
+    recipient_id: str
+    record_type: str
+    record_key: str
+    created_at: dt.datetime
+    attempts: int
+    error: str
+    next_attempt_at: dt.datetime | None
+    text: str
+
+
+@attrs.frozen
+class SentNotification:
+    """A delivered notification: by ``method`` (Email to ``address``, or Note on the record), in the
+    digest ``digest_id``, with the ``text`` it was sent with."""
+
+    id: str
+    entry_type: str
+    recipient_id: str
+    method: str
+    address: str
+    sent_at: dt.datetime
+    digest_id: str
+    record_type: str
+    record_key: str
+    text: str
+
+
+def utc(moment: dt.datetime) -> dt.datetime:
+    """``moment`` as an aware UTC datetime (SQLite reads the approval tables' times back naive)."""
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
 def record_state(s: Session, record_type: str, key: str) -> RecordStatus:

@@ -245,10 +245,7 @@ class Runner:
             setup_data, source = setup, "(inline)"
         else:
             raise ScenarioError("setup must be a file name or a table")
-        from ..engine.approvals.setup import load_setup
-
-        with self.engine.transaction() as uow:
-            report = load_setup(uow, setup_data)
+        report = self.engine.load_setup(setup_data)
         return {"source": source, **attrs.asdict(report)}
 
     def records(self, data: Mapping[str, Any]) -> None:
@@ -338,12 +335,9 @@ class Runner:
             result = eng.run_timers()
             return [result] if result.handled else []
         if action == "dispatch":
-            from ..engine.notifications.dispatcher import dispatch
-
             step.user = "(job queue)"
             before = len(self.transport.sent)
-            with eng.transaction() as uow:
-                report = dispatch(uow, self.clock.now(), self.transport)
+            report = eng.dispatch_notifications(self.transport)
             step.title = (f"notifications dispatched: {report.emails} e-mail(s), {report.notes} note(s), "
                           f"{report.waiting} waiting")
             step.deliveries = [{"to": m["to"], "subject": m["subject"]} for m in self.transport.sent[before:]]

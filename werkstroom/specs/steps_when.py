@@ -124,11 +124,9 @@ def dispatcher_runs(werkstroom_world: World) -> None:
     """Runs the notification dispatcher now: due entries are sent by e-mail (kept, not sent, in a
     scenario) or stored as notes, following each user's notification schedule."""
     w = werkstroom_world
-    from ..engine.notifications.dispatcher import dispatch
 
     def act() -> None:
-        with w.engine.transaction() as uow:
-            report = dispatch(uow, w.now(), w.transport)
+        report = w.engine.dispatch_notifications(w.transport)
         w.note(f"   dispatched {report.entries_sent} notification(s): {report.emails} e-mail(s), "
                f"{report.notes} note(s); {report.waiting} waiting"
                + "".join(f"; FAILED for {f.recipient}: {f.error}" for f in report.failures))

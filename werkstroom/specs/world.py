@@ -1,10 +1,10 @@
 """The world of one scenario: an engine on its own SQLite store, a virtual clock, the records the
 scenario named, and a running timeline of what the engine did (the text failing steps show).
 
-Everything here uses the engine's public API (``open_engine``, ``emit``, ``approve``/``reject``/
-``delegate``, ``run_timers``, ``record_state``, ``instances``/``archive``) plus the approvals and
-notifications packages' setup loader, queries and dispatcher. The engine is opened lazily, on the first
-step that needs it, so a scenario that only parses costs nothing.
+Everything here uses the engine's public API (``open_engine``, ``load_setup``, ``emit``,
+``approve``/``reject``/``delegate``, ``run_timers``, ``dispatch_notifications``, ``record_state``,
+``approval_entries``, ``instances``/``archive``, the notification lists). The engine is opened
+lazily, on the first step that needs it, so a scenario that only parses costs nothing.
 """
 
 from __future__ import annotations
@@ -188,11 +188,8 @@ class World:
     # ------------------------------------------------------------------ setup
 
     def load_setup(self, data: Mapping[str, Any]) -> None:
-        from ..engine.approvals.setup import load_setup
-
         try:
-            with self.engine.transaction() as uow:
-                load_setup(uow, data)
+            self.engine.load_setup(data)
         except Exception as exc:
             from ..errors import WerkstroomError
 
@@ -452,13 +449,16 @@ class World:
         return self.engine.emit(event, record, user=user.upper(), old=old)
 
     def open_entries(self, t: Thing | None) -> list[dict[str, Any]]:
-        from ..engine.approvals.queries import list_entries
+        return self._entries(t, "Open")
 
-        with self.engine.transaction() as uow:
-            rows = list_entries(uow, statuses=("Open",))
-        if t is not None:
-            rows = [r for r in rows if r["record_type"] == t.record_type and r["record_key"] == self.key(t)]
-        return rows
+    def _entries(self, t: Thing | None, status: str | None = None) -> list[dict[str, Any]]:
+        """The approval entries (of ``t``'s record when given) as plain data, by entry number."""
+        if t is None:
+            found = self.engine.approval_entries(status=status)
+        else:
+            found = self.engine.approval_entries(record_type=t.record_type, record_key=self.key(t),
+                                                 status=status)
+        return [e.to_json() for e in found]
 
     def key(self, t: Thing) -> str:
         if not t.key:
@@ -480,43 +480,15 @@ class World:
         return str(chosen["entry_id"])
 
     def entries(self, t: Thing | None) -> list[dict[str, Any]]:
-        from ..engine.approvals.queries import list_entries
-
-        with self.engine.transaction() as uow:
-            rows = list_entries(uow)
-        if t is not None:
-            rows = [r for r in rows if r["record_type"] == t.record_type and r["record_key"] == self.key(t)]
-        return rows
+        return self._entries(t)
 
     def sent_notifications(self) -> list[dict[str, Any]]:
-        from sqlalchemy import select
-
-        from ..store.notifications import SentNotification
-
-        with self.engine.transaction() as uow:
-            rows = uow.session.scalars(select(SentNotification).order_by(SentNotification.sent_at,
-                                                                         SentNotification.id))
-            return [{"recipient": r.recipient_id, "method": r.method, "type": r.entry_type, "text": r.text,
-                     "address": r.address} for r in rows]
+        return [{"recipient": r.recipient_id, "method": r.method, "type": r.entry_type, "text": r.text,
+                 "address": r.address} for r in self.engine.sent_notifications()]
 
     def waiting_notifications(self) -> list[dict[str, Any]]:
-        from sqlalchemy import select
-
-        from ..engine.notifications.dispatcher import entry_text
-        from ..store.notifications import NotificationEntry
-
-        with self.engine.transaction() as uow:
-            rows = uow.session.scalars(select(NotificationEntry).order_by(NotificationEntry.created_at,
-                                                                          NotificationEntry.id))
-            out = []
-            for r in rows:
-                try:
-                    text = entry_text(r)
-                except Exception as exc:  # a broken placeholder shows as the error, not a crash
-                    text = f"(text cannot be made: {exc})"
-                out.append({"recipient": r.recipient_id, "type": r.entry_type, "text": text,
-                            "error": r.error_message})
-            return out
+        return [{"recipient": r.recipient_id, "type": r.entry_type, "text": r.text, "error": r.error}
+                for r in self.engine.waiting_notifications()]
 
     # ------------------------------------------------------------------ explaining
 

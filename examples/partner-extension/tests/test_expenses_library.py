@@ -4,23 +4,26 @@ response books what it should (Decimal amounts) and its template and example wor
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from werkstroom_expenses import __version__, library
 
-from werkstroom import deploy
-from werkstroom.binding.checking import check_paths
-from werkstroom.binding.libraries import load_catalogue
-from werkstroom.cli import cli
-from werkstroom.engine.clock import SequentialIds, VirtualClock
-from werkstroom.engine.facade import Engine, open_engine
-from werkstroom.engine.run import ResponseFailed
-from werkstroom.errors import DiagnosticsError
-from werkstroom.extend import Origin, catalogue_with, validate
+from werkstroom import (
+    DiagnosticsError,
+    Engine,
+    ResponseFailed,
+    SequentialIds,
+    VirtualClock,
+    check_paths,
+    deploy,
+    open_engine,
+)
+from werkstroom.extend import Origin, catalogue_with, load_catalogue, validate
 
 HERE = Path(__file__).resolve().parent.parent
 WORKFLOW = """\
@@ -60,9 +63,12 @@ def test_installed_package_is_discovered_with_its_origin() -> None:
 
 
 def test_catalogue_command_shows_the_events_with_their_origin() -> None:
-    result = CliRunner().invoke(cli, ["catalogue", "events", "--library", "expenses", "--json"])
-    assert result.exit_code == 0, result.output
-    events = {e["name"]: e for e in json.loads(result.output)}
+    # `wf catalogue ...`, run as `python -m werkstroom catalogue ...` (the same command)
+    command = ["catalogue", "events", "--library", "expenses", "--json"]
+    result = subprocess.run([sys.executable, "-m", "werkstroom", *command], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    events = {e["name"]: e for e in json.loads(result.stdout)}
     assert set(events) == {"ExpenseReportSubmitted", "ExpenseReportSentForApproval", "ExpenseReportPaid"}
     assert events["ExpenseReportPaid"]["origin"] == {"library": "expenses", "version": __version__}
 

@@ -53,7 +53,9 @@ FILE_KEYS = {"user_id": "id", "approver_id": "approver", "salespers_purch_code":
 
 
 @attrs.frozen
-class LoadReport:
+class SetupReport:
+    """How many rows of each kind an organisation setup wrote (each replaces the row it names)."""
+
     users: int
     groups: int
     members: int
@@ -240,7 +242,7 @@ def _smtp(where: str, t: Mapping[str, Any]) -> SmtpSettings:
     return row
 
 
-def load_setup(uow: UnitOfWork, data: Mapping[str, Any]) -> LoadReport:
+def load_setup(uow: UnitOfWork, data: Mapping[str, Any]) -> SetupReport:
     """Validate ``data`` (a parsed organisation file) and write it (see module docstring)."""
     _check_keys("organisation file", data, TOP_KEYS)
     users = [_user(i, t) for i, t in enumerate(_list("organisation file", data, "users"))]
@@ -280,7 +282,7 @@ def load_setup(uow: UnitOfWork, data: Mapping[str, Any]) -> LoadReport:
         session.merge(s)
     session.flush()
     forget_setups(uow)  # the unit of work reads the new setup when next needed
-    return LoadReport(len(users), len(groups), sum(len(m) for _, m in groups), len(notifications), len(smtp))
+    return SetupReport(len(users), len(groups), sum(len(m) for _, m in groups), len(notifications), len(smtp))
 
 
 def _group(where: str, g: Any) -> tuple[WorkflowUserGroup, list[WorkflowUserGroupMember]]:
@@ -342,7 +344,7 @@ def _check_one_administrator(uow: UnitOfWork, users: list[ApprovalUserSetup]) ->
                                          "already is")
 
 
-def load_file(uow: UnitOfWork, path: str | Path) -> LoadReport:
+def load_file(uow: UnitOfWork, path: str | Path) -> SetupReport:
     p = Path(path)
     try:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
