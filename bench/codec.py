@@ -25,7 +25,6 @@ import statistics
 import sys
 import tempfile
 import time
-import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -39,7 +38,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from engine import database
 
 from werkstroom import deploy, open_engine
-from werkstroom.engine.approvals.setup import load_setup
 from werkstroom.engine.clock import VirtualClock
 from werkstroom.engine.records import RECORD_GET
 from werkstroom.store import codec as store_codec
@@ -94,8 +92,7 @@ def cycle(url: str, n: int, tag: str) -> tuple[float, int]:
     """Seconds for n documents sent and approved, and the number of events."""
     eng = open_engine(url, clock=VirtualClock())
     try:
-        with eng.transaction() as uow:
-            load_setup(uow, tomllib.loads((ROOT / "examples" / "organisation.toml").read_text()))
+        eng.load_setup(ROOT / "examples" / "organisation.toml")
         script = ROOT / "examples" / "purchase-invoice-eu.wf"
         deploy(eng, script.read_text(encoding="utf-8"), str(script))
         eng.enable("PIAPW-EU")

@@ -16,7 +16,6 @@ from click.testing import CliRunner
 
 from werkstroom import deploy
 from werkstroom.cli import cli
-from werkstroom.engine.approvals.setup import load_setup
 from werkstroom.engine.clock import SequentialIds, VirtualClock
 from werkstroom.engine.facade import Engine, open_engine
 from werkstroom.errors import WerkstroomError
@@ -69,8 +68,7 @@ def invoice(no: str = "1001", amount: str = "50000") -> dict[str, Any]:
 def prepare(eng: Engine) -> None:
     deploy(eng, WORKFLOW, "test.wf")
     assert [d for d in eng.enable("PIAPW-T") if d.is_error] == []
-    with eng.transaction() as uow:
-        load_setup(uow, ORG)
+    eng.load_setup(ORG)
 
 
 @pytest.fixture()
@@ -264,8 +262,7 @@ def test_cli_a_coded_refusal_in_a_response_shows_no_traceback(tmp_path: Path) ->
 def test_self_approved_request_releases_at_once(eng: Engine) -> None:
     small = invoice(no="2002", amount="800")
     small["amount_lcy"] = Decimal(800)
-    with eng.transaction() as uow:
-        load_setup(uow, {"users": [{"id": "ANN", "approver": "BOB", "purchase_limit": 1000}]})
+    eng.load_setup({"users": [{"id": "ANN", "approver": "BOB", "purchase_limit": 1000}]})
     eng.emit("PurchaseDocSentForApproval", small, user="ANN")
     assert eng.record_state("PurchaseHeader", "Invoice|2002").status == "Released"
 
@@ -288,10 +285,9 @@ def test_group_quorum_and_segregation_from_a_script(eng: Engine) -> None:
     eng.disable("PIAPW-T")
     deploy(eng, GROUP_WORKFLOW, "group.wf")
     assert [d for d in eng.enable("GRP-T") if d.is_error] == []
-    with eng.transaction() as uow:
-        load_setup(uow, {"groups": [{"code": "BOARD", "members": [
-            {"user": "ANN", "sequence": 1}, {"user": "BOB", "sequence": 1}, {"user": "REQ", "sequence": 1},
-            {"user": "CEO", "sequence": 2}]}]})
+    eng.load_setup({"groups": [{"code": "BOARD", "members": [
+        {"user": "ANN", "sequence": 1}, {"user": "BOB", "sequence": 1}, {"user": "REQ", "sequence": 1},
+        {"user": "CEO", "sequence": 2}]}]})
     eng.emit("PurchaseDocSentForApproval", invoice(no="3003"), user="REQ")
     rows = [(r.approver_id, r.sequence_no, r.status) for r in eng.approval_entries()]
     assert rows == [("ANN", 1, "Open"), ("BOB", 1, "Open"), ("CEO", 2, "Created")]  # no entry for REQ
@@ -358,10 +354,9 @@ def test_parallel_approvals_at_the_same_time(eng: Engine) -> None:
     eng.disable("PIAPW-T")
     deploy(eng, GROUP_WORKFLOW.replace(", any 1 of group, no self approval", ""), "group.wf")
     assert [d for d in eng.enable("GRP-T") if d.is_error] == []
-    with eng.transaction() as uow:
-        load_setup(uow, {"groups": [{"code": "BOARD", "members": [
-            {"user": "ANN", "sequence": 1}, {"user": "BOB", "sequence": 1},
-            {"user": "CEO", "sequence": 2}]}]})
+    eng.load_setup({"groups": [{"code": "BOARD", "members": [
+        {"user": "ANN", "sequence": 1}, {"user": "BOB", "sequence": 1},
+        {"user": "CEO", "sequence": 2}]}]})
     eng.emit("PurchaseDocSentForApproval", invoice(no="6006"), user="REQ")
     ann, bob = open_for(eng, "ANN"), open_for(eng, "BOB")
     barrier = threading.Barrier(2)
