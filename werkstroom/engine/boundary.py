@@ -200,7 +200,7 @@ def entry_statuses(value: object) -> tuple[str, ...] | None:
     if value is None:
         return None
     given = [value] if isinstance(value, str) else value
-    if isinstance(given, Mapping) or not isinstance(given, list | tuple | set | frozenset):
+    if not isinstance(given, list | tuple | set | frozenset):
         raise InvalidInput(f"the status must be text or a list of texts, not {_type(value)}")
     found: list[str] = []
     for item in given:
