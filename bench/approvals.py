@@ -9,10 +9,10 @@ send to the next approver, or allow usage and release the invoice). 4 transactio
 
 Three runs, each on a fresh SQLite file with the engine's settings (WAL, synchronous=NORMAL,
 BEGIN IMMEDIATE):
-1. capture: the cycles run once with listeners that record every INSERT/UPDATE/DELETE the engine
-   sends to the driver (through SQLAlchemy or through ``werkstroom.store.driver``), grouped by
-   transaction (not timed);
-2. engine: the same cycles, timed, without the listener;
+1. capture: the cycles run once with observers that record every INSERT/UPDATE/DELETE the engine
+   sends to the driver (SQLAlchemy's ``before_cursor_execute`` event, and ``Engine.watch_statements``
+   for the statements run through ``werkstroom.store.driver``), grouped by transaction (not timed);
+2. engine: the same cycles, timed, without the observers;
 3. raw: the captured writes replayed with ``sqlite3`` directly (same statements, same parameters,
    same transactions, foreign-key checks off), timed. That is the floor for these row writes.
 4. for reference: the approval services alone (ApprovalService + approve action, no workflow engine),
@@ -40,7 +40,6 @@ from werkstroom import deploy
 from werkstroom.engine.approvals.setup import load_setup
 from werkstroom.engine.clock import SequentialIds, VirtualClock
 from werkstroom.engine.facade import Engine, open_engine
-from werkstroom.store import driver as sql
 
 WORKFLOW = """\
 workflow PIAPW-B "Purchase invoice approval (benchmark)"
@@ -191,10 +190,12 @@ def services_only(path: Path, n: int) -> float:
         values = invoice(i)
         doc = SimpleRecord("PurchaseHeader", f"Invoice|{values['no']}", values)
         with Session(sa, expire_on_commit=False) as s, s.begin():
-            svc = ApprovalService(scope(UnitOfWork(s, clock, ids), doc, "REQ"))
+            uow = UnitOfWork(s, clock, ids)
+            svc = ApprovalService(scope(uow, doc, "REQ"))
             svc.create_requests({"approver_type": "Approver", "limit_type": "Approver Chain",
                                  "due_date_formula": "2D"})
             svc.send_requests({})
+            uow.flush()  # the session's owner flushes the unit of work before it commits
         entry_no += 1
         for who in APPROVERS:
             entry_no += 1
@@ -203,6 +204,7 @@ def services_only(path: Path, n: int) -> float:
                 res = actions.approve(uow, str(entry_no), who)
                 if res.record.values["pending_approvals"]:
                     ApprovalService(scope(uow, doc, who, res.record)).send_requests({})
+                uow.flush()
     elapsed = time.perf_counter() - t0
     sa.dispose()
     return elapsed
@@ -221,14 +223,13 @@ def main() -> None:
         event.listen(SAEngine, "before_cursor_execute", cap.before)
         event.listen(SAEngine, "commit", cap.commit)
         event.listen(SAEngine, "rollback", cap.rollback)
-        stop_driver = sql.listen(cap.driver)
         try:
-            cycles(eng, n)
+            with eng.watch_statements(cap.driver):
+                cycles(eng, n)
         finally:
             event.remove(SAEngine, "before_cursor_execute", cap.before)
             event.remove(SAEngine, "commit", cap.commit)
             event.remove(SAEngine, "rollback", cap.rollback)
-            stop_driver()
         check(eng, n)
         eng.close()
         # 2. engine, timed

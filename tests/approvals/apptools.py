@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 import werkstroom.store.approvals
 import werkstroom.store.notifications  # noqa: F401
+from werkstroom.engine.approvals.records import forget_setups
 from werkstroom.engine.approvals.rows import SimpleRecord
 from werkstroom.engine.clock import SequentialIds, VirtualClock
 from werkstroom.engine.unit import RunScope, UnitOfWork
@@ -78,6 +79,7 @@ def user(uow: UnitOfWork, uid: str, approver: str = "", **kw: Any) -> ApprovalUs
     row = ApprovalUserSetup(user_id=uid, approver_id=approver, **defaults)
     uow.session.add(row)
     uow.session.flush()
+    forget_setups(uow)  # the unit of work reads the changed setup when next needed
     return row
 
 

@@ -27,7 +27,6 @@ from werkstroom.engine.approvals.setup import load_setup
 from werkstroom.engine.clock import SequentialIds, VirtualClock
 from werkstroom.engine.facade import Engine, open_engine
 from werkstroom.errors import WerkstroomError
-from werkstroom.store import driver as sql
 
 Call = Callable[[Engine, str], object]
 
@@ -144,12 +143,9 @@ def test_the_api_refuses_a_bad_value_naming_the_field(eng: Engine, case: str) ->
 
 def test_a_payload_over_the_limit_is_refused_before_any_statement(eng: Engine) -> None:
     sent: list[str] = []
-    stop = sql.listen(lambda statement, params, many: sent.append(statement))
-    try:
-        with pytest.raises(WerkstroomError) as err:
-            eng.emit("PurchaseDocSentForApproval", {**invoice("2002"), "lines": LONG_LINES}, user="REQ")
-    finally:
-        stop()
+    with eng.watch_statements(lambda statement, params, many: sent.append(statement)), \
+            pytest.raises(WerkstroomError) as err:
+        eng.emit("PurchaseDocSentForApproval", {**invoice("2002"), "lines": LONG_LINES}, user="REQ")
     assert err.value.code == "WF531" and sent == []
 
 

@@ -57,6 +57,7 @@ def test_chain_picks_bc_approvers(chain: list[tuple[int, bool]], amount: int, fi
         scope, _ = make_scope(uow, purchase(amount=str(amount)), "U0")
         limit_type = "First Qualified Approver" if first_qualified else "Approver Chain"
         ApprovalService(scope).create_requests({"limit_type": limit_type})
+        uow.flush()
         entries = list(session.scalars(select(ApprovalEntry).order_by(ApprovalEntry.entry_no)))
         # the requester's own entry first, approved; then the chain, strictly sequential
         assert (entries[0].approver_id, entries[0].status) == ("U0", "Approved")

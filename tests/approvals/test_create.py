@@ -18,6 +18,7 @@ from werkstroom.store.approvals import ApprovalEntry
 
 
 def rows(uow: UnitOfWork) -> list[tuple[str, int, str]]:
+    uow.flush()
     return [(e.approver_id, e.sequence_no, e.status)
             for e in uow.session.scalars(select(ApprovalEntry).order_by(ApprovalEntry.entry_no))]
 
@@ -289,6 +290,7 @@ def test_unknown_approver_or_limit_type(chain_org: UnitOfWork) -> None:
 def test_due_date_and_delegation_formula(chain_org: UnitOfWork) -> None:
     create(chain_org, purchase(), limit_type="Direct Approver", due_date_formula="2D",
            delegate_after="5 days")
+    chain_org.flush()
     e = chain_org.session.scalars(select(ApprovalEntry)).one()
     assert e.due_date == dt.date(2026, 1, 7)
     assert e.delegation_date_formula == "5D"
@@ -296,6 +298,7 @@ def test_due_date_and_delegation_formula(chain_org: UnitOfWork) -> None:
 
 def test_blank_due_date_is_today(chain_org: UnitOfWork) -> None:
     create(chain_org, purchase(), limit_type="Direct Approver", delegate_after="Never")
+    chain_org.flush()
     e = chain_org.session.scalars(select(ApprovalEntry)).one()
     assert e.due_date == dt.date(2026, 1, 5) and e.delegation_date_formula == ""
 

@@ -154,15 +154,10 @@ def test_a_concurrent_approval_with_the_same_key_answers_the_first_result(
 def test_a_send_reads_each_thing_once(eng: Engine) -> None:
     # what an event reads first, and what creating approval requests reads first, is sent together
     # on PostgreSQL (reads sent ahead); a read sent ahead but not taken would be sent again
-    from werkstroom.store import driver as sql
-
     eng.emit("PurchaseDocSentForApproval", invoice("999"), user="REQ")  # statements compiled, caches warm
     sent: list[tuple[str, str]] = []
-    stop = sql.listen(lambda statement, params, many: sent.append((statement, repr(params))))
-    try:
+    with eng.watch_statements(lambda statement, params, many: sent.append((statement, repr(params)))):
         eng.emit("PurchaseDocSentForApproval", invoice(), user="REQ", idempotency_key="send-1001")
-    finally:
-        stop()
     reads = [(s, p) for s, p in sent if s.lstrip().upper().startswith("SELECT")]
     assert len(reads) == len(set(reads)), reads  # each statement with its parameters once
     assert any("wf_approval_user_setup" in s for s, _ in reads) and any("last_no" in s for s, _ in reads)

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from werkstroom.engine.approvals import actions
 from werkstroom.engine.approvals.errors import ApprovalError
-from werkstroom.engine.approvals.records import entry_record
+from werkstroom.engine.approvals.records import entry_record, forget_setups
 from werkstroom.engine.approvals.rows import SimpleRecord
 from werkstroom.engine.approvals.service import ApprovalService
 from werkstroom.engine.unit import UnitOfWork
@@ -45,16 +45,19 @@ def approve_as(uow: UnitOfWork, approver: str) -> str:
 
 
 def status(uow: UnitOfWork) -> list[tuple[str, int, str]]:
+    uow.flush()
     return [(e.approver_id, e.sequence_no, e.status)
             for e in uow.session.scalars(select(ApprovalEntry).order_by(ApprovalEntry.entry_no))]
 
 
 def open_entry(uow: UnitOfWork, approver: str) -> str:
+    uow.flush()
     return uow.session.scalars(select(ApprovalEntry).where(
         ApprovalEntry.approver_id == approver, ApprovalEntry.status == "Open")).one().id
 
 
 def snapshot(uow: UnitOfWork) -> tuple[Any, ...]:
+    uow.flush()
     uow.session.flush()
     entries = tuple((e.id, e.status, e.approver_id, e.last_modified_by_user_id)
                     for e in uow.session.scalars(select(ApprovalEntry).order_by(ApprovalEntry.id)))
@@ -96,6 +99,7 @@ def test_pending_approvals_counts_created_and_open_of_same_instance(chain_org: U
     send(chain_org)
     scope, _ = make_scope(chain_org, DOC, "REQ", instance="instance-2")
     ApprovalService(scope).create_requests({"limit_type": "Direct Approver"})
+    chain_org.flush()
     entry = chain_org.session.scalars(select(ApprovalEntry).where(ApprovalEntry.approver_id == "BOB")).one()
     assert entry_record(chain_org, entry).values["pending_approvals"] == 2  # ANN open + BOB created
 
@@ -222,6 +226,7 @@ def test_administrator_cannot_approve_own_request_when_refused(chain_org: UnitOf
     # make BOSS the administrator after sending: he still may not approve his own request
     chain_org.session.get_one(ApprovalUserSetup, "ADMIN").approval_administrator = False
     chain_org.session.get_one(ApprovalUserSetup, "BOSS").approval_administrator = True
+    forget_setups(chain_org)  # the unit of work reads the changed setup when next needed
     before = snapshot(chain_org)
     with pytest.raises(ApprovalError) as err:
         actions.approve(chain_org, open_entry(chain_org, "ANN"), "BOSS")
@@ -257,6 +262,7 @@ def test_only_approver_or_administrator(chain_org: UnitOfWork, action: Any) -> N
 @pytest.mark.parametrize("action", [actions.approve, actions.reject, actions.delegate])
 def test_only_open_entries(chain_org: UnitOfWork, action: Any) -> None:
     send(chain_org, purchase(amount="50000"))
+    chain_org.flush()
     created = chain_org.session.scalars(select(ApprovalEntry).where(ApprovalEntry.approver_id == "CEO")).one()
     before = snapshot(chain_org)
     with pytest.raises(ApprovalError) as err:

@@ -21,7 +21,6 @@ from werkstroom.engine.approvals.rows import SimpleRecord
 from werkstroom.engine.approvals.service import ApprovalService
 from werkstroom.engine.clock import SequentialIds, VirtualClock
 from werkstroom.engine.unit import UnitOfWork
-from werkstroom.store import driver as sql
 from werkstroom.store.approvals import ApprovalAudit, ApprovalEntry, ApprovalUserSetup
 from werkstroom.store.database import make_engine, upgrade
 
@@ -37,7 +36,9 @@ def _utc(value: Any) -> Any:
 
 
 def stored(uow: UnitOfWork) -> dict[str, dict[str, Any]]:
-    """Every entry as the database has it now (a Core read: no ORM identity map in the way)."""
+    """Every entry as the database has it once the unit of work has flushed (a Core read: no ORM
+    identity map in the way)."""
+    uow.flush()
     rows = uow.session.execute(select(TABLE).order_by(TABLE.c.entry_no)).mappings().all()
     return {row["id"]: {k: _utc(v) for k, v in row.items()} for row in rows}
 
@@ -53,13 +54,16 @@ def assert_held_as_stored(uow: UnitOfWork) -> None:
 
 
 @contextmanager
-def statements() -> Iterator[list[str]]:
+def statements(uow: UnitOfWork) -> Iterator[list[str]]:
     seen: list[str] = []
-    stop = sql.listen(lambda text, params, many: seen.append(" ".join(text.split())))
-    try:
+    with uow.watch_statements(lambda text, params, many: seen.append(" ".join(text.split()))):
         yield seen
-    finally:
-        stop()
+
+
+def as_new_unit(uow: UnitOfWork) -> None:
+    """Nothing held any more, as in a later unit of work (what this one holds is written first)."""
+    uow.flush()
+    uow.info.pop("werkstroom.approvals.held")
 
 
 def send(uow: UnitOfWork, doc: SimpleRecord | None = None, requester: str = "REQ", **options: Any) -> None:
@@ -79,7 +83,7 @@ def test_delegation_writes_the_new_approver_with_an_update(chain_org: UnitOfWork
     entry = only_open(chain_org)
     assert entry["approver_id"] == "ANN"
     chain_org.clock.advance(dt.timedelta(hours=1))  # type: ignore[attr-defined]
-    with statements() as seen:
+    with statements(chain_org) as seen:
         result = actions.delegate(chain_org, entry["id"], "REQ")
     assert result.delegated_to == "BOB"
     updates = [s for s in seen if s.startswith("UPDATE wf_approval_entry")]
@@ -100,7 +104,7 @@ def test_the_timer_stores_the_new_period_of_a_delegated_entry(chain_org: UnitOfW
     assert (entry["approver_id"], entry["date_time_sent_for_approval"]) == ("BOB", _utc(now))
     assert_held_as_stored(chain_org)
     # a later unit of work (nothing held) sees the new period: no second delegation before it ends
-    chain_org.info.pop("werkstroom.approvals.held")
+    as_new_unit(chain_org)
     assert timers.run_due(chain_org, now + dt.timedelta(days=1)).delegations == ()
 
 
@@ -110,7 +114,7 @@ def test_a_refused_timer_delegation_changes_nothing(chain_org: UnitOfWork) -> No
     send(chain_org, limit_type="Specific Approver", approver_id="SOLO", delegate_after="1D")
     before_rows = stored(chain_org)
     before_held = held_entries(chain_org)
-    with statements() as seen:
+    with statements(chain_org) as seen:
         report = timers.run_due(chain_org, START + dt.timedelta(days=1))
     assert report.delegations == () and "WF613" in report.failures[0][1]
     assert not [s for s in seen if s.startswith(("UPDATE", "INSERT", "DELETE"))], seen
@@ -150,8 +154,8 @@ def test_overdue_notice_dates_are_stored(chain_org: UnitOfWork) -> None:
 
 def test_an_entry_is_one_object_per_unit_of_work(chain_org: UnitOfWork) -> None:
     send(chain_org)
-    chain_org.info.pop("werkstroom.approvals.held")  # as a new unit of work
-    with statements() as seen:
+    as_new_unit(chain_org)  # as a new unit of work
+    with statements(chain_org) as seen:
         first = records.entry_by_key(chain_org, "2")
         again = records.entry_by_key(chain_org, "2")
     assert first is not None and first is again
@@ -169,7 +173,7 @@ def test_entry_numbers_continue_after_the_highest_in_use(chain_org: UnitOfWork) 
     # the record's entries held already: the number still comes after every record's entries
     scope, _ = make_scope(chain_org, purchase(no="1"), "REQ")
     ApprovalService(scope).create_and_approve_automatically()
-    chain_org.info.pop("werkstroom.approvals.held")
+    as_new_unit(chain_org)
     scope, _ = make_scope(chain_org, purchase(no="3"), "REQ")
     ApprovalService(scope).create_and_approve_automatically()
     numbers = [(r["record_key"], r["entry_no"]) for r in stored(chain_org).values()]
@@ -195,7 +199,7 @@ def test_held_entries_match_the_stored_rows_through_a_whole_request(chain_org: U
 def test_entries_and_user_setup_read_back_as_stored(chain_org: UnitOfWork) -> None:
     send(chain_org, notify_sender=True, delegate_after="2 days", quorum=None, overdue_reminders=True)
     before = stored(chain_org)
-    chain_org.info.pop("werkstroom.approvals.held")  # as a new unit of work: everything read back
+    as_new_unit(chain_org)  # as a new unit of work: everything read back
     entry = records.entry_by_key(chain_org, "2")
     assert entry is not None
     assert held_entries(chain_org) == before
@@ -223,6 +227,7 @@ def test_two_approvers_at_once_are_serialised_on_postgresql(engine_url: str) -> 
                 user(uow, uid, approver)
             user(uow, "ADMIN", "", approval_administrator=True)
             send(uow, limit_type="Direct Approver")
+            uow.flush()  # the session's owner flushes the unit of work before it commits
         first = Session(sa)
         first.begin()
         actions.approve(UnitOfWork(first, clock, ids), "1", "ANN")  # holds the lock until commit
@@ -276,13 +281,13 @@ def test_entries_read_with_their_siblings_are_in_entry_number_order(chain_org: U
     send(chain_org)  # 1 Approved (the requester's), 2 Open, 3 Created
     # the index the reads use ends with the status: it has them as 1, 3, 2
     for key in ("3", "1"):
-        chain_org.info.pop("werkstroom.approvals.held")  # as a new unit of work
+        as_new_unit(chain_org)  # as a new unit of work
         entry = records.entry_by_key(chain_org, key)
         assert entry is not None
         siblings = records.cached_record_entries(chain_org, entry.record_type, entry.record_key,
                                                  entry.instance_id)
         assert [e.entry_no for e in siblings] == sorted(e.entry_no for e in siblings) == [1, 2, 3]
-    chain_org.info.pop("werkstroom.approvals.held")
+    as_new_unit(chain_org)
     scope, _ = make_scope(chain_org, purchase(), "REQ")
     svc = ApprovalService(scope)
     assert [e.entry_no for e in svc._entries()] == [1, 2, 3]
@@ -317,6 +322,7 @@ def test_an_action_that_waited_for_the_lock_counts_the_comment_committed_meanwhi
                 user(uow, uid, "")
             group(uow, "FIN", [("FIN1", 1), ("FIN2", 1)])
             send(uow, approver_type="Workflow User Group", workflow_user_group="FIN")
+            uow.flush()
         with Session(sa) as s:
             numbers = {e.approver_id: str(e.entry_no) for e in s.scalars(select(ApprovalEntry))}
         first = UnitOfWork.begin(sa, clock, SequentialIds(start=100))

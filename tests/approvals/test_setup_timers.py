@@ -146,6 +146,7 @@ def test_automatic_delegation_after_period(chain_org: UnitOfWork) -> None:
     report = timers.run_due(chain_org, START + dt.timedelta(days=2))
     assert [(d.event, d.delegated_to, d.user) for d in report.delegations] == \
         [("ApprovalRequestDelegated", "BOB", "(job queue)")]
+    chain_org.flush()
     entry = chain_org.session.scalars(select(ApprovalEntry)).one()
     assert entry.approver_id == "BOB"
     # the new approver gets a fresh period

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, bindparam, insert, select, update
+from sqlalchemy import Engine, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -19,7 +19,7 @@ from werkstroom.engine.unit import UnitOfWork
 from werkstroom.store import driver as sql
 from werkstroom.store.approvals import ApprovalEntry
 from werkstroom.store.database import CounterRow, RecordStateRow, make_engine, upgrade
-from werkstroom.store.driver import Statement, UnsupportedStatement
+from werkstroom.store.driver import Observers, Statement, UnsupportedStatement
 
 STATES = RecordStateRow.__table__
 COUNTERS = CounterRow.__table__
@@ -117,40 +117,92 @@ def test_a_missing_parameter_and_an_expanding_one_are_programming_errors(sa: Eng
             db.rows(in_list, {"keys": ["a"]})
 
 
-def test_listeners_see_every_statement(sa: Engine) -> None:
+def test_observers_see_every_statement(sa: Engine) -> None:
     seen: list[tuple[str, Any, bool]] = []
-    stop = sql.listen(lambda text, params, many: seen.append((text, params, many)))
-    try:
-        with Session(sa) as s, s.begin():
-            unit(s).db.executemany(INSERT_STATE, [state("a")])
-    finally:
-        stop()
+    with Session(sa) as s, s.begin():
+        uow = unit(s)
+        with uow.watch_statements(lambda text, params, many: seen.append((text, params, many))):
+            uow.db.executemany(INSERT_STATE, [state("a")])
+        uow.db.executemany(INSERT_STATE, [state("b")])  # after the block: not seen
     assert len(seen) == 1 and seen[0][0].startswith("INSERT INTO wf_record_state") and seen[0][2] is True
 
 
-def test_deferred_writes_run_before_the_next_statement_and_before_commit(sa: Engine) -> None:
-    with Session(sa) as s, s.begin():
-        db = unit(s).db
-        db.before.append(lambda: db.executemany(INSERT_STATE, [state("a")]))
-        # an ORM statement runs them first too
-        assert s.scalar(select(RecordStateRow.record_key)) == "a"
-        db.before.append(lambda: db.executemany(INSERT_STATE, [state("b")]))
-        # so does the commit
+def test_observers_see_only_their_own_units_of_work(sa: Engine) -> None:
+    watched, other = Observers(), Observers()
+    seen: list[str] = []
+    with watched.watching(lambda text, params, many: seen.append(text.split()[0])):
+        uow = UnitOfWork.begin(sa, VirtualClock(NOW), SequentialIds(), observers=other)
+        uow.db.executemany(INSERT_STATE, [state("a")])
+        uow.commit()
+    assert seen == []
+
+
+class Pending:
+    """A repository holding record states to write: written by ``flush`` alone."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+        self.rows: list[dict[str, Any]] = []
+
+    def flush(self) -> None:
+        rows, self.rows = self.rows, []
+        if rows:
+            self.uow.db.executemany(INSERT_STATE, rows)
+
+
+def test_repositories_write_when_the_unit_of_work_flushes_and_before_it_commits(sa: Engine) -> None:
+    seen: list[str] = []
+    uow = UnitOfWork.begin(sa, VirtualClock(NOW), SequentialIds())
+    held = Pending(uow)
+    uow.add_flusher("pending", held)
+    with uow.watch_statements(lambda text, params, many: seen.append(text.split()[0])):
+        held.rows.append(state("a"))
+        # another statement does not write what the repository holds
+        assert uow.db.rows(GET_STATE, {"rt": "T"}) == []
+        assert seen == ["SELECT"]
+        uow.flush()
+        assert [r[0] for r in uow.db.rows(GET_STATE, {"rt": "T"})] == ["Open"]
+        held.rows.append(state("b"))
+        # nor does an ORM statement
+        assert uow.session.scalar(select(func.count()).select_from(RecordStateRow)) == 1
+        uow.commit()  # the commit flushes first (then commits through the session's connection)
+    assert seen == ["SELECT", "INSERT", "SELECT", "INSERT"]
     with Session(sa) as s:
         assert sorted(s.scalars(select(RecordStateRow.record_key))) == ["a", "b"]
 
 
-def test_deferred_writes_are_dropped_on_rollback(sa: Engine) -> None:
-    with Session(sa) as s:
-        with s.begin():
-            db = unit(s).db
-            db.before.append(lambda: db.executemany(INSERT_STATE, [state("a")]))
-            s.rollback()
-        with s.begin():
-            # a new transaction gets a new driver connection object with nothing deferred
-            assert unit(s).db.before == []
+def test_what_repositories_hold_is_dropped_on_rollback(sa: Engine) -> None:
+    uow = UnitOfWork.begin(sa, VirtualClock(NOW), SequentialIds())
+    held = Pending(uow)
+    uow.add_flusher("pending", held)
+    held.rows.append(state("a"))
+    uow.rollback()
+    uow.flush()  # nothing registered any more
+    assert held.rows == [state("a")]
     with Session(sa) as s:
         assert list(s.scalars(select(RecordStateRow.record_key))) == []
+
+
+def test_a_session_based_unit_of_work_starts_over_with_the_sessions_next_transaction(sa: Engine) -> None:
+    with Session(sa) as s:
+        s.begin()
+        uow = unit(s)
+        first = uow.db
+        held = Pending(uow)
+        uow.add_flusher("pending", held)
+        uow.info["cache"] = 1
+        held.rows.append(state("a"))
+        s.rollback()
+        with s.begin():
+            assert uow.db is not first and uow.info == {}
+            uow.flush()  # the repository of the rolled back transaction is not flushed into this one
+            assert held.rows == [state("a")]
+            held = Pending(uow)
+            uow.add_flusher("pending", held)
+            held.rows.append(state("b"))
+            uow.flush()  # the session's owner flushes before it commits
+    with Session(sa) as s:
+        assert list(s.scalars(select(RecordStateRow.record_key))) == ["b"]
 
 
 def test_a_unit_of_work_begun_on_the_driver_commits_and_returns_its_connection(sa: Engine) -> None:
@@ -189,8 +241,10 @@ def test_a_unit_of_work_begun_on_the_driver_rolls_back(sa: Engine, with_session:
 def test_a_failing_commit_rolls_back_and_returns_the_connection(sa: Engine) -> None:
     uow = UnitOfWork.begin(sa, VirtualClock(NOW), SequentialIds())
     uow.db.executemany(INSERT_STATE, [state("a")])
-    # a deferred write that fails at commit time: nothing of the unit of work stays
-    uow.db.before.append(lambda: uow.db.executemany(INSERT_STATE, [state("a")]))
+    # a repository's write that fails at commit time: nothing of the unit of work stays
+    held = Pending(uow)
+    uow.add_flusher("pending", held)
+    held.rows.append(state("a"))
     with pytest.raises(IntegrityError):
         uow.commit()
     with Session(sa) as s:
@@ -198,17 +252,15 @@ def test_a_failing_commit_rolls_back_and_returns_the_connection(sa: Engine) -> N
     assert sa.pool.checkedout() == 0  # type: ignore[attr-defined]
 
 
-def test_listeners_see_the_driver_commits_and_rollbacks(sa: Engine) -> None:
+def test_observers_see_the_driver_commits_and_rollbacks(sa: Engine) -> None:
     seen: list[str] = []
-    stop = sql.listen(lambda text, params, many: seen.append(text.split()[0]))
-    try:
-        uow = UnitOfWork.begin(sa, VirtualClock(NOW), SequentialIds())
+    observers = Observers()
+    with observers.watching(lambda text, params, many: seen.append(text.split()[0])):
+        uow = UnitOfWork.begin(sa, VirtualClock(NOW), SequentialIds(), observers=observers)
         uow.db.executemany(INSERT_STATE, [state("a")])
         uow.commit()
-        uow = UnitOfWork.begin(sa, VirtualClock(NOW), SequentialIds())
+        uow = UnitOfWork.begin(sa, VirtualClock(NOW), SequentialIds(), observers=observers)
         uow.rollback()
-    finally:
-        stop()
     assert seen == ["INSERT", "COMMIT", "ROLLBACK"]
 
 
@@ -385,40 +437,46 @@ def test_a_failing_write_raises_by_commit_and_nothing_of_the_unit_is_kept(sa: En
 
 def test_reads_sent_ahead_answer_later_reads_and_never_outlive_a_write(sa: Engine) -> None:
     # Db.ahead (PostgreSQL): reads sent before they are asked for answer rows()/first() of the same
-    # statement and parameters; any later write, deferred write or the end of the unit drops them, so a
-    # read never answers with rows older than the unit's own writes. SQLite runs reads when asked.
+    # statement and parameters; any later write (a repository's at a flush too) or the end of the unit
+    # drops them, so a read never answers with rows older than the unit's own writes. SQLite runs
+    # reads when asked.
     clock, ids = VirtualClock(NOW), SequentialIds()
     uow = UnitOfWork.begin(sa, clock, ids)
     uow.db.write_many(INSERT_STATE, [state("a"), state("b")])
     uow.commit()
     seen: list[str] = []
-    stop = sql.listen(lambda statement, params, many: seen.append(statement))
-    uow = UnitOfWork.begin(sa, clock, ids)
+    observers = Observers()
+    uow = UnitOfWork.begin(sa, clock, ids, observers=observers)
     db = uow.db
+
+    class Release:
+        def flush(self) -> None:
+            db.write(UPDATE_STATE, {"b_status": "Released", "b_rt": "T", "b_rk": "b"})
+
     try:
-        one = {"rt": "T"}
-        with pytest.raises(UnsupportedStatement):  # only reads are sent ahead
-            db.ahead([(BUMP, {"n": "none"})])
-        db.ahead([(GET_STATE, one)])
-        sent = len(seen)
-        assert [r[0] for r in db.rows(GET_STATE, one)] == ["Open", "Open"]
-        assert len(seen) == (sent if sa.dialect.name != "sqlite" else sent + 1)  # taken, not sent again
-        # a write drops what was sent ahead: the next read sees the write
-        db.ahead([(GET_STATE, one)])
-        db.write(UPDATE_STATE, {"b_status": "Released", "b_rt": "T", "b_rk": "a"})
-        assert [r[0] for r in db.rows(GET_STATE, one)] == ["Released", "Open"]
-        # so does a deferred write, which runs before the read that would take the answer
-        db.ahead([(GET_STATE, one)])
-        db.before.append(lambda: db.write(UPDATE_STATE, {"b_status": "Released", "b_rt": "T", "b_rk": "b"}))
-        assert [r[0] for r in db.rows(GET_STATE, one)] == ["Released", "Released"]
-        # other parameters are another read; answers not taken are dropped at commit
-        db.ahead([(GET_STATE, {"rt": "other"})])
-        assert db.rows(GET_STATE, one) != []
+        with observers.watching(lambda statement, params, many: seen.append(statement)):
+            one = {"rt": "T"}
+            with pytest.raises(UnsupportedStatement):  # only reads are sent ahead
+                db.ahead([(BUMP, {"n": "none"})])
+            db.ahead([(GET_STATE, one)])
+            sent = len(seen)
+            assert [r[0] for r in db.rows(GET_STATE, one)] == ["Open", "Open"]
+            assert len(seen) == (sent if sa.dialect.name != "sqlite" else sent + 1)  # taken, not sent again
+            # a write drops what was sent ahead: the next read sees the write
+            db.ahead([(GET_STATE, one)])
+            db.write(UPDATE_STATE, {"b_status": "Released", "b_rt": "T", "b_rk": "a"})
+            assert [r[0] for r in db.rows(GET_STATE, one)] == ["Released", "Open"]
+            # so does a repository's write when the unit of work flushes before the read
+            db.ahead([(GET_STATE, one)])
+            uow.add_flusher("release", Release())
+            uow.flush()
+            assert [r[0] for r in db.rows(GET_STATE, one)] == ["Released", "Released"]
+            # other parameters are another read; answers not taken are dropped at commit
+            db.ahead([(GET_STATE, {"rt": "other"})])
+            assert db.rows(GET_STATE, one) != []
     except BaseException:
         uow.rollback()  # a failure must not leave the transaction (and its locks) open
         raise
-    finally:
-        stop()
     uow.commit()
     uow = UnitOfWork.begin(sa, clock, ids)
     assert [r[0] for r in uow.db.rows(GET_STATE, {"rt": "T"})] == ["Released", "Released"]

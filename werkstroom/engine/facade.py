@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any
 
 import attrs
 from sqlalchemy import Table, bindparam, event, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from ..binding.program import BoundProgram, BoundWorkflow
 from ..catalogue.specs import Library
@@ -24,7 +24,7 @@ from ..diagnostics import Diagnostic
 from ..errors import WerkstroomError
 from ..store import codec as codec
 from ..store.database import EventLogRow, RecordRow, WorkflowRow, make_engine, resolve_url, upgrade
-from ..store.driver import Params, Statement
+from ..store.driver import Observer, Observers, Params, Statement
 from . import boundary, lifecycle, views
 from .clock import Clock, IdSource, SystemClock, UuidIds
 from .host import HostCalls
@@ -55,7 +55,7 @@ class UnitSession(Session):
     SQLAlchemy's identity map holds rows weakly: a row read once and dropped by the caller is
     selected again on the next ``get`` of the same key in the same transaction. One handled event
     reads the same few rows from several places (records, record state, approval entries, user
-    setup), so the rows are kept until the unit of work ends."""
+    setup), so the rows are kept until the unit of work ends (see :func:`unit_sessions`)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -67,13 +67,16 @@ def _keep(session: Session, instance: object) -> None:
         session.kept.append(instance)
 
 
-event.listen(UnitSession, "loaded_as_persistent", _keep)
-event.listen(UnitSession, "pending_to_persistent", _keep)
-
-
-def _unit_session(connection: Connection) -> Session:
-    # joins the connection's transaction: its commit flushes but leaves the commit to the unit of work
-    return UnitSession(bind=connection, expire_on_commit=False, join_transaction_mode="rollback_only")
+def unit_sessions() -> sessionmaker[UnitSession]:
+    """The session factory of one engine: its sessions join the connection's transaction (their
+    commit flushes but leaves the commit to the unit of work) and keep their rows. The hooks that
+    keep them are on this factory alone (SQLAlchemy gives each factory a session class of its own):
+    no other session sees them."""
+    made: sessionmaker[UnitSession] = sessionmaker(class_=UnitSession, expire_on_commit=False,
+                                                   join_transaction_mode="rollback_only")
+    event.listen(made, "loaded_as_persistent", _keep)
+    event.listen(made, "pending_to_persistent", _keep)
+    return made
 
 
 class IdempotencyConflict(WerkstroomError):
@@ -126,6 +129,8 @@ class Engine(HostCalls):
         self._kept = KeptConnections(self._sa) if self._sa.dialect.name == "sqlite" else None
         self._workflows = WorkflowCache()
         self._subscribers: list[Subscriber] = []
+        self._sessions = unit_sessions()
+        self._observers = Observers()
 
     # ------------------------------------------------------------------ plumbing
 
@@ -140,11 +145,20 @@ class Engine(HostCalls):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _new_session(self, connection: Connection) -> Session:
+        return self._sessions(bind=connection)
+
+    def watch_statements(self, fn: Observer) -> AbstractContextManager[None]:
+        """``fn(sql, parameters, executemany)`` sees the statements this engine's units of work run on
+        the driver (and ``"COMMIT"``/``"ROLLBACK"`` as they end) inside the ``with`` block; for tests
+        and benchmarks that count or replay them."""
+        return self._observers.watching(fn)
+
     @contextmanager
     def transaction(self) -> Iterator[UnitOfWork]:
         """One unit of work (commit on success, roll back on any exception), begun on the driver of a
         pooled connection; a SQLAlchemy connection and session are made only when code needs them."""
-        uow = UnitOfWork.begin(self._sa, self.clock, self.ids, _unit_session, self._kept)
+        uow = UnitOfWork.begin(self._sa, self.clock, self.ids, self._new_session, self._kept, self._observers)
         try:
             yield uow
         except BaseException:
@@ -288,7 +302,7 @@ class Engine(HostCalls):
                   work: Callable[[Run], tuple[str, str]],
                   ahead: Callable[[], list[tuple[Statement, Params]]] | None) -> EmitResult:
         # what ``transaction()`` does, written out (no generator context manager on every event)
-        uow = UnitOfWork.begin(self._sa, self.clock, self.ids, _unit_session, self._kept)
+        uow = UnitOfWork.begin(self._sa, self.clock, self.ids, self._new_session, self._kept, self._observers)
         try:
             result, event_id = self._handle_in(uow, event, digest, key, user, work, ahead)
         except BaseException:

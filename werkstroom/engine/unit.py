@@ -1,80 +1,123 @@
-"""What the engine hands to the services that run inside one handled event's transaction."""
+"""The unit of work: one transaction of the engine, the repositories that write into it when it flushes,
+and what the engine hands to the services that run inside it (``RunScope``)."""
 
 from __future__ import annotations
 
 import contextlib
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
-from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.pool import PoolProxiedConnection
 
 from ..context import RecordHandle
-from ..store.driver import Db
+from ..store.driver import Db, Observer, Observers
 from .clock import Clock, IdSource
 
-# session.info key: the unit of work's driver connection (see ``UnitOfWork.db``)
-DB_KEY = "werkstroom.db"
+
+class Flusher(Protocol):
+    """A repository of a unit of work that holds rows to write: ``flush`` writes them (and holds them
+    as written); nothing else writes them."""
+
+    def flush(self) -> None: ...
 
 
 class UnitOfWork:
-    """One transaction: the session or the pooled connection it runs on, the clock and the id source.
+    """One transaction: the session or the pooled connection it runs on, the clock, the id source and
+    the repositories that hold writes for it.
 
-    ``UnitOfWork(session, clock, ids)`` works on a session the caller began and commits.
     ``UnitOfWork.begin(engine, clock, ids, new_session)`` is the engine's own: a connection from the
     engine's pool, the transaction begun on its driver. A SQLAlchemy connection and a session
     (``new_session(connection)``, joined to that transaction) are only made when some code asks for
     ``session``: an event handled without the ORM costs neither (about 60 us per transaction).
     ``commit``/``rollback`` end it and return the connection (to ``keeper`` or the pool).
+    ``UnitOfWork(session, clock, ids)`` works on the transaction a caller's session is in; the caller
+    calls ``flush`` and then commits (or rolls back) the session itself. When that session's
+    transaction ends and another begins, the unit of work starts over empty (nothing held, no
+    repository registered).
 
     ``db`` runs prepared statements (``werkstroom.store.driver``) on the driver connection of the
-    transaction. Its deferred writes (``db.before``) run before the next statement, whether it goes
-    through ``db`` or through the session, and before the transaction commits. ``info`` is a dict
-    for the unit of work's caches (the session's ``info`` for a session-based unit of work)."""
+    transaction, each when it is called. Writes a repository holds (new approval entries) are written
+    by its ``flush``: a repository registers itself with ``add_flusher`` and ``flush`` calls every
+    registered repository's ``flush`` in the order they registered. ``commit`` flushes before the
+    transaction commits; code that reads rows a repository may hold (or makes rows that depend on
+    them) calls ``flush`` (or that repository's) first. ``info`` is a dict for the unit of work's caches.
+    ``observers``: the :class:`~werkstroom.store.driver.Observers` that see its driver statements
+    (the engine's, for a unit of work it began)."""
 
-    __slots__ = ("_conn", "_db", "_engine", "_keeper", "_new_session", "_pooled", "_session", "clock", "ids",
-                 "info")
+    __slots__ = ("_conn", "_db", "_engine", "_flushers", "_keeper", "_new_session", "_pooled", "_session",
+                 "_session_db", "_txn", "clock", "ids", "info", "observers")
 
-    def __init__(self, session: Session, clock: Clock, ids: IdSource) -> None:
-        self._set(session, clock, ids, session.info)
+    def __init__(self, session: Session, clock: Clock, ids: IdSource, *,
+                 observers: Observers | None = None) -> None:
+        self._set(session, clock, ids, None, observers=observers)
 
-    def _set(self, session: Session | None, clock: Clock, ids: IdSource, info: dict[Any, Any], *,
+    def _set(self, session: Session | None, clock: Clock, ids: IdSource, db: Db | None, *,
              engine: Engine | None = None, pooled: PoolProxiedConnection | None = None,
              keeper: KeptConnections | None = None,
-             new_session: Callable[[Connection], Session] | None = None) -> None:
+             new_session: Callable[[Connection], Session] | None = None,
+             observers: Observers | None = None) -> None:
         self._session: Session | None = session
         self._conn: Connection | None = None
         # the driver connection of a unit of work begun on the driver (its own for its whole life)
-        self._db: Db | None = info.get(DB_KEY) if session is None else None
+        self._db: Db | None = db
+        # a session-based unit of work: the driver connection and the session transaction it is for
+        self._session_db: Db | None = None
+        self._txn: SessionTransaction | None = None
         self._engine = engine
         self._pooled = pooled
         self._keeper = keeper
         self._new_session = new_session
+        self._flushers: dict[str, Flusher] = {}
         self.clock = clock
         self.ids = ids
-        self.info = info
+        self.info: dict[Any, Any] = {}
+        self.observers = observers if observers is not None else Observers()
 
     @classmethod
     def begin(cls, engine: Engine, clock: Clock, ids: IdSource,
               new_session: Callable[[Connection], Session] | None = None,
-              keeper: KeptConnections | None = None) -> UnitOfWork:
+              keeper: KeptConnections | None = None, observers: Observers | None = None) -> UnitOfWork:
         """``keeper``: where the connection comes from and goes back to between units of work (else
-        the engine's pool)."""
+        the engine's pool). ``observers``: see the class (else a set of its own)."""
         pooled = keeper.take() if keeper is not None else engine.raw_connection()
+        if observers is None:
+            observers = Observers()
         try:
-            db = Db(dialect=engine.dialect, driver=pooled.driver_connection)
+            db = Db(dialect=engine.dialect, driver=pooled.driver_connection, observers=observers)
             db.begin()
         except BaseException:
             pooled.close()
             raise
         uow = cls.__new__(cls)
-        uow._set(None, clock, ids, {DB_KEY: db}, engine=engine, pooled=pooled, keeper=keeper,
-                 new_session=new_session)
+        uow._set(None, clock, ids, db, engine=engine, pooled=pooled, keeper=keeper,
+                 new_session=new_session, observers=observers)
         return uow
+
+    def watch_statements(self, fn: Observer) -> contextlib.AbstractContextManager[None]:
+        """``fn(sql, parameters, executemany)`` sees the driver statements of this unit of work run
+        inside the ``with`` block (``Observers.watching``)."""
+        return self.observers.watching(fn)
+
+    # ------------------------------------------------------------------ repositories
+
+    def add_flusher(self, key: str, flusher: Flusher) -> None:
+        """Register the repository ``flusher`` under ``key`` (replacing the one registered under it)."""
+        if self._db is None:  # session-based
+            self._follow_session()
+        self._flushers[key] = flusher
+
+    def flush(self) -> None:
+        """Write what the registered repositories hold, in the order they registered."""
+        if self._db is None:  # session-based
+            self._follow_session()
+        for flusher in self._flushers.values():
+            flusher.flush()
+
+    # ------------------------------------------------------------------ connections
 
     @property
     def session(self) -> Session:
@@ -82,9 +125,6 @@ class UnitOfWork:
         if found is None:
             make = self._new_session or _default_session
             found = self._session = make(self.connection())
-            db = self.info.get(DB_KEY)
-            if db is not None:
-                found.info[DB_KEY] = db
         return found
 
     @property
@@ -111,33 +151,36 @@ class UnitOfWork:
         found = self._db
         if found is not None:
             return found
-        # for a session-based unit of work kept in session.info, which outlives this object, for the
-        # session's current transaction
-        found = self.info.get(DB_KEY)
-        if found is None:
-            found = Db(self.connection())
-            self.info[DB_KEY] = found
-            if self._session is not None:
-                self._session.info[DB_KEY] = found
+        return self._follow_session()
+
+    def _follow_session(self) -> Db:
+        """A session-based unit of work: the driver connection of the session's current transaction;
+        when that transaction is not the one this unit of work worked in, it starts over empty."""
+        session = self._session
+        assert session is not None
+        txn = session.get_transaction()
+        found = self._session_db
+        if found is None or txn is None or txn is not self._txn:
+            found = self._session_db = Db(session.connection(), observers=self.observers)
+            self._txn = session.get_transaction()
+            self._flushers.clear()
+            self.info.clear()
         return found
 
     def commit(self) -> None:
-        """End a unit of work of ``begin``: flush its session, if any, run the deferred writes,
-        commit."""
+        """End a unit of work of ``begin``: flush its repositories, then its session, if any; commit."""
         assert self._pooled is not None, "a session-based unit of work is committed by its session's owner"
         try:
+            self.flush()
             if self._session is not None:
                 self._session.commit()  # flushes; the transaction stays (joined, not owned)
                 self._session.close()
-            db: Db | None = self.info.get(DB_KEY)
-            if db is not None and db.before:
-                db.run_deferred()
             conn = self._conn
             if conn is not None and conn.in_transaction():
                 conn.commit()
             else:
-                assert db is not None
-                db.commit()
+                assert self._db is not None
+                self._db.commit()
         except BaseException:
             self._end(rollback=True)
             raise
@@ -148,9 +191,8 @@ class UnitOfWork:
         self._end(rollback=True)
 
     def _end(self, *, rollback: bool) -> None:
-        db: Db | None = self.info.get(DB_KEY)
-        if db is not None:
-            db.before.clear()
+        self._flushers.clear()  # what they hold is not written
+        db = self._db
         if self._session is not None:
             self._session.close()
         if rollback and self._conn is not None and self._conn.in_transaction():
@@ -223,36 +265,6 @@ class KeptConnections:
 
 def _default_session(connection: Connection) -> Session:
     return Session(bind=connection, expire_on_commit=False, join_transaction_mode="rollback_only")
-
-
-def _run_deferred(session: Session) -> None:
-    db: Db | None = session.info.get(DB_KEY)
-    if db is not None and db.before:
-        db.run_deferred()
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _before_statement(state: ORMExecuteState) -> None:
-    _run_deferred(state.session)
-
-
-@event.listens_for(Session, "before_commit")
-def _before_commit(session: Session) -> None:
-    _run_deferred(session)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _after_rollback(session: Session, previous_transaction: Any) -> None:
-    # the transaction is gone: its deferred writes with it, and the driver connection may change
-    if not previous_transaction.nested:
-        db: Db | None = session.info.pop(DB_KEY, None)
-        if db is not None:
-            db.before.clear()
-
-
-@event.listens_for(Session, "after_commit")
-def _after_commit(session: Session) -> None:
-    session.info.pop(DB_KEY, None)
 
 
 @attrs.define

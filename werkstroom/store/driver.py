@@ -18,6 +18,10 @@ error, otherwise):
   caller passes every column it writes;
 - no "expanding" (IN-list) parameters.
 
+A :class:`Db` runs each statement when it is called: nothing is queued to run before another
+statement. :class:`Observers` are the functions that see the statements of the :class:`Db` objects made
+with them (one engine's, or one unit of work's).
+
 Driver errors are re-raised as SQLAlchemy's ``DBAPIError`` subclasses (``IntegrityError``, ...) so
 callers catch one family of exceptions whichever path ran the statement.
 """
@@ -27,7 +31,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Boolean, TypeDecorator
@@ -46,22 +50,35 @@ _UTC = dt.UTC
 _SQLITE_DEFAULT_DATETIME = SQLITE_DATETIME()._storage_format  # type: ignore[no-untyped-call]
 _SQLITE_DEFAULT_DATE = SQLITE_DATE()._storage_format  # type: ignore[no-untyped-call]
 Params = Mapping[str, Any]
-# called with (sql, parameters as sent to the driver, executemany) before every statement Db runs,
-# and with ("COMMIT" or "ROLLBACK", None, False) when Db ends a transaction; benchmarks use it to
-# capture the writes (SQLAlchemy's before_cursor_execute and commit events do not see them)
-Listener = Callable[[str, Any, bool], None]
-_listeners: list[Listener] = []
+# called with (sql, parameters as sent to the driver, executemany) before every statement a Db runs,
+# and with ("COMMIT" or "ROLLBACK", None, False) when a Db ends a transaction
+Observer = Callable[[str, Any, bool], None]
 
 
 class UnsupportedStatement(RuntimeError):
     """A statement the driver path cannot run: a programming error in Werkstroom, never user input."""
 
 
-def listen(fn: Listener) -> Callable[[], None]:
-    """Call ``fn(sql, parameters, executemany)`` before each statement a :class:`Db` runs; returns the
-    function that removes the listener."""
-    _listeners.append(fn)
-    return lambda: _listeners.remove(fn)
+class Observers:
+    """The statement observers of one engine (or of one unit of work): the :class:`Db` objects made
+    with this set call each of them before every statement they run and when they end a transaction.
+    Tests and benchmarks use them to see the statements (SQLAlchemy's ``before_cursor_execute`` and
+    ``commit`` events do not: the driver path passes SQLAlchemy by). Nothing outside the engine or unit
+    of work that holds the set is observed."""
+
+    __slots__ = ("fns",)
+
+    def __init__(self) -> None:
+        self.fns: list[Observer] = []
+
+    @contextlib.contextmanager
+    def watching(self, fn: Observer) -> Iterator[None]:
+        """Call ``fn(sql, parameters, executemany)`` for the statements run inside the ``with`` block."""
+        self.fns.append(fn)
+        try:
+            yield
+        finally:
+            self.fns.remove(fn)
 
 
 class Plan:
@@ -301,7 +318,8 @@ def _pipeline_supported(driver: Any) -> bool:
 
 class Db:
     """The driver connection of one unit of work (inside the transaction its SQLAlchemy connection
-    began). ``before`` holds deferred writes, run (and removed) before the next statement.
+    began): each statement runs when it is called, nothing is queued to run before another one.
+    ``observers``: the :class:`Observers` whose functions see its statements (none by default).
 
     On PostgreSQL a unit of work begun on the driver (``begin``) runs in psycopg's pipeline mode:
     ``write`` and ``write_many`` send a statement without waiting for the server's answer, and the
@@ -315,10 +333,10 @@ class Db:
     trip. They are dropped, unanswered, at the first statement that may change rows (they would not
     see its changes), and at the end of the transaction."""
 
-    __slots__ = ("_ahead", "_pipeline", "_pipeline_cm", "_raw", "_sqlite", "before", "dialect")
+    __slots__ = ("_ahead", "_observers", "_pipeline", "_pipeline_cm", "_raw", "_sqlite", "dialect")
 
     def __init__(self, connection: Connection | None = None, *, dialect: Dialect | None = None,
-                 driver: Any = None) -> None:
+                 driver: Any = None, observers: Observers | None = None) -> None:
         """On a SQLAlchemy connection's driver connection, or on ``driver`` of ``dialect``."""
         if connection is not None:
             dialect, driver = connection.dialect, connection.connection.driver_connection
@@ -328,7 +346,8 @@ class Db:
         self._sqlite = dialect.name == "sqlite"
         self._pipeline: Any = None  # psycopg's Pipeline while in pipeline mode
         self._pipeline_cm: Any = None  # the context manager that made it (leaves the mode on exit)
-        self.before: list[Callable[[], None]] = []
+        # the observers' functions (the list itself: functions added later are seen)
+        self._observers: Sequence[Observer] = observers.fns if observers is not None else ()
         # reads sent ahead, by (statement, parameters): their cursors, answered when asked for
         self._ahead: dict[tuple[Statement, frozenset[tuple[str, Any]]], tuple[Any, Plan]] = {}
 
@@ -374,7 +393,7 @@ class Db:
                 raise self._wrap(err, "(statements sent in pipeline mode)") from err
 
     def commit(self) -> None:
-        for fn in _listeners:
+        for fn in self._observers:
             fn("COMMIT", None, False)
         self.end_pipeline()
         try:
@@ -383,10 +402,9 @@ class Db:
             raise self._wrap(err, "COMMIT") from err
 
     def rollback(self) -> None:
-        self.before.clear()
         if self._ahead:
             self._drop_ahead()
-        for fn in _listeners:
+        for fn in self._observers:
             fn("ROLLBACK", None, False)
         cm, self._pipeline, self._pipeline_cm = self._pipeline_cm, None, None
         if cm is not None:
@@ -394,25 +412,20 @@ class Db:
                 cm.__exit__(None, None, None)
         self._raw.rollback()
 
-    def run_deferred(self) -> None:
-        while self.before:
-            self.before.pop(0)()
-
     def ahead(self, queries: Iterable[tuple[Statement, Params]]) -> None:
         """Send reads now whose rows ``rows``/``first`` will ask for later with the same statement
         and parameters (see the class). On PostgreSQL in pipeline mode they are sent without waiting,
         all in one round trip; without pipeline mode each runs now; SQLite, where a read costs no
         round trip, runs them when they are asked for. Writes made through the unit of work's ORM
         session do not pass here and do not drop them: send reads ahead only where no session
-        changes can be flushed before they are taken."""
+        changes can be flushed before they are taken. Like every read, they see only rows written
+        already: the caller flushes what its reads depend on first."""
         queries = list(queries)
         for stmt, _ in queries:
             if not stmt.reads:
                 raise UnsupportedStatement(f"only reads are sent ahead, not {stmt.clause}")
         if self._sqlite:
             return
-        if self.before:
-            self.run_deferred()
         for stmt, params in queries:
             key = (stmt, frozenset(params.items()))
             if key not in self._ahead:
@@ -420,8 +433,6 @@ class Db:
 
     def _taken(self, stmt: Statement, params: Params) -> tuple[Any, Plan] | None:
         """The cursor of a read sent ahead with these parameters (taken once), if any."""
-        if self.before:  # deferred writes run first; they drop what was sent ahead
-            self.run_deferred()
         return self._ahead.pop((stmt, frozenset(params.items())), None)
 
     def _drop_ahead(self) -> None:
@@ -430,14 +441,12 @@ class Db:
             cur.close()
 
     def _cursor(self, stmt: Statement, params: Params | Sequence[Params], many: bool) -> tuple[Any, Plan]:
-        if self.before:
-            self.run_deferred()
         if self._ahead and not stmt.reads:
             self._drop_ahead()
         plan = stmt.plan(self.dialect)
         sent = [plan.params(p) for p in params] if many else plan.params(params)  # type: ignore[arg-type]
-        if _listeners:
-            for fn in _listeners:
+        if self._observers:
+            for fn in self._observers:
                 fn(plan.sql, sent, many)
         raw = self._raw
         try:

@@ -14,7 +14,7 @@ from ..unit import UnitOfWork
 from .errors import ApprovalError
 from .history import add_audit, add_comment_line
 from .records import (
-    Held,
+    ApprovalRepository,
     change_entry,
     entry_by_key,
     entry_record,
@@ -57,7 +57,8 @@ class ActionResult:
     delegated_to: str = ""
 
 
-def find_entry(uow: UnitOfWork, ref: str, h: Held | None = None, *, lock: bool = False) -> Entry:
+def find_entry(uow: UnitOfWork, ref: str, h: ApprovalRepository | None = None, *,
+               lock: bool = False) -> Entry:
     """An entry by id, or by entry number (``7``). ``h``: the unit of work's held rows, when the
     caller has them. ``lock``: with its request's entries locked (see :func:`lock_request`)."""
     entry = entry_by_key(uow, ref, h, lock=lock)
@@ -96,12 +97,13 @@ def _comment(uow: UnitOfWork, entry: Entry, user: str, comment: str | None) -> N
         add_comment_line(uow, entry, user, comment)
 
 
-def _set_status(uow: UnitOfWork, h: Held, entry: Entry, status: str, user: str) -> None:
+def _set_status(uow: UnitOfWork, h: ApprovalRepository, entry: Entry, status: str, user: str) -> None:
     set_status(uow, entry, status, uow.clock.now(), user, h=h)
 
 
 def _result(uow: UnitOfWork, event: str, entry: Entry, user: str,
-            canceled: tuple[str, ...] = (), delegated_to: str = "", h: Held | None = None) -> ActionResult:
+            canceled: tuple[str, ...] = (), delegated_to: str = "",
+            h: ApprovalRepository | None = None) -> ActionResult:
     return ActionResult(event=event, entry_id=entry.id, record=entry_record(uow, entry, h),
                         instance_id=entry.instance_id, workflow_code=entry.approval_code,
                         document_type=entry.record_type, document_key=entry.record_key, user=user,

@@ -28,6 +28,7 @@ def entries(uow: UnitOfWork, *, approver: str | None = None, sender: str | None 
             offset: int = 0) -> list[ApprovalEntryInfo]:
     """The entries matching every filter given (None: not filtered), by entry number; ``limit`` and
     ``offset`` page through them. The arguments are checked already (``engine/boundary.py``)."""
+    uow.flush()  # entries held unwritten by this unit of work are listed too
     stmt = select(ApprovalEntry)
     for column, value in ((ApprovalEntry.approver_id, approver), (ApprovalEntry.sender_id, sender),
                           (ApprovalEntry.record_type, record_type), (ApprovalEntry.record_key, record_key)):

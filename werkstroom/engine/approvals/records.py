@@ -1,17 +1,20 @@
-"""Approval entries and approval user setup held by a unit of work, and the ApprovalEntry record as the
-engine sees it (events on approval entries carry this record).
+"""The approval repository of a unit of work (the approval entries and approval user setup it holds,
+and the new entries it writes when it flushes), and the ApprovalEntry record as the engine sees it
+(events on approval entries carry this record).
 
 Inside a unit of work (one transaction) entries and user setup are plain Python objects (:class:`Entry`,
 :class:`UserSetup`, ``rows.py``), read and written with prepared statements on the unit of work's
 driver connection (``uow.db``, ``werkstroom.store.driver``), never as ORM objects: the ORM models in
 ``store/approvals.py`` stay for the schema, ``wf setup load`` and the listing queries.
 
-They are held per unit of work (:func:`held`): each entry is one object for the whole transaction, the
-entries of a record in an instance are read once (:func:`cached_record_entries`), the whole approval
-user setup is read once (:func:`setups`). New entries are written with one multi-row INSERT deferred
-through ``uow.db.before`` (so the send's changes go into that INSERT); changes of stored entries are
-one prepared UPDATE each (:func:`change_entry` or an :class:`EntryChange`, the only ways an entry
-field may change).
+They are held per unit of work in its :class:`ApprovalRepository` (:func:`held`): each entry is one
+object for the whole transaction, the entries of a record in an instance are read once
+(:func:`cached_record_entries`), the whole approval user setup is read once (:func:`setups`; code that
+changes the setup calls :func:`forget_setups`). New entries are held unwritten and written by the
+repository's ``flush`` with one multi-row INSERT (so changes made to them before then, the send
+opening them, go into that INSERT): the unit of work flushes it before it commits, and every read of
+the entry table here flushes it first. Changes of stored entries are one prepared UPDATE each, written
+at once (:func:`change_entry` or an :class:`EntryChange`, the only ways an entry field may change).
 
 ``values`` of the record view hold BC's Approval Entry fields in snake_case, plus the flowfield
 ``pending_approvals``: the Created and Open entries of the same record in the same workflow instance.
@@ -23,15 +26,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from itertools import chain
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, event, func, insert, select, update
+from sqlalchemy import Table, and_, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ...store.approvals import (
     ApprovalCommentLine,
-    ApprovalUserSetup,
     WorkflowUserGroup,
     WorkflowUserGroupMember,
 )
@@ -177,7 +178,7 @@ OPEN_ENTRY = _change_for(("status", "date_time_sent_for_approval", "last_date_ti
 
 
 def set_status(uow: UnitOfWork, entry: Entry, status: str, at: dt.datetime, user: str, *,
-               h: Held | None = None) -> None:
+               h: ApprovalRepository | None = None) -> None:
     """``SET_STATUS(uow, entry, status, at, user)`` written out (parameters and fields by name: no
     zip and setattr per field)."""
     if h is None:
@@ -190,7 +191,8 @@ def set_status(uow: UnitOfWork, entry: Entry, status: str, at: dt.datetime, user
     entry.last_modified_by_user_id = user
 
 
-def open_entry(uow: UnitOfWork, entry: Entry, at: dt.datetime, user: str, *, h: Held | None = None) -> None:
+def open_entry(uow: UnitOfWork, entry: Entry, at: dt.datetime, user: str, *,
+               h: ApprovalRepository | None = None) -> None:
     """``OPEN_ENTRY(uow, entry, "Open", at, at, user)`` written out: the entry is sent for approval
     (Open) at ``at`` by ``user``."""
     if h is None:
@@ -210,8 +212,9 @@ def open_entry(uow: UnitOfWork, entry: Entry, at: dt.datetime, user: str, *, h: 
 _HELD = "werkstroom.approvals.held"
 
 
-class Held:
-    """What a unit of work holds of the approval tables (for the transaction of ``db``)."""
+class ApprovalRepository:
+    """What a unit of work holds of the approval tables (for the transaction of ``db``); registered
+    with the unit of work as a flusher: ``flush`` writes the new entries held unwritten."""
 
     __slots__ = ("by_id", "by_no", "comments", "db", "just_rejected", "locked", "records", "setups",
                  "unwritten", "unwritten_ids")
@@ -224,7 +227,7 @@ class Held:
         self.by_no: dict[int, Entry] = {}
         # (record type, record key, instance) -> its number of comment lines
         self.comments: dict[RecordRef, int] = {}
-        # new entries not written yet (one INSERT in ``db.before``)
+        # new entries not written yet (one INSERT at ``flush``)
         self.unwritten: list[Entry] = []
         self.unwritten_ids: set[str] = set()
         # the whole approval user setup, by user id, once read
@@ -234,53 +237,51 @@ class Held:
         # the requests whose entries this transaction has locked (PostgreSQL, SELECT ... FOR UPDATE)
         self.locked: set[RecordRef] = set()
 
+    def flush(self) -> None:
+        """Write the new entries held unwritten: one prepared multi-row INSERT with their values now."""
+        entries = self.unwritten
+        if entries:
+            self.unwritten = []
+            self.unwritten_ids.clear()
+            self.db.write_many(_INSERT_ENTRY, [e.values() for e in entries])
 
-def held(uow: UnitOfWork) -> Held:
-    """The unit of work's held approval rows: kept in ``uow.info`` for the transaction of ``uow.db``
-    (a session-based unit of work keeps ``info`` across transactions; a new transaction starts empty)."""
+
+def held(uow: UnitOfWork) -> ApprovalRepository:
+    """The unit of work's approval repository: kept in ``uow.info`` for the transaction of ``uow.db``
+    and registered with the unit of work, which flushes it before it commits."""
     db = uow.db
-    found: Held | None = uow.info.get(_HELD)
+    found: ApprovalRepository | None = uow.info.get(_HELD)
     if found is None or found.db is not db:
-        found = uow.info[_HELD] = Held(db)
+        found = uow.info[_HELD] = ApprovalRepository(db)
+        uow.add_flusher(_HELD, found)
     return found
 
 
-# session.info key: the session flushed changes of approval user setup rows
-_SETUPS_CHANGED = "werkstroom.approvals.setups_changed"
-
-
-@event.listens_for(Session, "before_flush")
-def _note_setup_changes(session: Session, flush_context: Any, instances: Any) -> None:
-    for obj in chain(session.new, session.dirty, session.deleted):
-        if isinstance(obj, ApprovalUserSetup):
-            session.info[_SETUPS_CHANGED] = True
-            return
-
-
-def _reader(uow: UnitOfWork, h: Held | None = None) -> Held:
-    """``held(uow)`` (``h`` when the caller has it already), after flushing the unit of work's ORM
-    session if it has one with pending changes (rows added or changed through the ORM in this
-    transaction, e.g. user setup, count for reads through db, as they did with the ORM's autoflush;
-    held user setup changed so is read again)."""
+def _reader(uow: UnitOfWork, h: ApprovalRepository | None = None) -> ApprovalRepository:
+    """``held(uow)`` (``h`` when the caller has it already) ready for a read through db: the unit of
+    work's ORM session flushed if it has pending changes (rows added or changed through the ORM in this
+    transaction, e.g. user setup, count for reads through db, as they did with the ORM's autoflush),
+    then the held new entries written (``ApprovalRepository.flush``)."""
     if h is None:
         h = held(uow)
     session: Session | None = uow.session_if_made
-    if session is not None:
-        if session.autoflush and (session.new or session.dirty or session.deleted):
-            session.flush()
-        if session.info.pop(_SETUPS_CHANGED, False):
-            h.setups = None
+    if session is not None and session.autoflush and (session.new or session.dirty or session.deleted):
+        session.flush()
+    if h.unwritten:
+        h.flush()
     return h
 
 
 def forget_setups(uow: UnitOfWork) -> None:
-    """The approval user setup changed in this transaction (``wf setup load``): read it again."""
-    found: Held | None = uow.info.get(_HELD)
+    """The approval user setup changed in this transaction (``wf setup load``, or rows changed through
+    the ORM session): the unit of work reads it again when next needed. Whoever changes the setup
+    rows calls this; nothing watches the session for it."""
+    found: ApprovalRepository | None = uow.info.get(_HELD)
     if found is not None:
         found.setups = None
 
 
-def _adopt(h: Held, rows: Iterable[Sequence[Any]], refresh: bool = False) -> list[Entry]:
+def _adopt(h: ApprovalRepository, rows: Iterable[Sequence[Any]], refresh: bool = False) -> list[Entry]:
     """Entries for rows read: the held object where the entry is held already (so each entry is one
     object per unit of work; ``refresh`` gives it the values read), else a new held one."""
     out: list[Entry] = []
@@ -321,9 +322,7 @@ def lock_record_entries(uow: UnitOfWork, ref: RecordRef) -> None:
     h.locked.add(ref)
     rt, rk, inst = ref
     h.records[ref] = _adopt(h, h.db.rows(_OF_RECORD_FOR_UPDATE, {"rt": rt, "rk": rk, "inst": inst}),
-                            refresh=True) + [e for e in h.unwritten if (e.record_type, e.record_key,
-                                                                        e.instance_id) == ref]
-    h.records[ref].sort(key=ENTRY_NO)
+                            refresh=True)
     h.comments.pop(ref, None)
 
 
@@ -346,6 +345,8 @@ def entries_and_last_no(uow: UnitOfWork, record_type: str, record_key: str,
     ref = (record_type, record_key, instance_id)
     found = h.records.get(ref)
     if found is not None:
+        if h.unwritten:
+            h.flush()  # the highest number in use may be a held new entry's
         return found, int(h.db.scalar(_LAST_ENTRY_NO, {}) or 0)
     h = _reader(uow, h)
     rows = h.db.rows(_OF_RECORD_WITH_LAST_NO, {"rt": record_type, "rk": record_key, "inst": instance_id})
@@ -369,16 +370,17 @@ def read_ahead_for_requests(uow: UnitOfWork, record_type: str, record_key: str, 
     if (record_type, record_key, instance_id) not in h.records:
         reads.append((_OF_RECORD_WITH_LAST_NO, {"rt": record_type, "rk": record_key, "inst": instance_id}))
     if len(reads) > 1:
+        if h.unwritten:
+            h.flush()  # the reads sent ahead see the held new entries
         uow.db.ahead(reads)
 
 
 def hold_new_entries(uow: UnitOfWork, entries: list[Entry]) -> None:
-    """New entries: held for the unit of work and written together with one prepared multi-row INSERT
-    just before the transaction's next statement (through db or the ORM session) or its commit, so
-    changes made before then (the send opening them) go into that INSERT. Dropped on rollback."""
+    """New entries: held by the unit of work's approval repository and written together with one
+    prepared multi-row INSERT when it flushes (before the unit of work commits, or before a read of the
+    entry table), so changes made before then (the send opening them) go into that INSERT. Dropped on
+    rollback."""
     h = held(uow)
-    if not h.unwritten:
-        h.db.before.append(lambda: _write_new_entries(h))
     h.unwritten.extend(entries)
     extended: set[RecordRef] = set()
     for entry in entries:
@@ -392,13 +394,6 @@ def hold_new_entries(uow: UnitOfWork, entries: list[Entry]) -> None:
             extended.add(ref)
     for ref in extended:  # held lists stay by entry number
         h.records[ref].sort(key=ENTRY_NO)
-
-
-def _write_new_entries(h: Held) -> None:
-    entries, h.unwritten = h.unwritten, []
-    h.unwritten_ids.clear()
-    if entries:
-        h.db.write_many(_INSERT_ENTRY, [e.values() for e in entries])
 
 
 def change_entry(uow: UnitOfWork, entry: Entry, **values: Any) -> None:
@@ -424,7 +419,7 @@ def pending_approvals(uow: UnitOfWork, record_type: str, record_key: str, instan
                if e.status in PENDING)
 
 
-def entry_values(uow: UnitOfWork, entry: Entry, h: Held | None = None) -> dict[str, Any]:
+def entry_values(uow: UnitOfWork, entry: Entry, h: ApprovalRepository | None = None) -> dict[str, Any]:
     rt, rk, inst = entry.record_type, entry.record_key, entry.instance_id
     if h is None:
         h = held(uow)
@@ -470,13 +465,14 @@ def entry_values(uow: UnitOfWork, entry: Entry, h: Held | None = None) -> dict[s
     }
 
 
-def entry_record(uow: UnitOfWork, entry: Entry, h: Held | None = None) -> SimpleRecord:
+def entry_record(uow: UnitOfWork, entry: Entry, h: ApprovalRepository | None = None) -> SimpleRecord:
     """The record view of ``entry`` (type ``ApprovalEntry``, key = its entry number, as the catalogue's
     ApprovalEntry record declares), computed now."""
     return SimpleRecord(RECORD_TYPE, str(entry.entry_no), entry_values(uow, entry, h))
 
 
-def entry_by_key(uow: UnitOfWork, key: str, h: Held | None = None, *, lock: bool = False) -> Entry | None:
+def entry_by_key(uow: UnitOfWork, key: str, h: ApprovalRepository | None = None, *,
+                 lock: bool = False) -> Entry | None:
     """The entry a record key (entry number) or an entry id names. An entry not held yet is read with
     its siblings (the record's entries in the instance) and the record's comment count in one query:
     the action and the responses that follow work on them, so they are held for the unit of work.
@@ -512,7 +508,7 @@ def entry_by_key(uow: UnitOfWork, key: str, h: Held | None = None, *, lock: bool
     return found
 
 
-def _locked_entry_by_key(h: Held, key: str, no: int | None) -> Entry | None:
+def _locked_entry_by_key(h: ApprovalRepository, key: str, no: int | None) -> Entry | None:
     """``entry_by_key`` with ``lock`` for an entry not held yet: its request's entries locked and the
     comment count, sent together."""
     by_no = no is not None
@@ -528,8 +524,7 @@ def _locked_entry_by_key(h: Held, key: str, no: int | None) -> Entry | None:
     if found is None:
         return None
     ref = (found.record_type, found.record_key, found.instance_id)
-    h.records[ref] = siblings + [e for e in h.unwritten
-                                 if (e.record_type, e.record_key, e.instance_id) == ref]
+    h.records[ref] = siblings
     h.comments[ref] = int(counted[0][0] or 0)
     h.locked.add(ref)
     return found

@@ -21,7 +21,7 @@ from .errors import ApprovalError
 from .history import add_audit, add_overdue_row
 from .plan import Plan
 from .records import (
-    Held,
+    ApprovalRepository,
     cached_record_entries,
     change_entry,
     entries_and_last_no,
@@ -341,7 +341,8 @@ class ApprovalService:
         self._send_from_record(options)
 
     def _open_next_tier(self, options: Mapping[str, Any],
-                        entries: list[Entry] | None = None, h: Held | None = None) -> list[Entry]:
+                        entries: list[Entry] | None = None,
+                        h: ApprovalRepository | None = None) -> list[Entry]:
         """Open every Created entry of the lowest Created sequence; a quorum tier that is already met
         (auto-approved members) is closed and the next tier is tried. ``entries``: all entries of
         the record in this instance, when the caller has them already."""
@@ -391,7 +392,7 @@ class ApprovalService:
             if last.sender_id != last.approver_id or open_same:
                 self.scope.raise_event(APPROVED_EVENT, entry_record(self.uow, last))
 
-    def _send_from_entry(self, entry: Entry, options: Mapping[str, Any], h: Held) -> None:
+    def _send_from_entry(self, entry: Entry, options: Mapping[str, Any], h: ApprovalRepository) -> None:
         if entry.status == "Open":  # a delegated entry: tell the new approver
             self._entry_notifications(entry, _NoteOptions(options))
             return

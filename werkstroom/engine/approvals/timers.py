@@ -79,7 +79,7 @@ def run_due(uow: UnitOfWork, now: dt.datetime) -> TimerReport:
         # a refused delegation changes nothing: its checks run before any write; the savepoint and
         # the restored held values are the safety net should one come after a write
         before = e.values()
-        uow.db.run_deferred()  # deferred writes of the transaction belong outside the savepoint
+        uow.flush()  # what the unit of work holds unwritten is written outside the savepoint
         try:
             with uow.session.begin_nested():
                 # the session begins its savepoint on the connection only when it uses the
