@@ -20,7 +20,6 @@ from sqlalchemy.pool import Pool
 
 import werkstroom
 from werkstroom import deploy
-from werkstroom.engine.approvals.queries import list_entries
 from werkstroom.engine.approvals.rows import SimpleRecord
 from werkstroom.engine.approvals.service import ApprovalService
 from werkstroom.engine.approvals.setup import load_setup
@@ -84,8 +83,7 @@ def test_the_hooks_that_keep_a_sessions_rows_are_on_one_engines_session_factory(
 @pytest.fixture
 def eng(engine_url: str) -> Iterator[Engine]:
     engine = open_engine(engine_url, clock=VirtualClock(NOW), ids=SequentialIds())
-    with engine.transaction() as uow:
-        load_setup(uow, ORG)
+    engine.load_setup(ORG)
     deploy(engine, CREATE_ONLY, "create-only.wf")
     engine.enable("CREATE-ONLY")
     yield engine
@@ -101,8 +99,7 @@ def test_entries_created_by_the_last_response_are_written_when_the_unit_of_work_
     # (PostgreSQL sends COMMIT on the driver too; the last two statements are the same on both)
     assert seen[-2:] == ["INSERT INTO wf_approval_entry", "COMMIT"], seen
     assert seen.count("INSERT INTO wf_approval_entry") == 1
-    with eng.transaction() as uow:
-        entries = [(e["approver_id"], e["status"]) for e in list_entries(uow)]
+    entries = [(e.approver_id, e.status) for e in eng.approval_entries()]
     assert entries == [("REQ", "Approved"), ("ANN", "Created"), ("CEO", "Created")]
 
 
