@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 import attrs
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..binding.overlap import apart, overlaps_with
@@ -23,6 +23,7 @@ from ..diagnostics import Diagnostic, Severity
 from ..errors import DiagnosticsError, WerkstroomError
 from ..store import codec as codec
 from ..store.database import InstanceRow, WorkflowRow, WorkflowVersionRow, entry_event_of
+from . import pinned
 from .clock import Clock
 from .records import Vocabulary
 from .workflows import CompiledWorkflow, UnknownWorkflow, WorkflowCache, compile_workflow
@@ -118,6 +119,8 @@ def deploy(session: Session, clock: Clock, wf: BoundWorkflow, checks: Checks) ->
         row.entry_event = entry_event_of(wf)
         row.updated_at = now
     session.flush()
+    if row.enabled:
+        pinned.write(session, wf.code, wf)
     return Deployed(wf.code, version_no, digest, True, row.enabled, tuple(warnings))
 
 
@@ -186,23 +189,14 @@ class Rebind(Protocol):
     def __call__(self, wf: BoundWorkflow, catalogue: Any, version: int = 0) -> list[Diagnostic]: ...
 
 
-_ENABLED_ON = (select(WorkflowRow.code, WorkflowVersionRow.id)
-               .join(WorkflowVersionRow, and_(WorkflowVersionRow.workflow_code == WorkflowRow.code,
-                                              WorkflowVersionRow.version_no == WorkflowRow.current_version))
-               .order_by(WorkflowRow.code))
-
-
 def enabled_on(session: Session, cache: WorkflowCache, wf: CompiledWorkflow) -> list[BoundWorkflow]:
     """The enabled workflows (other than ``wf``) whose entry point listens to ``wf``'s event and may
-    match a record it matches: the only ones the entry-point checks compare with. Found through the
-    ``entry_event`` index (one query); those whose conditions pin a field to other values than ``wf``'s
-    (another company, document type, ...) are left out without solving."""
-    rows = session.execute(_ENABLED_ON.where(
-        WorkflowRow.entry_event == entry_event_of(wf.workflow), WorkflowRow.enabled.is_(True),
-        WorkflowRow.code != wf.workflow.code)).all()
+    match a record it matches: the only ones the entry-point checks compare with. Those whose
+    conditions pin a field to other values than ``wf``'s (another company, document type, ...) are
+    left out without being read (``pinned.candidates``)."""
     mine = wf.entry_pins()
     out: list[BoundWorkflow] = []
-    for _code, version_id in rows:
+    for _code, version_id in pinned.candidates(session, wf.workflow):
         other = cache.version(session, version_id)
         theirs = other.entry_pins()
         if any(not apart(p, q) for s, p in mine for t, q in theirs if s.name == t.name):
@@ -238,6 +232,7 @@ def enable(session: Session, clock: Clock, checks: Checks, code: str,
     row.enabled = True
     row.allow_overlap = bool(allowed)
     row.updated_at = clock.now()
+    pinned.write(session, code, compiled.workflow)
     return [d for d in diags if not d.is_error]
 
 
@@ -245,6 +240,7 @@ def disable(session: Session, clock: Clock, code: str) -> None:
     row = _require(session, code)
     row.enabled = False
     row.updated_at = clock.now()
+    pinned.write(session, code, None)
 
 
 def delete(session: Session, code: str) -> None:
@@ -258,6 +254,7 @@ def delete(session: Session, code: str) -> None:
         raise LifecycleError(f"{code} is enabled; disable it before deleting it")
     for v in session.scalars(select(WorkflowVersionRow).where(WorkflowVersionRow.workflow_code == code)):
         session.delete(v)
+    pinned.write(session, code, None)
     session.delete(row)
 
 

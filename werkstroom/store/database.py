@@ -120,6 +120,20 @@ class WorkflowRow(Base):
     allow_overlap: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class WorkflowPinRow(Base):
+    """What an enabled workflow's entry condition pins (``store/pins.py``): its signature (``fields``)
+    and one row per combination of pinned values (``pin``). Written when it is enabled or a new version
+    of it goes live, removed when it is disabled; enabling another workflow reads only the rows that
+    can overlap it (the index on entry_event, fields, pin)."""
+
+    __tablename__ = "wf_workflow_pin"
+    __table_args__ = (Index("ix_wf_workflow_pin_lookup", "entry_event", "fields", "pin", "workflow_code"),)
+    workflow_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    pin: Mapped[str] = mapped_column(String(250), primary_key=True)
+    entry_event: Mapped[str] = mapped_column(String(100))
+    fields: Mapped[str] = mapped_column(String(250))
+
+
 class WorkflowVersionRow(Base):
     __tablename__ = "wf_workflow_version"
     __table_args__ = (UniqueConstraint("workflow_code", "version_no"),)
@@ -312,7 +326,7 @@ def entry_event_of(wf: Any) -> str:
 # revision n is schema version n. The newest one's number (a test checks it against the scripts) is
 # also written to wf_schema_version, the table a Werkstroom from before Alembic reads to refuse a
 # newer store (WF513) instead of damaging it.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 MIGRATIONS = Path(__file__).with_name("migrations")
 _REVISIONS = frozenset(f"{n:04d}" for n in range(1, SCHEMA_VERSION + 1))
 HEAD_REVISION = f"{SCHEMA_VERSION:04d}"
