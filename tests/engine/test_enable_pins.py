@@ -5,12 +5,15 @@ overlap refusal (WF428) still catches every overlap. SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import random
+import sqlite3
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 from tests.binder.fakecat import RECORDS
 from werkstroom.binding.overlap import apart, both, pins
@@ -184,6 +187,44 @@ def test_a_version_3_store_gets_its_pins_at_open(engine_url: str) -> None:
         eng.close()
 
 
+def test_an_enable_reads_the_pins_through_the_index(tmp_path: Path) -> None:
+    """No statement of the candidates' reads scans a workflow table (SQLite's plans): what an enable
+    reads grows with the workflows that can overlap it, not with the others."""
+    path = tmp_path / "plans.db"
+    eng = _open(f"sqlite:///{path}")
+    try:
+        put(eng, workflow("A", vendor("V1"), doc_type("Order")))
+        put(eng, workflow("B", vendor("V2")))
+        put(eng, workflow("C", amount(">", 1000)), allow_overlap=True)
+        seen: list[tuple[str, Any]] = []
+
+        def capture(conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool) -> None:
+            seen.append((statement, params))
+
+        probes = [workflow("P", vendor("V1"), doc_type("Order")), workflow("P", vendor("V1")),
+                  workflow("P", doc_type("Quote")), workflow("P", amount("<", 10))]
+        with eng.transaction() as uow:
+            bind = uow.session.get_bind()
+            event.listen(bind, "before_cursor_execute", capture)
+            try:
+                assert [[code for code, _ in pinned.candidates(uow.session, p)] for p in probes] == \
+                    [["A", "C"], ["A", "C"], ["B", "C"], ["A", "B", "C"]]
+            finally:
+                event.remove(bind, "before_cursor_execute", capture)
+    finally:
+        eng.close()
+    con = sqlite3.connect(path)
+    try:
+        reads = [(sql, params) for sql, params in seen if "wf_workflow_pin" in sql]
+        assert len(reads) == 7  # the signatures and the rows of each pinning probe, the rows of the last
+        for sql, params in reads:
+            plan = [row[3] for row in con.execute("EXPLAIN QUERY PLAN " + sql, params)]
+            assert not [step for step in plan if step.startswith("SCAN wf_")], (sql, plan)
+            assert any("ix_wf_workflow_pin_lookup" in step for step in plan), plan
+    finally:
+        con.close()
+
+
 def _random_condition(rnd: random.Random) -> BExpr | None:
     parts: list[BExpr] = []
     if rnd.random() < 0.7:
@@ -241,8 +282,8 @@ conds: st.SearchStrategy[BExpr] = st.recursive(
 @given(conds, conds)
 def test_stored_rows_answer_as_apart_does_and_never_hide_an_overlap(a: BExpr, b: BExpr) -> None:
     mine = stored_pins.combine([pins(a)])
-    sig, keys = stored_pins.stored(stored_pins.combine([pins(b)]))
-    compared_ = any(stored_pins.may_overlap(mine, sig, k) for k in keys)
+    sig, rows = stored_pins.stored(stored_pins.combine([pins(b)]))
+    compared_ = any(stored_pins.may_overlap(mine, sig, fields, pin) for fields, pin in rows)
     if not compared_:  # never compares less than ``apart`` allows, so never hides an overlap
         assert apart(pins(a), pins(b))
         assert both(a, b, RECORDS.get, "PurchaseHeader") is None
@@ -261,11 +302,26 @@ def test_equal_values_have_one_text_and_others_differ() -> None:
 
 
 def test_a_field_with_too_many_combinations_is_left_out_and_so_compared() -> None:
-    many = {"vendor_no": frozenset(f"s:v{i}" for i in range(stored_pins.MAX_COMBINATIONS + 1)),
+    many = {"vendor_no": frozenset(f"s:v{i}" for i in range(stored_pins.MAX_ROWS)),
             "document_type": frozenset({"s:order"})}
-    sig, keys = stored_pins.stored(many)
-    assert sig == '["document_type"]' and keys == ['["s:order"]']
+    sig, rows = stored_pins.stored(many)
+    assert sig == '["document_type"]' and rows == [('["document_type"]', '["s:order"]')]
     other_vendor = {"vendor_no": frozenset({"s:other"}), "document_type": frozenset({"s:order"})}
-    assert stored_pins.may_overlap(other_vendor, sig, keys[0])
+    assert stored_pins.may_overlap(other_vendor, sig, *rows[0])
     long_value = {"description": frozenset({"s:" + "x" * stored_pins.MAX_TEXT})}
-    assert stored_pins.stored(long_value) == ("[]", ["[]"])
+    assert stored_pins.stored(long_value) == ("[]", [("[]", "[]")])
+    five = {f"f{i}": frozenset({"s:x"}) for i in range(stored_pins.MAX_FIELDS + 1)}
+    sig, rows = stored_pins.stored(five)
+    assert len(stored_pins.fields_of(sig) or ()) == stored_pins.MAX_FIELDS and len(rows) == 15
+
+
+def test_a_workflow_is_found_by_every_set_of_the_fields_it_pins() -> None:
+    sig, rows = stored_pins.stored({"a": frozenset({"s:1"}), "b": frozenset({"s:2", "s:3"})})
+    assert sig == '["a","b"]'
+    assert rows == [('["a"]', '["s:1"]'), ('["b"]', '["s:2"]'), ('["b"]', '["s:3"]'),
+                    ('["a","b"]', '["s:1","s:2"]'), ('["a","b"]', '["s:1","s:3"]')]
+    assert stored_pins.plan({"b": frozenset({"s:3"}), "c": frozenset({"s:9"})}, sig) == \
+        stored_pins.Plan('["b"]', ('["s:3"]',))
+    assert stored_pins.plan({"c": frozenset({"s:9"})}, sig) == stored_pins.Plan(sig)
+    wide = {"a": frozenset(f"s:{i}" for i in range(stored_pins.MAX_LOOKUPS + 1))}
+    assert stored_pins.plan(wide, sig) == stored_pins.Plan(sig, None, ("a", "b"))

@@ -2,14 +2,11 @@
 conditions pin (``wf_workflow_pin``, ``store/pins.py``) without reading the others.
 
 An enabled workflow on the same event is a candidate unless some field both pin has no value in
-common. Per signature (the set of fields a stored workflow pins) on the event:
-
-* none of its fields pinned by the new workflow: every workflow with it is a candidate;
-* all of them pinned: the new workflow's own combinations of values are looked up (by index);
-* some of them: the signature's rows are read and kept when they share a value on those fields.
-
-The signatures on an event are read with a loose index scan (one step per distinct signature), so an
-enable reads a number of rows that grows with the workflows that can overlap it, not with the others.
+common. The signatures (sets of pinned fields) on the event are read with a loose index scan, one step
+per distinct signature; then, per signature, one indexed read (``pins.plan``): the rows for the fields
+it shares with the new workflow and the new workflow's own values there, or every workflow of the
+signature when it shares none. So an enable reads the workflows that can overlap it, and the number of
+signatures, not the others.
 """
 
 from __future__ import annotations
@@ -23,12 +20,12 @@ from ..store.database import WorkflowPinRow, WorkflowRow, WorkflowVersionRow, en
 
 # the distinct signatures on one event: a loose index scan of ix_wf_workflow_pin_lookup
 _SIGNATURES = text(
-    "WITH RECURSIVE sig(fields) AS ("
-    " SELECT MIN(fields) FROM wf_workflow_pin WHERE entry_event = :event"
+    "WITH RECURSIVE sig(signature) AS ("
+    " SELECT MIN(signature) FROM wf_workflow_pin WHERE entry_event = :event"
     " UNION ALL"
-    " SELECT (SELECT MIN(p.fields) FROM wf_workflow_pin p WHERE p.entry_event = :event"
-    " AND p.fields > sig.fields) FROM sig WHERE sig.fields IS NOT NULL)"
-    " SELECT fields FROM sig WHERE fields IS NOT NULL")
+    " SELECT (SELECT MIN(p.signature) FROM wf_workflow_pin p WHERE p.entry_event = :event"
+    " AND p.signature > sig.signature) FROM sig WHERE sig.signature IS NOT NULL)"
+    " SELECT signature FROM sig WHERE signature IS NOT NULL")
 
 
 def write(session: Session, code: str, wf: BoundWorkflow | None) -> None:
@@ -38,9 +35,10 @@ def write(session: Session, code: str, wf: BoundWorkflow | None) -> None:
     if wf is None:
         return
     event = entry_event_of(wf)
-    sig, keys = stored_pins.stored(stored_pins.entry_pins(wf, event))
+    sig, rows = stored_pins.stored(stored_pins.entry_pins(wf, event))
     session.execute(insert(WorkflowPinRow), [
-        {"workflow_code": code, "pin": k, "entry_event": event, "fields": sig} for k in keys])
+        {"workflow_code": code, "fields": fields, "pin": pin, "entry_event": event, "signature": sig}
+        for fields, pin in rows])
 
 
 def candidates(session: Session, wf: BoundWorkflow) -> list[tuple[str, int]]:
@@ -48,7 +46,7 @@ def candidates(session: Session, wf: BoundWorkflow) -> list[tuple[str, int]]:
     match a record it matches, as far as pinned fields tell, by code."""
     event = entry_event_of(wf)
     found = stored_pins.entry_pins(wf, event)
-    base = (select(WorkflowPinRow.workflow_code, WorkflowVersionRow.id, WorkflowPinRow.fields,
+    base = (select(WorkflowPinRow.workflow_code, WorkflowVersionRow.id, WorkflowPinRow.signature,
                    WorkflowPinRow.pin)
             .join(WorkflowRow, WorkflowRow.code == WorkflowPinRow.workflow_code)
             .join(WorkflowVersionRow, and_(WorkflowVersionRow.workflow_code == WorkflowRow.code,
@@ -56,7 +54,9 @@ def candidates(session: Session, wf: BoundWorkflow) -> list[tuple[str, int]]:
             .where(WorkflowPinRow.entry_event == event, WorkflowRow.enabled.is_(True),
                    WorkflowRow.code != wf.code))
     filtered: dict[str, tuple[str, ...]] = {}
-    stmt: Select[str, int, str, str] | CompoundSelect[str, int, str, str] = base
+    # pinning nothing: every workflow on the event, one row each per combination of all it pins
+    stmt: Select[str, int, str, str] | CompoundSelect[str, int, str, str] = base.where(
+        WorkflowPinRow.fields == WorkflowPinRow.signature)
     if found:
         signatures = list(session.execute(_SIGNATURES, {"event": event}).scalars())
         if not signatures:
@@ -64,9 +64,12 @@ def candidates(session: Session, wf: BoundWorkflow) -> list[tuple[str, int]]:
         selects = []
         for sig in signatures:
             how = stored_pins.plan(found, sig)
-            same = WorkflowPinRow.fields == sig
-            rows = same if how.lookup is None else and_(same, WorkflowPinRow.pin.in_(how.lookup))
-            selects.append(base.where(rows))
+            rows = [WorkflowPinRow.signature == sig]
+            if how.fields is not None:
+                rows.append(WorkflowPinRow.fields == how.fields)
+            if how.lookup is not None:
+                rows.append(WorkflowPinRow.pin.in_(how.lookup))
+            selects.append(base.where(*rows))
             if how.filter:
                 filtered[sig] = how.filter
         stmt = union_all(*selects) if len(selects) > 1 else selects[0]

@@ -121,17 +121,19 @@ class WorkflowRow(Base):
 
 
 class WorkflowPinRow(Base):
-    """What an enabled workflow's entry condition pins (``store/pins.py``): its signature (``fields``)
-    and one row per combination of pinned values (``pin``). Written when it is enabled or a new version
-    of it goes live, removed when it is disabled; enabling another workflow reads only the rows that
-    can overlap it (the index on entry_event, fields, pin)."""
+    """What an enabled workflow's entry condition pins (``store/pins.py``): its ``signature`` (the
+    fields it pins) and, for each set of those ``fields``, one row per combination of its values there
+    (``pin``). Written when it is enabled or a new version of it goes live, removed when it is disabled;
+    enabling another workflow reads only the rows of the workflows that can overlap it (the index)."""
 
     __tablename__ = "wf_workflow_pin"
-    __table_args__ = (Index("ix_wf_workflow_pin_lookup", "entry_event", "fields", "pin", "workflow_code"),)
+    __table_args__ = (Index("ix_wf_workflow_pin_lookup", "entry_event", "signature", "fields", "pin",
+                            "workflow_code"),)
     workflow_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    fields: Mapped[str] = mapped_column(String(250), primary_key=True)
     pin: Mapped[str] = mapped_column(String(250), primary_key=True)
     entry_event: Mapped[str] = mapped_column(String(100))
-    fields: Mapped[str] = mapped_column(String(250))
+    signature: Mapped[str] = mapped_column(String(250))
 
 
 class WorkflowVersionRow(Base):

@@ -3,20 +3,22 @@
 A condition pins a field when every record meeting it has one of a few constant values there
 (``document_type = Invoice``, ``salesperson_code in [A, B]``; ``binding.overlap.pins``). Two entry
 conditions that pin one field to values they do not share cannot match one record, so enabling a
-workflow needs to compare it only with the enabled workflows on its event that pin each field both pin
-to a shared value (or pin none of its fields). The store keeps, for each enabled workflow:
+workflow needs to compare it only with the enabled workflows on its event that share a value on every
+field both pin (those that pin none of its fields included). The store keeps, for each enabled
+workflow:
 
-* ``fields``: the pinned field names, sorted, as a JSON list (the workflow's *signature*; ``[]`` when
-  it pins nothing);
-* one ``pin`` per combination of its pinned values, a JSON list of the encoded values in the
-  signature's order (``["s:invoice","s:sp01"]``).
+* ``signature``: the fields it pins, sorted, as a JSON list (``[]`` when it pins none);
+* for each non-empty set of those fields (``fields``, a JSON list in the signature's order) and each
+  combination of the workflow's values on them, one row (``pin``, the JSON list of those values,
+  encoded: ``["s:invoice","s:sp01"]``).
 
-Enabling a workflow that pins every field of a signature looks its own combinations up by index; a
-signature it shares only some fields with is read whole and filtered on those fields; a signature it
-shares none with is read whole (those workflows can overlap it). Keeping fewer pins than a condition
-has only makes enabling compare more, never less: a field whose values do not fit (too many
-combinations, too long) is left out. The encoding is part of the stored data: a change to it needs a
-schema revision that writes the rows again.
+A workflow pinning fields F reads, per signature S on its event (a loose index scan finds them): when F
+and S share fields, the rows for exactly the shared fields with its own combinations of values there
+(an index lookup: the workflows of S it can meet); when they share none, the rows of S's full field
+set (every workflow of S: they can all meet it). Keeping fewer pins than a condition has only makes
+enabling compare more, never less: a field whose values do not fit (too many fields or combinations,
+too long) is left out. The encoding is stored data: a change to it needs a schema revision that writes
+the rows again.
 """
 
 from __future__ import annotations
@@ -35,12 +37,13 @@ import attrs
 from ..binding.overlap import Pins, pins
 from ..binding.program import BoundWorkflow
 
-# the column lengths of wf_workflow_pin.fields and .pin (database.WorkflowPinRow)
+# the column lengths of wf_workflow_pin.signature, .fields and .pin (database.WorkflowPinRow)
 MAX_TEXT = 250
-# at most this many pin rows per workflow (the product of its pinned fields' value counts)
-MAX_COMBINATIONS = 64
+# at most this many pinned fields, and rows, per workflow (fields beyond are left out)
+MAX_FIELDS = 4
+MAX_ROWS = 64
 # an enable looks up at most this many of its own combinations per signature; more, and it reads the
-# signature whole and filters
+# signature's rows whole and keeps those that share a value on the shared fields
 MAX_LOOKUPS = 256
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -107,60 +110,70 @@ def combine(each: Iterable[Pins]) -> EncodedPins:
     return out or {}
 
 
-def signature(fields: Iterable[str]) -> str:
-    return json.dumps(sorted(fields), separators=(",", ":"))
-
-
-def key(values: Sequence[str]) -> str:
-    return json.dumps(list(values), separators=(",", ":"))
+def text_of(items: Sequence[str]) -> str:
+    """A signature, a set of fields or a combination of values as stored: a JSON list."""
+    return json.dumps(list(items), separators=(",", ":"))
 
 
 def combinations(found: Mapping[str, frozenset[str]], fields: Sequence[str]) -> list[str]:
     """The pin texts of every combination of ``found``'s values on ``fields`` (in that order)."""
-    return [key(c) for c in itertools.product(*(sorted(found[f]) for f in fields))]
+    return [text_of(c) for c in itertools.product(*(sorted(found[f]) for f in fields))]
 
 
-def stored(found: EncodedPins) -> tuple[str, list[str]]:
-    """The signature and pin texts stored for a workflow pinning ``found``: fields are left out, the
-    one with the most values first (then the longest), until every text fits its column and the
-    combinations number at most MAX_COMBINATIONS."""
+def _subsets(fields: Sequence[str]) -> list[tuple[str, ...]]:
+    if not fields:
+        return [()]
+    return [c for n in range(1, len(fields) + 1) for c in itertools.combinations(fields, n)]
+
+
+def stored(found: EncodedPins) -> tuple[str, list[tuple[str, str]]]:
+    """The signature and the (fields, pin) rows stored for a workflow pinning ``found``. Fields are left
+    out, the one with the most values first (then the longest), until every text fits its column and
+    the rows and fields number at most MAX_ROWS and MAX_FIELDS."""
     kept = dict(found)
     while True:
         fields = sorted(kept)
-        count = math.prod(len(kept[f]) for f in fields)
-        sig = signature(fields)
-        if count <= MAX_COMBINATIONS and len(sig) <= MAX_TEXT:
-            keys = combinations(kept, fields)
-            if all(len(k) <= MAX_TEXT for k in keys):
-                return sig, keys
+        subsets = _subsets(fields)
+        count = sum(math.prod(len(kept[f]) for f in sub) for sub in subsets)
+        sig = text_of(fields)
+        if len(fields) <= MAX_FIELDS and count <= MAX_ROWS and len(sig) <= MAX_TEXT:
+            rows = [(text_of(sub), pin) for sub in subsets for pin in combinations(kept, sub)]
+            if all(len(pin) <= MAX_TEXT for _, pin in rows):
+                return sig, rows
         worst = max(fields, key=lambda f: (len(kept[f]), max(len(v) for v in kept[f]), f))
         del kept[worst]
 
 
 @attrs.frozen
 class Plan:
-    """How an enable reads one signature's rows: ``lookup`` (its own combinations, by index; None:
-    every row) and, for rows read so, the fields to ``filter`` them on (empty: keep every row)."""
+    """Which rows of one signature an enable reads: those for ``fields`` (None: every row), with a
+    ``pin`` among ``lookup`` (None: any); of those, the ones sharing a value with it on ``filter``
+    (empty: all) are its candidates."""
 
-    lookup: tuple[str, ...] | None
+    fields: str | None
+    lookup: tuple[str, ...] | None = None
     filter: tuple[str, ...] = ()
 
 
 def plan(found: EncodedPins, sig: str) -> Plan:
     """How a workflow pinning ``found`` reads the rows of signature ``sig`` on its event."""
-    fields = fields_of(sig)
-    shared = [f for f in fields if f in found] if fields is not None else []
-    if fields is None or not shared:
-        return Plan(None)  # pins none of its fields: every such workflow can overlap it
-    if len(shared) == len(fields) and math.prod(len(found[f]) for f in fields) <= MAX_LOOKUPS:
-        return Plan(tuple(combinations(found, fields)))
-    return Plan(None, tuple(fields))
+    names = fields_of(sig)
+    if names is None:
+        return Plan(None)  # unreadable: every workflow of it is compared
+    shared = [f for f in names if f in found]
+    if not shared:
+        return Plan(sig)  # pins none of its fields: every such workflow can meet it
+    if math.prod(len(found[f]) for f in shared) <= MAX_LOOKUPS:
+        return Plan(text_of(shared), tuple(combinations(found, shared)))
+    return Plan(sig, None, tuple(names))
 
 
-def may_overlap(found: EncodedPins, sig: str, pin: str) -> bool:
+def may_overlap(found: EncodedPins, sig: str, fields: str, pin: str) -> bool:
     """Whether a workflow pinning ``found`` is compared with the workflow of the stored row (``sig``,
-    ``pin``): what the enable's query answers, row by row."""
+    ``fields``, ``pin``): what the enable's query answers, row by row."""
     how = plan(found, sig)
+    if how.fields is not None and fields != how.fields:
+        return False
     if how.lookup is not None:
         return pin in how.lookup
     return not how.filter or shares(found, how.filter, pin)

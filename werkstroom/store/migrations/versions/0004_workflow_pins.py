@@ -25,12 +25,13 @@ def upgrade() -> None:
     table = op.create_table(
         "wf_workflow_pin",
         sa.Column("workflow_code", sa.String(64), nullable=False),
+        sa.Column("fields", sa.String(250), nullable=False),
         sa.Column("pin", sa.String(250), nullable=False),
         sa.Column("entry_event", sa.String(100), nullable=False),
-        sa.Column("fields", sa.String(250), nullable=False),
-        sa.PrimaryKeyConstraint("workflow_code", "pin", name="pk_wf_workflow_pin"))
+        sa.Column("signature", sa.String(250), nullable=False),
+        sa.PrimaryKeyConstraint("workflow_code", "fields", "pin", name="pk_wf_workflow_pin"))
     op.create_index("ix_wf_workflow_pin_lookup", "wf_workflow_pin",
-                    ["entry_event", "fields", "pin", "workflow_code"])
+                    ["entry_event", "signature", "fields", "pin", "workflow_code"])
     rows = []
     for code, program, source in conn.execute(sa.text(
             "SELECT w.code, v.program, v.source FROM wf_workflow w JOIN wf_workflow_version v "
@@ -38,7 +39,8 @@ def upgrade() -> None:
             {"yes": True}).all():
         wf = codec.workflow_from_data(codec.loads(program), source)
         event = entry_event_of(wf)
-        sig, keys = stored_pins.stored(stored_pins.entry_pins(wf, event))
-        rows += [{"workflow_code": code, "pin": k, "entry_event": event, "fields": sig} for k in keys]
+        sig, pinned = stored_pins.stored(stored_pins.entry_pins(wf, event))
+        rows += [{"workflow_code": code, "fields": fields, "pin": pin, "entry_event": event, "signature": sig}
+                 for fields, pin in pinned]
     if rows:
         op.bulk_insert(table, rows)
