@@ -2,20 +2,25 @@
 
 Run: python bench/scale.py [--url URL] [--others N] [--documents D]
 
-1. Baseline: a fresh database with only the PIAPW-EU example enabled; D purchase invoices are sent for
-   approval (each its own transaction, with an idempotency key): events/s.
-2. N other workflows (default 10,000), on a mix of events that are not PurchaseDocSentForApproval
-   (half on SalesDocSentForApproval, the rest on customer, vendor, item and expense-report events),
-   each with its own condition (a salesperson, customer, vendor, ... code and an amount), are deployed
-   and enabled one by one, as `wf deploy --enable` does; the time per workflow is measured around the
-   100th and around the Nth (a window of 50 each).
-3. The same D invoices again, with the N others enabled: events/s, and the ratio to the baseline.
-4. A fresh process opens the database and handles one event (loading what it needs once): its peak
-   RSS is reported, as is that of this process.
+1. Two fresh databases, each with the PIAPW-EU example enabled (the organisation's setup loaded).
+2. N other workflows (default 10,000) are deployed and enabled one by one into the second, as
+   `wf deploy --enable` does; the time per workflow is measured around the 100th and around the Nth
+   (the median of a window of 50 each). They are on a mix of events other than
+   PurchaseDocSentForApproval, so none fires on the invoices: of every 10, 5 on sales documents (by
+   legal entity, salesperson, document type and an amount threshold, every 10th a quote by
+   customer), 2 on customers (country, salesperson, credit-limit threshold), one each on vendors
+   (country, purchaser), items (category below a price; one workflow takes every item above it) and
+   expense reports (employee, amount threshold). So each enable is compared with the workflows it
+   could overlap (the other threshold of its group, the item catch-all) and refused if it did.
+3. D purchase invoices are sent for approval (each its own transaction, with an idempotency key) to
+   the first database (no other workflows) and to the second (N others), in three alternating rounds:
+   events/s is the best round of each, and the ratio compares the two measured side by side.
+4. A fresh process opens the second database and handles events (loading what it needs once): its
+   peak RSS is reported, as is that of this process.
 
 Targets: events/s with N others >= 0.8x the baseline (goal 0.9x); deploy+enable time per workflow at
-the Nth <= 2x the 100th. Default URL: a temporary SQLite file; a PostgreSQL URL gets a private
-schema, dropped afterwards (bench/engine.py's `database`).
+the Nth <= 2x the 100th. Default URL: temporary SQLite files; a PostgreSQL URL gets private schemas,
+dropped afterwards (bench/engine.py's `database`).
 """
 
 from __future__ import annotations
@@ -40,23 +45,53 @@ from werkstroom.engine.facade import Engine
 
 ROOT = Path(__file__).resolve().parents[1]
 WINDOW = 50
-# (event, the code field that tells the workflows on it apart, weight in the mix)
-MIX = (("SalesDocSentForApproval", "salesperson_code", 5),
-       ("CustomerSentForApproval", "vat_registration_no", 2),
-       ("VendorSentForApproval", "vat_registration_no", 1),
-       ("ItemSentForApproval", "item_category_code", 1),
-       ("ExpenseReportSentForApproval", "employee_no", 1))
-_CYCLE = [(event, field) for event, field, weight in MIX for _ in range(weight)]
+# of every 10 other workflows: 5 on sales documents, 2 on customers, 1 each on vendors, items and
+# expense reports (none on purchase documents, so none fires on the invoices)
+_CYCLE = ("sales",) * 5 + ("customer",) * 2 + ("vendor", "item", "expense")
+_PLACE = [_CYCLE[:n].count(kind) for n, kind in enumerate(_CYCLE)]
+_COUNTRIES = ("DE", "FR", "NL", "BE", "AT")
+
+
+def _sales(k: int) -> str:
+    """Sales documents by legal entity (responsibility center), salesperson, document type and amount
+    threshold; every 10th a quote by customer."""
+    if k % 10 == 9:
+        return f'document_type = Quote and sell_to_customer_no = "C{k // 10:05d}"'
+    m = k - k // 10
+    tier = "amount <= 5000" if m % 2 == 0 else "amount > 5000"
+    doc = ("Order", "Invoice", '"Credit Memo"')[m // 2 % 3]
+    g = m // 6
+    return (f'responsibility_center = "RC{g % 12:02d}" and salesperson_code = "S{g // 12:04d}" and '
+            f"document_type = {doc} and {tier}")
+
+
+def _condition(kind: str, k: int) -> tuple[str, str]:
+    """The event and entry condition of the k-th other workflow of ``kind``."""
+    if kind == "sales":
+        return "SalesDocSentForApproval", _sales(k)
+    if kind == "customer":  # by country and salesperson, two credit-limit thresholds
+        g, limit = k // 2, ("<= 10000", "> 10000")[k % 2]
+        return "CustomerSentForApproval", (f'country_region_code = "{_COUNTRIES[g % 5]}" and '
+                                           f'salesperson_code = "S{g // 5:04d}" and credit_limit_lcy {limit}')
+    if kind == "vendor":
+        return "VendorSentForApproval", (f'country_region_code = "{_COUNTRIES[k % 5]}" and '
+                                         f'purchaser_code = "P{k // 5:04d}"')
+    if kind == "item":  # by category below a price; the first, every item above it (pins nothing)
+        if k == 0:
+            return "ItemSentForApproval", "unit_price > 1000"
+        return "ItemSentForApproval", f'item_category_code = "K{k:05d}" and unit_price <= 1000'
+    return "ExpenseReportSentForApproval", (f'employee_no = "E{k // 2:05d}" and '
+                                            f"amount {('<= 500', '> 500')[k % 2]}")
 
 
 def other_script(i: int) -> tuple[str, str]:
     """The code and text of the i-th other workflow (never fires on the invoices)."""
-    event, field = _CYCLE[i % len(_CYCLE)]
+    kind = _CYCLE[i % len(_CYCLE)]
+    weight = _CYCLE.count(kind)
+    event, condition = _condition(kind, i // len(_CYCLE) * weight + _PLACE[i % len(_CYCLE)])
     code = f"OTHER-{i:05d}"
-    with_amount = event in ("SalesDocSentForApproval", "ExpenseReportSentForApproval")
-    amount = " and amount > 1000" if with_amount else ""
     return code, (f'workflow {code} "Other workflow {i}"\n'
-                  f"  on {event} when {field} = \"C{i:05d}\"{amount} then\n"
+                  f"  on {event} when {condition} then\n"
                   f"     restrict record usage\n")
 
 
@@ -126,6 +161,9 @@ def verdict(ok: bool) -> str:
     return "ok" if ok else "TARGET MISSED"
 
 
+ROUNDS = 3
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--url", default=None, help="database URL (default: a temporary SQLite file)")
@@ -134,37 +172,37 @@ def main() -> None:
     args = ap.parse_args()
     n, d = args.others, args.documents
     with tempfile.TemporaryDirectory() as tmp:
-        with database(args.url, tmp) as url:
-            eng = prepare(url)
-            try:
-                send_invoices(eng, min(d, 50), "warm")
-                base = send_invoices(eng, d, "base")
-            finally:
-                eng.close()
-        sub = Path(tmp) / "others"
-        sub.mkdir()
-        with database(args.url, str(sub)) as url:
-            eng = prepare(url)
+        (Path(tmp) / "base").mkdir()
+        (Path(tmp) / "others").mkdir()
+        with database(args.url, str(Path(tmp) / "base")) as base_url, \
+                database(args.url, str(Path(tmp) / "others")) as url:
+            alone, eng = prepare(base_url), prepare(url)
             try:
                 print(f"deploying and enabling {n} other workflows ...", flush=True)
                 total, early, late = deploy_others(eng, n)
+                send_invoices(alone, min(d, 50), "warm")
                 send_invoices(eng, min(d, 50), "warm")
-                loaded = send_invoices(eng, d, "others")
+                rates: tuple[list[float], list[float]] = ([], [])
+                for r in range(ROUNDS):
+                    rates[0].append(send_invoices(alone, d, f"base{r}"))
+                    rates[1].append(send_invoices(eng, d, f"others{r}"))
             finally:
+                alone.close()
                 eng.close()
             rss_child = child_rss(url)
     rss_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    base, loaded = max(rates[0]), max(rates[1])
     ratio = loaded / base
     growth = late / early
     print(f"{(args.url or 'sqlite').split(':')[0]}: {d} invoices, {n} other enabled workflows")
-    print(f"  events/s, 0 others:            {base:8.0f}")
-    print(f"  events/s, {n} others:  {loaded:8.0f}   ratio {ratio:.2f}x  (target >= 0.8x, goal 0.9x): "
-          f"{verdict(ratio >= 0.8)}")
+    print(f"  events/s (best of {ROUNDS} alternating rounds), 0 others: {base:6.0f}")
+    print(f"  events/s (best of {ROUNDS} alternating rounds), {n} others: {loaded:6.0f}   "
+          f"ratio {ratio:.2f}x  (target >= 0.8x, goal 0.9x): {verdict(ratio >= 0.8)}")
     print(f"  deploy+enable of {n}: {total:.1f} s ({total / max(n, 1) * 1000:.1f} ms each)")
     print(f"  per workflow at the 100th: {early * 1000:.1f} ms, at the {n}th: {late * 1000:.1f} ms   "
           f"ratio {growth:.2f}x  (target <= 2x): {verdict(growth <= 2)}")
     print(f"  peak RSS: a fresh process handling events with {n} enabled: {rss_child / 1024:.0f} MiB; "
-          f"this process (deployed and enabled them): {rss_self / 1024:.0f} MiB")
+          f"this process (deployed and enabled them, and ran the baseline): {rss_self / 1024:.0f} MiB")
 
 
 if __name__ == "__main__":
