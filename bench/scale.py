@@ -161,7 +161,7 @@ def verdict(ok: bool) -> str:
     return "ok" if ok else "TARGET MISSED"
 
 
-ROUNDS = 3
+ROUNDS = 5
 
 
 def main() -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import random
 import sqlite3
+import threading
+import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -223,6 +225,80 @@ def test_an_enable_reads_the_pins_through_the_index(tmp_path: Path) -> None:
             assert any("ix_wf_workflow_pin_lookup" in step for step in plan), plan
     finally:
         con.close()
+
+
+def _enable_while_another_enables(url: str, first: str, second: str,
+                                  monkeypatch: pytest.MonkeyPatch) -> object:
+    """Enable ``first``; once its pins are written, enable ``second`` from another engine in a thread
+    and let the first commit when that one has finished or waits for a lock. Answers the second's
+    result (the exception it raised)."""
+    a, b = _open(url), _open(url)
+    original, state = pinned.write, {}
+
+    def other() -> None:
+        try:
+            state["result"] = b.enable(second)
+        except Exception as exc:  # answered to the test
+            state["result"] = exc
+
+    def write(session: Any, code: str, wf: BoundWorkflow | None) -> None:
+        original(session, code, wf)
+        if wf is None or "thread" in state:
+            return
+        thread = state["thread"] = threading.Thread(target=other)
+        thread.start()
+        watch = create_engine(url)
+        try:
+            deadline = time.monotonic() + 10
+            while thread.is_alive() and time.monotonic() < deadline:
+                if url.startswith("sqlite"):  # the other waits for the write lock (BEGIN IMMEDIATE)
+                    thread.join(0.5)
+                    break
+                with watch.connect() as conn:
+                    if conn.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                                        "current_database() AND wait_event_type = 'Lock'")):
+                        break
+                time.sleep(0.02)
+        finally:
+            watch.dispose()
+
+    monkeypatch.setattr(pinned, "write", write)
+    try:
+        a.enable(first)
+        thread = state["thread"]
+        assert isinstance(thread, threading.Thread)
+        thread.join(60)
+        assert not thread.is_alive()
+        return state["result"]
+    finally:
+        a.close()
+        b.close()
+
+
+def test_one_workflow_enabled_twice_at_once_is_enabled_once(engine_url: str,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    eng = _open(engine_url)
+    eng.deploy_workflow(workflow("A", vendor("V1", "V2"), doc_type("Order")))
+    eng.close()
+    assert _enable_while_another_enables(engine_url, "A", "A", monkeypatch) == []
+    eng = _open(engine_url)
+    try:
+        with eng.transaction() as uow:
+            assert uow.session.execute(text("SELECT COUNT(*) FROM wf_workflow_pin")).scalar() == 5
+        assert compared(eng, workflow("P", vendor("V2"))) == ["A"]
+    finally:
+        eng.close()
+
+
+def test_overlapping_workflows_enabled_at_once_are_refused(engine_url: str,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    eng = _open(engine_url)
+    eng.deploy_workflow(workflow("A", vendor("V1"), amount(">", 1000)))
+    eng.deploy_workflow(workflow("B", vendor("V1"), amount(">", 5000)))
+    eng.close()
+    refused = _enable_while_another_enables(engine_url, "A", "B", monkeypatch)
+    assert isinstance(refused, EnableRefused), refused
+    assert [d.code for d in refused.diagnostics if d.is_error] == ["WF428"]
 
 
 def _random_condition(rnd: random.Random) -> BExpr | None:

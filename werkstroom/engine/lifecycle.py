@@ -22,7 +22,14 @@ from ..binding.program import BoundWorkflow
 from ..diagnostics import Diagnostic, Severity
 from ..errors import DiagnosticsError, WerkstroomError
 from ..store import codec as codec
-from ..store.database import InstanceRow, WorkflowRow, WorkflowVersionRow, entry_event_of
+from ..store.database import (
+    ADVISORY_LOCK,
+    InstanceRow,
+    WorkflowRow,
+    WorkflowVersionRow,
+    advisory_key,
+    entry_event_of,
+)
 from . import pinned
 from .clock import Clock
 from .records import Vocabulary
@@ -204,10 +211,19 @@ def enabled_on(session: Session, cache: WorkflowCache, wf: CompiledWorkflow) -> 
     return out
 
 
+def lock_event(session: Session, event: str) -> None:
+    """Enabling workflows on one event, one at a time: on PostgreSQL a transaction-level advisory lock
+    on the event (SQLite's ``BEGIN IMMEDIATE`` serializes writers already), taken before the enabled
+    workflows are read, so of two overlapping workflows enabled at once the second sees the first."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(ADVISORY_LOCK, {"k": advisory_key("enable", event)})
+
+
 def enable_diagnostics(session: Session, checks: Checks, compiled: CompiledWorkflow, version: int,
                        allowed: bool) -> list[Diagnostic]:
     """What enabling ``compiled`` (stored as ``version``) next to the enabled workflows reports."""
     wf = compiled.workflow
+    lock_event(session, entry_event_of(wf))
     others = enabled_on(session, checks.cache, compiled)
     # a deployed workflow that no longer fits the installed catalogue is reported as such first
     refit = checks.rebind(wf, checks.catalogue, version) if checks.rebind is not None else []
