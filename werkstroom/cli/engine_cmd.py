@@ -292,28 +292,35 @@ def emit(ctx: click.Context, event: str, record: str, user: str, old: str | None
     click.echo("\n".join(render_step(step)[1:]) or "nothing happened")
 
 
+def _list_instances(ctx: click.Context, workflow: str | None, as_json: bool, *, archived: bool) -> None:
+    """``wf instances`` and ``wf archive``: the running or the finished instances."""
+    with _engine(ctx) as eng:
+        try:
+            rows = eng.archive(workflow) if archived else eng.instances(workflow)
+        except WerkstroomError as exc:  # a workflow code that cannot be one (WF530)
+            _fail(exc)
+        if as_json:
+            _dump([{"id": i.id, "workflow": i.workflow_code, "version": i.version,
+                    "record_type": i.record_type, "record_key": i.record_key,
+                    **({"archived": i.archived_at} if archived
+                       else {"started_by": i.started_by, "started": i.created_at})}
+                   for i in rows])
+            return
+        for i in rows:
+            when = (f"finished {i.archived_at:%Y-%m-%d %H:%M}" if archived
+                    else f"started {i.created_at:%Y-%m-%d %H:%M} by {i.started_by}")
+            click.echo(f"{i.id}  {i.workflow_code} v{i.version}  {i.record_type} {i.record_key}  {when}")
+        if not rows:
+            click.echo("the archive is empty" if archived else "no running instances")
+
+
 @click.command()
 @click.option("--workflow", default=None)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def instances(ctx: click.Context, workflow: str | None, as_json: bool) -> None:
     """List running workflow instances."""
-    with _engine(ctx) as eng:
-        try:
-            rows = eng.instances(workflow)
-        except WerkstroomError as exc:  # a workflow code that cannot be one (WF530)
-            _fail(exc)
-        if as_json:
-            _dump([{"id": i.id, "workflow": i.workflow_code, "version": i.version,
-                    "record_type": i.record_type,
-                    "record_key": i.record_key, "started_by": i.started_by, "started": i.created_at}
-                   for i in rows])
-            return
-        for i in rows:
-            click.echo(f"{i.id}  {i.workflow_code} v{i.version}  {i.record_type} {i.record_key}  "
-                       f"started {i.created_at:%Y-%m-%d %H:%M} by {i.started_by}")
-        if not rows:
-            click.echo("no running instances")
+    _list_instances(ctx, workflow, as_json, archived=False)
 
 
 @click.command()
@@ -322,22 +329,7 @@ def instances(ctx: click.Context, workflow: str | None, as_json: bool) -> None:
 @click.pass_context
 def archive(ctx: click.Context, workflow: str | None, as_json: bool) -> None:
     """List finished (archived) workflow instances."""
-    with _engine(ctx) as eng:
-        try:
-            rows = eng.archive(workflow)
-        except WerkstroomError as exc:  # a workflow code that cannot be one (WF530)
-            _fail(exc)
-        if as_json:
-            _dump([{"id": i.id, "workflow": i.workflow_code, "version": i.version,
-                    "record_type": i.record_type,
-                    "record_key": i.record_key, "archived": i.archived_at} for i in rows])
-            return
-        for i in rows:
-            assert i.archived_at is not None
-            click.echo(f"{i.id}  {i.workflow_code} v{i.version}  {i.record_type} {i.record_key}  "
-                       f"finished {i.archived_at:%Y-%m-%d %H:%M}")
-        if not rows:
-            click.echo("the archive is empty")
+    _list_instances(ctx, workflow, as_json, archived=True)
 
 
 @click.command()
