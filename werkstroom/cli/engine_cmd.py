@@ -336,9 +336,21 @@ def archive(ctx: click.Context, workflow: str | None, as_json: bool) -> None:
 @click.argument("what")
 @click.argument("key", required=False)
 @click.option("--json", "as_json", is_flag=True)
+@click.option("--grid", is_flag=True, help="WHAT is a .wf file (or a template code): print its workflows as "
+              "BC's grid (When Event / On Condition / Then Response).")
+@click.option("--workflow", default=None, metavar="CODE", help="With --grid: only this workflow of the file.")
 @click.pass_context
-def show(ctx: click.Context, what: str, key: str | None, as_json: bool) -> None:
-    """Show an instance's steps (INSTANCE-ID), or a record's state (RECORD-TYPE KEY)."""
+def show(ctx: click.Context, what: str, key: str | None, as_json: bool, grid: bool = False,
+         workflow: str | None = None) -> None:
+    """Show an instance's steps (INSTANCE-ID), a record's state (RECORD-TYPE KEY), or with --grid the
+    workflows of a .wf file (FILE) as BC's workflow page shows them."""
+    if grid or workflow is not None:
+        if not grid or key is not None:
+            raise click.UsageError("--grid takes one FILE (and --workflow CODE); --workflow needs --grid")
+        from .graph_cmd import show_grid
+
+        show_grid(what, workflow, as_json)
+        return
     try:
         with _engine(ctx) as eng:
             if key is not None:
