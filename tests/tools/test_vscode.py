@@ -138,6 +138,24 @@ def test_every_template_tokenizes_without_an_invalid_scope(tmp_path: Path) -> No
     assert res.stdout.count("run successfuly") == len(files)
 
 
+def test_every_example_and_grammar_case_without_syntax_errors_has_no_invalid_scope(tmp_path: Path) -> None:
+    """Where the parser finds no syntax error, the grammar marks nothing invalid either."""
+    cases = ROOT / "tests" / "grammar" / "cases"
+    sources = [*sorted((ROOT / "examples").rglob("*.wf")), *sorted(cases.glob("*.wf"))]
+    files = []
+    for i, src in enumerate(sources):
+        text = src.read_text(encoding="utf-8")
+        errors = [d for d in parse(text, str(src)).diagnostics if d.is_error]
+        if errors or any(map(ASSERTION.match, text.splitlines())):
+            continue
+        f = tmp_path / f"{i:03d}-{src.stem}.test.wf"
+        f.write_text(no_invalid_test(text, str(src.relative_to(ROOT))), encoding="utf-8")
+        files.append(f)
+    assert len(files) >= 5
+    res = grammar_test(*files)
+    assert res.returncode == 0, res.stdout[-4000:] + res.stderr
+
+
 def test_junk_in_a_template_fails_the_same_check(tmp_path: Path) -> None:
     text = load_catalogue()[0].template("MS-PIAPW").text
     broken = text.replace("release document", "release document; now", 1)
