@@ -30,6 +30,7 @@ PAD_X, PAD_Y = 10, 8
 GAP_X, GAP_Y = 24, 44
 MARGIN = 20
 TITLE_H = 28
+LABEL_W = 10 * 0.6  # an edge label's character (10px)
 LANE = 14  # distance between two jump lanes in the right margin
 FONT_FAMILY = "DejaVu Sans Mono, Menlo, Consolas, monospace"
 
@@ -136,7 +137,10 @@ def _draw_tree(svg: ET.Element, tree: StepTree, dx: float) -> tuple[float, float
                   (end_x, b.y)]
         ET.SubElement(group, "path", {"class": "edge jump", "d": _path(points),
                                       "marker-end": "url(#arrow-jump)"})
-        _text(group, start_x + 6, out_y - 4, e.label, "edge-label jump", "start")
+        if start_x + 6 + len(e.label) * LABEL_W < right + MARGIN:  # right of the edge, else left of it
+            _text(group, start_x + 6, out_y - 4, e.label, "edge-label jump", "start")
+        else:
+            _text(group, start_x - 6, out_y - 4, e.label, "edge-label jump", "end")
     for box in boxes.values():
         node = ET.SubElement(group, "g", {"class": f"node {box.kind}", "id": f"s{box.step}"})
         ET.SubElement(node, "rect", {"x": _num(box.x), "y": _num(box.y), "width": _num(box.w),
