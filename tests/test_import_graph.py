@@ -26,7 +26,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("werkstroom.binding",),
     ("werkstroom.store",),
     ("werkstroom.engine",),
-    ("werkstroom.simulation", "werkstroom.tools"),  # tools: diagrams, grid, editors, exchange
+    ("werkstroom.simulation", "werkstroom.tools"),  # tools: diagrams, grid, editors, exchange, version diff
     ("werkstroom.cli", "werkstroom"),  # the command line and the package's front door
     ("werkstroom.specs",),  # the pytest plugin and its world
 ]

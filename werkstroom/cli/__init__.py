@@ -41,6 +41,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "outbox": ("werkstroom.cli.engine_cmd:outbox", "List side effects for the host system."),
     "simulate": ("werkstroom.cli.engine_cmd:simulate", "Run scripts through a scenario, and say why."),
     "timers": ("werkstroom.cli.engine_cmd:timers", "Run due delegations and overdue reminders (cron)."),
+    "diff": ("werkstroom.cli.diff_cmd:diff", "Compare two versions of a workflow; judge running instances."),
 }
 
 
