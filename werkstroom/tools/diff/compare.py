@@ -39,7 +39,13 @@ def read_workflows(path: str | Path, catalogue: Any) -> list[BoundWorkflow]:
     src = read_source(path)
     if isinstance(src, Diagnostic):
         raise DiagnosticsError(src.message, [src], code=src.code)
-    return list(bind_text(src.text, str(path), catalogue).workflows)
+    try:
+        return list(bind_text(src.text, str(path), catalogue).workflows)
+    except DiagnosticsError as exc:
+        first = exc.diagnostics[0]
+        raise DiagnosticsError(f"{path} has {len(exc.diagnostics)} error(s), the first {first.code}: "
+                               f"{first.message}; it cannot be compared (`wf check {path}` shows them)",
+                               exc.diagnostics, code=exc.code) from None
 
 
 def _verdicts(engine: Any, diffs: Sequence[WorkflowDiff], target: str) -> list[WorkflowDiff]:
