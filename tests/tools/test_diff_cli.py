@@ -43,7 +43,7 @@ def test_the_command_is_listed_and_its_codes_declared() -> None:
 
 @pytest.mark.parametrize("args", [[], ["a.wf"], ["a.wf", "b.wf", "c.wf"]], ids=["none", "one", "three"])
 def test_wf870_without_two_versions_to_compare(args: list[str]) -> None:
-    code, out, err = _run("diff", *args)
+    code, _out, err = _run("diff", *args)
     assert code == 2 and "[WF870]" in err and "wf diff OLD.wf NEW.wf" in err
 
 
@@ -59,7 +59,8 @@ def test_wf871_a_workflow_or_version_the_store_does_not_have(engine_url: str) ->
         deploy(eng, BASE, "piapw.wf")
     code, _out, err = _run("--db", engine_url, "diff", "--workflow", "PIAPW-T")
     assert code == 2 and "[WF871]" in err and "PIAPW-T has only one version" in err
-    code, out, err = _run("--db", engine_url, "diff", "--workflow", "PIAPW-T", "--to", "3", "--format", "json")
+    code, out, err = _run("--db", engine_url, "diff", "--workflow", "PIAPW-T", "--to", "3",
+                          "--format", "json")
     assert code == 2 and json.loads(out)["error"]["code"] == "WF871"
     assert "PIAPW-T has no version 3 (--to); its versions are 1 to 1" in err
 

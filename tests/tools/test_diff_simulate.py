@@ -24,7 +24,8 @@ setup = "{(ROOT / 'examples' / 'organisation.toml').as_posix()}"
 [[timeline]]
 event = "PurchaseDocSentForApproval"
 user = "BUYER"
-record = {{ document_type = "Invoice", no = "PI-1", status = "Open", amount = "4500", amount_lcy = "4500", purchaser_code = "BY" }}
+record = {{ document_type = "Invoice", no = "PI-1", status = "Open", amount = "4500", amount_lcy = "4500",
+           purchaser_code = "BY" }}
 expect = {{ outcome = "started", entries = 2 }}
 
 [[timeline]]
@@ -61,13 +62,15 @@ def test_a_scenario_whose_outcome_differs(files: Path) -> None:
     sim = json.loads(out)["simulation"]
     assert (sim["same"], sim["entries"], sim["first_difference"]) == (False, 4, 3)
     first = [d for d in sim["differences"] if d["entry"] == 3]
-    assert {d["aspect"]: (d["old"], d["new"]) for d in first if d["aspect"] in ("outcome", "fired step")} == {
-        "outcome": (["ApprovalRequestDelegated: continued (PIAPW-T)"], ["ApprovalRequestDelegated: no step waiting"]),
-        "fired step": (["step 14 (on ApprovalRequestDelegated)"], [])}
+    seen = {d["aspect"]: (d["old"], d["new"]) for d in first}
+    assert seen["outcome"] == (["ApprovalRequestDelegated: continued (PIAPW-T)"],
+                               ["ApprovalRequestDelegated: no step waiting"])
+    assert seen["fired step"] == (["step 14 (on ApprovalRequestDelegated)"], [])
     # the delegation is no step of the new version: the scenario's expectation is unmet there only
-    assert sim["unmet_expectations"] == {"old": [],
-                                         "new": ["entry 3: expected outcome = 'continued', got 'no step waiting'"]}
-    code, text = _run(str(files / "old.wf"), str(files / "strands.wf"), "--simulate", str(files / "scenario.toml"))
+    unmet = "entry 3: expected outcome = 'continued', got 'no step waiting'"
+    assert sim["unmet_expectations"] == {"old": [], "new": [unmet]}
+    code, text = _run(str(files / "old.wf"), str(files / "strands.wf"), "--simulate",
+                      str(files / "scenario.toml"))
     assert "the outcomes differ at 1 of 4 entries, first at entry 3" in text
     assert ("    outcome:\n      old: ApprovalRequestDelegated: continued (PIAPW-T)\n"
             "      new: ApprovalRequestDelegated: no step waiting\n") in text
@@ -87,13 +90,15 @@ def test_a_scenario_whose_outcome_is_the_same(files: Path) -> None:
 
 
 def test_a_renumbered_step_that_fires_on_both_sides_is_the_same_step(files: Path) -> None:
-    inserted = BASE.replace("     restrict record usage\n", "     restrict record usage\n     show message \"x\"\n", 1)
+    inserted = BASE.replace("     restrict record usage\n",
+                            "     restrict record usage\n     show message \"x\"\n", 1)
     (files / "inserted.wf").write_text(inserted, encoding="utf-8")
-    code, out = _run(str(files / "old.wf"), str(files / "inserted.wf"), "--simulate",
+    _code, out = _run(str(files / "old.wf"), str(files / "inserted.wf"), "--simulate",
                      str(files / "scenario.toml"), "--format", "json")
     sim = json.loads(out)["simulation"]
     # only the entry that runs the new response differs; the delegation fires step 14 (now 15) on both
-    assert sorted({(d["entry"], d["aspect"]) for d in sim["differences"]}) == [(1, "effects"), (1, "responses")]
+    found = sorted({(d["entry"], d["aspect"]) for d in sim["differences"]})
+    assert found == [(1, "effects"), (1, "responses")]
 
 
 def test_a_scenario_on_two_deployed_versions(files: Path, engine_url: str) -> None:

@@ -25,7 +25,8 @@ INVOICE = {"document_type": "Invoice", "status": "Open", "amount": "4500", "amou
            "purchaser_code": "BY"}
 # v2 variants of BASE
 SAFE = (BASE.replace("amount > 1000", "amount > 2000")
-        .replace("     restrict record usage\n", "     show message \"Sent\"\n     restrict record usage\n", 1))
+        .replace("     restrict record usage\n",
+                 "     show message \"Sent\"\n     restrict record usage\n", 1))
 MIGRATE = SAFE.replace("reject approval requests, notify sender", "reject approval requests")
 STRANDS = BASE.replace("     on ApprovalRequestDelegated then\n        send approval requests\n"
                        "        continue at send\n", "")
@@ -75,7 +76,7 @@ def test_changes_behind_the_waiting_steps_are_safe(engine: Engine, engine_url: s
 
 
 def test_a_change_ahead_of_a_waiting_step_needs_migration(engine: Engine, engine_url: str) -> None:
-    first = _send(engine, "PI-1")
+    _send(engine, "PI-1")
     deploy(engine, MIGRATE, "piapw.wf")
     report = diff_deployed(engine, "PIAPW-T")
     [w] = report.workflows
@@ -149,8 +150,8 @@ def test_two_scripts_against_a_store(engine: Engine, tmp_path: Path) -> None:
     other = ('workflow PO-T "Orders"\n'
              '  on PurchaseDocSentForApproval when document_type = Order then\n     restrict record usage\n')
     (tmp_path / "old.wf").write_text(BASE + "\n" + other, encoding="utf-8")
-    (tmp_path / "new.wf").write_text(STRANDS + "\n" + other.replace("restrict", "show message \"O\"\n     restrict"),
-                                     encoding="utf-8")
+    changed = other.replace("restrict", "show message \"O\"\n     restrict")
+    (tmp_path / "new.wf").write_text(STRANDS + "\n" + changed, encoding="utf-8")
     report = diff_files(tmp_path / "old.wf", tmp_path / "new.wf", engine.catalogue, engine=engine, store="s")
     piapw, po = report.workflows
     assert piapw.verdict is not None and piapw.verdict.verdict == "strands instances"
