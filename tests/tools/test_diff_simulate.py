@@ -24,9 +24,15 @@ setup = "{(ROOT / 'examples' / 'organisation.toml').as_posix()}"
 [[timeline]]
 event = "PurchaseDocSentForApproval"
 user = "BUYER"
-record = {{ document_type = "Invoice", no = "PI-1", status = "Open", amount = "4500", amount_lcy = "4500",
-           purchaser_code = "BY" }}
 expect = {{ outcome = "started", entries = 2 }}
+
+[timeline.record]
+document_type = "Invoice"
+no = "PI-1"
+status = "Open"
+amount = "4500"
+amount_lcy = "4500"
+purchaser_code = "BY"
 
 [[timeline]]
 dispatch = true
@@ -52,7 +58,7 @@ def files(tmp_path: Path) -> Path:
 
 def _run(*args: str) -> tuple[int, str]:
     got = CliRunner().invoke(cli, ["diff", *args])
-    return got.exit_code, got.output
+    return got.exit_code, got.stdout
 
 
 def test_a_scenario_whose_outcome_differs(files: Path) -> None:
@@ -108,6 +114,6 @@ def test_a_scenario_on_two_deployed_versions(files: Path, engine_url: str) -> No
         assert got.exit_code == 0, got.output
     got = runner.invoke(cli, ["--db", engine_url, "diff", "--workflow", "PIAPW-T", "--simulate",
                               str(files / "scenario.toml"), "--format", "json"])
-    data = json.loads(got.output)
+    data = json.loads(got.stdout)
     assert got.exit_code == 1 and data["simulation"]["first_difference"] == 3
     assert data["verdict"] == "safe"  # nothing runs in that store
