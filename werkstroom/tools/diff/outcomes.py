@@ -18,7 +18,9 @@ ASPECTS = ("error", "outcome", "fired step", "responses", "status", "restricted"
            "approval entries", "notifications", "deliveries", "effects", "running instances")
 # what a timeline entry leaves behind (the document's state, its entries and notifications, the running
 # instances), as against what it does (its events, responses, effects, deliveries, error): a state that
-# differs is reported where it starts to differ or differs anew, not again at every later entry
+# differs is reported where it starts to differ or differs anew, not again at every later entry (for
+# approval entries, the fields that differ: a due date one day later stays one difference while the
+# entries are approved on both sides; only the entries that differ are shown)
 STATE = frozenset(("status", "restricted", "pending changes", "approval entries", "notifications",
                    "running instances"))
 
@@ -73,7 +75,23 @@ def _lines(items: Sequence[Mapping[str, Any]], fmt: Callable[[Mapping[str, Any]]
     return tuple(fmt(i) for i in items)
 
 
-def _observe(step: Step, fired: Fired) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+def _entry(e: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """An approval entry by its fields (without its number, which counts the entries of the whole run)."""
+    names = (("approver", "approver"), ("status", "status"), ("sequence", "sequence_no"), ("due", "due_date"),
+             ("amount", "amount_lcy"))
+    return tuple((name, str(e[key])) for name, key in names)
+
+
+def _entry_text(fields: tuple[tuple[str, str], ...]) -> str:
+    f = dict(fields)
+    return f"{f['approver']} {f['status']} (sequence {f['sequence']}, due {f['due']}, {f['amount']})"
+
+
+# an aspect as (what is compared, what is shown): an approval entry is compared by its fields
+Seen = tuple[tuple[Any, ...], tuple[str, ...]]
+
+
+def _observe(step: Step, fired: Fired) -> dict[str, Seen]:
     """Each aspect of one entry as (compared, shown)."""
     doc = step.document or {}
     h = step.handled
@@ -86,32 +104,44 @@ def _observe(step: Step, fired: Fired) -> dict[str, tuple[tuple[str, ...], tuple
         "restricted": (str(doc.get("restricted")),) if step.document else (),
         "pending changes": _lines(doc.get("pending_changes", []),
                                   lambda p: f"{p['field']}: {p['old']} -> {p['new']}"),
-        # without their numbers, which count the entries of the whole run
-        "approval entries": _lines(step.approval_entries, lambda e: (
-            f"{e['approver']} {e['status']} (sequence {e['sequence_no']}, due {e['due_date']}, "
-            f"{e['amount_lcy']})")),
         "notifications": _lines(step.notifications, lambda n: f"{n['type']} to {n['recipient']}"),
         "deliveries": _lines(step.deliveries, lambda d: f"{d['to']}: {d['subject']}"),
         "effects": tuple(e["kind"] for e in step.effects),
         "running instances": (str(len(step.running)),),
     }
-    got = {k: (v, v) for k, v in shown.items()}
+    got: dict[str, Seen] = {k: (v, v) for k, v in shown.items()}
+    entries = tuple(_entry(e) for e in step.approval_entries)
+    got["approval entries"] = (entries, tuple(_entry_text(e) for e in entries))
     pairs = [fired(str(x["workflow_code"]), int(x["fired"]["step_id"])) for x in h if x.get("fired")]
     got["fired step"] = (tuple(p[0] for p in pairs), tuple(p[1] for p in pairs))
     return got
 
 
+def _delta(a: Seen, b: Seen) -> tuple[Any, tuple[str, ...], tuple[str, ...]] | None:
+    """How two sides of an aspect differ (None: they do not): what the difference is (the fields that
+    differ, item by item, for lists of approval entries of one length) and the items to show."""
+    if a[0] == b[0]:
+        return None
+    items = len(a[0]) == len(b[0]) and all(isinstance(i, tuple) for i in (*a[0], *b[0]))
+    if not items:
+        return (a[0], b[0]), a[1], b[1]
+    at = [k for k in range(len(a[0])) if a[0][k] != b[0][k]]
+    what = tuple((k, tuple((f, x, y) for (f, x), (_g, y) in zip(a[0][k], b[0][k], strict=True) if x != y))
+                 for k in at)
+    return what, tuple(a[1][k] for k in at), tuple(b[1][k] for k in at)
+
+
 def compare(old: Simulation, new: Simulation, fired_old: Fired, fired_new: Fired) -> list[Difference]:
     out: list[Difference] = []
-    before: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    before: dict[str, Any] = {}
     for a, b in zip(old.steps, new.steps, strict=True):
         seen_a, seen_b = _observe(a, fired_old), _observe(b, fired_new)
         for aspect in ASPECTS:
-            now = (seen_a[aspect][0], seen_b[aspect][0])
-            differ = now[0] != now[1]
-            if differ and not (aspect in STATE and before.get(aspect) == now):
-                out.append(Difference(a.n, a.title or b.title, aspect, seen_a[aspect][1], seen_b[aspect][1]))
-            before[aspect] = now
+            found = _delta(seen_a[aspect], seen_b[aspect])
+            what = found[0] if found is not None else None
+            if found is not None and not (aspect in STATE and before.get(aspect) == what):
+                out.append(Difference(a.n, a.title or b.title, aspect, found[1], found[2]))
+            before[aspect] = what
     return out
 
 
