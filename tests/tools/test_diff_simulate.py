@@ -117,3 +117,18 @@ def test_a_scenario_on_two_deployed_versions(files: Path, engine_url: str) -> No
     data = json.loads(got.stdout)
     assert got.exit_code == 1 and data["simulation"]["first_difference"] == 3
     assert data["verdict"] == "safe"  # nothing runs in that store
+
+
+def test_a_lasting_difference_is_reported_where_it_starts(files: Path) -> None:
+    # the requests are due a day later: the entries differ from the first entry on, and go on differing
+    # in that one field only while they are delegated and approved alike on both sides
+    (files / "later.wf").write_text(BASE.replace("due in 2D", "due in 3D"), encoding="utf-8")
+    code, out = _run(str(files / "old.wf"), str(files / "later.wf"), "--simulate",
+                     str(files / "scenario.toml"), "--format", "json")
+    [d] = json.loads(out)["simulation"]["differences"]
+    assert (d["entry"], d["aspect"]) == (1, "approval entries")
+    assert d["old"] == ["BUYER Approved (sequence 1, due 2026-01-07, 4500.00)",
+                        "FINANCE Open (sequence 2, due 2026-01-07, 4500.00)"]
+    assert d["new"] == ["BUYER Approved (sequence 1, due 2026-01-08, 4500.00)",
+                        "FINANCE Open (sequence 2, due 2026-01-08, 4500.00)"]
+    assert code == 1

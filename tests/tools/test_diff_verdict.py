@@ -155,7 +155,7 @@ def test_two_scripts_against_a_store(engine: Engine, tmp_path: Path) -> None:
     report = diff_files(tmp_path / "old.wf", tmp_path / "new.wf", engine.catalogue, engine=engine, store="s")
     piapw, po = report.workflows
     assert piapw.verdict is not None and piapw.verdict.verdict == "strands instances"
-    assert piapw.verdict.target == f"the new version ({tmp_path / 'new.wf'})"
+    assert piapw.verdict.target == "the new version"
     # not deployed: no instance can run on it, but nothing covers its change either
     assert (po.deployed, po.verdict, po.attention) == (False, None, True)
     assert report.verdict == "strands instances" and report.exit_code == 1

@@ -80,7 +80,7 @@ def diff_files(old_path: str | Path, new_path: str | Path, catalogue: Any, *, en
                              f"(they have: {', '.join(names) or 'none'})")
     diffs = _with_shapes(diff_pairs(pairs), pairs)
     if engine is not None:
-        diffs = _verdicts(engine, diffs, f"the new version ({new_path})")
+        diffs = _verdicts(engine, diffs, "the new version")
     outcomes = None
     if scenario is not None:
         from .outcomes import replay

@@ -77,14 +77,18 @@ def _why(v: Verdict) -> str:
     n, stranded, affected = len(v.instances), v.count(STRANDED), v.count(AFFECTED)
     if v.verdict == SAFE:
         return ("no instance is running" if n == 0
-                else f"each of the {_plural(n, 'running instance')} would go on as {v.target} says")
+                else f"{'the' if n == 1 else 'each of the'} {_plural(n, 'running instance')} would go on as "
+                     f"{v.target} says")
     if v.verdict == STRANDS:
-        return (f"{stranded} of {_plural(n, 'running instance')} wait on steps {v.target} does not have; "
-                f"they can only finish on the version they started on")
+        one = stranded == 1
+        return (f"{stranded} of {_plural(n, 'running instance')} {'waits' if one else 'wait'} on a step "
+                f"{v.target} does not have; {'it' if one else 'they'} can only finish on the version "
+                f"{'it' if one else 'they'} started on")
     assert v.verdict == MIGRATE
-    return (f"{affected} of {_plural(n, 'running instance')} go on by the rules of the version they "
-            f"started on, which {v.target} changes ahead of them; every step they wait on is in "
-            f"{v.target}")
+    one = affected == 1
+    return (f"{affected} of {_plural(n, 'running instance')} {'goes' if one else 'go'} on by the rules of the "
+            f"version {'it' if one else 'they'} started on, which {v.target} changes ahead of "
+            f"{'it' if one else 'them'}; every step {'it waits' if one else 'they wait'} on is in {v.target}")
 
 
 def _sides(d: Difference) -> list[str]:
