@@ -86,8 +86,8 @@ def _why(v: Verdict) -> str:
                 f"{'it' if one else 'they'} started on")
     assert v.verdict == MIGRATE
     one = affected == 1
-    return (f"{affected} of {_plural(n, 'running instance')} {'goes' if one else 'go'} on by the rules of the "
-            f"version {'it' if one else 'they'} started on, which {v.target} changes ahead of "
+    return (f"{affected} of {_plural(n, 'running instance')} {'goes' if one else 'go'} on by the rules of "
+            f"the version {'it' if one else 'they'} started on, which {v.target} changes ahead of "
             f"{'it' if one else 'them'}; every step {'it waits' if one else 'they wait'} on is in {v.target}")
 
 
