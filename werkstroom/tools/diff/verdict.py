@@ -130,7 +130,7 @@ class _Judge:
         gone: list[str] = []
         ahead_of: dict[int, Change] = {}
         for a in inst.active:
-            if a not in old.steps:  # a step the engine cannot reach: shown as it is, never matched
+            if a not in old.text:  # a step the engine cannot reach: shown as it is, never matched
                 waiting.append(Waiting(a, f"step {a}", "", None))
                 gone.append(f"waits on step {a}, which its own version cannot reach")
                 continue
