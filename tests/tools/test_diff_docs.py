@@ -15,7 +15,7 @@ from werkstroom.cli import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "tools.md").read_text(encoding="utf-8")
-SECTION = DOC[DOC.index("## Version diff"):]
+SECTION = DOC[DOC.index("## Version diff"):].split("\n## ", 1)[0]
 INSTANCE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
