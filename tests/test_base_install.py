@@ -18,6 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 OPTIONAL = ("pytest", "_pytest", "pytest_bdd", "psycopg", "psycopg_binary", "psycopg_c")
+# the [server] extra's packages (and the ones they bring): only `wf serve` and `wf tokens` need them
+SERVER = ("fastapi", "starlette", "uvicorn", "argon2", "prometheus_client", "httpx", "jinja2", "multipart",
+          "python_multipart", "pydantic")
 
 
 
@@ -37,23 +40,43 @@ def _blocker(blocked: tuple[str, ...]) -> str:
 
 
 def _run(code: str, *, block_pytest: bool = True, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    blocked = OPTIONAL if block_pytest else OPTIONAL[2:]
+    blocked = (OPTIONAL if block_pytest else OPTIONAL[2:]) + SERVER
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     return subprocess.run([sys.executable, "-c", _blocker(blocked) + textwrap.dedent(code)], cwd=cwd,
                           env=env, capture_output=True, text=True, timeout=300)
 
 
 def test_every_module_outside_the_specs_world_imports_without_the_optional_packages() -> None:
-    done = _run("""
+    """The service's modules may need the [server] extra (and fail naming one of its packages);
+    every other module imports."""
+    done = _run(f"""
         import importlib, pkgutil, werkstroom
         names = [m.name for m in pkgutil.walk_packages(werkstroom.__path__, "werkstroom.")
                  if not m.name.startswith("werkstroom.specs")]
+        server = 0
         for name in names:
-            importlib.import_module(name)
-        print(len(names), "modules")
+            try:
+                importlib.import_module(name)
+            except ModuleNotFoundError as exc:
+                assert name.startswith("werkstroom.service."), (name, exc)
+                assert exc.name.split(".")[0] in {SERVER!r}, (name, exc)
+                server += 1
+        print(len(names), "modules", server, "need the server extra")
     """)
     assert done.returncode == 0, done.stderr
     assert int(done.stdout.split()[0]) > 50
+    assert int(done.stdout.split()[2]) > 5
+
+
+def test_serve_and_tokens_without_the_server_extra_say_which_extra_to_install(tmp_path: Path) -> None:
+    for args in (["serve", "--port", "0"], ["tokens", "list"]):
+        done = _run(f"""
+            from werkstroom.cli import main
+            main(["--db", "sqlite:///{tmp_path / 'w.db'}", *{args!r}])
+        """)
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert "[WF816]" in done.stderr, done.stderr
+        assert "pip install 'werkstroom[server]'" in done.stderr
 
 
 def test_check_simulate_and_an_engine_on_sqlite_without_the_optional_packages(tmp_path: Path) -> None:

@@ -42,6 +42,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "simulate": ("werkstroom.cli.engine_cmd:simulate", "Run scripts through a scenario, and say why."),
     "timers": ("werkstroom.cli.engine_cmd:timers", "Run due delegations and overdue reminders (cron)."),
     "diff": ("werkstroom.cli.diff_cmd:diff", "Compare two versions of a workflow; judge running instances."),
+    "serve": ("werkstroom.cli.service_cmd:serve", "Serve the HTTP API (needs the [server] extra)."),
+    "tokens": ("werkstroom.cli.service_cmd:tokens", "Create, list and revoke API tokens of the service."),
 }
 
 

@@ -51,9 +51,10 @@ from sqlalchemy.pool import StaticPool
 from ..errors import WerkstroomError
 
 # every table is declared on Base once its module is imported: the approvals and notifications tables
-# belong to the schema as much as the engine's own
+# belong to the schema as much as the engine's own, and so do the service's (API tokens, failures)
 from . import approvals as _approval_tables  # noqa: F401
 from . import notifications as _notification_tables  # noqa: F401
+from . import service as _service_tables  # noqa: F401
 from .codec import json_column_text
 from .driver import Db, Statement
 from .metadata import Base
@@ -328,7 +329,7 @@ def entry_event_of(wf: Any) -> str:
 # revision n is schema version n. The newest one's number (a test checks it against the scripts) is
 # also written to wf_schema_version, the table a Werkstroom from before Alembic reads to refuse a
 # newer store (WF513) instead of damaging it.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 MIGRATIONS = Path(__file__).with_name("migrations")
 _REVISIONS = frozenset(f"{n:04d}" for n in range(1, SCHEMA_VERSION + 1))
 HEAD_REVISION = f"{SCHEMA_VERSION:04d}"

@@ -1,0 +1,128 @@
+"""Workflows (list, deploy from `.wf` text, enable, disable) and the organisation setup (load), for a
+system token with the scope ``admin`` (listing workflows: ``admin`` or ``records``)."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from ... import deploy as deploy_text
+from ...render import render_json
+from ..auth.policy import require_scope
+from ..context import Bearer, Service, ServiceRoute, Svc, answer, read_json
+from ..problems import UnreadableBody
+from . import models
+
+router = APIRouter(tags=["admin"], route_class=ServiceRoute)
+T = TypeVar("T")
+_TEXT = {"requestBody": {"required": True, "content": {"text/plain": {"schema": {"type": "string"}}}}}
+_SETUP = {"requestBody": {"required": True, "content": {
+    "application/toml": {"schema": {"type": "string"},
+                         "example": '[[users]]\nid = "CEO"\napprover = "CEO"\n'},
+    "application/json": {"schema": {"type": "object"}}}}}
+
+
+def _diagnostics(diags: Any) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = json.loads(render_json(diags))  # as `wf check --format json`
+    return found
+
+
+async def _admin(svc: Service, request: Request, bearer: Any, what: str) -> None:
+    """Authenticate and check the ``admin`` scope (before the body is read), off the event loop."""
+
+    def check() -> None:
+        require_scope(svc.principal(request, bearer), ("admin",), what)
+
+    await run_in_threadpool(check)
+
+
+async def _run(svc: Service, work: Callable[[], T]) -> T:
+    """``work`` behind the gate, off the event loop."""
+
+    def run() -> T:
+        with svc.store():
+            return work()
+
+    return await run_in_threadpool(run)
+
+
+def _text(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UnreadableBody(f"the request body is not UTF-8 text (at byte {exc.start})") from None
+
+
+@router.get("/workflows", summary="List the deployed workflows",
+            responses={200: {"model": list[models.Workflow]}})
+def workflows(request: Request, svc: Svc, bearer: Bearer) -> Response:
+    """As `wf workflows --json`. Scope ``admin`` or ``records``."""
+    p = svc.principal(request, bearer)
+    require_scope(p, ("admin", "records"), "list workflows")
+    with svc.store() as eng:
+        rows = eng.workflows()
+    return answer([{"code": w.code, "description": w.description, "category": w.category,
+                    "enabled": w.enabled, "template": w.template, "version": w.version,
+                    "content_hash": w.content_hash, "running": w.running} for w in rows])
+
+
+@router.post("/workflows", summary="Deploy the workflows of a .wf script", openapi_extra=_TEXT,
+             responses={200: {"model": list[models.Deployed]}})
+async def deploy(request: Request, svc: Svc, bearer: Bearer, path: str = "script.wf") -> Response:
+    """Bind the script (the body, UTF-8 text) and store each of its workflows as a new version when its
+    text changed (as `wf deploy`); a script with errors is refused whole (422, its diagnostics as
+    `wf check --format json` prints them) and nothing is stored. ``path`` names the script in
+    diagnostics. Enabling is its own request."""
+    await _admin(svc, request, bearer, "deploy workflows")
+    source = _text(await request.body())
+    done = await _run(svc, lambda: deploy_text(svc.engine, source, path))
+    return answer([{"code": d.code, "version": d.version, "content_hash": d.content_hash,
+                    "new_version": d.new_version, "enabled": d.enabled,
+                    "warnings": _diagnostics(d.warnings)} for d in done])
+
+
+@router.post("/workflows/{code}/enable", summary="Enable a workflow",
+             responses={200: {"model": models.Warnings}})
+def enable(code: str, request: Request, svc: Svc, bearer: Bearer,
+           allow_overlap: bool | None = None) -> Response:
+    """Run the enable checks and enable the workflow (as `wf enable`); refused with their diagnostics
+    (WF507), changing nothing. ``allow_overlap`` as `wf enable --allow-overlap` (kept on the workflow)."""
+    p = svc.principal(request, bearer)
+    require_scope(p, ("admin",), "enable workflows")
+    with svc.store() as eng:
+        warnings = eng.enable(code, allow_overlap=allow_overlap)
+    return answer({"code": code, "warnings": _diagnostics(warnings)})
+
+
+@router.post("/workflows/{code}/disable", summary="Disable a workflow",
+             responses={200: {"model": models.Warnings}})
+def disable(code: str, request: Request, svc: Svc, bearer: Bearer) -> Response:
+    """Disable the workflow: no new instances start; running ones continue (as `wf disable`)."""
+    p = svc.principal(request, bearer)
+    require_scope(p, ("admin",), "disable workflows")
+    with svc.store() as eng:
+        eng.disable(code)
+    return answer({"code": code, "warnings": []})
+
+
+@router.put("/setup", summary="Load the organisation setup", openapi_extra=_SETUP,
+            responses={200: {"model": models.SetupLoaded}})
+async def setup(request: Request, svc: Svc, bearer: Bearer) -> Response:
+    """Load the organisation file (TOML, the format of docs/approvals.md; or the same as a JSON object)
+    in one transaction, as `wf setup load`: everything is checked before anything is written."""
+    await _admin(svc, request, bearer, "load the organisation setup")
+    raw = await request.body()
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    try:
+        data = read_json(raw) if kind == "application/json" else tomllib.loads(_text(raw))
+    except (ValueError, RecursionError) as exc:
+        raise UnreadableBody(f"the organisation setup is not valid {'JSON' if 'json' in kind else 'TOML'}: "
+                             f"{exc}") from None
+    report = await _run(svc, lambda: svc.engine.load_setup(data))
+    return answer({"users": report.users, "groups": report.groups, "members": report.members,
+                   "notification_setups": report.notification_setups, "smtp": report.smtp})

@@ -1,0 +1,22 @@
+"""Parameters and checks several routes share."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Header
+
+from ..context import Service
+from ..problems import BadShape
+
+IdempotencyKey = Annotated[str | None, Header(
+    alias="Idempotency-Key", description="A repeat with the same key answers the first result and changes "
+    "nothing; the same key with another request is refused (WF504).")]
+
+
+def page_limit(svc: Service, limit: int) -> int:
+    """``limit`` unless it is over the service's longest page (WF807); its range is the engine's to check."""
+    if limit > svc.settings.page_limit:
+        raise BadShape(f"a page has at most {svc.settings.page_limit} items; ask for limit={limit} in "
+                       "several pages")
+    return limit

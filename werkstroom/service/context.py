@@ -1,0 +1,145 @@
+"""What every route of the app works with: the ``Service`` (the engine, the gate, the authenticator,
+the metrics), reading JSON with exact decimals, and answering JSON.
+
+The gate: on SQLite one thread at a time uses the store (SQLite has one writer; a second one would
+wait in SQLite's busy handler, which sleeps for milliseconds), on PostgreSQL any number at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+import time
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from decimal import Decimal
+from typing import Annotated, Any
+
+import orjson
+from fastapi import Depends, Request, Response
+from fastapi.routing import APIRoute
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from ..engine.facade import Engine
+from ..errors import WerkstroomError
+from .auth import Principal
+from .auth.guard import Authenticator
+from .metrics import Metrics
+from .settings import Settings
+
+
+class Service:
+    """One app's engine and everything its routes share."""
+
+    def __init__(self, engine: Engine, settings: Settings) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.sqlite = engine.url.startswith("sqlite")
+        self.gate: AbstractContextManager[object] = threading.Lock() if self.sqlite else nullcontext()
+        self.auth = Authenticator(engine, settings, self.gate)
+        self.metrics = Metrics(engine, self.gate)
+
+    def principal(self, request: Request, credentials: HTTPAuthorizationCredentials | None) -> Principal:
+        """The authenticated caller of ``request`` (raises WF800-WF803), kept for the request's log line."""
+        token = credentials.credentials if credentials is not None else None
+        try:
+            found = self.auth.authenticate(token, client_address(request))
+        except WerkstroomError as exc:
+            self.metrics.auth_failures.labels(exc.code).inc()
+            raise
+        request.state.principal = found.describe()
+        return found
+
+    @contextmanager
+    def store(self) -> Iterator[Engine]:
+        """The engine, behind the gate, for reads and calls that are not events."""
+        with self.gate:
+            yield self.engine
+
+    @contextmanager
+    def event(self, action: str) -> Iterator[Engine]:
+        """The engine, behind the gate, for one event or approval action: timed and counted by outcome
+        (``outcome`` set on the result by ``counted``; a refusal counts as refused)."""
+        start = time.perf_counter()
+        try:
+            with self.gate:
+                yield self.engine
+        except WerkstroomError:
+            self.metrics.events.labels(action, "refused").inc()
+            raise
+        finally:
+            self.metrics.event_seconds.labels(action).observe(time.perf_counter() - start)
+
+    def counted(self, action: str, replayed: bool) -> None:
+        self.metrics.events.labels(action, "replayed" if replayed else "handled").inc()
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client is not None else "unknown"
+
+
+# ------------------------------------------------------------------ JSON in and out
+
+
+def _no_constant(name: str) -> Any:
+    raise json.JSONDecodeError(f"{name} is not a JSON number", name, 0)
+
+
+def read_json(body: bytes) -> Any:
+    """JSON with every fraction an exact ``Decimal`` (money is never a float); NaN and Infinity, which
+    JSON does not have, are refused."""
+    return json.loads(body, parse_float=Decimal, parse_constant=_no_constant)
+
+
+class JsonRequest(Request):
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            self._json = read_json(await self.body())
+        return self._json
+
+
+class ServiceRoute(APIRoute):
+    """Routes whose JSON bodies are read by ``read_json`` (exact decimals)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            return await handler(JsonRequest(request.scope, request.receive))
+
+        return route
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def dumps(data: Any) -> bytes:
+    """JSON bytes: decimals as text (as `wf ... --json` prints them), dates and times in ISO 8601."""
+    return orjson.dumps(data, default=_default, option=orjson.OPT_NON_STR_KEYS)
+
+
+def answer(data: Any, status: int = 200) -> Response:
+    return Response(dumps(data), status_code=status, media_type="application/json")
+
+
+# ------------------------------------------------------------------ dependencies (no I/O: run on the loop)
+
+
+async def _service(request: Request) -> Service:
+    found = request.app.state.service
+    assert isinstance(found, Service)
+    return found
+
+
+_bearer = HTTPBearer(auto_error=False, description="An API token: `wf tokens create` prints one (wfk_...).")
+
+Svc = Annotated[Service, Depends(_service)]
+Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]

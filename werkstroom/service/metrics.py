@@ -1,0 +1,100 @@
+"""Prometheus metrics of one server process (``/metrics``, the text format).
+
+Counters and histograms of what this process did: HTTP requests by route and status and their
+latency, events and approval actions by outcome and the engine's time for them, authentication
+failures by code. Queue depths are read from the store on each scrape (``QUEUES``: name -> a count in
+one transaction), so every process reports the same, shared depths. Each app has its own registry
+(several apps in one process, as in tests, never mix their figures). With several server processes,
+scrape each one (their counters are their own).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+from sqlalchemy import func, select
+
+from ..engine.facade import Engine
+from ..engine.unit import UnitOfWork
+from ..store.approvals import ApprovalEntry
+from ..store.notifications import NotificationEntry
+
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+QueueDepth = Callable[[UnitOfWork, dt.datetime], int]
+
+
+def _count(stmt: object) -> QueueDepth:
+    def depth(uow: UnitOfWork, now: dt.datetime) -> int:
+        return int(uow.session.scalar(stmt) or 0)  # type: ignore[call-overload]
+
+    return depth
+
+
+def _overdue(uow: UnitOfWork, now: dt.datetime) -> int:
+    return int(uow.session.scalar(select(func.count()).select_from(ApprovalEntry).where(
+        ApprovalEntry.status == "Open", ApprovalEntry.due_date < now.date())) or 0)
+
+
+# queue name -> its depth, read from the store on each scrape; other parts of the service add theirs
+QUEUES: dict[str, tuple[str, QueueDepth]] = {
+    "notifications": ("notification entries waiting to be delivered",
+                      _count(select(func.count()).select_from(NotificationEntry))),
+    "notifications_failed": ("waiting notification entries whose delivery failed at least once",
+                             _count(select(func.count()).select_from(NotificationEntry)
+                                    .where(NotificationEntry.attempts > 0))),
+    "approvals_open": ("approval entries open (waiting for an approver)",
+                       _count(select(func.count()).select_from(ApprovalEntry)
+                              .where(ApprovalEntry.status == "Open"))),
+    "approvals_overdue": ("open approval entries past their due date", _overdue),
+}
+
+
+class QueueCollector(Collector):
+    """``werkstroom_queue_depth{queue=...}``, read from the store when scraped."""
+
+    def __init__(self, engine: Engine, gate: AbstractContextManager[object]) -> None:
+        self.engine = engine
+        self.gate = gate
+
+    def collect(self) -> Iterator[Metric]:
+        family = GaugeMetricFamily("werkstroom_queue_depth", "Work waiting in the store, by queue: "
+                                   + "; ".join(f"{k}: {v[0]}" for k, v in sorted(QUEUES.items())),
+                                   labels=["queue"])
+        now = self.engine.clock.now()
+        with self.gate, self.engine.transaction() as uow:
+            for name, (_, depth) in sorted(QUEUES.items()):
+                family.add_metric([name], depth(uow, now))
+        yield family
+
+    def describe(self) -> Iterator[Metric]:
+        return iter(())  # collected on scrape only (the store is not read at registration)
+
+
+class Metrics:
+    """One app's registry and instruments."""
+
+    def __init__(self, engine: Engine, gate: AbstractContextManager[object]) -> None:
+        self.registry = CollectorRegistry(auto_describe=False)
+        r = self.registry
+        self.requests = Counter("werkstroom_http_requests", "HTTP requests answered, by route and status",
+                                ["method", "route", "status"], registry=r)
+        self.latency = Histogram("werkstroom_http_request_seconds", "Time to answer an HTTP request",
+                                 ["method", "route"], buckets=LATENCY_BUCKETS, registry=r)
+        self.events = Counter("werkstroom_events", "Events and approval actions through the API, by action "
+                              "and outcome (handled, replayed, refused)", ["action", "outcome"], registry=r)
+        self.event_seconds = Histogram("werkstroom_event_seconds", "The engine's time for one event or "
+                                       "approval action (its transaction)", ["action"],
+                                       buckets=LATENCY_BUCKETS, registry=r)
+        self.auth_failures = Counter("werkstroom_auth_failures", "Refused authentications, by WF code",
+                                     ["code"], registry=r)
+        r.register(QueueCollector(engine, gate))
+
+    def text(self) -> bytes:
+        return generate_latest(self.registry)
