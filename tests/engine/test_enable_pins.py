@@ -178,6 +178,8 @@ def test_a_version_3_store_gets_its_pins_at_open(engine_url: str) -> None:
     raw = create_engine(engine_url)
     with raw.begin() as conn:  # as schema version 3 left it
         conn.execute(text("DROP TABLE wf_workflow_pin"))
+        for table in ("wf_api_token", "wf_auth_failure"):  # nor the service's tables (version 5)
+            conn.execute(text(f"DROP TABLE {table}"))
         conn.execute(text("UPDATE alembic_version SET version_num = '0003'"))
         conn.execute(text("UPDATE wf_schema_version SET version = 3"))
     raw.dispose()

@@ -48,6 +48,8 @@ def test_version_1_step_rows_move_into_the_instance_rows(engine_url: str) -> Non
         conn.execute(text("ALTER TABLE wf_workflow DROP COLUMN entry_event"))
         conn.execute(text("ALTER TABLE wf_workflow DROP COLUMN allow_overlap"))
         conn.execute(text("DROP TABLE wf_workflow_pin"))  # nor the workflows' pins (version 4)
+        for table in ("wf_api_token", "wf_auth_failure"):  # nor the service's tables (version 5)
+            conn.execute(text(f"DROP TABLE {table}"))
         conn.execute(text("UPDATE wf_schema_version SET version = 1"))
         conn.execute(text("DROP TABLE alembic_version"))  # Werkstroom before Alembic had none
     raw.dispose()
