@@ -45,12 +45,44 @@ def _extract(d: dict[str, Any]) -> dict[str, Any]:
             for r in d["responses"]
         ],
         "enums": d["enums"],
+        "field_numbers": _field_numbers(d),
     }
+
+
+def _field_numbers(d: dict[str, Any]) -> dict[str, dict[str, int]]:
+    """BC field numbers by table and field caption: the fields template conditions use, and the fields
+    of the tables whose schema the domain reference gives."""
+    out: dict[str, dict[str, int]] = {t: dict(f) for t, f in d["condition_field_numbers"].items()}
+    for table in d["tables"]:
+        out.setdefault(table["name"], {}).update({f["name"]: f["id"] for f in table["fields"]})
+    return out
 
 
 @pytest.mark.skipif(not DOMAIN.exists(), reason="domain catalogue.json not available")
 def test_reference_extract_is_current() -> None:
     assert _extract(json.loads(DOMAIN.read_text(encoding="utf-8"))) == REF
+
+
+def test_field_numbers_come_from_bc() -> None:
+    """Every BC field number the stdlib declares is the one the domain reference gives for that table
+    and caption (none is made up), and the fields BC's templates filter on have theirs."""
+    numbered = 0
+    for rec in catalogue().records:
+        for fld in rec.fields:
+            if fld.field_no:
+                numbered += 1
+                assert REF["field_numbers"][rec.bc_name][fld.bc_name] == fld.field_no, (rec.name, fld.name)
+        nos = [f.field_no for f in rec.fields if f.field_no]
+        assert len(nos) == len(set(nos)), rec.name
+    assert numbered >= 30
+    domain = json.loads(DOMAIN.read_text(encoding="utf-8")) if DOMAIN.exists() else None
+    used = domain["condition_field_numbers"] if domain else {
+        "Purchase Header": {"Document Type": 1, "Status": 120}}
+    for table, fields in used.items():
+        rec = next(r for r in catalogue().records if r.bc_name == table)
+        for caption, no in fields.items():
+            fld = next(f for f in rec.fields if f.bc_name == caption)
+            assert fld.field_no == no, (table, caption)
 
 
 def test_counts() -> None:

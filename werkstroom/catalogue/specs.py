@@ -68,7 +68,10 @@ def normalize_enum(text: str) -> str:
 @attrs.frozen
 class FieldSpec:
     """A field of a record type. ``name``: snake_case DSL name. ``kind``: value type. ``enum``: for ENUM.
-    ``bc_name``: the BC field caption. ``flowfield``: computed by the engine (e.g. pending_approvals)."""
+    ``bc_name``: the BC field caption. ``flowfield``: computed by the engine (e.g. pending_approvals).
+    ``field_no``: the BC field number (0: not known), which BC's event conditions and workflow rules
+    name the field by (``wf export bc`` / ``wf import bc``); an ENUM field's BC ordinals are the
+    positions of its enum's values."""
 
     name: str
     kind: FieldKind
@@ -77,6 +80,7 @@ class FieldSpec:
     bc_name: str = ""
     max_length: int | None = None
     flowfield: bool = False
+    field_no: int = 0
 
 
 @attrs.frozen

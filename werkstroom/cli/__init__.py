@@ -21,6 +21,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "catalogue": ("werkstroom.cli.catalogue_cmd:catalogue", "Show events, responses, records and enums."),
     "templates": ("werkstroom.cli.templates_cmd:templates", "List, show and copy the MS- templates."),
     "graph": ("werkstroom.cli.graph_cmd:graph", "Draw a workflow's step tree (mermaid, DOT or SVG)."),
+    "import": ("werkstroom.cli.bcxml_cmd:import_group", "Write .wf scripts from a BC XML file (import bc)."),
+    "export": ("werkstroom.cli.bcxml_cmd:export_group", "Write a BC XML file from .wf scripts (export bc)."),
     "setup": ("werkstroom.cli.approvals_cmd:setup", "Load the organisation setup (users, groups, ...)."),
     "approvals": ("werkstroom.cli.approvals_cmd:approvals", "List approval entries (--for USER)."),
     "approve": ("werkstroom.cli.approvals_cmd:approve", "Approve an approval entry and run the workflow."),

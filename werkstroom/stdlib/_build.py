@@ -18,41 +18,44 @@ from ..extend import (
 )
 from .names import BC_EVENT_NAMES
 
-
-def dec(name: str, bc: str, desc: str = "", *, flowfield: bool = False) -> FieldSpec:
-    return FieldSpec(name, FieldKind.DECIMAL, desc, bc_name=bc, flowfield=flowfield)
-
-
-def integer(name: str, bc: str, desc: str = "", *, flowfield: bool = False) -> FieldSpec:
-    return FieldSpec(name, FieldKind.INTEGER, desc, bc_name=bc, flowfield=flowfield)
+# ``no``: the BC field number, only where the domain reference gives it (catalogue.json's condition
+# field numbers and table schemas; tests/stdlib/test_std_fidelity.py checks each against it).
 
 
-def text(name: str, bc: str, desc: str = "", length: int | None = 100) -> FieldSpec:
-    return FieldSpec(name, FieldKind.TEXT, desc, bc_name=bc, max_length=length)
+def dec(name: str, bc: str, desc: str = "", *, flowfield: bool = False, no: int = 0) -> FieldSpec:
+    return FieldSpec(name, FieldKind.DECIMAL, desc, bc_name=bc, flowfield=flowfield, field_no=no)
 
 
-def code(name: str, bc: str, desc: str = "", length: int | None = 20) -> FieldSpec:
-    return FieldSpec(name, FieldKind.CODE, desc, bc_name=bc, max_length=length)
+def integer(name: str, bc: str, desc: str = "", *, flowfield: bool = False, no: int = 0) -> FieldSpec:
+    return FieldSpec(name, FieldKind.INTEGER, desc, bc_name=bc, flowfield=flowfield, field_no=no)
 
 
-def date(name: str, bc: str, desc: str = "") -> FieldSpec:
-    return FieldSpec(name, FieldKind.DATE, desc, bc_name=bc)
+def text(name: str, bc: str, desc: str = "", length: int | None = 100, *, no: int = 0) -> FieldSpec:
+    return FieldSpec(name, FieldKind.TEXT, desc, bc_name=bc, max_length=length, field_no=no)
 
 
-def datetime(name: str, bc: str, desc: str = "") -> FieldSpec:
-    return FieldSpec(name, FieldKind.DATETIME, desc, bc_name=bc)
+def code(name: str, bc: str, desc: str = "", length: int | None = 20, *, no: int = 0) -> FieldSpec:
+    return FieldSpec(name, FieldKind.CODE, desc, bc_name=bc, max_length=length, field_no=no)
 
 
-def boolean(name: str, bc: str, desc: str = "", *, flowfield: bool = False) -> FieldSpec:
-    return FieldSpec(name, FieldKind.BOOLEAN, desc, bc_name=bc, flowfield=flowfield)
+def date(name: str, bc: str, desc: str = "", *, no: int = 0) -> FieldSpec:
+    return FieldSpec(name, FieldKind.DATE, desc, bc_name=bc, field_no=no)
 
 
-def enum(name: str, bc: str, enum_type: EnumType, desc: str = "") -> FieldSpec:
-    return FieldSpec(name, FieldKind.ENUM, desc, enum=enum_type, bc_name=bc)
+def datetime(name: str, bc: str, desc: str = "", *, no: int = 0) -> FieldSpec:
+    return FieldSpec(name, FieldKind.DATETIME, desc, bc_name=bc, field_no=no)
 
 
-def formula(name: str, bc: str, desc: str = "") -> FieldSpec:
-    return FieldSpec(name, FieldKind.FORMULA, desc, bc_name=bc)
+def boolean(name: str, bc: str, desc: str = "", *, flowfield: bool = False, no: int = 0) -> FieldSpec:
+    return FieldSpec(name, FieldKind.BOOLEAN, desc, bc_name=bc, flowfield=flowfield, field_no=no)
+
+
+def enum(name: str, bc: str, enum_type: EnumType, desc: str = "", *, no: int = 0) -> FieldSpec:
+    return FieldSpec(name, FieldKind.ENUM, desc, enum=enum_type, bc_name=bc, field_no=no)
+
+
+def formula(name: str, bc: str, desc: str = "", *, no: int = 0) -> FieldSpec:
+    return FieldSpec(name, FieldKind.FORMULA, desc, bc_name=bc, field_no=no)
 
 
 def one(name: str, record: str, *join: tuple[str, str], desc: str = "") -> RelationSpec:

@@ -255,8 +255,8 @@ def incoming_document() -> RecordSpec:
         fields=(
             integer("entry_no", "Entry No."),
             text("description", "Description", length=250),
-            enum("status", "Status", E.INCOMING_DOCUMENT_STATUS),
-            enum("ocr_status", "OCR Status", E.INCOMING_DOCUMENT_OCR_STATUS),
+            enum("status", "Status", E.INCOMING_DOCUMENT_STATUS, no=18),
+            enum("ocr_status", "OCR Status", E.INCOMING_DOCUMENT_OCR_STATUS, no=32),
             enum("document_type", "Document Type", E.INCOMING_DOCUMENT_TYPE, "What it will become."),
             code("vendor_no", "Vendor No."),
             text("vendor_name", "Vendor Name"),

@@ -206,7 +206,7 @@ def customer() -> RecordSpec:
         key=("no",),
         fields=(
             *_party_fields(),
-            dec("credit_limit_lcy", "Credit Limit (LCY)", "0 means no credit limit."),
+            dec("credit_limit_lcy", "Credit Limit (LCY)", "0 means no credit limit.", no=20),
             dec("balance_lcy", "Balance (LCY)", "What the customer owes now.", flowfield=True),
             dec("balance_due_lcy", "Balance Due (LCY)", flowfield=True),
             dec(
@@ -286,7 +286,7 @@ def item() -> RecordSpec:
             text("description", "Description"),
             enum("type", "Type", E.ITEM_TYPE),
             code("base_unit_of_measure", "Base Unit of Measure", length=10),
-            dec("unit_price", "Unit Price", "Sales price per base unit."),
+            dec("unit_price", "Unit Price", "Sales price per base unit.", no=18),
             dec("unit_cost", "Unit Cost"),
             dec("last_direct_cost", "Last Direct Cost"),
             dec("inventory", "Inventory", "Quantity on hand.", flowfield=True),
