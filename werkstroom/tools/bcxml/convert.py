@@ -83,7 +83,7 @@ def _import_one(wf: BcWorkflow, catalogue: Any, path: str,
             "WF862", f"{M.where(wf.code)}: the imported script does not pass `wf check` ({len(errors)} "
             "error(s)); it is written so you can fix it", at(path, wf.line), notes=shown,
             help=f"run `wf check {name}` and change the script (or the workflow in BC)")]
-    mismatch = _differs(tree, program.workflows[0], catalogue, path)
+    mismatch = _differs(wf, program.workflows[0], catalogue, path)
     if mismatch:
         return None, [problem("WF863", f"{M.where(wf.code)}: the script written for it would not run as "
                               f"the BC workflow does ({mismatch}); nothing is written", at(path, wf.line),
@@ -91,21 +91,22 @@ def _import_one(wf: BcWorkflow, catalogue: Any, path: str,
     return ImportedScript(wf.code, text), []
 
 
-def _differs(tree: A.Workflow, bound: BoundWorkflow, catalogue: Any, path: str) -> str:
-    """'' when the bound script, exported and read again, gives ``tree``; else what differs."""
+def _differs(wf: BcWorkflow, bound: BoundWorkflow, catalogue: Any, path: str) -> str:
+    """'' when the bound script, exported again, reads as ``wf`` does; else where it differs."""
     exported = export_workflows([bound], catalogue)
     if not exported.ok:
         return exported.diagnostics[0].message
     try:
-        again = read_workflow(exported.workflows[0], catalogue, path, [])
+        want = WorkflowReader(wf, catalogue, path, []).projection()
+        got = WorkflowReader(exported.workflows[0], catalogue, path, []).projection()
     except Refused as exc:
         return exc.diagnostic.message
-    if again == tree:
-        return ""
-    for i, (a, b) in enumerate(zip(again.steps, tree.steps, strict=False)):
+    if len(want) != len(got):
+        return f"{len(got)} steps instead of {len(want)}"
+    for i, (a, b) in enumerate(zip(want, got, strict=True)):
         if a != b:
-            return f"entry step {i + 1} differs"
-    return "the header or the number of entry steps differs"
+            return f"step {i + 1} of the script differs from its BC step"
+    return ""
 
 
 def export_bc(workflows: Sequence[BoundWorkflow], catalogue: Any) -> tuple[bytes | None, ExportResult]:

@@ -112,6 +112,11 @@ def _related(part: BQuantified, record: RecordSpec, records: RecordLookup,
         raise Unsupported("WF866", f"`any {part.relation[0]}` appears twice; BC has one data item per table, "
                           "which one related record must match as a whole", part.span,
                           "join the two tests into one `any ... with ... and ...`")
+    if part.condition is None:
+        raise Unsupported("WF866", f"`any {part.relation[0]}` without filters cannot be written: BC reads a "
+                          "related data item without filters only where a table relation is set up, and "
+                          "`wf import bc` leaves such a data item out", part.span,
+                          f"test a field of the {part.relation[0]}, e.g. `any {part.relation[0]} with ...`")
     table = related[target.name] = _Table(target)
     return table
 
@@ -160,8 +165,8 @@ def _only_field(e: BExpr) -> BField:
             for op in x.operands:
                 visit(op)
         elif isinstance(x, BQuantified | BChange):
-            raise Unsupported("WF866", "a nested `any`/`all`/`no` or change test cannot be written in BC's "
-                              "conditions", x.span)
+            raise Unsupported("WF866", "an `any`/`all`/`no` or change test can be joined with `and` only in "
+                              "BC's conditions", x.span)
         elif isinstance(x, BConst):
             raise Unsupported("WF866", "a condition that is a constant cannot be written in BC", x.span)
     visit(e)

@@ -281,8 +281,8 @@ def _value(raw: str) -> tuple[str, bool, bool, bool]:
     if _unquoted_has(text, "*?"):
         raise FilterError(f"`{raw.strip()}` has a wildcard inside the text; only `*` at the start or "
                           "end can be read")
-    if _unquoted_has(text, "'"):
-        raise FilterError(f"`{raw.strip()}` has an unpaired quote")
+    if "'" in text:
+        raise FilterError(f"`{raw.strip()}` has a quote that does not enclose the whole value")
     return text, not (starts and ends), starts, ends
 
 

@@ -93,7 +93,7 @@ class ConditionReader:
         except FilterError as exc:
             raise self.refuse("WF855", f"the view of data item {name!r} cannot be read: {exc}") from None
         if _is_table(self.record, name):
-            return [self.field_test(self.record, e) for e in entries]
+            return [t for e in entries for t in _operands(self.field_test(self.record, e))]
         relation = self.relation_to(name)
         if not entries:
             self.notes.append(problem(
@@ -104,7 +104,7 @@ class ConditionReader:
             return []
         target = self.records(relation.record)
         assert target is not None
-        tests = [self.field_test(target, e) for e in entries]
+        tests = [t for e in entries for t in _operands(self.field_test(target, e))]
         inner = tests[0] if len(tests) == 1 else A.And(tuple(tests))
         return [A.Quantified("any", A.Ref((A.Name(relation.name),)), inner)]
 
@@ -264,10 +264,21 @@ class FieldTest:
         ``<``/``>`` are read by ordinal, as BC reads them."""
         enum = self.spec.enum
         assert enum is not None
+        terms = self.flt.terms
+        if any(t.wild or t.value == "" for t in terms):
+            raise self.refuse("a wildcard or empty value on an enum field")
+        for op, negated in (("=", False), ("<>", True)):
+            if all(t.op == op for t in terms) and (len(terms) == 1 or self.flt.joiner == ("&" if negated
+                                                                                          else "|")):
+                try:
+                    values = [enum_value(self.enum_value(t.value or "")) for t in terms]
+                except ValueError as exc:
+                    raise self.refuse(str(exc)) from None
+                if len(values) == 1:
+                    return A.Compare(op, self.ref, values[0])
+                return A.InList(self.ref, tuple(values), negated=negated)
         allowed: set[str] = set(enum.values) if self.flt.joiner == "&" else set()
-        for t in self.flt.terms:
-            if t.wild or t.value == "":
-                raise self.refuse("a wildcard or empty value on an enum field")
+        for t in terms:
             chosen = self.enum_term(t)
             allowed = allowed & chosen if self.flt.joiner == "&" else allowed | chosen
         values = [v for v in enum.values if v in allowed]
@@ -295,6 +306,10 @@ class FieldTest:
             "<=": lambda i: i <= low, ">": lambda i: i > low, ">=": lambda i: i >= low,
             "..": lambda i: low <= i <= high}
         return {v for v, i in index.items() if tests[t.op](i)}
+
+
+def _operands(e: A.Expr) -> list[A.Expr]:
+    return list(e.operands) if isinstance(e, A.And) else [e]
 
 
 def _date(text: str) -> dt.date:

@@ -139,6 +139,33 @@ class WorkflowReader:
             used.add(label.lower())
             self.labels[target.id] = label
 
+    def projection(self) -> list[tuple[Any, ...]]:
+        """The workflow as Werkstroom reads it, without the phrases that write it: per step in script
+        order (type, function, parent's index, jump target's index, condition or option values). Two
+        files with equal projections describe the same workflow."""
+        order: list[BcStep] = []
+        todo = list(reversed(self.children.get(0, [])))
+        while todo:
+            step = todo.pop()
+            order.append(step)
+            todo.extend(reversed(self.children.get(step.id, [])))
+        index = {s.id: i for i, s in enumerate(order)}
+        out: list[tuple[Any, ...]] = []
+        for s in order:
+            detail: Any
+            if s.type == M.EVENT:
+                ev = self.cat.event(s.function)
+                record = self.cat.record(ev.record) if ev is not None else None
+                assert record is not None
+                reader = ConditionReader(record, self.cat.record, "", None, self.path, [])
+                detail = reader.condition(s.argument, s.rules)
+            else:
+                spec = self.cat.response(s.function)
+                assert spec is not None
+                detail = _comparable(spec, self.options(spec, s, self.field_record(s)))
+            out.append((s.type, s.function, index.get(s.previous), index.get(s.next), detail))
+        return out
+
     # ------------------------------------------------------------------ steps
 
     def event_step(self, step: BcStep) -> A.Step:
@@ -296,3 +323,19 @@ class WorkflowReader:
             raise self.refuse("WF859", f"{field.attribute} has a line break, which a .wf text cannot hold",
                               step)
         return text.upper() if opt.kind is FieldKind.CODE else (raw or "")
+
+
+def _comparable(spec: ResponseSpec, options: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """Option values as compared: blanks as None, codes upper-cased, the Approver Limit Type left out
+    where BC ignores it."""
+    kind_caption, group_value, limit_caption = M.HIDDEN_WHEN_GROUP
+    grouped = any(o.bc_name == kind_caption and options.get(o.name) == group_value for o in spec.options)
+    out = []
+    for o in spec.options:
+        value = options.get(o.name)
+        if value in ("", False) or (grouped and o.bc_name == limit_caption):
+            value = None
+        if isinstance(value, str) and o.kind in (FieldKind.CODE, FieldKind.FORMULA):
+            value = value.upper()
+        out.append((o.name, value))
+    return tuple(out)
