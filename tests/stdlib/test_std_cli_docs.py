@@ -30,7 +30,7 @@ def test_docs_show_bc_names_next_to_dsl_names() -> None:
     assert "| `PurchaseDocSentForApproval` | `RUNWORKFLOWONSENDPURCHASEDOCFORAPPROVAL` |" in text
     assert "#### `release_document` (BC: `RELEASEDOCUMENT`)" in text
     assert "#### `request_approval` (Werkstroom)" in text
-    assert "| `credit_limit_lcy` | decimal | Credit Limit (LCY) |" in text
+    assert "| `credit_limit_lcy` | decimal | Credit Limit (LCY) (20) |" in text
 
 
 def test_docgen_check_and_write(tmp_path: Path) -> None:

@@ -46,8 +46,8 @@ CLAIM = RecordSpec(
     bc_name="Claim", table_id=50200)
 CLAIM_LINE = RecordSpec(
     "ClaimLine", "A line of a claim.",
-    (_f("claim_no", FieldKind.CODE, 1), _f("line_no", FieldKind.INTEGER, 2), _f("amount", FieldKind.DECIMAL, 3),
-     _f("kind", FieldKind.ENUM, 4, KIND), _f("note", FieldKind.TEXT, 5)),
+    (_f("claim_no", FieldKind.CODE, 1), _f("line_no", FieldKind.INTEGER, 2),
+     _f("amount", FieldKind.DECIMAL, 3), _f("kind", FieldKind.ENUM, 4, KIND), _f("note", FieldKind.TEXT, 5)),
     ("claim_no", "line_no"), bc_name="Claim Line", table_id=50201)
 
 
@@ -64,10 +64,13 @@ def library() -> Library:
                 EventSpec("ClaimChanged", "A claim was changed.", "Claim", record_change=True,
                           bc_code="RUNWORKFLOWONCLAIMCHANGEDCODE"),
                 EventSpec("ClaimArchived", "A claim was archived.", "Claim")),
-        responses=(ResponseSpec("stamp_claim", "Stamp the claim.", (PhrasePattern("stamp the claim"),), _stamp),),
-        event_predecessors=(("ApprovalRequestApproved", "ClaimSent"), ("ApprovalRequestRejected", "ClaimSent")),
+        responses=(ResponseSpec("stamp_claim", "Stamp the claim.", (PhrasePattern("stamp the claim"),),
+                                _stamp),),
+        event_predecessors=(("ApprovalRequestApproved", "ClaimSent"),
+                            ("ApprovalRequestRejected", "ClaimSent")),
         response_predecessors=(("create_approval_requests", "ClaimSent"), ("request_approval", "ClaimSent"),
-                               ("send_approval_requests", "ClaimSent"), ("revert_field_value", "ClaimChanged"),
+                               ("send_approval_requests", "ClaimSent"),
+                               ("revert_field_value", "ClaimChanged"),
                                ("create_approval_requests", "ClaimChanged")),
     )
 

@@ -119,7 +119,8 @@ REFUSED = [
 
 
 @pytest.mark.parametrize(("condition", "code", "words"), REFUSED)
-def test_conditions_bc_cannot_hold_are_refused_with_their_place(condition: str, code: str, words: str) -> None:
+def test_conditions_bc_cannot_hold_are_refused_with_their_place(condition: str, code: str,
+                                                                words: str) -> None:
     text = claim_script(condition, event="ClaimChanged" if "old." in condition else "ClaimSent")
     xml, result = export(text)
     assert xml is None
@@ -176,4 +177,5 @@ def test_event_conditions_are_base64_of_utf16le() -> None:
     encoded = encode_conditions([("Purchase Header", "VERSION(1) WHERE(Field1=1(2))"), ("Purchase Line", "")])
     assert base64.b64decode(encoded).decode("utf-16-le").count("<DataItem ") == 2
     items, err = decode_conditions(encoded, "step 1", "x.xml")
-    assert err is None and items == [("Purchase Header", "VERSION(1) WHERE(Field1=1(2))"), ("Purchase Line", "")]
+    assert err is None
+    assert items == [("Purchase Header", "VERSION(1) WHERE(Field1=1(2))"), ("Purchase Line", "")]

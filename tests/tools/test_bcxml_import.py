@@ -95,7 +95,8 @@ PARAMETER = b"""<?xml version="1.0"?>
 <Root/>"""
 
 
-@pytest.mark.parametrize("data", [BILLION_LAUGHS, EXTERNAL, PARAMETER], ids=["laughs", "external", "parameter"])
+@pytest.mark.parametrize("data", [BILLION_LAUGHS, EXTERNAL, PARAMETER],
+                         ids=["laughs", "external", "parameter"])
 def test_wf851_dtds_and_entities_are_refused(data: bytes) -> None:
     result = run(data)
     assert "declares a DTD or entities" in only(result, "WF851")

@@ -236,30 +236,32 @@ def bc_file() -> bytes:
         wf = ET.SubElement(root, "Workflow", {"Code": t["code"], "Description": t["description"],
                                               "Template": "true", "Category": t["category"]})
         for s in t["steps"]:
-            attrs_ = {"StepID": str(s["id"]), "PreviousStepID": str(s["previous"] or 0),
-                      "Type": "0" if s["type"] == "event" else "1", "FunctionName": s["name"]}
+            attrs_ = {"StepID": str(s["id"])}
             if s["entry_point"]:
                 attrs_["EntryPoint"] = "1"
+            attrs_["PreviousStepID"] = str(s["previous"] or 0)
             if s["next"]:
                 attrs_["NextStepID"] = str(s["next"])
+            attrs_.update({"Type": "0" if s["type"] == "event" else "1", "FunctionName": s["name"]})
             if s["sequence_no"]:
                 attrs_["SequenceNo"] = str(s["sequence_no"])
             el = ET.SubElement(wf, "WorkflowStep", attrs_)
             if s["type"] == "event":
                 if s["condition"] is not None:
-                    ET.SubElement(el, "WorkflowStepArgument", {"EventConditions": _conditions(s["condition"])})
+                    ET.SubElement(el, "WorkflowStepArgument",
+                                  {"EventConditions": _conditions(s["condition"])})
                 if s.get("rule"):
                     r = s["rule"]
                     ET.SubElement(el, "WorkflowRule", {
-                        "RuleID": "1", "RuleTableNumber": str(r["table_id"]), "RuleFieldNumber": str(r["field_no"]),
+                        "RuleID": "1", "RuleTableNumber": str(r["table_id"]),
+                        "RuleFieldNumber": str(r["field_no"]),
                         "Operator": str(["Increased", "Decreased", "Changed"].index(r["operator"]))})
             else:
                 args = {"ResponseFunctionName": s["name"], **_expected_arguments(s["arguments"])}
                 ET.SubElement(el, "WorkflowStepArgument", args)
         ET.SubElement(wf, "WorkflowCategory", {"CategoryCode": t["category"],
                                                "CategoryDescription": t["category_description"]})
-    return b'<?xml version="1.0" encoding="UTF-16" standalone="no"?>\n'.replace(b"UTF-16", b"UTF-8") + \
-        ET.tostring(root, encoding="utf-8")
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode").encode()
 
 
 @needs_domain

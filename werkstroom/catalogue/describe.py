@@ -49,6 +49,7 @@ def field_json(f: FieldSpec) -> dict[str, Any]:
         "enum": f.enum.name if f.enum else None,
         "values": list(f.enum.values) if f.enum else None,
         "bc_name": f.bc_name,
+        "field_no": f.field_no or None,
         "max_length": f.max_length,
         "flowfield": f.flowfield,
         "description": f.description,

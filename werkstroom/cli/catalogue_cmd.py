@@ -261,14 +261,14 @@ def records(name: str | None, as_json: bool, plain: bool, stdlib_only: bool, lib
             rich,
         )
         _show_table(
-            ["field", "kind", "BC name", "description"],
+            ["field", "kind", "BC name (field no.)", "description"],
             [
                 [
                     f["name"],
                     f["kind"]
                     + (f" {f['enum']}" if f["enum"] else "")
                     + (" (computed)" if f["flowfield"] else ""),
-                    f["bc_name"],
+                    f["bc_name"] + (f" ({f['field_no']})" if f["field_no"] else ""),
                     f["description"],
                 ]
                 for f in data["fields"]

@@ -166,14 +166,15 @@ def _records(cat: Catalogue) -> list[str]:
             f"{rec.description} BC table: {rec.bc_name} ({rec.table_id}). Key: "
             f"{', '.join(f'`{k}`' for k in rec.key)}. Library: `{origin.library}`.",
             "",
-            "| field | kind | BC name | description |",
+            "| field | kind | BC name (field no.) | description |",
             "|---|---|---|---|",
         ]
         for f in rec.fields:
             kind = f.kind.value + (f" `{f.enum.name}`" if f.enum else "")
             if f.flowfield:
                 kind += " (computed)"
-            out.append(f"| `{f.name}` | {_cell(kind)} | {_cell(f.bc_name)} | {_cell(f.description)} |")
+            bc = f.bc_name + (f" ({f.field_no})" if f.field_no else "")
+            out.append(f"| `{f.name}` | {_cell(kind)} | {_cell(bc)} | {_cell(f.description)} |")
         out.append("")
         if rec.relations:
             out += [

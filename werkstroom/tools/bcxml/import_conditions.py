@@ -49,7 +49,7 @@ def name_or_text(value: str) -> A.Name | A.TextLit:
     return A.TextLit(value)
 
 
-def enum_value(value: str) -> A.Ref | A.TextLit:
+def enum_literal(value: str) -> A.Ref | A.TextLit:
     """An enum value in a condition: a bare name (``status = Open``) or text (``"Pending Approval"``)."""
     part = name_or_text(value)
     return A.Ref((part,)) if isinstance(part, A.Name) else part
@@ -239,7 +239,7 @@ class FieldTest:
                     raise ValueError(f"{text!r} is not 1/0 or true/false")
                 return A.BoolLit(flag)
             if kind is FieldKind.ENUM:
-                return enum_value(self.enum_value(text))
+                return enum_literal(self.enum_value(text))
         except (ValueError, InvalidOperation) as exc:
             raise self.refuse(str(exc)) from None
         raise self.refuse(f"{kind.value} fields cannot be filtered")
@@ -271,12 +271,12 @@ class FieldTest:
             if all(t.op == op for t in terms) and (len(terms) == 1 or self.flt.joiner == ("&" if negated
                                                                                           else "|")):
                 try:
-                    values = [enum_value(self.enum_value(t.value or "")) for t in terms]
+                    written = [enum_literal(self.enum_value(t.value or "")) for t in terms]
                 except ValueError as exc:
                     raise self.refuse(str(exc)) from None
-                if len(values) == 1:
-                    return A.Compare(op, self.ref, values[0])
-                return A.InList(self.ref, tuple(values), negated=negated)
+                if len(written) == 1:
+                    return A.Compare(op, self.ref, written[0])
+                return A.InList(self.ref, tuple(written), negated=negated)
         allowed: set[str] = set(enum.values) if self.flt.joiner == "&" else set()
         for t in terms:
             chosen = self.enum_term(t)
@@ -284,14 +284,14 @@ class FieldTest:
         values = [v for v in enum.values if v in allowed]
         others = [v for v in enum.values if v not in allowed]
         if len(values) == 1:
-            return A.Compare("=", self.ref, enum_value(values[0]))
+            return A.Compare("=", self.ref, enum_literal(values[0]))
         if len(others) == 1:
-            return A.Compare("<>", self.ref, enum_value(others[0]))
+            return A.Compare("<>", self.ref, enum_literal(others[0]))
         if not values:
             raise self.refuse("no value of the enum passes it")
         if len(others) < len(values):
-            return A.InList(self.ref, tuple(enum_value(v) for v in others), negated=True)
-        return A.InList(self.ref, tuple(enum_value(v) for v in values))
+            return A.InList(self.ref, tuple(enum_literal(v) for v in others), negated=True)
+        return A.InList(self.ref, tuple(enum_literal(v) for v in values))
 
     def enum_term(self, t: Term) -> set[str]:
         values = list(self.spec.enum.values) if self.spec.enum else []
