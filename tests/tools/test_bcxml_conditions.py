@@ -108,6 +108,7 @@ REFUSED = [
     ("any lines with amount > 1 and any lines with amount < 9", "WF866", "appears twice"),
     ("vendor.no = \"V1\"", "WF866", "related record's field"),
     ("amount > unnumbered", "WF866", "compares two fields"),
+    ("amount > amount", "WF866", "compares two fields"),
     ('description <> "x"', "WF866", "case-insensitively"),
     ('description not in ["x"]', "WF866", "case-insensitively"),
     ('description in ["a".."c"]', "WF866", "range of texts"),
@@ -179,3 +180,23 @@ def test_event_conditions_are_base64_of_utf16le() -> None:
     items, err = decode_conditions(encoded, "step 1", "x.xml")
     assert err is None
     assert items == [("Purchase Header", "VERSION(1) WHERE(Field1=1(2))"), ("Purchase Line", "")]
+
+
+def test_the_named_view_form_is_read_too() -> None:
+    """BC's view with captions (`GetView(true)`): fields by caption, enum values by name."""
+    from werkstroom.tools.bcxml.convert import import_bc
+
+    from .bcxml_lib import catalogue
+
+    view = ("VERSION(1) SORTING(No) WHERE(Amount=FILTER(>=1000),Status=CONST(Submitted),"
+            "Description=FILTER(@*trip*))")
+    conditions = encode_conditions([("Claim", view)])
+    xml = (f'<Root><Workflow Code="C" Category=""><WorkflowStep StepID="1" PreviousStepID="0" Type="0" '
+           f'FunctionName="RUNWORKFLOWONSENDCLAIMFORAPPROVAL"><WorkflowStepArgument '
+           f'EventConditions="{conditions}"/></WorkflowStep><WorkflowStep StepID="2" PreviousStepID="1" '
+           'Type="1" FunctionName="DONOTHING"/></Workflow></Root>').encode()
+    result = import_bc(xml, "c.xml", catalogue())
+    assert result.diagnostics == ()
+    (script,) = result.scripts
+    # in BC's field order: Description (2), Amount (3), Status (5)
+    assert 'when description contains "trip" and amount >= 1000 and status = Submitted then' in script.text

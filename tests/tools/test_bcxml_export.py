@@ -42,6 +42,14 @@ def test_wf868_werkstroom_options_have_no_bc_field(option: str) -> None:
     assert d.span is not None and d.span.line == 3
 
 
+def test_wf868_a_notifications_own_message() -> None:
+    xml, result = export('workflow CLAIMS\n  on ClaimSent then\n'
+                         '     notify sender "Claim {document_no} sent"\n')
+    (d,) = result.diagnostics
+    assert xml is None and d.code == "WF868" and "is Werkstroom's own" in d.message
+    assert d.span is not None and d.span.line == 3
+
+
 def test_wf869_values_longer_than_bcs_fields() -> None:
     long = "x" * 101
     xml, result = export(f'workflow CLAIMS "{long}"\n  on ClaimSent then show message "{"y" * 251}"\n')

@@ -192,7 +192,8 @@ def test_wf855_the_conditions_are_not_report_parameters() -> None:
 @pytest.mark.parametrize(("data", "words"), [
     (simple(arg(cond(("Payroll", "VERSION(1) WHERE(Field1=1(2))")))), "data item 'Payroll' is neither"),
     (simple(arg(cond(("Claim", "VERSION(1) WHERE(Field77=1(2))")))), "field number 77 of Claim"),
-    (simple(arg(cond(("Claim", "VERSION(1) WHERE(Colour=FILTER(Red))")))), "field 'Colour' of Claim"),
+    (simple(arg(cond(("Claim", "VERSION(1) WHERE(Colour=FILTER(Red))")))), "field 'Colour' (with its BC"),
+    (simple(arg(cond(("Claim", "VERSION(1) WHERE(Unnumbered=FILTER(>1))")))), "field 'Unnumbered' (with"),
     (doc(workflow(step(1, 0, 0, CHANGED, "", '<WorkflowRule RuleID="1" RuleTableNumber="18" '
                                              'RuleFieldNumber="20" Operator="0"/>'),
                   step(2, 1, 1, "DONOTHING"))), "rule 1 is on table 18"),

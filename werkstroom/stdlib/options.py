@@ -88,6 +88,7 @@ def notification_message() -> OptionSpec:
         description="Text of the notification; placeholders such as {document_no}, {amount}, {approver} "
         "and {due_date} are filled in when it is delivered.",
         placeholders=True,
+        bc_name="",  # Werkstroom's own: BC's notification response has no message (its option group 3)
     )
 
 

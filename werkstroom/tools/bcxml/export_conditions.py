@@ -172,7 +172,7 @@ def _only_field(e: BExpr) -> BField:
     visit(e)
     span = getattr(e, "span", None)
     names = {f.path for f in found}
-    if len(names) != 1:
+    if len(names) != 1 or (isinstance(e, BCompare) and len(found) == 2):
         raise Unsupported("WF866", "BC's conditions filter one field at a time: this test "
                           + ("compares two fields" if len(found) > 1 and isinstance(e, BCompare) else
                              "combines several fields with `or`/`not`"), span,

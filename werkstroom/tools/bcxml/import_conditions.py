@@ -93,7 +93,8 @@ class ConditionReader:
         except FilterError as exc:
             raise self.refuse("WF855", f"the view of data item {name!r} cannot be read: {exc}") from None
         if _is_table(self.record, name):
-            return [t for e in entries for t in _operands(self.field_test(self.record, e))]
+            return [t for e in self.in_field_order(self.record, entries)
+                    for t in _operands(self.field_test(self.record, e))]
         relation = self.relation_to(name)
         if not entries:
             self.notes.append(problem(
@@ -104,9 +105,14 @@ class ConditionReader:
             return []
         target = self.records(relation.record)
         assert target is not None
-        tests = [t for e in entries for t in _operands(self.field_test(target, e))]
+        tests = [t for e in self.in_field_order(target, entries)
+                 for t in _operands(self.field_test(target, e))]
         inner = tests[0] if len(tests) == 1 else A.And(tuple(tests))
         return [A.Quantified("any", A.Ref((A.Name(relation.name),)), inner)]
+
+    def in_field_order(self, record: RecordSpec, entries: list[ViewFilter]) -> list[ViewFilter]:
+        """A view's entries by field number, as BC writes them (the named form need not be)."""
+        return sorted(entries, key=lambda e: self.field(record, e.field).field_no)
 
     def relation_to(self, name: str) -> RelationSpec:
         for rel in self.record.relations:
@@ -118,11 +124,13 @@ class ConditionReader:
                           "BC's conditions on this event can filter its own table and its lines")
 
     def field(self, record: RecordSpec, ref: int | str) -> FieldSpec:
+        """The field a view names, by number or (the named form) by caption; only a field with its BC
+        number, so the workflow can go back to BC as it came."""
         for f in record.fields:
-            if (isinstance(ref, int) and f.field_no == ref) or (
-                    isinstance(ref, str) and ref.casefold() in (f.bc_name.casefold(), f.name.casefold())):
+            if f.field_no and ((isinstance(ref, int) and f.field_no == ref) or (
+                    isinstance(ref, str) and ref.casefold() in (f.bc_name.casefold(), f.name.casefold()))):
                 return f
-        shown = f"field number {ref}" if isinstance(ref, int) else f"field {ref!r}"
+        shown = f"field number {ref}" if isinstance(ref, int) else f"field {ref!r} (with its BC number)"
         raise self.refuse("WF856", f"{shown} of {record.bc_name or record.name} is not in the catalogue",
                           "the catalogue names the fields BC's conditions use (`wf catalogue records "
                           f"{record.name}`); a partner library can declare more with FieldSpec(field_no=...)")

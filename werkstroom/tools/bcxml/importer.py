@@ -173,9 +173,6 @@ class WorkflowReader:
         if ev is None or ev.bc_code.upper() != step.function:
             raise self.refuse("WF854", f"{step.function} is not an event of the catalogue", step,
                               "see `wf catalogue events`; a partner library may declare it")
-        if step.type != M.EVENT:
-            raise self.refuse("WF852", f"{step.function} is an event, but the step's Type is {step.type}",
-                              step)
         record = self.cat.record(ev.record)
         assert record is not None
         reader = ConditionReader(record, self.cat.record, M.where(self.wf.code, step.id),
