@@ -42,6 +42,14 @@ def test_wf868_werkstroom_options_have_no_bc_field(option: str) -> None:
     assert d.span is not None and d.span.line == 3
 
 
+def test_wf868_webhook_options_are_not_in_bcs_file() -> None:
+    xml, result = export('workflow HOOK\n  on PurchaseDocSentForApproval then\n'
+                         '     call webhook, response type "User ID", answer from A\n')
+    messages = [d.message for d in result.diagnostics]
+    assert xml is None and [d.code for d in result.diagnostics] == ["WF868"], messages
+    assert "BC's Response Type is not in BC's export file" in messages[0]
+
+
 def test_wf868_a_notifications_own_message() -> None:
     xml, result = export('workflow CLAIMS\n  on ClaimSent then\n'
                          '     notify sender "Claim {document_no} sent"\n')

@@ -152,8 +152,9 @@ def response_argument(resp: ResponseSpec, options: Mapping[str, Any],
         field = M.BY_CAPTION.get(opt.bc_name)
         if field is None:
             if value != opt.default:
-                raise Unsupported("WF868", f"option `{opt.name}` of `{resp.name}` is Werkstroom's own; BC's "
-                                  "step argument has no field for it", None,
+                whose = (f"BC's {opt.bc_name} is not in BC's export file" if opt.bc_name
+                         else "is Werkstroom's own; BC's step argument has no field for it")
+                raise Unsupported("WF868", f"option `{opt.name}` of `{resp.name}` {whose}", None,
                                   "leave the option out, or keep this workflow in Werkstroom")
             continue
         text = argument_text(field, opt, value)
