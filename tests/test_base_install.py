@@ -1,6 +1,7 @@
 """``pip install werkstroom`` brings what running workflows needs, and nothing of the test world: the
-base install's imports never need pytest, pytest-bdd or psycopg (they come with the ``specs``,
-``postgres`` and ``test`` extras), and the pytest plugin keeps out of a host's way without pytest-bdd.
+base install's imports never need pytest, pytest-bdd, psycopg or pygls (they come with the ``specs``,
+``postgres``, ``lsp`` and ``test`` extras), and the pytest plugin keeps out of a host's way without
+pytest-bdd.
 
 Each check runs in a fresh interpreter that refuses to import the optional packages, as on a
 machine where they are not installed."""
@@ -17,7 +18,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-OPTIONAL = ("pytest", "_pytest", "pytest_bdd", "psycopg", "psycopg_binary", "psycopg_c")
+OPTIONAL = ("pytest", "_pytest", "pytest_bdd", "psycopg", "psycopg_binary", "psycopg_c", "pygls",
+            "lsprotocol")
 # the [server] extra's packages (and the ones they bring): only `wf serve` and `wf tokens` need them
 SERVER = ("fastapi", "starlette", "uvicorn", "argon2", "prometheus_client", "httpx", "jinja2", "multipart",
           "python_multipart", "pydantic")
@@ -51,8 +53,9 @@ def test_every_module_outside_the_specs_world_imports_without_the_optional_packa
     every other module imports."""
     done = _run(f"""
         import importlib, pkgutil, werkstroom
+        # the specs world needs pytest; the language server's modules need the `lsp` extra (pygls)
         names = [m.name for m in pkgutil.walk_packages(werkstroom.__path__, "werkstroom.")
-                 if not m.name.startswith("werkstroom.specs")]
+                 if not m.name.startswith(("werkstroom.specs", "werkstroom.tools.lsp."))]
         server = 0
         for name in names:
             try:
@@ -125,6 +128,16 @@ def test_postgres_url_without_the_driver_says_which_extra_to_install() -> None:
     assert "pip install 'werkstroom[postgres]'" in done.stderr
 
 
+def test_wf_lsp_without_pygls_says_which_extra_to_install() -> None:
+    done = _run("""
+        from werkstroom.cli import main
+        main(["lsp"])
+    """)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr.startswith("error[WF880]: wf lsp needs "), done.stderr
+    assert done.stderr.rstrip().endswith("pip install 'werkstroom[lsp]'")
+
+
 def test_the_pytest_plugin_without_pytest_bdd(tmp_path: Path) -> None:
     """A host's own tests run; a test that uses the step library fails saying what to install.
     (``--assert=plain``: pytest's assertion rewriter, first in ``sys.meta_path``, would find pytest-bdd.)"""
@@ -150,8 +163,10 @@ def test_the_base_dependencies_leave_the_optional_packages_to_extras() -> None:
         return {re.split(r"[\[<>=!~ ;]", r, maxsplit=1)[0].lower() for r in requirements}
 
     base = names(project["dependencies"])
-    assert not base & {"pytest", "pytest-bdd", "psycopg"}, base
+    assert not base & {"pytest", "pytest-bdd", "psycopg", "pygls", "lsprotocol"}, base
     extras = project["optional-dependencies"]
     assert "psycopg" in names(extras["postgres"])
     assert {"pytest", "pytest-bdd"} <= names(extras["specs"])
-    assert any(r.startswith("werkstroom[") and "specs" in r and "postgres" in r for r in extras["test"])
+    assert {"pygls", "lsprotocol"} <= names(extras["lsp"])
+    assert any(r.startswith("werkstroom[") and "specs" in r and "postgres" in r and "lsp" in r
+               for r in extras["test"])

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from .diagnostics import Diagnostic, Severity, sort_key
 from .source import SourceFile, Span
 
-__all__ = ["TAB_WIDTH", "render_json", "render_short", "render_summary", "render_text"]
+__all__ = ["TAB_WIDTH", "render_json", "render_message", "render_short", "render_summary", "render_text"]
 
 
 TAB_WIDTH = 4
@@ -187,6 +187,17 @@ def _marker(m: _Mark, cols: list[int], severity: Severity, paint: _Paint) -> str
     style = _SEVERITY_STYLE[severity] if m.primary else "bold blue"
     mark = paint(style, ch * n + (" " + _clean(m.label) if m.label else ""))
     return " " * start + mark
+
+
+def render_message(d: Diagnostic) -> str:
+    """The text of one diagnostic for an editor, which shows the code, the place and the source lines
+    itself: the message, then the notes and the help as ``render_text`` writes them (``note: ...``,
+    ``help: ...``), one a line."""
+    lines = [_clean(d.message)]
+    lines.extend(f"note: {_clean(note)}" for note in d.notes)
+    if d.help:
+        lines.append(f"help: {_clean(d.help)}")
+    return "\n".join(lines)
 
 
 def render_short(diags: Iterable[Diagnostic]) -> str:

@@ -35,6 +35,13 @@ class SourceFile:
         i = bisect.bisect_right(starts, offset) - 1
         return i + 1, offset - starts[i] + 1
 
+    def offset(self, line: int, col: int) -> int:
+        """The 0-based code-point offset of 1-based ``line`` and ``col``, clamped to the line and the text
+        (the inverse of ``line_col``)."""
+        starts = self._line_starts
+        line = max(1, min(line, len(starts)))
+        return starts[line - 1] + max(0, min(col - 1, len(self.line_text(line))))
+
     def line_text(self, line: int) -> str:
         """The text of 1-based ``line`` without its line break ('' when out of range)."""
         starts = self._line_starts

@@ -3,14 +3,18 @@
 ``check_paths(paths)`` expands directories to their ``*.wf`` files (recursively, sorted), reads
 each file (``read_source``: encoding, size and I/O problems become diagnostics), parses it, and binds
 every file that parsed without errors against the catalogue (``werkstroom.binding.libraries.load_catalogue``)
-with ``werkstroom.binding.binder.bind``. Nothing here raises for bad input.
+with ``werkstroom.binding.binder.bind``. ``enable_diagnostics`` adds BC's enable checks and the overlap
+refusals across the checked workflows (`wf check --enable`). Nothing here raises for bad input.
+
+A caller that checks the same files again and again (the language server) passes the catalogue it
+loaded once and a ``parse`` function that reuses the parse of a text it has seen.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +25,10 @@ from ..grammar.parser import ParseResult, parse_source
 from ..grammar.reading import read_source
 from ..source import SourceFile
 
-__all__ = ["CheckResult", "check_paths", "check_sources", "expand_paths"]
+__all__ = ["CheckResult", "check_paths", "check_sources", "enable_diagnostics", "expand_paths"]
+
+Loaded = tuple[Any, Sequence[Diagnostic]]
+"""A loaded catalogue and the diagnostics of loading it (what ``load_catalogue()`` returns)."""
 
 
 @attrs.frozen
@@ -72,26 +79,45 @@ def check_paths(paths: Iterable[str | os.PathLike[str]], *, bind: bool = True) -
     return attrs.evolve(result, diagnostics=tuple(sorted([*diags, *result.diagnostics], key=sort_key)))
 
 
-def check_sources(sources: Sequence[SourceFile], *, bind: bool = True) -> CheckResult:
-    """Parse already-read sources and bind those without syntax errors."""
-    parsed = tuple(parse_source(s) for s in sources)
+def check_sources(sources: Sequence[SourceFile], *, bind: bool = True, catalogue: Loaded | None = None,
+                  parse: Callable[[SourceFile], ParseResult] = parse_source) -> CheckResult:
+    """Parse already-read sources and bind those without syntax errors. ``catalogue``: the loaded
+    catalogue to bind against (default: ``load_catalogue()``). ``parse``: how a source is parsed."""
+    parsed = tuple(parse(s) for s in sources)
     diags: list[Diagnostic] = [d for r in parsed for d in r.diagnostics]
     program = None
     clean = [r for r in parsed if r.ok and r.script.items]
     if bind and clean:
-        program, bind_diags = _bind(clean)
+        program, bind_diags = _bind(clean, catalogue)
         diags.extend(bind_diags)
     return CheckResult(tuple(sorted(diags, key=sort_key)), {s.path: s for s in sources}, parsed, program)
 
 
-def _bind(parsed: Sequence[ParseResult]) -> tuple[Any, list[Diagnostic]]:
+def _bind(parsed: Sequence[ParseResult], loaded: Loaded | None) -> tuple[Any, list[Diagnostic]]:
     """Bind against the installed catalogue (the stdlib and the partner libraries)."""
     from .binder import bind
     from .libraries import load_catalogue
 
-    catalogue, cat_diags = load_catalogue()
+    catalogue, cat_diags = loaded if loaded is not None else load_catalogue()
     program = bind(parsed, catalogue)
     return program, library_problems(cat_diags, catalogue, program.diagnostics)
+
+
+def enable_diagnostics(result: CheckResult, catalogue: Any = None, *,
+                       allow_overlap: bool = False) -> tuple[Diagnostic, ...]:
+    """``result``'s diagnostics with BC's enable checks of every bound workflow, as if all were enabled
+    together (``binding.checks.enable_all``). An overlap that refuses (WF428) replaces the binder's
+    warning (WF420) about the same pair. ``catalogue``: default ``load_catalogue()``'s."""
+    if result.program is None:
+        return result.diagnostics
+    from .checks import enable_all
+    from .libraries import load_catalogue
+
+    extra = enable_all(result.program.workflows, catalogue if catalogue is not None else load_catalogue()[0],
+                       allow_overlap=allow_overlap)
+    refused = {(d.span, d.related) for d in extra if d.code == "WF428"}
+    kept = [d for d in result.diagnostics if d.code != "WF420" or (d.span, d.related) not in refused]
+    return tuple(sorted([*kept, *extra], key=sort_key))
 
 
 LIBRARY_NOTE = ("wf check goes on without it: scripts that do not use its names are checked as usual, "

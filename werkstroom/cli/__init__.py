@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("werkstroom.cli.check_cmd:check", "Check .wf scripts and report diagnostics."),
     "fmt": ("werkstroom.cli.check_cmd:fmt", "Format .wf scripts in the canonical layout."),
     "explain": ("werkstroom.cli.check_cmd:explain", "Explain a diagnostic code."),
+    "lsp": ("werkstroom.cli.lsp_cmd:lsp", "Run the language server for editors (stdio)."),
     "catalogue": ("werkstroom.cli.catalogue_cmd:catalogue", "Show events, responses, records and enums."),
     "templates": ("werkstroom.cli.templates_cmd:templates", "List, show and copy the MS- templates."),
     "graph": ("werkstroom.cli.graph_cmd:graph", "Draw a workflow's step tree (mermaid, DOT or SVG)."),

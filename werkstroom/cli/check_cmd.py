@@ -43,21 +43,11 @@ def check(paths: tuple[str, ...], output_format: str, color: bool | None, enable
 
     PATHS are files or directories (searched recursively for *.wf).
     """
-    from ..binding.checking import check_paths
+    from ..binding.checking import check_paths, enable_diagnostics
     from ..render import render_json, render_short, render_summary, render_text
 
     result = check_paths(paths)
-    diags = result.diagnostics
-    if enable and result.program is not None:
-        from ..binding.checks import enable_all
-        from ..binding.libraries import load_catalogue
-        from ..diagnostics import sort_key
-
-        extra = enable_all(result.program.workflows, load_catalogue()[0], allow_overlap=allow_overlap)
-        # an overlap that refuses (WF428) replaces the binder's warning (WF420) about the same pair
-        refused = {(d.span, d.related) for d in extra if d.code == "WF428"}
-        kept = [d for d in diags if d.code != "WF420" or (d.span, d.related) not in refused]
-        diags = tuple(sorted([*kept, *extra], key=sort_key))
+    diags = enable_diagnostics(result, allow_overlap=allow_overlap) if enable else result.diagnostics
     files = len(result.sources) + sum(1 for d in diags if d.code in ("WF100", "WF101", "WF112"))
     if output_format == "json":
         click.echo(render_json(diags), nl=False)

@@ -1,5 +1,5 @@
 """WF85x-WF88x: the consultants' tools (BC XML import and export WF850-WF869, version diff
-WF870-WF879)."""
+WF870-WF879, language server WF880-WF884)."""
 
 from __future__ import annotations
 
@@ -36,4 +36,6 @@ CODES: tuple[CodeInfo, ...] = (
     CodeInfo("WF871", E, "the workflow or version `wf diff` should compare is not in the store"),
     CodeInfo("WF872", E, "the workflow named with `wf diff --workflow` is in neither script"),
     CodeInfo("WF873", E, "a deployed version has no script text to replay a scenario on"),
+    # the language server (`wf lsp`)
+    CodeInfo("WF880", E, "`wf lsp` needs the `lsp` extra (pygls), which is not installed"),
 )
