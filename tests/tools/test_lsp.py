@@ -58,6 +58,9 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "sales-a.wf").write_text(SALES.format(x="A", amount=1000), encoding="utf-8")
     (root / "sales-b.wf").write_text(SALES.format(x="B", amount=5000), encoding="utf-8")
     (root / "messy.wf").write_text(MESSY, encoding="utf-8")
+    for hidden in (".venv", "node_modules"):  # not the workspace's own: left out
+        (root / hidden).mkdir()
+        (root / hidden / "sales-h.wf").write_text(SALES.format(x="H", amount=2000), encoding="utf-8")
     return root
 
 
@@ -111,7 +114,8 @@ def test_diagnostics_are_those_of_wf_check_enable(session: Session, workspace: P
     uri = session.open("broken.wf")
     got = [(d.code, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character,
             d.message, d.severity) for d in session.diagnostics(uri)]
-    result = check_paths([workspace])
+    result = check_paths([workspace / name for name in ("broken.wf", "good.wf", "messy.wf", "sales-a.wf",
+                                                        "sales-b.wf")])
     want = [(d.code, d.span.line - 1, d.span.col - 1, d.span.end_line - 1, d.span.end_col - 1,
              render_message(d), T.DiagnosticSeverity.Error if d.is_error else T.DiagnosticSeverity.Warning)
             for d in enable_diagnostics(result) if d.span is not None and d.span.path.endswith("broken.wf")]
@@ -136,7 +140,7 @@ def test_diagnostics_follow_the_edits(session: Session) -> None:
 def test_overlap_with_another_file_of_the_workspace(session: Session, workspace: Path) -> None:
     """sales-b.wf's entry point overlaps sales-a.wf's (a file that is not open): refused (WF428) as
     `wf check --enable` refuses it, pointing at the other file; gone once the conditions exclude
-    each other."""
+    each other. The copies in `.venv/` and `node_modules/` are not the workspace's own: no overlap."""
     uri = session.open("sales-b.wf")
     (d,) = [d for d in session.diagnostics(uri) if d.code == "WF428"]
     assert "SALES-A" in d.message and d.related_information is not None

@@ -1,6 +1,8 @@
-"""The files the server checks: every .wf file under the client's workspace folders as read from disk,
-with the text of the open documents in their place, checked together by the `wf check` pipeline
-(``binding.checking``) against one catalogue loaded once, the parse of an unchanged text reused."""
+"""The files the server checks: every .wf file under the client's workspace folders as read from disk
+(as `wf check FOLDER` finds them, leaving out hidden folders such as `.git` or `.venv`, and
+`node_modules` and `site-packages`, where installed packages keep theirs), with the text of the open
+documents in their place, checked together by the `wf check` pipeline (``binding.checking``) against
+one catalogue loaded once, the parse of an unchanged text reused."""
 
 from __future__ import annotations
 
@@ -18,6 +20,15 @@ from ...grammar.reading import read_source
 from ...source import SourceFile
 
 __all__ = ["Outcome", "Snapshot", "Workspace"]
+
+_LEFT_OUT = frozenset({"node_modules", "site-packages", "__pycache__"})
+"""Folders of other tools: their .wf files are not the workspace's own."""
+
+
+def _own(path: str, root: str) -> bool:
+    """True when ``path`` (under ``root``) is in no hidden folder and none of ``_LEFT_OUT``."""
+    folders = os.path.relpath(path, root).split(os.sep)[:-1]
+    return not any(f.startswith(".") or f in _LEFT_OUT for f in folders)
 
 
 @attrs.frozen
@@ -57,11 +68,15 @@ class Workspace:
         """Read every .wf file under the folders ``roots`` (recursively, as `wf check DIR` does)."""
         new = [os.path.abspath(r) for r in roots if os.path.isdir(r)]
         self.roots.extend(r for r in new if r not in self.roots)
-        for path in expand_paths(new):
-            self.refresh(path)
+        for root in new:
+            for path in expand_paths([root]):
+                if _own(path, root):
+                    self.refresh(path)
 
     def in_roots(self, path: str) -> bool:
-        return path.endswith(".wf") and any(path.startswith(r.rstrip(os.sep) + os.sep) for r in self.roots)
+        """True for a .wf file of the workspace's own (see the module docstring)."""
+        return path.endswith(".wf") and any(path.startswith(r.rstrip(os.sep) + os.sep) and _own(path, r)
+                                            for r in self.roots)
 
     def refresh(self, path: str) -> None:
         """Read ``path`` from disk again (a file of the workspace changed, was created or deleted)."""
