@@ -15,6 +15,7 @@ The pieces, each in its own module of this package:
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 
 import attrs
 
@@ -26,7 +27,11 @@ from .layout import lf_lines, whole_span
 from .limits import MAX_ERRORS, MAX_SOURCE_BYTES, diag, too_large
 from .recovery import parse_all
 
-__all__ = ["ParseResult", "parse", "parse_source"]
+__all__ = ["ParseResult", "Pieces", "parse", "parse_source"]
+
+Pieces = Callable[[SourceFile], tuple[list[A.Workflow | A.Step], list[Diagnostic]]]
+"""What reads a whole text into its items and diagnostics, called with the parser's lock held
+(``recovery.parse_all``)."""
 
 
 @attrs.frozen
@@ -49,8 +54,9 @@ def parse(text: str, path: str = "<string>") -> ParseResult:
     return parse_source(SourceFile(path, text))
 
 
-def parse_source(source: SourceFile) -> ParseResult:
-    """Parse an already-read source file (see ``parse``)."""
+def parse_source(source: SourceFile, pieces: Pieces = parse_all) -> ParseResult:
+    """Parse an already-read source file (see ``parse``). ``pieces``: what reads the text (the language
+    server passes one that reuses the unchanged items of its last parse of the document)."""
     text = source.text
     if len(text) > MAX_SOURCE_BYTES:
         d = too_large(source.path, len(text.encode("utf-8", errors="replace")))
@@ -61,7 +67,7 @@ def parse_source(source: SourceFile) -> ParseResult:
     gc.disable()
     try:
         with LOCK:
-            items, diags = parse_all(source)
+            items, diags = pieces(source)
     finally:
         if gc_was_enabled:
             gc.enable()

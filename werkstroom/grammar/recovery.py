@@ -17,7 +17,7 @@ from .lalr import parse_region
 from .layout import STEP_LINE, indent_width
 from .limits import MAX_ERRORS
 
-__all__ = ["parse_all"]
+__all__ = ["parse_all", "top_chunks"]
 
 MAX_RECOVERY_DEPTH = 8
 """How many levels of nested steps a failing region is cut into, at most."""
@@ -41,7 +41,7 @@ def parse_all(source: SourceFile) -> tuple[list[A.Workflow | A.Step], list[Diagn
             diags.extend(d)
             break
         if chunks is None:
-            chunks = _top_chunks(text)
+            chunks = top_chunks(text)
         at = err.span.start if err is not None and err.span is not None else pos
         at = min(max(at, pos), n - 1)
         cs, ce = next(((cs, ce) for cs, ce in chunks if cs <= at < ce), (pos, n))
@@ -107,7 +107,7 @@ def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
 _TOP = re.compile(r"(?im)^(?:workflow|on)(?![\w-])")
 
 
-def _top_chunks(text: str) -> list[tuple[int, int]]:
+def top_chunks(text: str) -> list[tuple[int, int]]:
     """(start, end) of the top-level chunks: one from each line that starts with `workflow` or `on`."""
     starts = [m.start() for m in _TOP.finditer(text)]
     if not starts or starts[0] != 0:

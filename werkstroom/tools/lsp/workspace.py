@@ -2,7 +2,8 @@
 (as `wf check FOLDER` finds them, leaving out hidden folders such as `.git` or `.venv`, and
 `node_modules` and `site-packages`, where installed packages keep theirs), with the text of the open
 documents in their place, checked together by the `wf check` pipeline (``binding.checking``) against
-one catalogue loaded once, the parse of an unchanged text reused."""
+one catalogue loaded once. The parse of an unchanged text is reused, and an edited document is parsed
+again reusing its unchanged workflows (``incremental``)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ import attrs
 
 from ...binding.checking import Loaded, check_sources, enable_diagnostics, expand_paths
 from ...diagnostics import Diagnostic
-from ...grammar.parser import ParseResult, parse_source
+from ...grammar.parser import ParseResult
 from ...grammar.reading import read_source
 from ...source import SourceFile
+from .incremental import Reparser
 
 __all__ = ["Outcome", "Snapshot", "Workspace"]
 
@@ -60,6 +62,7 @@ class Workspace:
         self._disk: dict[str, SourceFile | Diagnostic] = {}
         self._open: dict[str, tuple[SourceFile, int | None]] = {}
         self._parses: dict[str, ParseResult] = {}
+        self._reparsers: dict[str, Reparser] = {}
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ files
@@ -118,7 +121,9 @@ class Workspace:
         got = self._parses.get(source.path)
         if got is not None and got.source.text == source.text:
             return got
-        result = parse_source(source)
+        with self._lock:
+            reparser = self._reparsers.setdefault(source.path, Reparser())
+        result = reparser.parse(source)
         self._parses[source.path] = result
         return result
 
