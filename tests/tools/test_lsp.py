@@ -110,6 +110,12 @@ def test_the_server_says_what_it_does(session: Session) -> None:
     assert session.init.server_info is not None and session.init.server_info.name == "werkstroom"
 
 
+def test_the_workspace_is_checked_at_the_start(session: Session) -> None:
+    """Files nobody opened get their diagnostics too (an editor lists them with the problems)."""
+    found = session.latest(session.uri("sales-b.wf"), lambda ds: any(d.code == "WF428" for d in ds))
+    assert [d.code for d in found] == ["WF428"]
+
+
 def test_diagnostics_are_those_of_wf_check_enable(session: Session, workspace: Path) -> None:
     uri = session.open("broken.wf")
     got = [(d.code, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character,
@@ -134,6 +140,26 @@ def test_diagnostics_follow_the_edits(session: Session) -> None:
     assert (d.code, where) == ("WF202", (0, 30, 34))
     session.change(uri, 'on VendorSentForApproval when name = "x" then restrict record usage\n')
     assert list(session.diagnostics(uri)) == []
+    session.close_document(uri)
+
+
+def test_positions_count_utf16_code_units(session: Session) -> None:
+    """An emoji takes two UTF-16 code units (the protocol's default), one code point in Python."""
+    text = ('on VendorSentForApproval when name = "\N{GRINNING FACE}" and nmae = "x" '
+            "then restrict record usage\n")
+    uri = session.open("wide.wf", text)
+    (d,) = session.diagnostics(uri)
+    assert d.code == "WF202" and d.range.start.character == text.index("nmae") + 1
+    session.close_document(uri)
+
+
+def test_a_workflow_code_used_in_another_file(session: Session, workspace: Path) -> None:
+    """The second definition (by path) is reported, pointing at the first."""
+    uri = session.open("sales-z.wf", SALES.format(x="A", amount=1000).replace("document_type = Order",
+                                                                           "document_type = Quote"))
+    (d,) = [d for d in session.diagnostics(uri) if d.code == "WF405"]
+    assert d.related_information is not None
+    assert d.related_information[0].location.uri == (workspace / "sales-a.wf").as_uri()
     session.close_document(uri)
 
 

@@ -45,6 +45,7 @@ def _documents(server: WfServer) -> None:
 
     @server.feature(types.INITIALIZED)
     def initialized(params: types.InitializedParams) -> None:
+        server.schedule()  # the workspace's files are checked once at the start, open or not
         dynamic = server.client_capabilities.workspace
         watch = dynamic.did_change_watched_files if dynamic is not None else None
         if watch is not None and watch.dynamic_registration:
