@@ -161,4 +161,5 @@ class Session:
         finally:
             self.loop.call_soon_threadsafe(self.loop.stop)
             self.thread.join(TIMEOUT)
+            self.loop.close()
         return code
