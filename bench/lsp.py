@@ -9,7 +9,8 @@ Prints, in one run:
 The 1,000-line file is the shipped MS- templates one after the other, each under its own code (so
 they are checked as workflows, not templates: missing options, overlapping entry points and enable
 refusals are reported, as for a real file being edited); the workspace also holds the examples'
-scripts, so the overlap check runs across files. Each change edits one workflow's description.
+scripts, so the overlap check runs across files. Each change types one more letter into the first
+workflow's description, so everything after it moves (the most the server has to redo for an edit).
 
 Run: python bench/lsp.py [--lines 1000] [--repeat 30]
 """
@@ -147,7 +148,7 @@ def main() -> None:
               f"({len(msg['params']['diagnostics'])} diagnostics)")
         times = []
         for version in range(2, args.repeat + 2):
-            edited = text.replace('"', f'"v{version} ', 1)
+            edited = text.replace('"', '"' + "x" * version, 1)  # one more letter typed each time
             changed = client.notify("textDocument/didChange", {
                 "textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": edited}]})
             at, msg = client.wait(diagnostics_for(uri, version))
