@@ -13,6 +13,7 @@ import asyncio
 import concurrent.futures
 import functools
 import logging
+from collections.abc import Callable
 from importlib import metadata
 from typing import Any
 
@@ -94,10 +95,6 @@ class WfServer(LanguageServer):
             return self.uris[path]
         return (from_fs_path(path) or path) if not path.startswith("untitled:") else path
 
-    def lines(self, path: str) -> Lines | None:
-        src = self.ws.text(path)
-        return Lines(src, self.encoding) if src is not None else None
-
     @property
     def encoding(self) -> str:
         return str(self.workspace.position_encoding or types.PositionEncodingKind.Utf16)
@@ -154,7 +151,8 @@ class WfServer(LanguageServer):
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
                 uri=self.uri_of(path), diagnostics=lsp, version=outcome.snapshot.versions.get(path)))
 
-    def _lines_of(self, outcome: Outcome) -> Any:
+    def _lines_of(self, outcome: Outcome) -> Callable[[str], Lines | None]:
+        """Positions in the texts the check read."""
         encoding = self.encoding
 
         def lines(path: str) -> Lines | None:
