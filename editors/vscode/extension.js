@@ -25,9 +25,18 @@ function serverOptions(settings) {
   return { command, args: [...args, 'lsp'], transport: TransportKind.stdio };
 }
 
-/** What the client sends to the server: .wf files on disk and unsaved ones. */
-function clientOptions() {
+/**
+ * What the client sends to the server: .wf files on disk and unsaved ones, and the check settings
+ * (`werkstroom.enable`, `werkstroom.allowOverlap`) as initialization options.
+ */
+function clientOptions(settings) {
   return {
+    initializationOptions: {
+      werkstroom: {
+        enable: settings.get('enable', true) !== false,
+        allowOverlap: settings.get('allowOverlap', false) === true,
+      },
+    },
     documentSelector: [
       { scheme: 'file', language: LANGUAGE },
       { scheme: 'untitled', language: LANGUAGE },
@@ -41,7 +50,7 @@ function clientOptions() {
 
 async function start() {
   const settings = vscode.workspace.getConfiguration(SECTION);
-  client = new LanguageClient(LANGUAGE, 'Werkstroom', serverOptions(settings), clientOptions());
+  client = new LanguageClient(LANGUAGE, 'Werkstroom', serverOptions(settings), clientOptions(settings));
   try {
     await client.start();
   } catch (err) {
@@ -70,7 +79,7 @@ async function activate(context) {
   context.subscriptions.push(
     vscode.commands.registerCommand('werkstroom.restartServer', restart),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration(`${SECTION}.server`)) {
+      if (['server', 'enable', 'allowOverlap'].some((key) => event.affectsConfiguration(`${SECTION}.${key}`))) {
         return restart();
       }
       return undefined;

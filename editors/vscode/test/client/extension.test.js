@@ -91,6 +91,7 @@ test('activate starts `wf lsp` over stdio for .wf documents', async () => {
     { scheme: 'untitled', language: 'werkstroom' },
   ]);
   assert.deepEqual(client.client.synchronize.fileEvents, { glob: '**/*.wf' });
+  assert.deepEqual(client.client.initializationOptions, { werkstroom: { enable: true, allowOverlap: false } });
   assert.equal(client.starts, 1);
   assert.deepEqual(record.sections, ['werkstroom']);
   assert.equal(ctx.subscriptions.length, 2);
@@ -104,6 +105,16 @@ test('the settings choose the command; its arguments go before `lsp`', () => {
     { command: '/venv/bin/python', args: ['-m', 'werkstroom', 'lsp'], transport: 0 });
   assert.equal(extension.serverOptions(settings({ 'server.path': '  ' })).command, 'wf');
   assert.deepEqual(extension.serverOptions(settings({ 'server.args': 'not a list' })).args, ['lsp']);
+});
+
+test('the check settings reach the server and a change of them restarts it', async () => {
+  const { extension, record } = load({ settings: { enable: false, allowOverlap: true } });
+  await extension.activate(context());
+  assert.deepEqual(record.clients[0].client.initializationOptions,
+    { werkstroom: { enable: false, allowOverlap: true } });
+  await record.onConfig({ affectsConfiguration: (section) => section === 'werkstroom.allowOverlap' });
+  assert.equal(record.clients.length, 2);
+  await extension.deactivate();
 });
 
 test('a change of the server settings restarts the server, other changes do not', async () => {
