@@ -27,7 +27,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("werkstroom.store",),
     ("werkstroom.engine",),
     ("werkstroom.simulation", "werkstroom.tools"),  # tools: diagrams, grid, editors, exchange, version diff
-    ("werkstroom.cli", "werkstroom.service", "werkstroom"),  # the command line, the service, the front door
+    # the command line, the service (HTTP API, webhooks, worker) and the package's front door
+    ("werkstroom.cli", "werkstroom.service", "werkstroom"),
     ("werkstroom.specs",),  # the pytest plugin and its world
 ]
 

@@ -59,6 +59,8 @@ def test_a_version_2_database_gets_the_entry_event_at_open(engine_url: str) -> N
         conn.execute(text("DROP TABLE wf_workflow_pin"))
         for table in ("wf_api_token", "wf_auth_failure"):  # nor the service's tables (version 5)
             conn.execute(text(f"DROP TABLE {table}"))
+        for table in ("wf_webhook_delivery", "wf_webhook_subscription"):  # nor the webhooks' (6)
+            conn.execute(text(f"DROP TABLE {table}"))
         conn.execute(text("DROP INDEX ix_wf_workflow_entry_event"))
         conn.execute(text("ALTER TABLE wf_workflow DROP COLUMN entry_event"))
         conn.execute(text("ALTER TABLE wf_workflow DROP COLUMN allow_overlap"))

@@ -180,6 +180,8 @@ def test_a_version_3_store_gets_its_pins_at_open(engine_url: str) -> None:
         conn.execute(text("DROP TABLE wf_workflow_pin"))
         for table in ("wf_api_token", "wf_auth_failure"):  # nor the service's tables (version 5)
             conn.execute(text(f"DROP TABLE {table}"))
+        for table in ("wf_webhook_delivery", "wf_webhook_subscription"):  # nor the webhooks' (6)
+            conn.execute(text(f"DROP TABLE {table}"))
         conn.execute(text("UPDATE alembic_version SET version_num = '0003'"))
         conn.execute(text("UPDATE wf_schema_version SET version = 3"))
     raw.dispose()

@@ -50,6 +50,8 @@ def test_version_1_step_rows_move_into_the_instance_rows(engine_url: str) -> Non
         conn.execute(text("DROP TABLE wf_workflow_pin"))  # nor the workflows' pins (version 4)
         for table in ("wf_api_token", "wf_auth_failure"):  # nor the service's tables (version 5)
             conn.execute(text(f"DROP TABLE {table}"))
+        for table in ("wf_webhook_delivery", "wf_webhook_subscription"):  # nor the webhooks' (6)
+            conn.execute(text(f"DROP TABLE {table}"))
         conn.execute(text("UPDATE wf_schema_version SET version = 1"))
         conn.execute(text("DROP TABLE alembic_version"))  # Werkstroom before Alembic had none
     raw.dispose()

@@ -16,21 +16,18 @@ import functools
 import hashlib
 import json
 import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
-    DateTime,
     Engine,
     Index,
     Integer,
     String,
     Table,
     Text,
-    TypeDecorator,
     UniqueConstraint,
     bindparam,
     create_engine,
@@ -51,49 +48,17 @@ from sqlalchemy.pool import StaticPool
 from ..errors import WerkstroomError
 
 # every table is declared on Base once its module is imported: the approvals and notifications tables
-# belong to the schema as much as the engine's own, and so do the service's (API tokens, failures)
+# belong to the schema as much as the engine's own, and so do the service's (API tokens, failures,
+# webhook subscriptions and deliveries)
 from . import approvals as _approval_tables  # noqa: F401
 from . import notifications as _notification_tables  # noqa: F401
 from . import service as _service_tables  # noqa: F401
+from . import webhooks as _webhook_tables  # noqa: F401
 from .codec import json_column_text
 from .driver import Db, Statement
-from .metadata import Base
+from .metadata import Base, UtcDateTime
 
 DEFAULT_URL = "sqlite:///werkstroom.db"
-
-
-class UtcDateTime(TypeDecorator[dt.datetime]):
-    """Timezone-aware UTC datetimes on both databases: stored as naive UTC, read back aware."""
-
-    impl = DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
-        if value is not None and value.tzinfo is not None:
-            value = value.astimezone(dt.UTC).replace(tzinfo=None)
-        return value
-
-    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=dt.UTC)
-        return value
-
-    def bind_processor(self, dialect: Any) -> Callable[[Any], Any] | None:
-        """SQLAlchemy's, with a shortcut on SQLite for the common value, an aware UTC datetime (every
-        clock gives those): its ISO text without the zone, which is what the conversion above and
-        SQLite's DATETIME storage write, one C call instead of three (checked on a sample here, and by a
-        hypothesis test)."""
-        base = super().bind_processor(dialect)
-        if base is None or dialect.name != "sqlite":
-            return base
-
-        def process(value: Any) -> Any:
-            if type(value) is dt.datetime and value.tzinfo is dt.UTC:
-                return value.isoformat(" ", "microseconds")[:-6]
-            return base(value)
-
-        sample = dt.datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
-        return process if process(sample) == base(sample) else base
 
 
 class SchemaVersion(Base):
@@ -329,7 +294,7 @@ def entry_event_of(wf: Any) -> str:
 # revision n is schema version n. The newest one's number (a test checks it against the scripts) is
 # also written to wf_schema_version, the table a Werkstroom from before Alembic reads to refuse a
 # newer store (WF513) instead of damaging it.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 MIGRATIONS = Path(__file__).with_name("migrations")
 _REVISIONS = frozenset(f"{n:04d}" for n in range(1, SCHEMA_VERSION + 1))
 HEAD_REVISION = f"{SCHEMA_VERSION:04d}"
