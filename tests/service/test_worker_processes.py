@@ -101,6 +101,26 @@ def test_an_idle_worker_stops_at_once_on_sigterm(engine_url: str, workers: Worke
     assert proc.wait(10) == 0 and time.monotonic() - began < 3
 
 
+def test_wf_serve_with_worker_runs_a_worker_and_stops_it_on_sigterm(tmp_path: Path,
+                                                                    workers: Workers) -> None:
+    url = f"sqlite:///{tmp_path / 'served.db'}"
+    log = tmp_path / "serve.log"
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    with open(log, "w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "werkstroom", "--db", url, "serve", "--port", "0",
+                                 "--with-worker"], env=env, stdout=out, stderr=out, text=True)
+    workers.procs.append(proc)
+    assert wait_for(lambda: "Application startup complete" in log.read_text(), timeout=60), log.read_text()
+    assert "each with a worker" in log.read_text()
+    assert "werkstroom.service.worker: worker" in log.read_text()  # its worker started with the app
+    proc.send_signal(signal.SIGTERM)
+    # uvicorn shuts down gracefully, then raises the signal again for the caller (systemd counts a
+    # SIGTERM death as a clean stop)
+    assert proc.wait(30) in (0, -signal.SIGTERM)
+    assert "Application shutdown complete" in log.read_text()
+    assert "stopped: {'delivered': 0" in log.read_text()  # its worker stopped with the app
+
+
 def _emit_from_threads(url: str, events: int, threads: int) -> None:
     """``events`` events from ``threads`` engines at once (outbox ids commit out of order)."""
     def run(part: int) -> None:

@@ -60,22 +60,27 @@ def _engine(ctx: click.Context) -> Iterator[Any]:
               help="Log lines as readable text or as JSON lines.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Server processes sharing the port (for PostgreSQL; SQLite has one writer at a time).")
+@click.option("--with-worker", is_flag=True,
+              help="Also run the worker (timers, notifications, webhooks) in each server process.")
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, db_url: str | None, log_format: str,
-          workers: int) -> None:
+          workers: int, with_worker: bool) -> None:
     """Serve the HTTP API (/api/v1), its OpenAPI description (/openapi.json, /docs), /healthz,
-    /readyz and /metrics, until Ctrl-C or SIGTERM."""
+    /readyz and /metrics, until Ctrl-C or SIGTERM. With --with-worker, each server process also runs
+    `wf worker`'s loop (with its default settings) and finishes its items in hand when stopped."""
     url = db_url or (ctx.find_root().obj or {}).get("db_url")
     settings_module = _server_module("settings")
     serving = _server_module("serve")
     settings = settings_module.Settings(log_format=log_format)
-    hooks: list[str] = []  # `module:function` hooks run on each process's app (a worker beside the server)
+    # `module:function` hooks run on each process's app (a worker beside the server)
+    hooks = ["werkstroom.service.worker:beside_server"] if with_worker else []
     from ..engine.connect import shown_url
     from ..store.database import resolve_url
 
     def started(address: str) -> None:
         click.echo(f"wf serve: {address} (API {address}/api/v1, docs {address}/docs) on "
-                   f"{shown_url(resolve_url(url))}, {workers} process{'es' if workers > 1 else ''}", err=True)
+                   f"{shown_url(resolve_url(url))}, {workers} process{'es' if workers > 1 else ''}"
+                   + (", each with a worker" if with_worker else ""), err=True)
 
     try:
         serving.serve(url, host, port, settings, workers=workers, hooks=hooks, started=started)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -223,22 +222,23 @@ def webhooks_kinds() -> None:
 @click.option("--lease", type=float, default=120.0, show_default=True,
               help="Seconds a claimed delivery stays this worker's.")
 @click.option("--once", is_flag=True, help="Do what is due now, then exit (for cron and tests).")
-@click.option("--log-level", type=click.Choice(["debug", "info", "warning", "error"]), default="info")
+@click.option("--log-format", type=click.Choice(("text", "json")), default="text", show_default=True,
+              help="Log lines as readable text or as JSON lines.")
+@click.option("--log-level", type=click.Choice(["debug", "info", "warning", "error"]), default="info",
+              show_default=True)
 @click.pass_context
 def worker(ctx: click.Context, db_url: str | None, concurrency: int, batch: int, poll_interval: float,
            timers_interval: float, no_timers: bool, no_notifications: bool, no_webhooks: bool,
            max_attempts: int, backoff: float, backoff_cap: float, timeout: float, lease: float, once: bool,
-           log_level: str) -> None:
+           log_format: str, log_level: str) -> None:
     """Run timers, notification dispatch and webhook delivery until stopped (SIGTERM or Ctrl-C: the
     items in hand are finished, then it exits 0). Several workers may share a PostgreSQL database;
     on SQLite run one."""
+    from ..service.logs import configure
     from ..service.webhooks.claims import Policy
     from ..service.worker import Worker, WorkerSettings
 
-    logging.basicConfig(stream=sys.stderr, level=log_level.upper(),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # httpx logs every request at INFO: only its warnings
-    logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger().level))
+    configure(log_format, level=getattr(logging, log_level.upper()))
     with _engine(ctx) as eng:
         settings = WorkerSettings(
             concurrency=concurrency, batch=batch, poll_interval=poll_interval,

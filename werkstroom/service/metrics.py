@@ -2,8 +2,9 @@
 
 Counters and histograms of what this process did: HTTP requests by route and status and their
 latency, events and approval actions by outcome and the engine's time for them, authentication
-failures by code. Queue depths are read from the store on each scrape (``QUEUES``: name -> a count in
-one transaction), so every process reports the same, shared depths. Each app has its own registry
+failures by code. Queue depths (``QUEUES``: name -> a count in one transaction) and the webhook
+deliveries by status (``webhooks.metrics``) are read from the store on each scrape, so every process
+reports the same, shared figures. Each app has its own registry
 (several apps in one process, as in tests, never mix their figures). With several server processes,
 scrape each one (their counters are their own).
 """
@@ -23,6 +24,8 @@ from ..engine.facade import Engine
 from ..engine.unit import UnitOfWork
 from ..store.approvals import ApprovalEntry
 from ..store.notifications import NotificationEntry
+from ..store.webhooks import DEAD, PENDING, WebhookDelivery
+from .webhooks.metrics import DeliveryCollector
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -53,6 +56,12 @@ QUEUES: dict[str, tuple[str, QueueDepth]] = {
                        _count(select(func.count()).select_from(ApprovalEntry)
                               .where(ApprovalEntry.status == "Open"))),
     "approvals_overdue": ("open approval entries past their due date", _overdue),
+    "webhooks": ("webhook deliveries waiting to be sent (pending)",
+                 _count(select(func.count()).select_from(WebhookDelivery)
+                        .where(WebhookDelivery.status == PENDING))),
+    "webhooks_dead": ("webhook deliveries whose attempts ran out (kept, replayable)",
+                      _count(select(func.count()).select_from(WebhookDelivery)
+                             .where(WebhookDelivery.status == DEAD))),
 }
 
 
@@ -95,6 +104,7 @@ class Metrics:
         self.auth_failures = Counter("werkstroom_auth_failures", "Refused authentications, by WF code",
                                      ["code"], registry=r)
         r.register(QueueCollector(engine, gate))
+        r.register(DeliveryCollector(engine, gate))
 
     def text(self) -> bytes:
         return generate_latest(self.registry)

@@ -25,6 +25,8 @@ STATUS: dict[str, int] = {
     "WF800": 401, "WF801": 401, "WF802": 401, "WF803": 429, "WF804": 403, "WF805": 403, "WF806": 403,
     "WF807": 422, "WF808": 400, "WF809": 413, "WF810": 404, "WF811": 422, "WF812": 404, "WF813": 503,
     "WF814": 500, "WF815": 500, "WF816": 500,
+    # webhooks (WF820-WF826; WF827 and WF828 are the worker's warnings, never an answer)
+    "WF820": 422, "WF821": 422, "WF822": 404, "WF823": 404, "WF824": 409, "WF825": 422, "WF826": 422,
     # the engine's: lookups, conflicts with the store's state, sizes, the store itself
     "WF500": 500, "WF505": 500, "WF509": 404, "WF615": 404,
     "WF504": 409, "WF506": 409, "WF508": 409, "WF516": 409, "WF611": 409,

@@ -27,6 +27,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import attrs
@@ -36,7 +37,7 @@ from .webhooks import claims, fanout, sender
 from .webhooks.claims import LOST, Claimed, Outcome, Policy
 from .webhooks.errors import BadWorkerSetting
 
-log = logging.getLogger("werkstroom.worker")
+log = logging.getLogger("werkstroom.service.worker")
 
 # setting -> (lowest, highest) accepted (WF826 outside)
 RANGES: dict[str, tuple[float, float]] = {
@@ -111,11 +112,16 @@ def worker_name() -> str:
 
 class Worker:
     """The worker loop on ``engine`` (a ``werkstroom.Engine``). ``run()`` until ``stop()``;
-    ``run_once()`` does what is due now and returns."""
+    ``run_once()`` does what is due now and returns. ``gate``: a lock held around every use of the
+    store (the server's, when the worker runs inside `wf serve`)."""
 
     def __init__(self, engine: Any, settings: WorkerSettings | None = None, *, name: str | None = None,
-                 rng: random.Random | None = None) -> None:
+                 rng: random.Random | None = None,
+                 gate: AbstractContextManager[object] | None = None) -> None:
         self.engine = engine
+        # held around every use of the store: the server's gate when it runs beside `wf serve` (on
+        # SQLite one thread at a time uses the store)
+        self._gate: AbstractContextManager[object] = gate if gate is not None else nullcontext()
         self.settings = (settings or WorkerSettings()).checked()
         self.name = name or worker_name()
         self.stats = Stats()
@@ -196,14 +202,16 @@ class Worker:
             return 0
 
     def _timers(self) -> int:
-        result = self.engine.run_timers()
+        with self._gate:
+            result = self.engine.run_timers()
         self.stats.add(timer_runs=1)
         if result.handled:
             log.info("timers: %d events handled", len(result.handled))
         return len(result.handled)
 
     def _notifications(self) -> int:
-        report = self.engine.dispatch_notifications()
+        with self._gate:
+            report = self.engine.dispatch_notifications()
         for f in report.failures:
             log.warning("notification to %s (%s, %d entries) failed: %s [%s]", f.recipient, f.entry_type,
                         len(f.entry_ids), f.error, f.code)
@@ -212,7 +220,7 @@ class Worker:
 
     def fan_out(self) -> int:
         """Fan the new outbox rows out into deliveries (one transaction); how many were written."""
-        with self.engine.transaction() as uow:
+        with self._gate, self.engine.transaction() as uow:
             n = fanout.fan_out(uow.session, self.engine.clock.now())
         self.stats.add(fanned_out=n)
         return n
@@ -233,7 +241,7 @@ class Worker:
     def _deliver_some(self, http: Any) -> bool:
         """Claim a batch, send it item by item, then record the outcomes in one transaction (and give
         back the items not started when stopping); False when nothing was due."""
-        with self.engine.transaction() as uow:
+        with self._gate, self.engine.transaction() as uow:
             conn = uow.connection()
             claims.commit_asynchronously(conn)
             claimed = claims.claim(conn, self.name, self.engine.clock.now(), self.settings.batch,
@@ -245,7 +253,7 @@ class Worker:
             sent.append((item, sender.send(http, item)))
         with self._rng_lock:
             rng = random.Random(self._rng.random())
-        with self.engine.transaction() as uow:
+        with self._gate, self.engine.transaction() as uow:
             conn = uow.connection()
             claims.commit_asynchronously(conn)
             states = claims.finish(conn, sent, self.name, self.engine.clock.now(), self.settings.policy, rng)
@@ -271,6 +279,28 @@ class Worker:
                         item.attempts + 1, outcome.error)
 
 
+class WorkerThread:
+    """A worker in a thread beside the server (`wf serve --with-worker`): an item of the app's
+    ``background`` list, started with the app and stopped (its items in hand finished) before it ends."""
+
+    def __init__(self, worker: Worker) -> None:
+        self.worker = worker
+        self.thread = threading.Thread(target=worker.run, name="werkstroom-worker", daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.worker.stop()
+        self.thread.join()
+
+
+def beside_server(app: Any, engine: Any) -> None:
+    """The `wf serve --with-worker` hook: a worker with the default settings in each server process,
+    on the app's engine, behind the app's gate."""
+    app.state.background.append(WorkerThread(Worker(engine, gate=app.state.service.gate)))
+
+
 def _describe(s: WorkerSettings) -> str:
     parts = [name for name, on in (("timers", s.timers), ("notifications", s.notifications),
                                    ("webhooks", s.webhooks)) if on]
@@ -278,4 +308,4 @@ def _describe(s: WorkerSettings) -> str:
             f"poll every {s.poll_interval:g} s, timers every {s.timers_interval:g} s")
 
 
-__all__ = ["Stats", "Worker", "WorkerSettings", "worker_name"]
+__all__ = ["Stats", "Worker", "WorkerSettings", "WorkerThread", "beside_server", "worker_name"]
