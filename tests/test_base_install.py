@@ -71,6 +71,20 @@ def test_every_module_outside_the_specs_world_imports_without_the_optional_packa
     assert int(done.stdout.split()[2]) > 5
 
 
+def test_the_worker_and_webhooks_without_the_server_extra(tmp_path: Path) -> None:
+    """`wf webhooks` needs only the store; `wf worker` needs httpx for webhooks (WF816), not without."""
+    db = f"sqlite:///{tmp_path / 'w.db'}"
+    for args, code in ((["webhooks", "add", "http://127.0.0.1:9/h", "--kind", "*"], 0),
+                       (["webhooks", "list"], 0), (["worker", "--once", "--no-webhooks"], 0),
+                       (["worker", "--once"], 2)):
+        done = _run(f"""
+            from werkstroom.cli import main
+            main(["--db", {db!r}, *{args!r}])
+        """)
+        assert done.returncode == code, (args, done.stdout + done.stderr)
+    assert "[WF816]" in done.stderr and "--no-webhooks" in done.stderr
+
+
 def test_serve_and_tokens_without_the_server_extra_say_which_extra_to_install(tmp_path: Path) -> None:
     for args in (["serve", "--port", "0"], ["tokens", "list"]):
         done = _run(f"""

@@ -238,6 +238,16 @@ def worker(ctx: click.Context, db_url: str | None, concurrency: int, batch: int,
     from ..service.webhooks.claims import Policy
     from ..service.worker import Worker, WorkerSettings
 
+    if not no_webhooks:
+        try:
+            import httpx  # noqa: F401  (webhook delivery's client, from the [server] extra)
+        except ImportError as exc:
+            from ..service.problems import require_server_extra
+
+            missing = require_server_extra(exc)
+            click.echo(f"wf: {missing.message}; or run the worker with --no-webhooks [{missing.code}]",
+                       err=True)
+            raise SystemExit(2) from None
     configure(log_format, level=getattr(logging, log_level.upper()))
     with _engine(ctx) as eng:
         settings = WorkerSettings(
