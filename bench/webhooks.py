@@ -14,8 +14,10 @@ Run: python bench/webhooks.py [--url URL] [--deliveries N] [--concurrency C] [--
    receiver holds all N delivery ids; then the workers get SIGTERM (each must exit 0) and the store must
    show N delivered. The previous round's subscription is removed first.
 
-Prints deliveries/s per W (the best round of each), the ratio of 4 workers to 1, and the machine's
-cores and load, which bound it: the workers, the receiver and PostgreSQL share the same cores.
+Prints deliveries/s per W (the best round of each), the ratio of 4 workers to 1, the CPU time the
+worker processes used per delivery once started (fan-out, claims, requests, outcomes, idle polls,
+shutdown), and the machine's cores and load, which bound it: the workers, the receiver and PostgreSQL
+share the same cores.
 """
 
 from __future__ import annotations
@@ -108,7 +110,17 @@ def start_workers(url: str, n: int, args: argparse.Namespace, logs: Path) -> lis
     return procs
 
 
-def one_round(url: str, workers: int, args: argparse.Namespace, receiver: Receiver, logs: Path) -> float:
+def _cpu_so_far(pid: int) -> float:
+    """The CPU seconds (user + system) process ``pid`` has used (Linux: /proc; elsewhere 0)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def one_round(url: str, workers: int, args: argparse.Namespace, receiver: Receiver,
+              logs: Path) -> tuple[float, float]:
     eng = open_engine(url)
     hooks = Webhooks(eng)
     try:
@@ -116,6 +128,7 @@ def one_round(url: str, workers: int, args: argparse.Namespace, receiver: Receiv
             hooks.remove(sub.id)
         receiver.reset()
         procs = start_workers(url, workers, args, logs)
+        before = sum(_cpu_so_far(p.pid) for p in procs)  # their start-up: opening the store, the catalogue
         start = time.perf_counter()
         hooks.add(receiver.url, ["message"], secret=SECRET, after=0)
         while receiver.count() < args.deliveries:
@@ -123,12 +136,16 @@ def one_round(url: str, workers: int, args: argparse.Namespace, receiver: Receiv
         seconds = time.perf_counter() - start
         for p in procs:
             p.send_signal(signal.SIGTERM)
-        codes = [p.wait(60) for p in procs]
+        codes, cpu = [], 0.0
+        for p in procs:  # reaped here, with the CPU time each used (user + system)
+            _, status, usage = os.wait4(p.pid, 0)
+            codes.append(os.waitstatus_to_exitcode(status))
+            cpu += usage.ru_utime + usage.ru_stime
         delivered = hooks.counts()["delivered"]
         if codes != [0] * workers or delivered != args.deliveries or receiver.bad:
             raise SystemExit(f"round failed: exit codes {codes}, {delivered} delivered, {receiver.bad} bad "
                              f"signatures (logs: {logs})")
-        return args.deliveries / seconds
+        return args.deliveries / seconds, cpu - before
     finally:
         eng.close()
 
@@ -156,9 +173,10 @@ def main() -> None:
         best: dict[int, float] = {}
         for r in range(args.rounds):
             for w in counts:
-                rate = one_round(url, w, args, receiver, Path(tmp))
+                rate, cpu = one_round(url, w, args, receiver, Path(tmp))
                 best[w] = max(best.get(w, 0.0), rate)
-                print(f"round {r + 1}: {w} worker(s): {rate:,.0f} deliveries/s", flush=True)
+                print(f"round {r + 1}: {w} worker(s): {rate:,.0f} deliveries/s; the workers used "
+                      f"{cpu / args.deliveries * 1000:.2f} ms CPU per delivery (after start-up)", flush=True)
         receiver.server.shutdown()
     print(f"\n{args.deliveries} deliveries, {args.concurrency} threads per worker, batch {args.batch}, "
           f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
