@@ -45,6 +45,7 @@ def test_example_file_loads(uow: UnitOfWork) -> None:
     smtp = uow.session.get_one(SmtpSettings, "default")
     assert (smtp.host, smtp.port, smtp.starttls, smtp.password_env) == \
         ("smtp.example.com", 587, True, "WERKSTROOM_SMTP_PASSWORD")
+    assert (fin.language, uow.session.get_one(ApprovalUserSetup, "CEO").language) == ("nl", "en")
     ctl = uow.session.get_one(NotificationSetup, ("CONTROLLER", "New Record"))
     assert (ctl.method, ctl.recurrence, ctl.monthly_date) == ("Note", "Monthly", "Last Workday")
 
@@ -65,6 +66,8 @@ def test_loading_twice_replaces(uow: UnitOfWork) -> None:
     ({"users": [{"id": "A", "purchase_limit": "lots"}]}, "WF616", "not an amount"),
     ({"users": [{"id": "A"}, {"id": "a"}]}, "WF616", "twice"),
     ({"users": [{"id": "A", "time_zone": "Mars/Olympus"}]}, "WF616", "time zone"),
+    ({"users": [{"id": "A", "language": "de"}]}, "WF616", "language must be one of en, nl"),
+    ({"users": [{"id": "A", "language": 31}]}, "WF616", "language must be text"),
     ({"smtp": {"host": "h", "sender": "a@b", "password": "hunter2"}}, "WF616", "credentials"),
     ({"smtp": {"host": "h", "sender": "a@b", "password_env": "not a name"}}, "WF616", "variable name"),
     ({"smtp": {"host": "h", "sender": "a@b", "port": 0}}, "WF616", "port"),

@@ -32,6 +32,8 @@ class ApprovalUserSetup(Base):
     email: Mapped[str] = mapped_column(String(250), default="")
     approval_administrator: Mapped[bool] = mapped_column(Boolean, default=False)
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # beyond BC: the language of the inbox's pages for the user (en or nl)
+    language: Mapped[str] = mapped_column(String(5), default="en")
 
 
 class WorkflowUserGroup(Base):

@@ -51,6 +51,7 @@ from ..errors import WerkstroomError
 # belong to the schema as much as the engine's own, and so do the service's (API tokens, failures,
 # webhook subscriptions and deliveries)
 from . import approvals as _approval_tables  # noqa: F401
+from . import inbox as _inbox_tables  # noqa: F401
 from . import notifications as _notification_tables  # noqa: F401
 from . import service as _service_tables  # noqa: F401
 from . import webhooks as _webhook_tables  # noqa: F401

@@ -44,7 +44,7 @@ SETUP_FIELDS = (
     "user_id", "approver_id", "salespers_purch_code", "sales_amount_approval_limit",
     "unlimited_sales_approval", "purchase_amount_approval_limit", "unlimited_purchase_approval",
     "request_amount_approval_limit", "unlimited_request_approval", "substitute", "email",
-    "approval_administrator", "time_zone",
+    "approval_administrator", "time_zone", "language",
 )
 assert tuple(c.key for c in ENTRY_TABLE.columns) == ENTRY_FIELDS, "Entry must follow wf_approval_entry"
 assert tuple(c.key for c in SETUP_TABLE.columns) == SETUP_FIELDS, \
@@ -147,12 +147,13 @@ class UserSetup:
     email: str
     approval_administrator: bool
     time_zone: str
+    language: str
 
     def __init__(self, row: Sequence[Any]) -> None:
         (self.user_id, self.approver_id, self.salespers_purch_code, self.sales_amount_approval_limit,
          self.unlimited_sales_approval, self.purchase_amount_approval_limit, self.unlimited_purchase_approval,
          self.request_amount_approval_limit, self.unlimited_request_approval, self.substitute, self.email,
-         self.approval_administrator, self.time_zone) = row
+         self.approval_administrator, self.time_zone, self.language) = row
 
     def __repr__(self) -> str:
         return f"UserSetup({self.user_id!r}, approver={self.approver_id!r})"

@@ -34,7 +34,7 @@ from .rules import to_decimal
 USER_KEYS = {
     "id", "approver", "salesperson_purchaser_code", "sales_limit", "unlimited_sales", "purchase_limit",
     "unlimited_purchase", "request_limit", "unlimited_request", "substitute", "email", "administrator",
-    "time_zone",
+    "time_zone", "language",
 }
 GROUP_KEYS = {"code", "description", "members"}
 MEMBER_KEYS = {"user", "sequence"}
@@ -46,6 +46,7 @@ TOP_KEYS = {"users", "groups", "notifications", "smtp"}
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 MAX_AMOUNT = Decimal(10) ** 18  # the amount columns hold 18 digits before the decimal point
+LANGUAGES = ("en", "nl")  # the inbox's languages (English, Dutch)
 MAX_INT = 2**31  # whole-number columns (sequence, port, timeout, day) are 32-bit
 # the file's key for a column where the two differ (messages name what the user wrote)
 FILE_KEYS = {"user_id": "id", "approver_id": "approver", "salespers_purch_code": "salesperson_purchaser_code",
@@ -136,6 +137,10 @@ def _user(i: int, t: Mapping[str, Any]) -> ApprovalUserSetup:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
         raise _bad(where, f"unknown time zone {tz!r}") from exc
     approver = _str(where, t, "approver", upper=True)
+    language = _str(where, t, "language", "en").lower()
+    if language not in LANGUAGES:
+        raise _bad(where, f"language must be one of {', '.join(LANGUAGES)} (English, Dutch), "
+                          f"not {t['language']!r}")
     row = ApprovalUserSetup(
         user_id=uid,
         approver_id=approver,
@@ -150,6 +155,7 @@ def _user(i: int, t: Mapping[str, Any]) -> ApprovalUserSetup:
         email=_str(where, t, "email"),
         approval_administrator=_bool(where, t, "administrator"),
         time_zone=tz,
+        language=language,
     )
     _fits(where, row)
     return row
