@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .engine.facade import Engine, IdempotencyConflict, open_engine
     from .engine.hold import SecondStart
     from .engine.lifecycle import Deployed, EnableRefused, WorkflowInfo
-    from .engine.notifications.delivery import Transport
+    from .engine.notifications.delivery import EntryLinks, Transport
     from .engine.notifications.dispatcher import DispatchReport
     from .engine.records import InvalidRecord
     from .engine.run import ResponseFailed
@@ -59,7 +59,7 @@ _HOMES: dict[str, str] = {
     **dict.fromkeys(("Engine", "IdempotencyConflict", "open_engine"), "engine.facade"),
     "SecondStart": "engine.hold",
     **dict.fromkeys(("Deployed", "EnableRefused", "WorkflowInfo"), "engine.lifecycle"),
-    "Transport": "engine.notifications.delivery",
+    **dict.fromkeys(("EntryLinks", "Transport"), "engine.notifications.delivery"),
     "DispatchReport": "engine.notifications.dispatcher",
     "InvalidRecord": "engine.records",
     "ResponseFailed": "engine.run",
@@ -120,6 +120,7 @@ __all__ = [
     "EmitResult",
     "EnableRefused",
     "Engine",
+    "EntryLinks",
     "IdSource",
     "IdempotencyConflict",
     "InputTooLarge",

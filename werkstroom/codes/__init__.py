@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from ..diagnostics import CodeInfo
-from . import approvals, binding, catalogue, delivery, runtime, service, specs, syntax, tools
+from . import approvals, binding, catalogue, delivery, inbox, runtime, service, specs, syntax, tools
 
 CODES: dict[str, CodeInfo] = {}
-for _mod in (syntax, binding, runtime, approvals, specs, service, delivery, catalogue, tools):
+for _mod in (syntax, binding, runtime, approvals, specs, service, delivery, inbox, catalogue, tools):
     for _info in _mod.CODES:
         if _info.code in CODES:
             raise RuntimeError(f"diagnostic code {_info.code} is declared twice")

@@ -225,6 +225,14 @@ def transport(value: object) -> None:
                            "has none")
 
 
+def links(value: object) -> None:
+    """Refuse (WF530) notification links without an ``entry_link(recipient, entry_id)`` method (None:
+    no links)."""
+    if value is not None and not callable(getattr(value, "entry_link", None)):
+        raise InvalidInput(f"the links must have an entry_link(recipient, entry_id) method; {_type(value)} "
+                           "has none")
+
+
 def setup_source(value: object) -> Mapping[str, Any] | str:
     """The organisation setup a host loads: a mapping (the parsed TOML), or a TOML file's path (text or
     ``os.PathLike``) as text. Refused: anything else, and text with a line break (TOML text, not a

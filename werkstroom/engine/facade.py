@@ -36,7 +36,7 @@ from .views import InstanceInfo, OutboxItem, RecordStatus, StepInfo
 from .workflows import UnknownWorkflow, WorkflowCache
 
 if TYPE_CHECKING:
-    from .notifications.delivery import Transport
+    from .notifications.delivery import EntryLinks, Transport
 
 _LOG: Table = EventLogRow.__table__  # type: ignore[assignment]
 # prepared statements run on the driver (werkstroom.store.driver)
@@ -98,18 +98,23 @@ class Engine(HostCalls):
     ``rebind``: what binds a deployed source again when its workflow is enabled (``open_engine``
     wires ``werkstroom.binding.sources.rebind``; None here: not bound again).
     ``transport``: what ``dispatch_notifications`` sends e-mail with (an object with ``send(to,
-    subject, body)``; None: SMTP with the loaded ``[smtp]`` settings). The host calls for the
+    subject, body)``; None: SMTP with the loaded ``[smtp]`` settings). ``links``: what notification
+    e-mails link approval entries with (``entry_link(recipient, entry_id)``; None: no links). The host
+    calls for the
     organisation setup, approval entries and notifications are in ``host.HostCalls``.
     """
 
     def __init__(self, url: str | None = None, *, clock: Clock | None = None, ids: IdSource | None = None,
                  catalogue: Any = None, libraries: Iterable[Library] = (), explain: bool = False,
-                 rebind: lifecycle.Rebind | None = None, transport: Transport | None = None) -> None:
+                 rebind: lifecycle.Rebind | None = None, transport: Transport | None = None,
+                 links: EntryLinks | None = None) -> None:
         self.url = resolve_url(url)
         self.clock: Clock = clock or SystemClock()
         self.ids: IdSource = ids or UuidIds()
         boundary.transport(transport)
         self.transport = transport
+        boundary.links(links)
+        self.links = links
         if catalogue is None:
             from ..binding.libraries import load_catalogue
 
@@ -446,6 +451,23 @@ class Engine(HostCalls):
             row = uow.session.get(RecordRow, (record_type, key))
             return dict(codec.loads(row.values_json)) if row is not None else None
 
+    def related(self, record_type: str, key: str, relation: str) -> list[dict[str, Any]]:
+        """The stored records ``relation`` of the record links to (``lines`` of a document: its
+        lines), in key order; [] when the record type has no such relation or nothing is stored."""
+        record_type, key = boundary.name("the record type", record_type), boundary.record_key(key)
+        relation = boundary.name("the relation", relation)
+        with self.transaction() as uow:
+            row = uow.session.get(RecordRow, (record_type, key))
+            if row is None:
+                return []
+            run = Run(uow, self.vocab, self._workflows)
+            found = run.records.related(record_type, codec.loads(row.values_json), relation)
+        target = self.vocab.record(found[0].type) if found else None
+        fields = target.key if target is not None else ()
+        # by key, compared as values (line 9000 before line 10000), not as the joined key text
+        found.sort(key=lambda r: tuple(_order(r.values.get(f)) for f in fields))
+        return [dict(r.values) for r in found]
+
     def record_key(self, record_type: str, values: Mapping[str, Any]) -> str:
         spec = self.vocab.record(boundary.name("the record type", record_type))
         if spec is None:
@@ -494,6 +516,11 @@ class Engine(HostCalls):
         """(id, event, record type, record key, idempotency key) of every handled event."""
         with self.transaction() as uow:
             return views.event_log(uow.session)
+
+
+def _order(value: Any) -> tuple[bool, Any]:
+    """A sort key for values of one field: None after the values."""
+    return (value is None, "" if value is None else value)
 
 
 def open_engine(url: str | None = None, clock: Clock | None = None, ids: IdSource | None = None,

@@ -20,7 +20,7 @@ from .views import ApprovalEntryInfo, ApprovalHistory, SentNotification, Waiting
 
 if TYPE_CHECKING:
     from .approvals.setup import SetupReport
-    from .notifications.delivery import Transport
+    from .notifications.delivery import EntryLinks, Transport
     from .notifications.dispatcher import DispatchReport
 
 
@@ -33,6 +33,7 @@ class HostCalls:
 
     clock: Clock
     transport: Transport | None
+    links: EntryLinks | None
 
     if TYPE_CHECKING:
         def transaction(self) -> AbstractContextManager[UnitOfWork]: ...
@@ -80,16 +81,20 @@ class HostCalls:
         with self.transaction() as uow:
             return queries.history(uow, ref)
 
-    def dispatch_notifications(self, transport: Transport | None = None) -> DispatchReport:
+    def dispatch_notifications(self, transport: Transport | None = None, *,
+                               links: EntryLinks | None = None) -> DispatchReport:
         """Deliver the notifications due at the clock's now, one digest per recipient and type, in one
         transaction. E-mail goes over ``transport`` (an object with ``send(to, subject, body)``), else
         the one the engine was opened with, else SMTP with the loaded ``[smtp]`` settings. A delivery
-        that fails keeps its entries, with the error, for a later dispatch (``report.failures``)."""
+        that fails keeps its entries, with the error, for a later dispatch (``report.failures``).
+        ``links`` (else the engine's ``links``): each e-mail line about an approval entry is followed
+        by ``links.entry_link(recipient, entry_id)``, the address of the entry's page."""
         boundary.transport(transport)
+        boundary.links(links)
         from .notifications.dispatcher import dispatch
 
         with self.transaction() as uow:
-            return dispatch(uow, self.clock.now(), transport or self.transport)
+            return dispatch(uow, self.clock.now(), transport or self.transport, links or self.links)
 
     def waiting_notifications(self, *, limit: int | None = None,
                               offset: int = 0) -> list[WaitingNotification]:

@@ -295,7 +295,7 @@ def entry_event_of(wf: Any) -> str:
 # revision n is schema version n. The newest one's number (a test checks it against the scripts) is
 # also written to wf_schema_version, the table a Werkstroom from before Alembic reads to refuse a
 # newer store (WF513) instead of damaging it.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 MIGRATIONS = Path(__file__).with_name("migrations")
 _REVISIONS = frozenset(f"{n:04d}" for n in range(1, SCHEMA_VERSION + 1))
 HEAD_REVISION = f"{SCHEMA_VERSION:04d}"

@@ -20,6 +20,14 @@ class Transport(Protocol):
         """Deliver one message or raise."""
 
 
+class EntryLinks(Protocol):
+    """What a notification e-mail links an approval entry with: the address of the entry's page for
+    the recipient (`wf serve --base-url` gives one: a signed one-time link to the inbox)."""
+
+    def entry_link(self, recipient: str, entry_id: str) -> str:
+        """The address ``recipient`` opens the approval entry ``entry_id`` at."""
+
+
 @attrs.frozen
 class SmtpConfig:
     host: str

@@ -37,7 +37,7 @@ from ...store.notifications import (
 from ..approvals.errors import ApprovalError
 from ..unit import UnitOfWork
 from . import text as message_text
-from .delivery import SmtpConfig, SmtpTransport, Transport
+from .delivery import EntryLinks, SmtpConfig, SmtpTransport, Transport
 from .schedule import due_at
 
 
@@ -83,13 +83,18 @@ def entry_text(entry: NotificationEntry) -> str:
     return f"{line} ({link})" if link else line
 
 
-def digest(recipient: str, entry_type: str, entries: Sequence[NotificationEntry]) -> tuple[str, str]:
-    """(subject, body) of one notification overview."""
+def digest(recipient: str, entry_type: str, entries: Sequence[NotificationEntry],
+           links: EntryLinks | None = None) -> tuple[str, str]:
+    """(subject, body) of one notification overview; with ``links``, each line about an approval
+    entry is followed by the address of the entry's page for the recipient."""
     n = len(entries)
     subject = f"Notification overview: {n} {entry_type.lower()} notification{'s' if n != 1 else ''}"
     lines = [f"Hello {recipient},", "", f"You have {n} {entry_type.lower()} notification"
              f"{'s' if n != 1 else ''}:", ""]
-    lines += [f"- {entry_text(e)}" for e in entries]
+    for e in entries:
+        lines.append(f"- {entry_text(e)}")
+        if links is not None and e.approval_entry_id:
+            lines.append(f"  Open it: {links.entry_link(recipient, e.approval_entry_id)}")
     lines += ["", "Change how and when you are notified in your notification setup."]
     return subject, "\n".join(lines) + "\n"
 
@@ -126,7 +131,8 @@ _CLAIM = (select(NotificationEntry).order_by(NotificationEntry.created_at, Notif
           .with_for_update(skip_locked=True))
 
 
-def dispatch(uow: UnitOfWork, now: dt.datetime, transport: Transport | None = None) -> DispatchReport:
+def dispatch(uow: UnitOfWork, now: dt.datetime, transport: Transport | None = None,
+             links: EntryLinks | None = None) -> DispatchReport:
     session = uow.session
     pending = list(session.scalars(_CLAIM))
     groups: dict[tuple[str, str], list[NotificationEntry]] = {}
@@ -174,7 +180,7 @@ def dispatch(uow: UnitOfWork, now: dt.datetime, transport: Transport | None = No
             if smtp is None:
                 error = "no SMTP settings are loaded (add [smtp] to the organisation file)"
             else:
-                subject, body = digest(recipient, etype, entries)
+                subject, body = digest(recipient, etype, entries, links)
                 try:
                     smtp.send(address, subject, body)
                 except (OSError, ApprovalError, ValueError) as exc:  # smtplib errors are OSErrors

@@ -1,4 +1,4 @@
-"""Schema version 5: the inbox. Users' passwords (``wf_user_password``), signed-in sessions
+"""Schema version 7: the inbox. Users' passwords (``wf_user_password``), signed-in sessions
 (``wf_inbox_session``), the uses of signed links (``wf_link_use``), the service's generated secret
 (``wf_service_secret``), and the language of each user of the approval user setup (``language``)."""
 
@@ -7,8 +7,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
