@@ -47,6 +47,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "diff": ("werkstroom.cli.diff_cmd:diff", "Compare two versions of a workflow; judge running instances."),
     "serve": ("werkstroom.cli.service_cmd:serve", "Serve the HTTP API (needs the [server] extra)."),
     "tokens": ("werkstroom.cli.service_cmd:tokens", "Create, list and revoke API tokens of the service."),
+    "users": ("werkstroom.cli.users_cmd:users", "Set the passwords users sign in to the inbox with."),
     "webhooks": ("werkstroom.cli.webhooks_cmd:webhooks", "Webhook subscriptions, deliveries and replays."),
     "worker": ("werkstroom.cli.webhooks_cmd:worker", "Run timers, notifications and webhook delivery."),
 }

@@ -1,0 +1,157 @@
+"""The inbox's plumbing shared by its routes: the ``Inbox`` (engine, gate, keys, templates and
+settings), rendering a page in the user's language with the security headers every page carries,
+the session and pre-session cookies, and the rate limit on failed sign-ins."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from ...engine.facade import Engine
+from ...engine.unit import UnitOfWork
+from ...errors import WerkstroomError
+from . import sessions
+from .errors import NotSignedIn
+from .links import SignedLinks, base_url
+from .pages import Viewer
+from .secret import derive, service_secret
+from .sessions import SignedIn
+from .texts import TEXTS, language, preferred, translator
+
+ROOT = "/inbox"
+STATIC = ROOT + "/static"
+LANG_COOKIE = "wf_lang"
+# every page: nothing framed, scripts and styles from this site only, forms posted only here, no
+# referrer to other sites (a signed link's address is in the URL), nothing kept in caches
+HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+
+class FailureLimit(Protocol):
+    """The limit of failed authentications per client address (shared with the API's tokens)."""
+
+    def blocked_for(self, address: str) -> int | None:
+        """Seconds until ``address`` may try again, or None when it is not blocked."""
+
+    def count_failure(self, address: str) -> None:
+        """Count one failure of ``address`` (blocking it at the limit)."""
+
+
+class Inbox:
+    """Everything the inbox's routes share: the ``engine`` and the ``gate`` held around each use of
+    the store, the keys made from the service's secret, the signed links (``links``, None without a
+    base URL), the lifetimes, the failure limit and the templates."""
+
+    def __init__(self, engine: Engine, gate: AbstractContextManager[object], limit: FailureLimit, *,
+                 status_of: Callable[[WerkstroomError], int], event: Callable[[str], AbstractContextManager[object]],
+                 base: str = "", link_lifetime: dt.timedelta = dt.timedelta(hours=72),
+                 session_lifetime: dt.timedelta = dt.timedelta(hours=12), secret: bytes | None = None) -> None:
+        self.engine = engine
+        self.gate = gate
+        self.limit = limit
+        self.status_of = status_of  # the HTTP status of an engine's refusal (the service's one table)
+        self.event = event  # the gate around one approval action, timed and counted
+        if session_lifetime <= dt.timedelta(0):
+            from .errors import BadSettings
+
+            raise BadSettings("a session's lifetime must be a positive number of hours")
+        self.session_lifetime = session_lifetime
+        with gate:
+            secret = secret if secret is not None else service_secret(engine)
+        self.link_key = derive(secret, "links")
+        self.form_key = derive(secret, "sign-in form")
+        self.links = SignedLinks(secret, base_url(base), link_lifetime, engine.clock) if base else None
+        self.link_lifetime = link_lifetime
+        self.templates = Environment(loader=PackageLoader("werkstroom.service.inbox", "templates"),
+                                     autoescape=select_autoescape(["html"], default=True),
+                                     undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+    # ------------------------------------------------------------------ rendering
+
+    def render(self, request: Request, template: str, *, title_key: str = "", title: str = "",
+               me: SignedIn | None = None, status: int = 200, flash: list[dict[str, Any]] | None = None,
+               headers: dict[str, str] | None = None, **values: Any) -> Response:
+        lang = me.language if me is not None else self.anonymous_language(request)
+        t = translator(lang)
+        context = {"t": t, "lang": lang, "me": me, "root": ROOT, "static": STATIC, "page": "",
+                   "title": title or t(title_key), "flash": flash if flash is not None else
+                   [dict(m) for m in (me.flash if me is not None else ())],
+                   "csrf_token": me.csrf_token if me is not None else "", **values}
+        html = self.templates.get_template(template).render(context)
+        response = HTMLResponse(html, status_code=status, headers={**HEADERS, **(headers or {})})
+        if me is not None and me.flash:
+            self.store_flash(me, [])
+        return response
+
+    def redirect(self, to: str) -> Response:
+        return RedirectResponse(to, status_code=303, headers=HEADERS)
+
+    def anonymous_language(self, request: Request) -> str:
+        asked = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE)
+        return language(asked) if asked in TEXTS else preferred(request.headers.get("accept-language"))
+
+    # ------------------------------------------------------------------ sessions
+
+    def signed_in(self, request: Request) -> SignedIn | None:
+        with self.gate:
+            return sessions.find(self.engine, request.cookies.get(sessions.COOKIE))
+
+    def require(self, request: Request) -> SignedIn:
+        found = self.signed_in(request)
+        if found is None:
+            raise NotSignedIn("sign in first")
+        return found
+
+    def viewer(self, me: SignedIn) -> Viewer:
+        return Viewer(me.user, me.language, me.time_zone, me.administrator)
+
+    def store_flash(self, me: SignedIn, messages: list[dict[str, Any]]) -> None:
+        with self.gate:
+            sessions.set_flash(self.engine, me.id, messages)
+
+    def begin(self, user: str, via: str, first: Callable[[UnitOfWork], None] | None = None) -> str:
+        """A new session for ``user`` (its cookie value), in one transaction after ``first``."""
+        with self.gate, self.engine.transaction() as uow:
+            if first is not None:
+                first(uow)
+            return sessions.start(uow, user, via, self.session_lifetime)
+
+    def set_cookie(self, request: Request, response: Response, cookie: str) -> None:
+        response.set_cookie(sessions.COOKIE, cookie, max_age=int(self.session_lifetime.total_seconds()),
+                            path=ROOT, secure=self.secure(request), httponly=True, samesite="lax")
+
+    def clear_cookie(self, request: Request, response: Response) -> None:
+        response.delete_cookie(sessions.COOKIE, path=ROOT, secure=self.secure(request), httponly=True,
+                               samesite="lax")
+
+    def secure(self, request: Request) -> bool:
+        """Cookies are Secure when the page was asked over https (or the base URL is https)."""
+        return request.url.scheme == "https" or (self.links is not None and self.links.base.startswith("https:"))
+
+    # ------------------------------------------------------------------ forms before signing in
+
+    def pre_cookie(self, request: Request) -> tuple[str, bool]:
+        """The browser's pre-session cookie, and whether it is new (to be set on the response)."""
+        found = request.cookies.get(sessions.PRE_COOKIE)
+        if found and 20 <= len(found) <= 100:
+            return found, False
+        return sessions.new_pre_cookie(), True
+
+    def set_pre_cookie(self, request: Request, response: Response, value: str) -> None:
+        response.set_cookie(sessions.PRE_COOKIE, value, path=ROOT, secure=self.secure(request), httponly=True,
+                            samesite="lax")
+
+    def pre_token(self, pre: str) -> str:
+        return sessions.pre_token(self.form_key, pre)
