@@ -1,0 +1,61 @@
+"""The inbox on SQLite and PostgreSQL: an engine with the example organisation (FINANCE reads Dutch,
+the others English) and the PIAPW-EU workflow enabled, passwords for the users, and three invoices
+BUYER sent (PI-1001 4,500: FINANCE approves; PI-1002 25,000: FINANCE then the CEO; PI-1003 1,200:
+FINANCE)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from werkstroom import Engine, VirtualClock, deploy, open_engine
+from werkstroom.service.inbox import passwords
+
+ROOT = Path(__file__).resolve().parents[2]
+ORGANISATION = ROOT / "examples" / "organisation.toml"
+SCRIPT = ROOT / "examples" / "purchase-invoice-eu.wf"
+PASSWORD = "correct horse battery"
+START = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
+
+
+def invoice(no: str, amount: str) -> dict[str, Any]:
+    return {"document_type": "Invoice", "no": no, "status": "Open", "amount": amount, "amount_lcy": amount,
+            "purchaser_code": "BY", "buy_from_vendor_no": "V100",
+            "lines": [{"line_no": 10000, "type": "Item", "no": "PAPER", "quantity": "100",
+                       "direct_unit_cost": "45", "line_amount": amount}]}
+
+
+def prepared(url: str, clock: VirtualClock) -> Engine:
+    eng = open_engine(url, clock=clock)
+    eng.load_setup(ORGANISATION)
+    deploy(eng, SCRIPT.read_text(encoding="utf-8"), str(SCRIPT))
+    eng.enable("PIAPW-EU")
+    for no, amount in (("PI-1001", "4500"), ("PI-1002", "25000"), ("PI-1003", "1200")):
+        eng.emit("PurchaseDocSentForApproval", invoice(no, amount), user="BUYER")
+    for user in ("FINANCE", "CEO", "BUYER", "CONTROLLER", "CLERK"):
+        passwords.set_password(eng, user, PASSWORD)
+    return eng
+
+
+@pytest.fixture
+def clock() -> VirtualClock:
+    return VirtualClock(START)
+
+
+@pytest.fixture
+def engine(engine_url: str, clock: VirtualClock) -> Iterator[Engine]:
+    eng = prepared(engine_url, clock)
+    try:
+        yield eng
+    finally:
+        eng.close()
+
+
+def open_entry(eng: Engine, user: str, document_no: str) -> int:
+    """The number of ``user``'s Open entry for the invoice ``document_no``."""
+    [found] = [e for e in eng.approval_entries(approver=user, status="Open") if e.document_no == document_no]
+    return found.entry_no
