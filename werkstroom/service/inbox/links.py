@@ -71,7 +71,8 @@ def sign(key: bytes, link: Link) -> str:
 def read(key: bytes, token: str) -> Link:
     """The link ``token`` says, if ``key`` signed it; WF843 otherwise (its expiry is not checked)."""
     body, dot, mac = token.partition(".")
-    if not dot or len(token) > MAX_TOKEN or not hmac.compare_digest(_mac(key, body).encode(), mac.encode()):
+    if not dot or len(token) > MAX_TOKEN or not token.isascii() \
+            or not hmac.compare_digest(_mac(key, body).encode(), mac.encode()):
         raise LinkInvalid("the link is not valid: it was altered or cut off, or signed with another key")
     try:
         data = json.loads(_unb64(body))
