@@ -59,3 +59,39 @@ def open_entry(eng: Engine, user: str, document_no: str) -> int:
     """The number of ``user``'s Open entry for the invoice ``document_no``."""
     [found] = [e for e in eng.approval_entries(approver=user, status="Open") if e.document_no == document_no]
     return found.entry_no
+
+
+class CountedLimit:
+    """The failure limit (until the service's own is wired): 5 failures per address."""
+
+    def __init__(self) -> None:
+        self.failures: dict[str, int] = {}
+
+    def blocked_for(self, address: str) -> int | None:
+        return 60 if self.failures.get(address, 0) >= 5 else None
+
+    def count_failure(self, address: str) -> None:
+        self.failures[address] = self.failures.get(address, 0) + 1
+
+
+def inbox_app(eng: Engine, base: str = "http://testserver") -> Any:
+    import threading
+
+    from fastapi import FastAPI
+
+    from werkstroom.service.inbox.mount import install
+    from werkstroom.service.inbox.web import Inbox
+
+    lock = threading.Lock()
+    app = FastAPI()
+    install(app, Inbox(eng, lock, CountedLimit(), status_of=lambda exc: getattr(exc, "status", None) or 409,
+                       event=lambda verb: lock, base=base))
+    return app
+
+
+@pytest.fixture
+def client(engine: Engine) -> Iterator[Any]:
+    from fastapi.testclient import TestClient
+
+    with TestClient(inbox_app(engine), follow_redirects=False) as tc:
+        yield tc
