@@ -45,7 +45,7 @@ def test_example_file_loads(uow: UnitOfWork) -> None:
     smtp = uow.session.get_one(SmtpSettings, "default")
     assert (smtp.host, smtp.port, smtp.starttls, smtp.password_env) == \
         ("smtp.example.com", 587, True, "WERKSTROOM_SMTP_PASSWORD")
-    assert (fin.language, uow.session.get_one(ApprovalUserSetup, "CEO").language) == ("nl", "en")
+    assert (fin.language, uow.session.get_one(ApprovalUserSetup, "CEO").language) == ("en", "nl")
     ctl = uow.session.get_one(NotificationSetup, ("CONTROLLER", "New Record"))
     assert (ctl.method, ctl.recurrence, ctl.monthly_date) == ("Note", "Monthly", "Last Workday")
 

@@ -1,5 +1,6 @@
-"""The inbox on SQLite and PostgreSQL: an engine with the example organisation (FINANCE reads Dutch,
-the others English) and the PIAPW-EU workflow enabled, passwords for the users, and three invoices
+"""The inbox on SQLite and PostgreSQL: an engine with the example organisation (the CEO reads Dutch,
+the others English) and the example's invoice approval with BC's cancel step enabled
+(invoice-approval.wf), passwords for the users, and three invoices
 BUYER sent (PI-1001 4,500: FINANCE approves; PI-1002 25,000: FINANCE then the CEO; PI-1003 1,200:
 FINANCE)."""
 
@@ -17,7 +18,7 @@ from werkstroom.service.inbox import passwords
 
 ROOT = Path(__file__).resolve().parents[2]
 ORGANISATION = ROOT / "examples" / "organisation.toml"
-SCRIPT = ROOT / "examples" / "purchase-invoice-eu.wf"
+SCRIPT = Path(__file__).with_name("invoice-approval.wf")
 PASSWORD = "correct horse battery"
 START = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
 
@@ -29,11 +30,11 @@ def invoice(no: str, amount: str) -> dict[str, Any]:
                        "direct_unit_cost": "45", "line_amount": amount}]}
 
 
-def prepared(url: str, clock: VirtualClock) -> Engine:
+def prepared(url: str, clock: VirtualClock, script: Path = SCRIPT) -> Engine:
     eng = open_engine(url, clock=clock)
     eng.load_setup(ORGANISATION)
-    deploy(eng, SCRIPT.read_text(encoding="utf-8"), str(SCRIPT))
-    eng.enable("PIAPW-EU")
+    for deployed in deploy(eng, script.read_text(encoding="utf-8"), str(script)):
+        eng.enable(deployed.code)
     for no, amount in (("PI-1001", "4500"), ("PI-1002", "25000"), ("PI-1003", "1200")):
         eng.emit("PurchaseDocSentForApproval", invoice(no, amount), user="BUYER")
     for user in ("FINANCE", "CEO", "BUYER", "CONTROLLER", "CLERK"):

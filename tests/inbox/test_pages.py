@@ -37,13 +37,13 @@ def entry_status(engine: Engine, no: int) -> str:
 
 
 def test_signing_in_sets_a_safe_session_cookie_and_signing_out_ends_it(client: Any, engine: Engine) -> None:
-    done = sign_in(client, "ceo")
+    done = sign_in(client, "buyer")
     assert done.status_code == 303 and done.headers["location"] == "/inbox/requests"
     cookie = done.headers["set-cookie"]
     assert "wf_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie.replace("Lax", "lax")
     assert "Path=/inbox" in cookie
     page = client.get("/inbox/requests")
-    assert page.status_code == 200 and "Signed in as CEO" in page.text
+    assert page.status_code == 200 and "Signed in as BUYER" in page.text
     out = client.post("/inbox/sign-out", data={"csrf_token": token(page)})
     assert out.status_code == 303 and out.headers["location"] == "/inbox/sign-in?out=1"
     assert client.get("/inbox/requests").status_code == 303  # to the sign-in page again
@@ -128,6 +128,26 @@ def test_a_form_the_inbox_cannot_take_is_wf848(client: Any, engine: Engine, data
     refused = client.post(f"/inbox/entries/{no}", data={**data, "csrf_token": page_token(client)})
     assert refused.status_code == 422 and "WF848" in refused.text and words in refused.text
     assert entry_status(engine, no) == "Open"
+
+
+def test_a_request_whose_workflow_cannot_cancel_is_not_canceled_wf848(tmp_path: Any, clock: Any) -> None:
+    from fastapi.testclient import TestClient
+
+    from .conftest import ROOT, inbox_app, prepared
+
+    eng = prepared(f"sqlite:///{tmp_path / 'w.db'}", clock, ROOT / "examples" / "purchase-invoice-eu.wf")
+    try:
+        no = open_entry(eng, "FINANCE", "PI-1001")
+        with TestClient(inbox_app(eng), follow_redirects=False) as tc:
+            sign_in(tc, "BUYER")
+            assert "Cancel" not in tc.get("/inbox/sent").text
+            assert "Cancel the request" not in tc.get(f"/inbox/entries/{no}").text
+            refused = tc.post(f"/inbox/entries/{no}", data={"action": "cancel", "csrf_token": page_token(tc)})
+            assert refused.status_code == 422 and "WF848" in refused.text
+            assert "workflow PIAPW-EU has no step for a canceled request" in refused.text
+        assert entry_status(eng, no) == "Open"
+    finally:
+        eng.close()
 
 
 def test_a_bulk_approval_without_entries_is_wf848(client: Any) -> None:

@@ -187,6 +187,9 @@ def act(inbox: Inbox, me: SignedIn, verb: str, no: int, comment: str | None) -> 
     t = viewer.t
     with inbox.gate:
         entry = pages.history_of(inbox.engine, viewer, no).entry
+        if verb == "cancel" and not pages.takes_cancel(inbox.engine, entry.instance_id):
+            raise FormRefused(f"workflow {entry.approval_code} has no step for a canceled request",
+                              "form.no_cancel", workflow=entry.approval_code)
     with inbox.event(verb):
         if verb == "cancel":
             inbox.engine.cancel(no, me.user)

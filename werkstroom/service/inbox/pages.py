@@ -119,14 +119,15 @@ def every_open(engine: Engine, viewer: Viewer, search: str) -> list[Row]:
 
 @attrs.frozen
 class SentRequest:
-    """One request the viewer sent: its document, where it stands, and an entry to cancel it by."""
+    """One request the viewer sent: its document, where it stands, whether it can be canceled, and an
+    entry to cancel it by."""
 
     document: str
     amount: str
     currency: str
     sent: str
     stands: str
-    pending: bool
+    cancelable: bool
     entry_no: int
     rows: tuple[Row, ...]
 
@@ -159,7 +160,8 @@ def sent_requests(engine: Engine, viewer: Viewer, pending_only: bool) -> list[Se
             continue
         first = entries[0]
         out.append(SentRequest(document(first, viewer.language), money(first.amount, viewer.language),
-                               first.currency_code or "LCY", viewer.moment(first.sent_at), stands, pending,
+                               first.currency_code or "LCY", viewer.moment(first.sent_at), stands,
+                               pending and takes_cancel(engine, first.instance_id),
                                max(e.entry_no for e in entries),
                                tuple(row(e, viewer, today) for e in entries)))
     out.sort(key=lambda r: r.entry_no, reverse=True)
@@ -264,6 +266,17 @@ def _lines(engine: Engine, e: ApprovalEntryInfo, lang: str
     return tuple(out)
 
 
+def takes_cancel(engine: Engine, instance_id: str) -> bool:
+    """Whether the instance waits for its record's cancel event (an active ``...ApprovalRequestCanceled``
+    step, as BC's templates have): only then does canceling the request do anything."""
+    try:
+        steps = engine.steps(instance_id)
+    except UnknownWorkflow:
+        return False
+    return any(s.kind == "event" and s.status == "Active" and s.name.endswith("ApprovalRequestCanceled")
+               for s in steps)
+
+
 def _step(engine: Engine, e: ApprovalEntryInfo) -> Step | None:
     """The workflow step that made the entry: the completed response of the instance that creates
     approval requests, with the event step it followed."""
@@ -322,7 +335,8 @@ def entry_page(engine: Engine, viewer: Viewer, ref: str | int) -> EntryPage:
         step=_step(engine, e),
         may_decide=e.status == "Open" and is_approver,
         may_delegate=e.status == "Open" and (is_approver or viewer.user == e.sender_id),
-        may_cancel=pending and (viewer.user == e.sender_id or viewer.administrator),
+        may_cancel=pending and (viewer.user == e.sender_id or viewer.administrator)
+        and takes_cancel(engine, e.instance_id),
         record_stored=values is not None)
 
 

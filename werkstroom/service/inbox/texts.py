@@ -100,6 +100,8 @@ EN: dict[str, str] = {
     "code": "code {code}",
     # sent requests
     "sent.title": "My sent requests",
+    "sent.count": "{n} requests",
+    "sent.count_one": "1 request",
     "sent.waiting": "Waiting for {users}",
     "sent.approved": "Approved",
     "sent.rejected": "Rejected by {users}",
@@ -134,6 +136,7 @@ EN: dict[str, str] = {
     "form.action": "unknown action",
     "form.comment": "the comment has more than {n} characters",
     "form.text": "a field holds a character that cannot be stored",
+    "form.no_cancel": "workflow {workflow} has no step for a canceled request, so it cannot be canceled here",
     # statuses and words of the engine
     "status.Created": "Created",
     "status.Open": "Open",
@@ -236,6 +239,8 @@ NL: dict[str, str] = {
     "refused.plain": "Geweigerd: {message}",
     "code": "code {code}",
     "sent.title": "Mijn verzonden aanvragen",
+    "sent.count": "{n} aanvragen",
+    "sent.count_one": "1 aanvraag",
     "sent.waiting": "Wacht op {users}",
     "sent.approved": "Goedgekeurd",
     "sent.rejected": "Afgewezen door {users}",
@@ -268,6 +273,8 @@ NL: dict[str, str] = {
     "form.action": "onbekende actie",
     "form.comment": "de opmerking heeft meer dan {n} tekens",
     "form.text": "een veld bevat een teken dat niet kan worden opgeslagen",
+    "form.no_cancel": "werkstroom {workflow} heeft geen stap voor een geannuleerde aanvraag, dus die kan hier "
+                      "niet worden geannuleerd",
     "status.Created": "Aangemaakt",
     "status.Open": "Open",
     "status.Approved": "Goedgekeurd",
