@@ -206,7 +206,8 @@ def _inbox_of_site(site: str) -> Any:
     return _SITES[site]
 
 
-def test_signed_links_valid_then_reused_and_expired(browser: Any, engine: Engine, clock: VirtualClock) -> None:
+def test_signed_links_valid_then_reused_and_expired(browser: Any, engine: Engine,
+                                                    clock: VirtualClock) -> None:
     def make(base: str) -> Any:
         app = inbox_app(engine, base)
         _SITES[base] = app.state.inbox

@@ -73,7 +73,8 @@ def test_a_link_is_used_once(engine: Engine, clock: VirtualClock) -> None:
     assert err.value.code == "WF845"
     with engine.transaction() as uow:
         row = uow.session.get_one(LinkUse, link.id)
-        assert (row.entry_id, row.user_id, row.purpose, row.address) == ("entry-7", "FINANCE", "view", "127.0.0.1")
+        assert (row.entry_id, row.user_id, row.purpose, row.address) == \
+            ("entry-7", "FINANCE", "view", "127.0.0.1")
 
 
 def test_the_secret_is_generated_once_and_kept(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:

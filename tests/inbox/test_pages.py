@@ -160,7 +160,8 @@ def test_a_post_without_a_session_is_wf842(client: Any, engine: Engine) -> None:
     no = open_entry(engine, "FINANCE", "PI-1001")
     refused = client.post(f"/inbox/entries/{no}", data={"action": "approve"})
     assert refused.status_code == 401 and "WF842" in refused.text
-    assert client.get(f"/inbox/entries/{no}").headers["location"] == f"/inbox/sign-in?next=/inbox/entries/{no}"
+    asked = client.get(f"/inbox/entries/{no}")
+    assert asked.headers["location"] == f"/inbox/sign-in?next=/inbox/entries/{no}"
 
 
 def test_user_text_is_escaped(client: Any, engine: Engine) -> None:

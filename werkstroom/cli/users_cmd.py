@@ -28,8 +28,8 @@ def set_password(ctx: click.Context, user: str, password_stdin: bool) -> None:
     try:
         from ..service.inbox import passwords
     except ImportError as exc:
-        click.echo(f"wf: `wf users` needs the server extra: python -m pip install 'werkstroom[server]' ({exc})",
-                   err=True)
+        click.echo("wf: `wf users` needs the server extra: python -m pip install 'werkstroom[server]' "
+                   f"({exc})", err=True)
         raise SystemExit(2) from None
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")

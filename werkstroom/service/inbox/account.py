@@ -13,7 +13,7 @@ from ...engine.approvals.errors import ApprovalError
 from ...store.approvals import ApprovalUserSetup
 from . import links as signed
 from . import passwords, sessions
-from .errors import BadFormToken, InboxError, LinkInvalid, SignInFailed
+from .errors import BadFormToken, InboxError, LinkInvalid, LinkUsed, SignInFailed
 from .pages import document
 from .texts import translator
 from .web import LANG_COOKIE, ROOT, Inbox
@@ -93,7 +93,8 @@ def _sign_in(inbox: Inbox, request: Request, user: str, password: str, token: st
     wait = inbox.limit.blocked_for(address)
     if wait is not None:
         return sign_in_page(inbox, request, status=429, user=user, retry=wait,
-                            error=TooManyFailures("too many failed sign-ins"), headers={"Retry-After": str(wait)})
+                            error=TooManyFailures("too many failed sign-ins"),
+                            headers={"Retry-After": str(wait)})
     pre = request.cookies.get(sessions.PRE_COOKIE, "")
     try:
         sessions.check_token(inbox.pre_token(pre) if pre else "\x00", token)
@@ -163,7 +164,7 @@ def _valid_link(inbox: Inbox, token: str, lang: str = "en") -> tuple[signed.Link
             if uow.session.get(ApprovalUserSetup, link.user) is None:
                 raise LinkInvalid(f"the link's user {link.user} is not in the approval user setup")
             if signed.was_used(uow, link):
-                raise signed.LinkUsed("the link was used already; each link works once")
+                raise LinkUsed("the link was used already; each link works once")
         try:
             entry = inbox.engine.approval_history(link.entry_id).entry
         except ApprovalError:

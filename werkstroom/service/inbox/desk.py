@@ -102,8 +102,8 @@ def requests_page(request: Request) -> Response:
     def work(inbox: Inbox, request: Request, me: SignedIn) -> Response:
         status, search = _status(request), _search(request)
         with inbox.gate:
-            rows = pages.requests_to_approve(inbox.engine, inbox.viewer(me), None if status == "all" else status,
-                                             search)
+            rows = pages.requests_to_approve(inbox.engine, inbox.viewer(me),
+                                             None if status == "all" else status, search)
         return inbox.render(request, "requests.html", title_key="nav.requests", me=me, page="requests",
                             rows=rows, chosen=status, q=search, statuses=pages.STATUSES)
 

@@ -236,7 +236,8 @@ def _text(value: Any, lang: str) -> str:
     return str(value)
 
 
-def _fields(engine: Engine, record_type: str, values: dict[str, Any], lang: str) -> tuple[tuple[str, str], ...]:
+def _fields(engine: Engine, record_type: str, values: dict[str, Any], lang: str
+            ) -> tuple[tuple[str, str], ...]:
     """The record's fields with their captions, in the record type's order (lists left out)."""
     spec = engine.catalogue.record(record_type)
     order = [f.name for f in spec.fields] if spec is not None else []
@@ -324,8 +325,8 @@ def entry_page(engine: Engine, viewer: Viewer, ref: str | int) -> EntryPage:
     lang = viewer.language
     values = engine.record(e.record_type, e.record_key)
     is_approver = viewer.user == e.approver_id or viewer.administrator
-    pending = any(s.status in PENDING for s in engine.approval_entries(
-        record_type=e.record_type, record_key=e.record_key, status=list(PENDING)) if s.instance_id == e.instance_id)
+    pending = any(s.instance_id == e.instance_id for s in engine.approval_entries(
+        record_type=e.record_type, record_key=e.record_key, status=list(PENDING)))
     return EntryPage(
         entry=e, row=row(e, viewer, viewer.today(engine.clock.now())),
         fields=_fields(engine, e.record_type, values or {}, lang),

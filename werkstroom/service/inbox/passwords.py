@@ -73,6 +73,13 @@ def set_password(engine: Engine, user: str, password: str,
     return uid
 
 
+def _matches(digest: str, password: str) -> bool:
+    try:
+        return _HASHER.verify(digest, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 def verify(engine: Engine, user: str, password: str, gate: AbstractContextManager[object] | None = None
            ) -> str | None:
     """The user id when ``password`` is ``user``'s, else None (unknown user, no password, wrong one).
@@ -87,10 +94,7 @@ def verify(engine: Engine, user: str, password: str, gate: AbstractContextManage
             if uow.session.get(ApprovalUserSetup, uid) is not None:
                 row = uow.session.get(UserPassword, uid)
                 stored = row.password_hash if row is not None else None
-    try:
-        right = _HASHER.verify(stored or _nobody(), password if isinstance(password, str) else "")
-    except (VerificationError, InvalidHashError):
-        right = False
+    right = _matches(stored or _nobody(), password if isinstance(password, str) else "")
     if not right or stored is None:
         return None
     if _HASHER.check_needs_rehash(stored):

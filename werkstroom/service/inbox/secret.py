@@ -29,8 +29,8 @@ def service_secret(engine: Engine) -> bytes:
     given = os.environ.get(VARIABLE)
     if given is not None:
         if len(given) < MIN_LENGTH:
-            raise BadSettings(f"{VARIABLE} has {len(given)} characters; it needs at least {MIN_LENGTH} "
-                              "(e.g. the output of `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)")
+            raise BadSettings(f"{VARIABLE} has {len(given)} characters; it needs at least {MIN_LENGTH} (e.g. "
+                              "what `python -c 'import secrets; print(secrets.token_urlsafe(48))'` prints)")
         return given.encode("utf-8", "surrogatepass")
     found = _stored(engine)
     if found is not None:

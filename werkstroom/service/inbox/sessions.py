@@ -72,8 +72,8 @@ def start(uow: UnitOfWork, user: str, via: str, lifetime: dt.timedelta) -> str:
     now = uow.clock.now()
     uow.session.execute(delete(InboxSession).where(InboxSession.expires_at < now))
     cookie = secrets.token_urlsafe(32)
-    uow.session.add(InboxSession(id=_hash(cookie), user_id=user, csrf_token=secrets.token_urlsafe(32), via=via,
-                                 created_at=now, expires_at=now + lifetime, flash=""))
+    uow.session.add(InboxSession(id=_hash(cookie), user_id=user, csrf_token=secrets.token_urlsafe(32),
+                                 via=via, created_at=now, expires_at=now + lifetime, flash=""))
     return cookie
 
 

@@ -273,8 +273,8 @@ NL: dict[str, str] = {
     "form.action": "onbekende actie",
     "form.comment": "de opmerking heeft meer dan {n} tekens",
     "form.text": "een veld bevat een teken dat niet kan worden opgeslagen",
-    "form.no_cancel": "werkstroom {workflow} heeft geen stap voor een geannuleerde aanvraag, dus die kan hier "
-                      "niet worden geannuleerd",
+    "form.no_cancel": "werkstroom {workflow} heeft geen stap voor een geannuleerde aanvraag, dus die kan "
+                      "hier niet worden geannuleerd",
     "status.Created": "Aangemaakt",
     "status.Open": "Open",
     "status.Approved": "Goedgekeurd",

@@ -31,7 +31,8 @@ LANG_COOKIE = "wf_lang"
 # referrer to other sites (a signed link's address is in the URL), nothing kept in caches
 HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
-                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
+                               "object-src 'none'",
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
@@ -55,9 +56,11 @@ class Inbox:
     base URL), the lifetimes, the failure limit and the templates."""
 
     def __init__(self, engine: Engine, gate: AbstractContextManager[object], limit: FailureLimit, *,
-                 status_of: Callable[[WerkstroomError], int], event: Callable[[str], AbstractContextManager[object]],
-                 base: str = "", link_lifetime: dt.timedelta = dt.timedelta(hours=72),
-                 session_lifetime: dt.timedelta = dt.timedelta(hours=12), secret: bytes | None = None) -> None:
+                 status_of: Callable[[WerkstroomError], int],
+                 event: Callable[[str], AbstractContextManager[object]], base: str = "",
+                 link_lifetime: dt.timedelta = dt.timedelta(hours=72),
+                 session_lifetime: dt.timedelta = dt.timedelta(hours=12),
+                 secret: bytes | None = None) -> None:
         self.engine = engine
         self.gate = gate
         self.limit = limit
@@ -138,7 +141,8 @@ class Inbox:
 
     def secure(self, request: Request) -> bool:
         """Cookies are Secure when the page was asked over https (or the base URL is https)."""
-        return request.url.scheme == "https" or (self.links is not None and self.links.base.startswith("https:"))
+        https_base = self.links is not None and self.links.base.startswith("https:")
+        return request.url.scheme == "https" or https_base
 
     # ------------------------------------------------------------------ forms before signing in
 
