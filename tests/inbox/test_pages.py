@@ -179,3 +179,21 @@ def test_the_next_page_after_signing_in_stays_in_the_inbox(client: Any) -> None:
     done = client.post("/inbox/sign-in", data={"user": "CEO", "password": PASSWORD, "csrf_token": token(form),
                                                "next": "//evil.example.com/"})
     assert done.headers["location"] == "/inbox/requests"
+
+
+def test_signing_in_again_ends_the_browsers_session_before(client: Any, engine: Engine) -> None:
+    from sqlalchemy import select
+
+    from werkstroom.store.inbox import InboxSession
+
+    sign_in(client, "BUYER")
+    assert client.get("/inbox/sign-in?next=/inbox/sent").headers["location"] == "/inbox/sent"  # signed in
+    client.cookies.delete("wf_session")  # another browser tab's cookie is gone; BUYER's session stays
+    form_token = token(client.get("/inbox/sign-in"))
+    sign_in(client, "CLERK")
+    again = client.post("/inbox/sign-in", data={"user": "FINANCE", "password": PASSWORD,
+                                                "csrf_token": form_token})
+    assert again.status_code == 303  # with CLERK's cookie: CLERK's session ends
+    with engine.transaction() as uow:
+        users = sorted(uow.session.scalars(select(InboxSession.user_id)))
+    assert users == ["BUYER", "FINANCE"]

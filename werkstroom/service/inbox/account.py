@@ -105,7 +105,7 @@ def _sign_in(inbox: Inbox, request: Request, user: str, password: str, token: st
         inbox.limit.count_failure(address)
         return sign_in_page(inbox, request, status=401, user=user[:50],
                             error=SignInFailed("unknown user or wrong password"))
-    cookie = inbox.begin(found, "password")
+    cookie = inbox.begin(request, found, "password")
     response = inbox.redirect(local_next(next_))
     inbox.set_cookie(request, response, cookie)
     return response
@@ -204,7 +204,8 @@ def _use_link(inbox: Inbox, request: Request, token: str, form_token: str) -> Re
         sessions.check_token(inbox.pre_token(pre) if pre else "\x00", form_token)
         link, entry_no, _ = _valid_link(inbox, token)
         now = inbox.engine.clock.now()
-        cookie = inbox.begin(link.user, "link", lambda uow: signed.use(uow, link, client(request), now))
+        cookie = inbox.begin(request, link.user, "link",
+                             lambda uow: signed.use(uow, link, client(request), now))
     except LinkInvalid as exc:
         inbox.limit.count_failure(client(request))
         return link_refused(inbox, request, exc)

@@ -93,6 +93,12 @@ def find(engine: Engine, cookie: str | None) -> SignedIn | None:
                     tuple(json.loads(flash)) if flash else ())
 
 
+def end_cookie(uow: UnitOfWork, cookie: str | None) -> None:
+    """End the session of ``cookie`` (if there is one) in ``uow``."""
+    if cookie and len(cookie) <= 100:
+        uow.session.execute(delete(InboxSession).where(InboxSession.id == _hash(cookie)))
+
+
 def end(engine: Engine, session_id: str) -> None:
     with engine.transaction() as uow:
         uow.session.execute(delete(InboxSession).where(InboxSession.id == session_id))

@@ -17,7 +17,7 @@ from ...engine.facade import Engine
 from ...engine.unit import UnitOfWork
 from ...errors import WerkstroomError
 from . import sessions
-from .errors import NotSignedIn
+from .errors import BadSettings, NotSignedIn
 from .links import SignedLinks, base_url
 from .pages import Viewer
 from .secret import derive, service_secret
@@ -67,8 +67,6 @@ class Inbox:
         self.status_of = status_of  # the HTTP status of an engine's refusal (the service's one table)
         self.event = event  # the gate around one approval action, timed and counted
         if session_lifetime <= dt.timedelta(0):
-            from .errors import BadSettings
-
             raise BadSettings("a session's lifetime must be a positive number of hours")
         self.session_lifetime = session_lifetime
         with gate:
@@ -124,11 +122,14 @@ class Inbox:
         with self.gate:
             sessions.set_flash(self.engine, me.id, messages)
 
-    def begin(self, user: str, via: str, first: Callable[[UnitOfWork], None] | None = None) -> str:
-        """A new session for ``user`` (its cookie value), in one transaction after ``first``."""
+    def begin(self, request: Request, user: str, via: str,
+              first: Callable[[UnitOfWork], None] | None = None) -> str:
+        """A new session for ``user`` (its cookie value), in one transaction after ``first``; the
+        browser's session before it, if any, ends."""
         with self.gate, self.engine.transaction() as uow:
             if first is not None:
                 first(uow)
+            sessions.end_cookie(uow, request.cookies.get(sessions.COOKIE))
             return sessions.start(uow, user, via, self.session_lifetime)
 
     def set_cookie(self, request: Request, response: Response, cookie: str) -> None:
