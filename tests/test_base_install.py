@@ -85,8 +85,8 @@ def test_the_worker_and_webhooks_without_the_server_extra(tmp_path: Path) -> Non
     assert "[WF816]" in done.stderr and "--no-webhooks" in done.stderr
 
 
-def test_serve_and_tokens_without_the_server_extra_say_which_extra_to_install(tmp_path: Path) -> None:
-    for args in (["serve", "--port", "0"], ["tokens", "list"]):
+def test_serve_tokens_and_users_without_the_server_extra_say_which_extra_to_install(tmp_path: Path) -> None:
+    for args in (["serve", "--port", "0"], ["tokens", "list"], ["users", "set-password", "FINANCE"]):
         done = _run(f"""
             from werkstroom.cli import main
             main(["--db", "sqlite:///{tmp_path / 'w.db'}", *{args!r}])

@@ -62,32 +62,13 @@ def open_entry(eng: Engine, user: str, document_no: str) -> int:
     return found.entry_no
 
 
-class CountedLimit:
-    """The failure limit (until the service's own is wired): 5 failures per address."""
-
-    def __init__(self) -> None:
-        self.failures: dict[str, int] = {}
-
-    def blocked_for(self, address: str) -> int | None:
-        return 60 if self.failures.get(address, 0) >= 5 else None
-
-    def count_failure(self, address: str) -> None:
-        self.failures[address] = self.failures.get(address, 0) + 1
-
-
 def inbox_app(eng: Engine, base: str = "http://testserver") -> Any:
-    import threading
+    """The service's app on ``eng``, its inbox linking to ``base``; five failed sign-ins from one
+    address block it for a minute."""
+    from werkstroom.service.app import create_app
+    from werkstroom.service.settings import Settings
 
-    from fastapi import FastAPI
-
-    from werkstroom.service.inbox.mount import install
-    from werkstroom.service.inbox.web import Inbox
-
-    lock = threading.Lock()
-    app = FastAPI()
-    install(app, Inbox(eng, lock, CountedLimit(), status_of=lambda exc: getattr(exc, "status", None) or 409,
-                       event=lambda verb: lock, base=base))
-    return app
+    return create_app(eng, Settings(base_url=base, auth_failures=5, auth_block=60))
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from typing import Any
 
 import pytest
 
@@ -120,3 +121,36 @@ def test_notification_emails_carry_a_link_for_the_recipient(engine: Engine, cloc
         assert link.expires == (clock.now() + dt.timedelta(hours=72)).replace(microsecond=0)
     with pytest.raises(BadSettings):
         links.SignedLinks(b"s" * 48, "https://wf.example.com", dt.timedelta(0), clock)
+
+
+def test_the_service_links_the_engines_emails_to_its_inbox(engine: Engine) -> None:
+    from werkstroom.service.app import create_app
+    from werkstroom.service.settings import Settings
+
+    app = create_app(engine, Settings(base_url="https://wf.example.com/"))
+    assert engine.links is app.state.inbox.links
+    mails: list[str] = []
+
+    class Mailbox:
+        def send(self, to: str, subject: str, body: str) -> None:
+            mails.append(body)
+
+    engine.dispatch_notifications(Mailbox())
+    assert mails[0].count("Open it: https://wf.example.com/inbox/link/") == 3
+
+
+def test_wf_serve_refuses_unusable_inbox_settings_wf849(tmp_path: Any,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from werkstroom.cli import cli
+
+    db = f"sqlite:///{tmp_path / 'w.db'}"
+    for args, words in ((["--base-url", "ftp://x"], "not an absolute http"),
+                        (["--link-hours", "0"], "--link-hours must be a positive number"),
+                        (["--session-hours", "-1"], "--session-hours must be a positive number")):
+        done = CliRunner().invoke(cli, ["--db", db, "serve", "--port", "0", *args])
+        assert done.exit_code == 2 and "[WF849]" in done.output and words in done.output, done.output
+    monkeypatch.setenv(VARIABLE, "short")
+    done = CliRunner().invoke(cli, ["--db", db, "serve", "--port", "0"])
+    assert done.exit_code == 2 and "WERKSTROOM_SECRET has 5 characters" in done.output

@@ -19,7 +19,7 @@ from ..errors import WerkstroomError
 
 def _fail(exc: WerkstroomError) -> NoReturn:
     click.echo(f"wf: {exc.message} [{exc.code}]", err=True)
-    sys.exit(2 if exc.code in ("WF100", "WF515", "WF815", "WF816") else 1)
+    sys.exit(2 if exc.code in ("WF100", "WF515", "WF815", "WF816", "WF849") else 1)
 
 
 def _server_module(name: str) -> Any:
@@ -62,23 +62,36 @@ def _engine(ctx: click.Context) -> Iterator[Any]:
               help="Server processes sharing the port (for PostgreSQL; SQLite has one writer at a time).")
 @click.option("--with-worker", is_flag=True,
               help="Also run the worker (timers, notifications, webhooks) in each server process.")
+@click.option("--base-url", default="",
+              help="The address users reach the service at; notification e-mails link to the inbox there.")
+@click.option("--link-hours", default=72.0, show_default=True, type=float,
+              help="How long a link in a notification e-mail works.")
+@click.option("--session-hours", default=12.0, show_default=True, type=float,
+              help="How long a session of the inbox lasts.")
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, db_url: str | None, log_format: str,
-          workers: int, with_worker: bool) -> None:
-    """Serve the HTTP API (/api/v1), its OpenAPI description (/openapi.json, /docs), /healthz,
-    /readyz and /metrics, until Ctrl-C or SIGTERM. With --with-worker, each server process also runs
-    `wf worker`'s loop (with its default settings) and finishes its items in hand when stopped."""
+          workers: int, with_worker: bool, base_url: str, link_hours: float, session_hours: float) -> None:
+    """Serve the HTTP API (/api/v1), its OpenAPI description (/openapi.json, /docs), the approvers'
+    inbox (/inbox), /healthz, /readyz and /metrics, until Ctrl-C or SIGTERM. With --with-worker, each
+    server process also runs `wf worker`'s loop (with its default settings) and finishes its items in
+    hand when stopped."""
     url = db_url or (ctx.find_root().obj or {}).get("db_url")
     settings_module = _server_module("settings")
     serving = _server_module("serve")
-    settings = settings_module.Settings(log_format=log_format)
+    settings = settings_module.Settings(log_format=log_format, base_url=base_url, link_hours=link_hours,
+                                        session_hours=session_hours)
+    try:
+        _server_module("inbox.web").check(settings)  # WF849 before anything starts
+    except WerkstroomError as exc:
+        _fail(exc)
     # `module:function` hooks run on each process's app (a worker beside the server)
     hooks = ["werkstroom.service.worker:beside_server"] if with_worker else []
     from ..engine.connect import shown_url
     from ..store.database import resolve_url
 
     def started(address: str) -> None:
-        click.echo(f"wf serve: {address} (API {address}/api/v1, docs {address}/docs) on "
+        click.echo(f"wf serve: {address} (API {address}/api/v1, docs {address}/docs, "
+                   f"inbox {address}/inbox) on "
                    f"{shown_url(resolve_url(url))}, {workers} process{'es' if workers > 1 else ''}"
                    + (", each with a worker" if with_worker else ""), err=True)
 

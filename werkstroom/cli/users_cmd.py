@@ -1,6 +1,6 @@
 """`wf users set-password USER`: the password a user of the organisation setup signs in to the inbox
 with (`wf serve`, docs/inbox.md). Only an argon2 hash of it is stored; setting it ends the user's
-sessions. Needs the ``[server]`` extra (argon2-cffi)."""
+sessions. Needs the ``[server]`` extra (argon2-cffi; WF816 says so without it)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 import click
 
 from ..errors import WerkstroomError
-from .approvals_cmd import _engine, _refuse
+from .service_cmd import _engine, _fail, _server_module
 
 
 @click.group("users")
@@ -25,12 +25,7 @@ def users() -> None:
 def set_password(ctx: click.Context, user: str, password_stdin: bool) -> None:
     """Set the password USER signs in to the inbox with (asked twice, not shown), and end USER's
     sessions. USER must be in the approval user setup (`wf setup load`)."""
-    try:
-        from ..service.inbox import passwords
-    except ImportError as exc:
-        click.echo("wf: `wf users` needs the server extra: python -m pip install 'werkstroom[server]' "
-                   f"({exc})", err=True)
-        raise SystemExit(2) from None
+    passwords = _server_module("inbox.passwords")  # WF816 without the [server] extra
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -40,5 +35,5 @@ def set_password(ctx: click.Context, user: str, password_stdin: bool) -> None:
         with _engine(ctx) as eng:
             uid = passwords.set_password(eng, user, password)
     except WerkstroomError as exc:
-        _refuse(exc)
+        _fail(exc)
     click.echo(f"password of {uid} set; their sessions of the inbox have ended")

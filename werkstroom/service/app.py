@@ -1,8 +1,9 @@
 """The ASGI application: ``create_app(engine, settings)``.
 
 It answers the JSON API (``/api/v1``), the operations routes (``/healthz``, ``/readyz``, ``/metrics``,
-``/problems/{code}``) and its OpenAPI description (``/openapi.json``, interactive at ``/docs``). Every
-refusal is a problem-details answer with its WF code (``problems``). The engine is the caller's: the
+``/problems/{code}``), its OpenAPI description (``/openapi.json``, interactive at ``/docs``) and the
+approvers' web pages (``/inbox``, ``inbox/``). Every refusal of the API is a problem-details answer
+with its WF code (``problems``); the inbox's pages say theirs in HTML. The engine is the caller's: the
 app never closes it. ``app.state.background`` lists what runs beside the server while the app is up
 (objects with ``start()`` and ``stop()``, started in order and stopped in reverse when it shuts down),
 for work such as a worker inside `wf serve`.
@@ -28,6 +29,7 @@ from ..errors import WerkstroomError
 from . import api, ops
 from .api.models import Problem
 from .context import Service, dumps
+from .inbox import mount as inbox
 from .logs import LOGGER
 from .problems import (
     PROBLEM_TYPE,
@@ -97,6 +99,7 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
     app.state.background = background
     app.include_router(api.router())
     app.include_router(ops.router)
+    inbox.install(app, service)
     _handlers(app)
     app.openapi = lambda: openapi(app)  # type: ignore[method-assign]
     return app

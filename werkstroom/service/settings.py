@@ -19,7 +19,10 @@ class Settings:
     ``max_body_bytes``: the largest request body read (WF809 beyond it): an event's record may have
     1,000,000 bytes as JSON (the engine's limit), with room for the rest of the request.
     ``page_limit``: the longest page of a list. ``explain``: evaluate conditions in explain mode, so
-    event results carry the values each condition read (slower)."""
+    event results carry the values each condition read (slower).
+    The inbox (docs/inbox.md): ``base_url``, the address users reach the service at (notification
+    e-mails link entries to its pages; '' for no links); ``link_hours``, how long such a link works;
+    ``session_hours``, how long a signed-in session lasts."""
 
     log_format: str = attrs.field(default="text", validator=attrs.validators.in_(LOG_FORMATS))
     auth_failures: int = 10
@@ -29,3 +32,6 @@ class Settings:
     max_body_bytes: int = 4_000_000
     page_limit: int = 1000
     explain: bool = False
+    base_url: str = ""
+    link_hours: float = 72.0
+    session_hours: float = 12.0

@@ -9,7 +9,8 @@ the next request in every process, and the limit holds across processes (``wf_au
 A failure (a malformed, unknown, wrong or revoked token) is counted for the client address; after
 ``Settings.auth_failures`` within ``auth_window`` seconds the address is refused (429, WF803, with
 ``Retry-After``) for ``auth_block`` seconds, whatever token it sends. A request without a token is
-refused (WF800) without counting: it guessed nothing.
+refused (WF800) without counting: it guessed nothing. The inbox's sign-in form and its signed links
+count their failures here too (``count_failure``, ``blocked_for``): one limit per address.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ _CHECK = Statement(select(
     .scalar_subquery()))
 _TOKEN = Statement(select(_TOKENS.c.kind, _TOKENS.c.name, _TOKENS.c.scopes, _TOKENS.c.secret_hash,
                           _TOKENS.c.revoked_at).where(_TOKENS.c.id == bindparam("b_id")))
+_BLOCKED = Statement(select(_FAILURES.c.blocked_until).where(_FAILURES.c.address == bindparam("b_address")))
 CACHE_SECONDS = 900.0  # how long a verified token is kept before its hash is verified again
 
 
@@ -126,14 +128,27 @@ class Authenticator:
 
     def _fail(self, address: str, error: ServiceError) -> NoReturn:
         """Count the failure for ``address`` (blocking it at the limit), then raise ``error``."""
+        self.count_failure(address)
+        raise error
+
+    def count_failure(self, address: str) -> None:
+        """Count one failed authentication of ``address``, blocking it at the limit."""
         for attempt in (1, 2):
             try:
                 self._count(address)
-                break
+                return
             except IntegrityError:  # PostgreSQL: another process counted this address's first failure
                 if attempt == 2:
                     raise
-        raise error
+
+    def blocked_for(self, address: str) -> int | None:
+        """The seconds until ``address`` may authenticate again, or None when it is not blocked."""
+        with self.gate, self.engine.transaction() as uow:
+            blocked = uow.db.scalar(_BLOCKED, {"b_address": address})
+        now = self.engine.clock.now()
+        if blocked is None or utc(blocked) <= now:
+            return None
+        return max(1, math.ceil((utc(blocked) - now).total_seconds()))
 
     def _count(self, address: str) -> None:
         s = self.settings

@@ -11,6 +11,7 @@ from starlette.datastructures import FormData
 
 from ...engine.approvals.errors import ApprovalError
 from ...store.approvals import ApprovalUserSetup
+from ..context import client_address
 from . import links as signed
 from . import passwords, sessions
 from .errors import BadFormToken, InboxError, LinkInvalid, LinkUsed, SignInFailed
@@ -29,7 +30,7 @@ def inbox_of(request: Request) -> Inbox:
 
 
 def client(request: Request) -> str:
-    return request.client.host if request.client is not None else "unknown"
+    return client_address(request)
 
 
 def local_next(value: object) -> str:
@@ -90,7 +91,7 @@ class TooManyFailures(InboxError):
 
 def _sign_in(inbox: Inbox, request: Request, user: str, password: str, token: str, next_: str) -> Response:
     address = client(request)
-    wait = inbox.limit.blocked_for(address)
+    wait = inbox.blocked_for(address)
     if wait is not None:
         return sign_in_page(inbox, request, status=429, user=user, retry=wait,
                             error=TooManyFailures("too many failed sign-ins"),
@@ -102,7 +103,7 @@ def _sign_in(inbox: Inbox, request: Request, user: str, password: str, token: st
         return sign_in_page(inbox, request, status=exc.status, user=user, error=exc)
     found = passwords.verify(inbox.engine, user, password, inbox.gate)
     if found is None:
-        inbox.limit.count_failure(address)
+        inbox.count_failure(address, "WF840")
         return sign_in_page(inbox, request, status=401, user=user[:50],
                             error=SignInFailed("unknown user or wrong password"))
     cookie = inbox.begin(request, found, "password")
@@ -176,7 +177,7 @@ def _link_page(inbox: Inbox, request: Request, token: str) -> Response:
     try:
         link, entry_no, doc = _valid_link(inbox, token, inbox.anonymous_language(request))
     except LinkInvalid as exc:
-        inbox.limit.count_failure(client(request))
+        inbox.count_failure(client(request), exc.code)
         return link_refused(inbox, request, exc)
     except InboxError as exc:
         return link_refused(inbox, request, exc)
@@ -192,7 +193,7 @@ def _link_page(inbox: Inbox, request: Request, token: str) -> Response:
 @router.get(ROOT + "/link/{token}")
 def link_page(request: Request, token: str) -> Response:
     inbox = inbox_of(request)
-    wait = inbox.limit.blocked_for(client(request))
+    wait = inbox.blocked_for(client(request))
     if wait is not None:
         return link_refused(inbox, request, TooManyFailures("too many failures"))
     return _link_page(inbox, request, token)
@@ -207,7 +208,7 @@ def _use_link(inbox: Inbox, request: Request, token: str, form_token: str) -> Re
         cookie = inbox.begin(request, link.user, "link",
                              lambda uow: signed.use(uow, link, client(request), now))
     except LinkInvalid as exc:
-        inbox.limit.count_failure(client(request))
+        inbox.count_failure(client(request), exc.code)
         return link_refused(inbox, request, exc)
     except InboxError as exc:
         return link_refused(inbox, request, exc)

@@ -24,14 +24,22 @@ MIN_LENGTH = 32
 _NAME = "service"
 
 
+def given_secret() -> bytes | None:
+    """``WERKSTROOM_SECRET`` (None when it is not set); WF849 when it is too short."""
+    given = os.environ.get(VARIABLE)
+    if given is None:
+        return None
+    if len(given) < MIN_LENGTH:
+        raise BadSettings(f"{VARIABLE} has {len(given)} characters; it needs at least {MIN_LENGTH} (e.g. "
+                          "what `python -c 'import secrets; print(secrets.token_urlsafe(48))'` prints)")
+    return given.encode("utf-8", "surrogatepass")
+
+
 def service_secret(engine: Engine) -> bytes:
     """The secret (see the module); WF849 when ``WERKSTROOM_SECRET`` is set but too short."""
-    given = os.environ.get(VARIABLE)
+    given = given_secret()
     if given is not None:
-        if len(given) < MIN_LENGTH:
-            raise BadSettings(f"{VARIABLE} has {len(given)} characters; it needs at least {MIN_LENGTH} (e.g. "
-                              "what `python -c 'import secrets; print(secrets.token_urlsafe(48))'` prints)")
-        return given.encode("utf-8", "surrogatepass")
+        return given
     found = _stored(engine)
     if found is not None:
         return found

@@ -1,13 +1,13 @@
-"""The inbox's plumbing shared by its routes: the ``Inbox`` (engine, gate, keys, templates and
-settings), rendering a page in the user's language with the security headers every page carries,
-the session and pre-session cookies, and the rate limit on failed sign-ins."""
+"""The inbox's plumbing shared by its routes: the ``Inbox`` (the service's engine, gate and failure
+limit, the keys, the templates and the lifetimes), rendering a page in the user's language with the
+security headers every page carries, and the session and pre-session cookies."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from contextlib import AbstractContextManager
-from typing import Any, Protocol
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -16,11 +16,14 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from ...engine.facade import Engine
 from ...engine.unit import UnitOfWork
 from ...errors import WerkstroomError
+from ..context import Service
+from ..problems import status_of
+from ..settings import Settings
 from . import sessions
 from .errors import BadSettings, NotSignedIn
 from .links import SignedLinks, base_url
 from .pages import Viewer
-from .secret import derive, service_secret
+from .secret import derive, given_secret, service_secret
 from .sessions import SignedIn
 from .texts import TEXTS, language, preferred, translator
 
@@ -40,44 +43,63 @@ HEADERS = {
 }
 
 
-class FailureLimit(Protocol):
-    """The limit of failed authentications per client address (shared with the API's tokens)."""
+def _hours(name: str, value: float) -> dt.timedelta:
+    if not isinstance(value, int | float) or isinstance(value, bool) or not 0 < value <= 24 * 366:
+        raise BadSettings(f"{name} must be a positive number of hours (at most a year), not {value!r}")
+    return dt.timedelta(hours=value)
 
-    def blocked_for(self, address: str) -> int | None:
-        """Seconds until ``address`` may try again, or None when it is not blocked."""
 
-    def count_failure(self, address: str) -> None:
-        """Count one failure of ``address`` (blocking it at the limit)."""
+def check(settings: Settings) -> None:
+    """WF849 unless the inbox's settings are usable (base URL, lifetimes, WERKSTROOM_SECRET)."""
+    given_secret()
+    _hours("--session-hours", settings.session_hours)
+    _hours("--link-hours", settings.link_hours)
+    if settings.base_url:
+        base_url(settings.base_url)
 
 
 class Inbox:
-    """Everything the inbox's routes share: the ``engine`` and the ``gate`` held around each use of
-    the store, the keys made from the service's secret, the signed links (``links``, None without a
-    base URL), the lifetimes, the failure limit and the templates."""
+    """Everything the inbox's routes share: the service's ``engine`` and the ``gate`` held around each
+    use of the store, the keys made from the service's secret, the signed links (``links``, None
+    without a base URL), the lifetimes and the templates. WF849 when the settings are not usable."""
 
-    def __init__(self, engine: Engine, gate: AbstractContextManager[object], limit: FailureLimit, *,
-                 status_of: Callable[[WerkstroomError], int],
-                 event: Callable[[str], AbstractContextManager[object]], base: str = "",
-                 link_lifetime: dt.timedelta = dt.timedelta(hours=72),
-                 session_lifetime: dt.timedelta = dt.timedelta(hours=12),
-                 secret: bytes | None = None) -> None:
-        self.engine = engine
-        self.gate = gate
-        self.limit = limit
-        self.status_of = status_of  # the HTTP status of an engine's refusal (the service's one table)
-        self.event = event  # the gate around one approval action, timed and counted
-        if session_lifetime <= dt.timedelta(0):
-            raise BadSettings("a session's lifetime must be a positive number of hours")
-        self.session_lifetime = session_lifetime
-        with gate:
-            secret = secret if secret is not None else service_secret(engine)
+    def __init__(self, service: Service) -> None:
+        settings = service.settings
+        self.service = service
+        self.engine: Engine = service.engine
+        self.gate = service.gate
+        self.session_lifetime = _hours("--session-hours", settings.session_hours)
+        self.link_lifetime = _hours("--link-hours", settings.link_hours)
+        base = base_url(settings.base_url) if settings.base_url else ""
+        with self.gate:
+            secret = service_secret(self.engine)
         self.link_key = derive(secret, "links")
         self.form_key = derive(secret, "sign-in form")
-        self.links = SignedLinks(secret, base_url(base), link_lifetime, engine.clock) if base else None
-        self.link_lifetime = link_lifetime
+        self.links = SignedLinks(secret, base, self.link_lifetime, self.engine.clock) if base else None
         self.templates = Environment(loader=PackageLoader("werkstroom.service.inbox", "templates"),
                                      autoescape=select_autoescape(["html"], default=True),
                                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+    # ------------------------------------------------------------------ the service's parts
+
+    def status_of(self, exc: WerkstroomError) -> int:
+        """The HTTP status of a refusal (the service's one table)."""
+        return status_of(exc)
+
+    @contextmanager
+    def event(self, verb: str) -> Iterator[Engine]:
+        """The engine behind the gate for one approval action, timed and counted as the API's are."""
+        with self.service.event(verb) as engine:
+            yield engine
+        self.service.counted(verb, False)
+
+    def blocked_for(self, address: str) -> int | None:
+        return self.service.auth.blocked_for(address)
+
+    def count_failure(self, address: str, code: str) -> None:
+        """One failed sign-in or altered link from ``address`` (the limit API tokens share)."""
+        self.service.metrics.auth_failures.labels(code).inc()
+        self.service.auth.count_failure(address)
 
     # ------------------------------------------------------------------ rendering
 
