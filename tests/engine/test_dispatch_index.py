@@ -61,6 +61,9 @@ def test_a_version_2_database_gets_the_entry_event_at_open(engine_url: str) -> N
             conn.execute(text(f"DROP TABLE {table}"))
         for table in ("wf_webhook_delivery", "wf_webhook_subscription"):  # nor the webhooks' (6)
             conn.execute(text(f"DROP TABLE {table}"))
+        for table in ("wf_user_password", "wf_inbox_session", "wf_link_use", "wf_service_secret"):
+            conn.execute(text(f"DROP TABLE {table}"))  # nor the inbox's (version 7)
+        conn.execute(text("ALTER TABLE wf_approval_user_setup DROP COLUMN language"))
         conn.execute(text("DROP INDEX ix_wf_workflow_entry_event"))
         conn.execute(text("ALTER TABLE wf_workflow DROP COLUMN entry_event"))
         conn.execute(text("ALTER TABLE wf_workflow DROP COLUMN allow_overlap"))

@@ -182,6 +182,9 @@ def test_a_version_3_store_gets_its_pins_at_open(engine_url: str) -> None:
             conn.execute(text(f"DROP TABLE {table}"))
         for table in ("wf_webhook_delivery", "wf_webhook_subscription"):  # nor the webhooks' (6)
             conn.execute(text(f"DROP TABLE {table}"))
+        for table in ("wf_user_password", "wf_inbox_session", "wf_link_use", "wf_service_secret"):
+            conn.execute(text(f"DROP TABLE {table}"))  # nor the inbox's (version 7)
+        conn.execute(text("ALTER TABLE wf_approval_user_setup DROP COLUMN language"))
         conn.execute(text("UPDATE alembic_version SET version_num = '0003'"))
         conn.execute(text("UPDATE wf_schema_version SET version = 3"))
     raw.dispose()

@@ -52,6 +52,9 @@ def test_version_1_step_rows_move_into_the_instance_rows(engine_url: str) -> Non
             conn.execute(text(f"DROP TABLE {table}"))
         for table in ("wf_webhook_delivery", "wf_webhook_subscription"):  # nor the webhooks' (6)
             conn.execute(text(f"DROP TABLE {table}"))
+        for table in ("wf_user_password", "wf_inbox_session", "wf_link_use", "wf_service_secret"):
+            conn.execute(text(f"DROP TABLE {table}"))  # nor the inbox's (version 7)
+        conn.execute(text("ALTER TABLE wf_approval_user_setup DROP COLUMN language"))
         conn.execute(text("UPDATE wf_schema_version SET version = 1"))
         conn.execute(text("DROP TABLE alembic_version"))  # Werkstroom before Alembic had none
     raw.dispose()
