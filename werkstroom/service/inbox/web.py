@@ -129,7 +129,10 @@ class Inbox:
 
     def signed_in(self, request: Request) -> SignedIn | None:
         with self.gate:
-            return sessions.find(self.engine, request.cookies.get(sessions.COOKIE))
+            found = sessions.find(self.engine, request.cookies.get(sessions.COOKIE))
+        if found is not None:
+            request.state.principal = f"user {found.user} (inbox)"  # for the request's log line
+        return found
 
     def require(self, request: Request) -> SignedIn:
         found = self.signed_in(request)
