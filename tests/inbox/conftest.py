@@ -77,3 +77,33 @@ def client(engine: Engine) -> Iterator[Any]:
 
     with TestClient(inbox_app(engine), follow_redirects=False) as tc:
         yield tc
+
+
+class Mailbox:
+    """An SMTP server on 127.0.0.1 (aiosmtpd) keeping what it receives: (from, to, content)."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, list[str], bytes]] = []
+        self.port = 0
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def mailbox() -> Iterator[Mailbox]:
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    found = Mailbox()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        found.port = int(s.getsockname()[1])
+    controller = Controller(found, hostname="127.0.0.1", port=found.port)
+    controller.start()
+    try:
+        yield found
+    finally:
+        controller.stop()

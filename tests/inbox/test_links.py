@@ -15,6 +15,8 @@ from werkstroom.service.inbox.errors import BadSettings, LinkExpired, LinkInvali
 from werkstroom.service.inbox.secret import VARIABLE, service_secret
 from werkstroom.store.inbox import LinkUse
 
+from .conftest import Mailbox
+
 KEY = b"k" * 32
 
 
@@ -154,3 +156,22 @@ def test_wf_serve_refuses_unusable_inbox_settings_wf849(tmp_path: Any,
     monkeypatch.setenv(VARIABLE, "short")
     done = CliRunner().invoke(cli, ["--db", db, "serve", "--port", "0"])
     assert done.exit_code == 2 and "WERKSTROOM_SECRET has 5 characters" in done.output
+
+
+def test_wf_notifications_dispatch_links_the_entries(engine: Engine, engine_url: str,
+                                                     mailbox: Mailbox) -> None:
+    from click.testing import CliRunner
+
+    from werkstroom.cli import cli
+
+    sink, port = mailbox, mailbox.port
+    engine.load_setup({"smtp": {"host": "127.0.0.1", "port": port, "sender": "wf@example.com"}})
+    refused = CliRunner().invoke(cli, ["--db", engine_url, "notifications", "dispatch", "--base-url", "x"])
+    assert refused.exit_code == 1 and "[WF849]" in refused.output
+    assert not sink.messages and engine.waiting_notifications()  # nothing was sent
+    done = CliRunner().invoke(cli, ["--db", engine_url, "notifications", "dispatch",
+                                    "--base-url", "https://wf.example.com", "--link-hours", "24"])
+    assert done.exit_code == 0, done.output
+    [(_, to, content)] = sink.messages
+    body = content.decode()
+    assert to == ["finance@example.com"] and body.count("Open it: https://wf.example.com/inbox/link/") == 3

@@ -207,12 +207,20 @@ def notifications_list(ctx: click.Context, sent: bool = False, as_json: bool = F
 
 
 @notifications.command("dispatch")
+@click.option("--base-url", default="",
+              help="The inbox's address (as `wf serve --base-url`): e-mails link each entry to its page.")
+@click.option("--link-hours", default=72.0, show_default=True, type=float,
+              help="How long such a link works.")
 @click.pass_context
-def notifications_dispatch(ctx: click.Context) -> None:
+def notifications_dispatch(ctx: click.Context, base_url: str, link_hours: float) -> None:
     """Deliver the notifications that are due (per each recipient's schedule), one digest per recipient
     and type. Failed deliveries stay with their error and are retried by a later dispatch."""
     with _engine(ctx) as eng:
-        report = eng.dispatch_notifications()
+        try:
+            links = _inbox_links(eng, base_url, link_hours) if base_url else None
+        except WerkstroomError as exc:
+            _refuse(exc)
+        report = eng.dispatch_notifications(links=links)
     click.echo(f"{report.emails} e-mail digests, {report.notes} notes, {report.entries_sent} entries sent; "
                f"{report.waiting} waiting; {len(report.failures)} failed")
     for f in report.failures:
@@ -220,6 +228,20 @@ def notifications_dispatch(ctx: click.Context) -> None:
                    err=True)
     if report.failures:
         raise SystemExit(1)
+
+
+def _inbox_links(eng: Any, base_url: str, link_hours: float) -> Any:
+    """Signed one-time links to the inbox at ``base_url`` (docs/inbox.md); WF849 when unusable."""
+    import datetime as dt
+
+    from ..service.inbox.errors import BadSettings
+    from ..service.inbox.links import SignedLinks
+    from ..service.inbox.secret import service_secret
+
+    if not 0 < link_hours <= 24 * 366:
+        raise BadSettings(f"--link-hours must be a positive number of hours (at most a year), "
+                          f"not {link_hours}")
+    return SignedLinks(service_secret(eng), base_url, dt.timedelta(hours=link_hours), eng.clock)
 
 
 @click.command("cancel")
