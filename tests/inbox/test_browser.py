@@ -61,7 +61,13 @@ def sign_in(page: Any, user: str, password: str = PASSWORD) -> None:
     page.goto("/inbox/sign-in")
     page.get_by_label("User id").fill(user)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    go(page, page.get_by_role("button", name="Sign in"))
+
+
+def go(page: Any, target: Any) -> None:
+    """Click ``target`` (a link or a form's button) and wait for the page it leads to."""
+    with page.expect_navigation():
+        target.click()
 
 
 def shot(page: Any, name: str) -> None:
@@ -80,14 +86,14 @@ def test_sign_in_and_approve_from_the_list(page: Any, engine: Engine) -> None:
     shot(page, "inbox-sign-in.png")
     page.get_by_label("User id").fill("finance")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    go(page, page.get_by_role("button", name="Sign in"))
     assert page.url.endswith("/inbox/requests")
     rows = page.locator("table.entries tbody tr")
     assert rows.count() == 3
     assert "PI-1003" in rows.nth(0).inner_text()  # newest first
     shot(page, "inbox-requests.png")
     no = open_entry(engine, "FINANCE", "PI-1001")
-    page.get_by_role("button", name=f"Approve entry {no}").click()
+    go(page, page.get_by_role("button", name=f"Approve entry {no}"))
     assert "Approved Invoice PI-1001" in flash(page)
     assert "No approvals are pending; the document is now Released." in flash(page)
     assert engine.approval_history(no).entry.status == "Approved"
@@ -96,14 +102,14 @@ def test_sign_in_and_approve_from_the_list(page: Any, engine: Engine) -> None:
 
 def test_reject_with_a_comment(page: Any, engine: Engine) -> None:
     sign_in(page, "FINANCE")
-    page.get_by_role("link", name="Invoice PI-1002").click()
+    go(page, page.get_by_role("link", name="Invoice PI-1002"))
     assert page.get_by_role("heading", level=1).inner_text().startswith("Invoice PI-1002")
     assert "create_approval_requests" in page.locator(".facts").first.inner_text()  # the step that made it
     lines = page.locator("table.lines tbody tr")
     assert lines.count() == 1 and "PAPER" in lines.first.inner_text()
     shot(page, "inbox-entry.png")
     page.get_by_label("Comment (optional)").fill("Not budgeted <this> quarter")
-    page.get_by_role("button", name="Reject").click()
+    go(page, page.get_by_role("button", name="Reject"))
     assert "Rejected Invoice PI-1002" in flash(page)
     assert "Not budgeted <this> quarter" in page.locator(".comments").inner_text()
     history = engine.approval_history(page.url.rsplit("/", 1)[1])
@@ -114,10 +120,10 @@ def test_delegate(page: Any, engine: Engine) -> None:
     no = open_entry(engine, "FINANCE", "PI-1003")
     sign_in(page, "FINANCE")
     page.goto(f"/inbox/entries/{no}")
-    page.get_by_role("button", name="Delegate").click()
+    go(page, page.get_by_role("button", name="Delegate"))
     assert f"Delegated Invoice PI-1003 (entry {no}) to CONTROLLER." in flash(page)  # FINANCE's substitute
     assert engine.approval_history(no).entry.approver_id == "CONTROLLER"
-    page.get_by_role("link", name="Requests to approve").click()
+    go(page, page.get_by_role("link", name="Requests to approve"))
     assert "PI-1003" not in page.locator("main").inner_text()
 
 
@@ -127,7 +133,7 @@ def test_approve_several_at_once(page: Any, engine: Engine) -> None:
     page.get_by_label(f"Select entry {first}").check()
     page.get_by_label(f"Select entry {third}").check()
     page.get_by_label("Comment for the selected entries (optional)").fill("Both fine")
-    page.get_by_role("button", name="Approve selected").click()
+    go(page, page.get_by_role("button", name="Approve selected"))
     text = flash(page)
     assert "Approved Invoice PI-1001" in text and "Approved Invoice PI-1003" in text
     for no in (first, third):
@@ -149,7 +155,7 @@ def test_a_refused_action_shows_the_code_and_changes_nothing(page: Any, engine: 
     sign_in(page, "FINANCE")
     page.goto(f"/inbox/entries/{no}")
     engine.approve(no, "CONTROLLER", "approved by the administrator meanwhile")
-    page.get_by_role("button", name="Reject").click()
+    go(page, page.get_by_role("button", name="Reject"))
     text = page.locator(".flash.error").inner_text()
     assert "WF611" in text and "Refused:" in text
     assert engine.approval_history(no).entry.status == "Approved"
@@ -160,7 +166,7 @@ def test_a_form_without_its_token_is_refused(page: Any, engine: Engine) -> None:
     sign_in(page, "FINANCE")
     page.goto(f"/inbox/entries/{no}")
     page.evaluate("document.querySelectorAll('.decide input[name=csrf_token]').forEach(e => e.remove())")
-    page.get_by_role("button", name="Approve").click()
+    go(page, page.get_by_role("button", name="Approve"))
     assert "WF841" in page.locator("main").inner_text()
     assert "nothing was changed" in page.locator("main").inner_text()
     assert engine.approval_history(no).entry.status == "Open"
@@ -178,7 +184,7 @@ def test_another_users_entry_is_not_visible(page: Any, engine: Engine) -> None:
 
 def test_sign_out(page: Any) -> None:
     sign_in(page, "FINANCE")
-    page.get_by_role("button", name="Sign out").click()
+    go(page, page.get_by_role("button", name="Sign out"))
     assert "You are signed out." in flash(page)
     page.goto("/inbox/requests")
     assert "/inbox/sign-in" in page.url
@@ -220,7 +226,7 @@ def test_signed_links_valid_then_reused_and_expired(browser: Any, engine: Engine
         page = context.new_page()
         page.goto(addresses[0])
         assert "signs you in as FINANCE" in page.locator("main").inner_text()
-        page.get_by_role("button", name="Continue").click()
+        go(page, page.get_by_role("button", name="Continue"))
         assert "/inbox/entries/" in page.url and "Signed in as FINANCE" in page.locator("header").inner_text()
         context.close()
         context = browser.new_context(locale="en-GB")  # another browser: the link is used
@@ -243,24 +249,24 @@ def test_dutch_pages(browser: Any, site: str, engine: Engine) -> None:
     assert page.get_by_role("heading", level=1).inner_text() == "Aanmelden"  # Accept-Language: nl
     page.get_by_label("Gebruikers-id").fill("CEO")
     page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Aanmelden").click()
+    go(page, page.get_by_role("button", name="Aanmelden"))
     assert page.get_by_role("heading", level=1).inner_text() == "Goed te keuren"
     row = page.locator("table.entries tbody tr").first
     assert "Factuur PI-1002" in row.inner_text() and "25.000,00" in row.inner_text()
     shot(page, "inbox-dutch.png")
-    page.get_by_role("link", name="Factuur PI-1002").click()
-    page.get_by_role("button", name="Goedkeuren").click()
+    go(page, page.get_by_role("link", name="Factuur PI-1002"))
+    go(page, page.get_by_role("button", name="Goedkeuren"))
     assert "Factuur PI-1002 (post" in flash(page) and "het document is nu Vrijgegeven" in flash(page)
     context.close()
 
 
 def test_sent_requests_and_cancel(page: Any, engine: Engine) -> None:
     sign_in(page, "BUYER")
-    page.get_by_role("link", name="My sent requests").click()
+    go(page, page.get_by_role("link", name="My sent requests"))
     rows = page.locator("table.entries tbody tr")
     assert rows.count() == 3 and "Waiting for FINANCE" in rows.first.inner_text()
     shot(page, "inbox-sent.png")
-    page.get_by_role("button", name="Cancel the request for Invoice PI-1003").click()
+    go(page, page.get_by_role("button", name="Cancel the request for Invoice PI-1003"))
     assert "Canceled the request for Invoice PI-1003." in flash(page)
     assert page.locator("table.entries tbody tr").count() == 2
     assert engine.record_state("PurchaseHeader", "Invoice|PI-1003").status == "Open"
@@ -271,7 +277,7 @@ def test_the_administrator_sees_every_open_entry_overdue_first(page: Any, engine
     clock.advance(dt.timedelta(days=3))  # the three invoices' entries (due in 2 days) are overdue now
     engine.emit("PurchaseDocSentForApproval", invoice("PI-1004", "3000"), user="BUYER")
     sign_in(page, "CONTROLLER")
-    page.get_by_role("link", name="All open requests").click()
+    go(page, page.get_by_role("link", name="All open requests"))
     rows = page.locator("table.entries tbody tr")
     assert rows.count() == 4
     assert [("overdue" in rows.nth(i).inner_text()) for i in range(4)] == [True, True, True, False]
@@ -279,6 +285,6 @@ def test_the_administrator_sees_every_open_entry_overdue_first(page: Any, engine
     shot(page, "inbox-admin.png")
     no = open_entry(engine, "FINANCE", "PI-1002")
     page.get_by_label(f"Select entry {no}").check()
-    page.get_by_role("button", name="Approve selected").click()
+    go(page, page.get_by_role("button", name="Approve selected"))
     assert "Approved Invoice PI-1002" in flash(page) and "Next: waiting for CEO." in flash(page)
     assert engine.approval_history(no).entry.status == "Approved"
