@@ -175,3 +175,19 @@ def test_wf_notifications_dispatch_links_the_entries(engine: Engine, engine_url:
     [(_, to, content)] = sink.messages
     body = content.decode()
     assert to == ["finance@example.com"] and body.count("Open it: https://wf.example.com/inbox/link/") == 3
+
+
+def test_wf_worker_base_url_links_the_entries(engine: Engine, engine_url: str, mailbox: Mailbox) -> None:
+    from click.testing import CliRunner
+
+    from werkstroom.cli import cli
+
+    engine.load_setup({"smtp": {"host": "127.0.0.1", "port": mailbox.port, "sender": "wf@example.com"}})
+    done = CliRunner().invoke(cli, ["--db", engine_url, "worker", "--once", "--no-webhooks", "--no-timers",
+                                    "--base-url", "https://wf.example.com"])
+    assert done.exit_code == 0, done.output
+    [(_, to, content)] = mailbox.messages
+    assert content.decode().count("Open it: https://wf.example.com/inbox/link/") == 3
+    refused = CliRunner().invoke(cli, ["--db", engine_url, "worker", "--once", "--no-webhooks",
+                                       "--base-url", "https://wf.example.com", "--link-hours", "0"])
+    assert refused.exit_code == 1 and "[WF849]" in refused.output

@@ -226,11 +226,14 @@ def webhooks_kinds() -> None:
               help="Log lines as readable text or as JSON lines.")
 @click.option("--log-level", type=click.Choice(["debug", "info", "warning", "error"]), default="info",
               show_default=True)
+@click.option("--base-url", default="",
+              help="The inbox's address (as `wf serve --base-url`): e-mails link each entry to its page.")
+@click.option("--link-hours", default=72.0, show_default=True, type=float, help="How long such a link works.")
 @click.pass_context
 def worker(ctx: click.Context, db_url: str | None, concurrency: int, batch: int, poll_interval: float,
            timers_interval: float, no_timers: bool, no_notifications: bool, no_webhooks: bool,
            max_attempts: int, backoff: float, backoff_cap: float, timeout: float, lease: float, once: bool,
-           log_format: str, log_level: str) -> None:
+           log_format: str, log_level: str, base_url: str, link_hours: float) -> None:
     """Run timers, notification dispatch and webhook delivery until stopped (SIGTERM or Ctrl-C: the
     items in hand are finished, then it exits 0). Several workers may share a PostgreSQL database;
     on SQLite run one."""
@@ -250,6 +253,13 @@ def worker(ctx: click.Context, db_url: str | None, concurrency: int, batch: int,
             raise SystemExit(2) from None
     configure(log_format, level=getattr(logging, log_level.upper()))
     with _engine(ctx) as eng:
+        if base_url:
+            from .approvals_cmd import _inbox_links
+
+            try:
+                eng.links = _inbox_links(eng, base_url, link_hours)  # links in notification e-mails
+            except WerkstroomError as exc:
+                _refuse(exc)
         settings = WorkerSettings(
             concurrency=concurrency, batch=batch, poll_interval=poll_interval,
             timers_interval=timers_interval, timers=not no_timers, notifications=not no_notifications,
