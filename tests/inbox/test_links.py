@@ -186,7 +186,7 @@ def test_wf_worker_base_url_links_the_entries(engine: Engine, engine_url: str, m
     done = CliRunner().invoke(cli, ["--db", engine_url, "worker", "--once", "--no-webhooks", "--no-timers",
                                     "--base-url", "https://wf.example.com"])
     assert done.exit_code == 0, done.output
-    [(_, to, content)] = mailbox.messages
+    [(_, _, content)] = mailbox.messages
     assert content.decode().count("Open it: https://wf.example.com/inbox/link/") == 3
     refused = CliRunner().invoke(cli, ["--db", engine_url, "worker", "--once", "--no-webhooks",
                                        "--base-url", "https://wf.example.com", "--link-hours", "0"])
