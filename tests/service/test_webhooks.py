@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from werkstroom import deploy
 from werkstroom.engine.clock import VirtualClock
 from werkstroom.service.webhooks import Webhooks, claims
 from werkstroom.service.webhooks.claims import Outcome, Policy
@@ -294,3 +295,32 @@ def test_the_signature_verifies_only_the_body_secret_and_time_it_was_made_for() 
     assert not verify("s3cret-s3cret-s3cret", header, body, now=now + 301)  # too old: a replay
     assert not verify("s3cret-s3cret-s3cret", header.replace(f"t={now}", f"t={now + 1}"), body, now=now)
     assert not verify("s3cret-s3cret-s3cret", "v1=abc", body, now=now)
+
+
+APPROVAL = """\
+workflow PIAPW-H "Purchase invoice approval (webhooks)"
+  category PURCHDOC
+  on PurchaseDocSentForApproval when document_type = Invoice and status = Open then
+     create approval requests for approver chain, due in 2D
+     send approval requests
+"""
+
+
+def test_a_subscription_to_entry_created_gets_one_delivery_per_new_entry(engine: Any) -> None:
+    deploy(engine, APPROVAL, "approval.wf")
+    engine.enable("PIAPW-H")
+    engine.load_setup({"users": [{"id": "REQ", "approver": "ANN"},
+                                 {"id": "ANN", "approver": "ANN", "purchase_limit": 1000}]})
+    hooks = Webhooks(engine)
+    with Receiver(secret="s" * 20).running() as receiver:
+        sub, _ = hooks.add(receiver.url, ["approval.entry_created"], secret="s" * 20)
+        engine.emit("PurchaseDocSentForApproval", {"document_type": "Invoice", "no": "P1", "status": "Open",
+                                                   "amount": "500", "amount_lcy": "500"}, user="REQ")
+        drain(engine)
+    rows = hooks.deliveries(subscription_id=sub.id)
+    assert [d.kind for d in rows] == ["approval.entry_created"] * 2
+    assert {d.status for d in rows} == {"delivered"} and receiver.bad_signatures == 0
+    bodies = [receiver.bodies[d.delivery_id] for d in rows]
+    assert [(b["payload"]["approver"], b["payload"]["sequence_no"]) for b in bodies] == [("REQ", 1), ("ANN", 2)]
+    assert {b["payload"]["amount"] for b in bodies} == {"500.00"}  # money stays exact
+    assert {o.kind for o in engine.outbox()} >= {"approval.entry_created", "notification.queued"}

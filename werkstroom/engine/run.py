@@ -190,6 +190,7 @@ class Run:
         self._current_response: ResponseTrace | None = None
         # outbox rows, written with one multi-row INSERT when the run ends (only read after commit)
         self._outbox: list[dict[str, Any]] = []
+        uow.outbox = self.effect  # outbox rows of code that has only the unit of work (add_effect)
         self.states = RecordStates(uow, self.records)
         # instances started in this run whose row is not written yet (see _start)
         self._unsaved: set[str] = set()

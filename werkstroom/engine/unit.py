@@ -18,6 +18,13 @@ from ..store.driver import Db, Observer, Observers
 from .clock import Clock, IdSource
 
 
+class OutboxSink(Protocol):
+    """Where ``add_effect`` puts an outbox row: the run's ``effect``."""
+
+    def __call__(self, kind: str, payload: dict[str, Any], *, instance_id: str = "",
+                 workflow_code: str = "") -> None: ...
+
+
 class Flusher(Protocol):
     """A repository of a unit of work that holds rows to write: ``flush`` writes them (and holds them
     as written); nothing else writes them."""
@@ -49,7 +56,7 @@ class UnitOfWork:
     (the engine's, for a unit of work it began)."""
 
     __slots__ = ("_conn", "_db", "_engine", "_flushers", "_keeper", "_new_session", "_pooled", "_session",
-                 "_session_db", "_txn", "clock", "ids", "info", "observers")
+                 "_session_db", "_txn", "clock", "ids", "info", "observers", "outbox")
 
     def __init__(self, session: Session, clock: Clock, ids: IdSource, *,
                  observers: Observers | None = None) -> None:
@@ -75,6 +82,10 @@ class UnitOfWork:
         self.clock = clock
         self.ids = ids
         self.info: dict[Any, Any] = {}
+        # the outbox of the run the unit of work is in (``Run`` puts its ``effect`` here), so code that
+        # has only the unit of work (notifications queued, the clock's jobs too) writes outbox rows in
+        # the event's transaction: ``add_effect``
+        self.outbox: OutboxSink | None = None
         self.observers = observers if observers is not None else Observers()
 
     @classmethod
@@ -261,6 +272,14 @@ class KeptConnections:
         for pooled in kept:
             with contextlib.suppress(Exception):  # another thread's SQLite connection may refuse
                 pooled.close()
+
+
+def add_effect(uow: UnitOfWork, kind: str, payload: dict[str, Any], *, instance_id: str = "",
+               workflow_code: str = "") -> None:
+    """An outbox row for the host, in the run of ``uow`` (none outside a run)."""
+    effect = uow.outbox
+    if effect is not None:
+        effect(kind, payload, instance_id=instance_id, workflow_code=workflow_code)
 
 
 def _default_session(connection: Connection) -> Session:

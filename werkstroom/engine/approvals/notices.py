@@ -13,7 +13,7 @@ from ...placeholders import check
 from ...store.approvals import ApprovalUserSetup
 from ...store.driver import Statement
 from ...store.notifications import NotificationEntry
-from ..unit import UnitOfWork
+from ..unit import UnitOfWork, add_effect
 from .errors import ApprovalError
 from .records import held, user_setup
 from .rows import Entry
@@ -43,14 +43,16 @@ def add_entry(
     record_type: str = "",
     record_key: str = "",
     instance_id: str = "",
+    workflow_code: str = "",
     approval_entry_id: str | None = None,
     link_target_page: str = "",
     custom_link: str = "",
     message: str = "",
     data: Mapping[str, Any] | None = None,
 ) -> dict[str, Any] | None:
-    """Insert a notification entry and return its values. Recipients without approval user setup are
-    skipped (as BC does); returns None then. ``message`` is checked for placeholders now (WF620)."""
+    """Insert a notification entry and return its values, with a ``notification.queued`` outbox row
+    for the host. Recipients without approval user setup are skipped (as BC does); returns None then.
+    ``message`` is checked for placeholders now (WF620)."""
     h = held(uow)
     db = h.db
     # with the user setup held (or on PostgreSQL, where it is read for this): a look-up in memory and
@@ -74,11 +76,18 @@ def add_entry(
     }
     if not one_statement:
         db.write(_INSERT_ENTRY, row)
-        return row
-    session = uow.session_if_made
-    if session is not None and session.autoflush:
-        session.flush()  # setup rows added in this transaction count (as the look-up's autoflush did)
-    return row if db.execute(_INSERT_ENTRY_IF_SETUP, {**row, "_setup_user": recipient}) == 1 else None
+    else:
+        session = uow.session_if_made
+        if session is not None and session.autoflush:
+            session.flush()  # setup rows added in this transaction count (as the look-up's autoflush did)
+        if db.execute(_INSERT_ENTRY_IF_SETUP, {**row, "_setup_user": recipient}) != 1:
+            return None
+    effect: dict[str, Any] = {"notification_id": row["id"], "recipient": recipient, "entry_type": entry_type_,
+                              "sender": sender, "record_type": record_type, "record_key": record_key}
+    if approval_entry_id is not None:
+        effect["approval_entry_id"] = approval_entry_id
+    add_effect(uow, "notification.queued", effect, instance_id=instance_id, workflow_code=workflow_code)
+    return row
 
 
 def entry_data(entry: Entry, workflow: str, recipient: str, link: str = "") -> dict[str, Any]:

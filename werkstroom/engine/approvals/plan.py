@@ -192,6 +192,11 @@ class Plan:
             )))
             no += 1
         hold_new_entries(uow, created)
+        money = {"amount": amount, "currency_code": t.currency_code} if amount or t.currency_code else {}
         for entry in created:
             scope.explain(f"approval entry {entry.entry_no} for {entry.approver_id} (sequence "
                           f"{entry.sequence_no}): {entry.status}")
+            scope.emit_effect("approval.entry_created", {
+                "entry_id": entry.id, "entry_no": entry.entry_no, "record_type": entry.record_type,
+                "record_key": entry.record_key, "approver": entry.approver_id, "sender": requester,
+                **money, "due_date": due, "sequence_no": entry.sequence_no, "status": entry.status})

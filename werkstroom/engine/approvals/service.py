@@ -252,7 +252,8 @@ class ApprovalService:
         row = notes.add_entry(
             self.uow, entry_type_=etype, recipient=recipient, sender=self.scope.user,
             record_type=entry.record_type, record_key=entry.record_key, instance_id=entry.instance_id,
-            approval_entry_id=entry.id, link_target_page=note.link_target_page,
+            workflow_code=self.scope.workflow_code, approval_entry_id=entry.id,
+            link_target_page=note.link_target_page,
             custom_link=note.custom_link, message=note.message,
             data=notes.entry_data(entry, self.scope.workflow_code, recipient, note.link),
         )
@@ -492,7 +493,8 @@ def create_overdue(uow: UnitOfWork, today: dt.date, user: str, options: Mapping[
                                             and e.sender_id != e.approver_id else []):
             row = notes.add_entry(
                 uow, entry_type_="Overdue", recipient=recipient, sender=user, record_type=e.record_type,
-                record_key=e.record_key, instance_id=e.instance_id, approval_entry_id=e.id,
+                record_key=e.record_key, instance_id=e.instance_id,
+                workflow_code=workflow or e.approval_code, approval_entry_id=e.id,
                 link_target_page=str(options.get("link_target_page") or ""),
                 custom_link=str(options.get("custom_link") or ""),
                 data=notes.entry_data(e, workflow or e.approval_code, recipient, link))

@@ -86,6 +86,7 @@ class NotificationService:
             record_type=doc.type,
             record_key=doc.key,
             instance_id=scope.instance_id,
+            workflow_code=scope.workflow_code,
             approval_entry_id=entry_id,
             link_target_page=str(options.get("link_target_page") or ""),
             custom_link=str(options.get("custom_link") or ""),
