@@ -22,8 +22,8 @@ KNOWN_KINDS: dict[str, str] = {
     "record.field_reverted": "a field change was reverted until it is approved",
     "record.field_applied": "an approved field change was applied to the record",
     "message": "a message for the acting user",
-    "approval.entry_created": "an approval entry was created (entry_id, entry_no, approver, sequence_no, ...)",
-    "notification.queued": "a notification entry was queued for a recipient (notification_id, recipient, ...)",
+    "approval.entry_created": "an approval entry was created (entry_id, entry_no, approver, ...)",
+    "notification.queued": "a notification entry was queued (notification_id, recipient, ...)",
     # the standard library's responses
     "document.released": "release the document",
     "document.reopened": "reopen the document",
