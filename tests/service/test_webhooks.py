@@ -321,6 +321,7 @@ def test_a_subscription_to_entry_created_gets_one_delivery_per_new_entry(engine:
     assert [d.kind for d in rows] == ["approval.entry_created"] * 2
     assert {d.status for d in rows} == {"delivered"} and receiver.bad_signatures == 0
     bodies = [receiver.bodies[d.delivery_id] for d in rows]
-    assert [(b["payload"]["approver"], b["payload"]["sequence_no"]) for b in bodies] == [("REQ", 1), ("ANN", 2)]
+    assert [(b["payload"]["approver"], b["payload"]["sequence_no"]) for b in bodies] == [("REQ", 1),
+                                                                                        ("ANN", 2)]
     assert {b["payload"]["amount"] for b in bodies} == {"500.00"}  # money stays exact
     assert {o.kind for o in engine.outbox()} >= {"approval.entry_created", "notification.queued"}
