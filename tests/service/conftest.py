@@ -26,6 +26,16 @@ from werkstroom.service.settings import Settings
 ROOT = Path(__file__).resolve().parents[2]
 ORGANISATION = ROOT / "examples" / "organisation.toml"
 SCRIPT = ROOT / "examples" / "purchase-invoice-eu.wf"
+# the example with BC's cancel step (MS-PIAPW's), so that a cancelled request cancels its entries
+CANCEL_STEP = """
+     on PurchaseDocApprovalRequestCanceled
+        when document_type = Invoice and status = "Pending Approval"
+     then
+        cancel all approval requests
+        allow record usage
+        reopen document
+"""
+SCRIPT_TEXT = SCRIPT.read_text(encoding="utf-8").rstrip("\n") + "\n" + CANCEL_STEP
 
 
 def invoice(no: str, amount: str = "4500", purchaser: str = "BY") -> dict[str, Any]:
@@ -37,7 +47,7 @@ def prepared(url: str, clock: VirtualClock | None = None) -> Engine:
     """An engine on ``url`` with the example organisation loaded and PIAPW-EU enabled."""
     eng = open_engine(url, clock=clock or VirtualClock())
     eng.load_setup(ORGANISATION)
-    deploy(eng, SCRIPT.read_text(encoding="utf-8"), str(SCRIPT))
+    deploy(eng, SCRIPT_TEXT, str(SCRIPT))
     eng.enable("PIAPW-EU")
     return eng
 
