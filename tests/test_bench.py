@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).parents[1]
 
 WITHOUT_RULE_ENGINE = """
@@ -29,3 +31,27 @@ def test_the_readme_names_the_extra_in_the_measure_row() -> None:
               if line.startswith("| measure |")]
     assert "`python bench/conditions.py` (needs the `bench` extra: `python -m pip install -e '.[bench]'`)" \
         in row
+
+
+def _server_bench(*args: str) -> str:
+    import os
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    r = subprocess.run([sys.executable, "bench/server.py", "--documents", "4", "--rounds", "1", *args],
+                       cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return r.stdout
+
+
+def test_the_server_bench_runs_the_http_part_against_a_real_server() -> None:
+    out = _server_bench("--parts", "http")
+    assert "ratio HTTP / in-process:" in out and "events/s" in out
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("engine_url", ["postgresql"], indirect=True)
+def test_the_server_bench_runs_the_postgresql_part_with_1_and_4_processes(engine_url: str) -> None:
+    from tests.conftest import PG_URL  # the server the engine_url fixture found (or skipped, or failed)
+
+    out = _server_bench("--parts", "pg", "--pg-url", PG_URL)
+    assert "wf serve --workers 4:" in out and "ratio 4 / 1:" in out, out

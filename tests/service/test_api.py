@@ -162,3 +162,20 @@ def test_the_organisation_setup_is_loaded_over_http(client: TestClient, tokens: 
     as_json = client.put("/api/v1/setup", json={"users": [{"id": "CLERK3", "approver": "CEO"}]},
                          headers=bearer(tokens.admin))
     assert as_json.status_code == 200 and as_json.json()["users"] == 1
+
+
+def test_an_approval_repeated_with_the_same_key_answers_the_first_result(client: TestClient, tokens: Tokens,
+                                                                         engine: Engine) -> None:
+    client.post(EMIT, json={"event": SEND, "record": invoice("PI-6"), "user": "BUYER"},
+                headers=bearer(tokens.events))
+    (entry,) = engine.approval_entries(approver="FINANCE", status="Open")
+    headers = {**bearer(tokens.finance), "Idempotency-Key": "inbox-approve-1"}
+    path = f"/api/v1/approval-entries/{entry.entry_no}/approve"
+    first = client.post(path, json={"comment": "fine"}, headers=headers).json()
+    again = client.post(path, json={"comment": "fine"}, headers=headers).json()
+    assert again["replayed"] is True and again["event_id"] == first["event_id"]
+    log = engine.event_log()
+    other = client.post(path, json={"comment": "another"}, headers=headers)
+    assert (other.status_code, other.json()["code"]) == (409, "WF504")
+    assert engine.event_log() == log
+    assert [c.comment for c in engine.approval_history(entry.entry_no).comments] == ["fine"]

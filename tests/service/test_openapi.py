@@ -30,4 +30,6 @@ def test_every_error_answer_of_the_api_is_a_problem(client: TestClient) -> None:
             for status, answer in operation["responses"].items():
                 if int(status) >= 400:
                     assert list(answer["content"]) == ["application/problem+json"], (path, status)
-    assert doc["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+    assert doc["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    api = [op for path, ops in doc["paths"].items() if path.startswith("/api/") for op in ops.values()]
+    assert all(op["security"] == [{"bearer": []}] for op in api)

@@ -97,7 +97,8 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
                   max_body_size=settings.max_body_bytes, redoc_url=None)
     app.state.service = service
     app.state.background = background
-    app.include_router(api.router())
+    for router in api.routers():
+        app.include_router(router)
     app.include_router(ops.router)
     inbox.install(app, service)
     _handlers(app)
@@ -207,9 +208,14 @@ def openapi(app: FastAPI) -> dict[str, Any]:
     for name in ("HTTPValidationError", "ValidationError"):
         schemas.pop(name, None)
     schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    doc["components"]["securitySchemes"] = {"bearer": {
+        "type": "http", "scheme": "bearer",
+        "description": "An API token: `wf tokens create` prints one (wfk_<id>_<secret>)."}}
     ref = {"$ref": "#/components/schemas/Problem"}
     for path, operations in doc.get("paths", {}).items():
         for operation in operations.values():
+            if path.startswith("/api/"):
+                operation["security"] = [{"bearer": []}]
             answers = operation.setdefault("responses", {})
             answers.pop("422", None)
             codes = tuple(_ERRORS) if path.startswith("/api/") else ()

@@ -9,13 +9,13 @@ import secrets
 import time
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import PlainTextResponse
 from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..codes import CODES
-from .context import Service, Svc, answer, dumps
+from .context import Service, answer, dumps, service
 from .logs import LOGGER, request_line
 from .metrics import CONTENT_TYPE
 from .problems import PROBLEM_TYPE, BodyTooLarge, NoRoute, NotReady, problem, status_of
@@ -30,7 +30,8 @@ async def healthz() -> Response:
 
 
 @router.get("/readyz", summary="Readiness: the store answers", responses={503: {"description": "Not ready"}})
-def readyz(svc: Svc) -> Response:
+def readyz(request: Request) -> Response:
+    svc = service(request)
     try:
         with svc.store() as eng, eng.transaction() as uow:
             uow.connection().execute(text("SELECT 1"))
@@ -41,7 +42,8 @@ def readyz(svc: Svc) -> Response:
 
 
 @router.get("/metrics", summary="Prometheus metrics of this process", response_class=PlainTextResponse)
-def metrics(svc: Svc) -> Response:
+def metrics(request: Request) -> Response:
+    svc = service(request)
     return Response(svc.metrics.text(), media_type=CONTENT_TYPE)
 
 

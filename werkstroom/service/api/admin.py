@@ -14,11 +14,12 @@ from starlette.concurrency import run_in_threadpool
 from ... import deploy as deploy_text
 from ...render import render_json
 from ..auth.policy import require_scope
-from ..context import Bearer, Service, ServiceRoute, Svc, answer, read_json
+from ..context import Service, ServiceRoute, answer, read_json, service
 from ..problems import UnreadableBody
 from . import models
+from .common import PREFIX
 
-router = APIRouter(tags=["admin"], route_class=ServiceRoute)
+router = APIRouter(prefix=PREFIX, tags=["admin"], route_class=ServiceRoute)
 T = TypeVar("T")
 _TEXT = {"requestBody": {"required": True, "content": {"text/plain": {"schema": {"type": "string"}}}}}
 _SETUP = {"requestBody": {"required": True, "content": {
@@ -32,11 +33,11 @@ def _diagnostics(diags: Any) -> list[dict[str, Any]]:
     return found
 
 
-async def _admin(svc: Service, request: Request, bearer: Any, what: str) -> None:
+async def _admin(svc: Service, request: Request, what: str) -> None:
     """Authenticate and check the ``admin`` scope (before the body is read), off the event loop."""
 
     def check() -> None:
-        require_scope(svc.principal(request, bearer), ("admin",), what)
+        require_scope(svc.principal(request), ("admin",), what)
 
     await run_in_threadpool(check)
 
@@ -60,9 +61,10 @@ def _text(body: bytes) -> str:
 
 @router.get("/workflows", summary="List the deployed workflows",
             responses={200: {"model": list[models.Workflow]}})
-def workflows(request: Request, svc: Svc, bearer: Bearer) -> Response:
+def workflows(request: Request) -> Response:
     """As `wf workflows --json`. Scope ``admin`` or ``records``."""
-    p = svc.principal(request, bearer)
+    svc = service(request)
+    p = svc.principal(request)
     require_scope(p, ("admin", "records"), "list workflows")
     with svc.store() as eng:
         rows = eng.workflows()
@@ -73,12 +75,13 @@ def workflows(request: Request, svc: Svc, bearer: Bearer) -> Response:
 
 @router.post("/workflows", summary="Deploy the workflows of a .wf script", openapi_extra=_TEXT,
              responses={200: {"model": list[models.Deployed]}})
-async def deploy(request: Request, svc: Svc, bearer: Bearer, path: str = "script.wf") -> Response:
+async def deploy(request: Request, path: str = "script.wf") -> Response:
     """Bind the script (the body, UTF-8 text) and store each of its workflows as a new version when its
     text changed (as `wf deploy`); a script with errors is refused whole (422, its diagnostics as
     `wf check --format json` prints them) and nothing is stored. ``path`` names the script in
     diagnostics. Enabling is its own request."""
-    await _admin(svc, request, bearer, "deploy workflows")
+    svc = service(request)
+    await _admin(svc, request, "deploy workflows")
     source = _text(await request.body())
     done = await _run(svc, lambda: deploy_text(svc.engine, source, path))
     return answer([{"code": d.code, "version": d.version, "content_hash": d.content_hash,
@@ -88,11 +91,12 @@ async def deploy(request: Request, svc: Svc, bearer: Bearer, path: str = "script
 
 @router.post("/workflows/{code}/enable", summary="Enable a workflow",
              responses={200: {"model": models.Warnings}})
-def enable(code: str, request: Request, svc: Svc, bearer: Bearer,
+def enable(code: str, request: Request,
            allow_overlap: bool | None = None) -> Response:
     """Run the enable checks and enable the workflow (as `wf enable`); refused with their diagnostics
     (WF507), changing nothing. ``allow_overlap`` as `wf enable --allow-overlap` (kept on the workflow)."""
-    p = svc.principal(request, bearer)
+    svc = service(request)
+    p = svc.principal(request)
     require_scope(p, ("admin",), "enable workflows")
     with svc.store() as eng:
         warnings = eng.enable(code, allow_overlap=allow_overlap)
@@ -101,9 +105,10 @@ def enable(code: str, request: Request, svc: Svc, bearer: Bearer,
 
 @router.post("/workflows/{code}/disable", summary="Disable a workflow",
              responses={200: {"model": models.Warnings}})
-def disable(code: str, request: Request, svc: Svc, bearer: Bearer) -> Response:
+def disable(code: str, request: Request) -> Response:
     """Disable the workflow: no new instances start; running ones continue (as `wf disable`)."""
-    p = svc.principal(request, bearer)
+    svc = service(request)
+    p = svc.principal(request)
     require_scope(p, ("admin",), "disable workflows")
     with svc.store() as eng:
         eng.disable(code)
@@ -112,10 +117,11 @@ def disable(code: str, request: Request, svc: Svc, bearer: Bearer) -> Response:
 
 @router.put("/setup", summary="Load the organisation setup", openapi_extra=_SETUP,
             responses={200: {"model": models.SetupLoaded}})
-async def setup(request: Request, svc: Svc, bearer: Bearer) -> Response:
+async def setup(request: Request) -> Response:
     """Load the organisation file (TOML, the format of docs/approvals.md; or the same as a JSON object)
     in one transaction, as `wf setup load`: everything is checked before anything is written."""
-    await _admin(svc, request, bearer, "load the organisation setup")
+    svc = service(request)
+    await _admin(svc, request, "load the organisation setup")
     raw = await request.body()
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     try:

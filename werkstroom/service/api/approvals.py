@@ -10,33 +10,38 @@ from fastapi import APIRouter, Query, Request, Response
 
 from ...engine.views import ApprovalHistory
 from ..auth.policy import entry_filters, may_read, require_user
-from ..context import Bearer, Service, ServiceRoute, Svc, answer
+from ..context import ServiceRoute, answer, service
 from . import models
-from .common import IdempotencyKey, page_limit
+from .common import PREFIX, IdempotencyKey, page_limit
 
-router = APIRouter(tags=["approvals"], route_class=ServiceRoute)
+router = APIRouter(prefix=PREFIX, tags=["approvals"], route_class=ServiceRoute)
 
 
 @router.get("/approval-entries", summary="List approval entries",
             responses={200: {"model": models.EntryPage}})
-def entries(request: Request, svc: Svc, bearer: Bearer, approver: str | None = None,
-            sender: str | None = None, record_type: str | None = None, record_key: str | None = None,
-            status: Annotated[list[str] | None, Query()] = None, limit: int = 50,
-            offset: int = 0) -> Response:
+async def entries(request: Request, approver: str | None = None,
+                  sender: str | None = None, record_type: str | None = None, record_key: str | None = None,
+                  status: Annotated[list[str] | None, Query()] = None, limit: int = 50,
+                  offset: int = 0) -> Response:
     """Entries by entry number, matching every filter given. ``approver`` and ``sender`` take a user id
     or ``me``; ``status`` one or more of Created, Open, Approved, Rejected, Canceled. A user's token
     lists the entries the user must act on (no filter: ``approver=me``) or has sent (``sender=me``);
     the approval administrator's lists any (no filter: every entry), as does a system token with the
     scope ``records``."""
-    p = svc.principal(request, bearer)
-    limit = page_limit(svc, limit)
-    with svc.store() as eng:
-        approver, sender = entry_filters(eng, p, approver, sender)
-        rows = eng.approval_entries(approver=approver, sender=sender, record_type=record_type,
-                                    record_key=record_key, status=status, limit=limit, offset=offset)
-    items = [e.to_json() for e in rows]
-    more = offset + limit if len(items) == limit else None
-    return answer({"items": items, "limit": limit, "offset": offset, "next_offset": more})
+    svc = service(request)
+
+    def work() -> Response:
+        p = svc.principal(request)
+        size = page_limit(svc, limit)
+        with svc.store() as eng:
+            by_approver, by_sender = entry_filters(eng, p, approver, sender)
+            rows = eng.approval_entries(approver=by_approver, sender=by_sender, record_type=record_type,
+                                        record_key=record_key, status=status, limit=size, offset=offset)
+        items = [e.to_json() for e in rows]
+        more = offset + size if len(items) == size else None
+        return answer({"items": items, "limit": size, "offset": offset, "next_offset": more})
+
+    return await svc.run(work)
 
 
 def history_json(found: ApprovalHistory) -> dict[str, Any]:
@@ -49,56 +54,72 @@ def history_json(found: ApprovalHistory) -> dict[str, Any]:
 
 @router.get("/approval-entries/{entry}", summary="One approval entry with its history",
             responses={200: {"model": models.EntryHistory}})
-def entry(entry: str, request: Request, svc: Svc, bearer: Bearer) -> Response:
+async def entry(entry: str, request: Request) -> Response:
     """The entry (by number or id), its audit trail and the comments on its request: for its approver,
     its sender, the approval administrator, or a system token with the scope ``records``."""
-    p = svc.principal(request, bearer)
-    with svc.store() as eng:
-        found = eng.approval_history(entry)
-        may_read(eng, p, [(found.entry.approver_id, found.entry.sender_id)], f"approval entry {entry}")
-    return answer(history_json(found))
+    svc = service(request)
+
+    def work() -> Response:
+        p = svc.principal(request)
+        with svc.store() as eng:
+            found = eng.approval_history(entry)
+            may_read(eng, p, [(found.entry.approver_id, found.entry.sender_id)], f"approval entry {entry}")
+        return answer(history_json(found))
+
+    return await svc.run(work)
 
 
-def _act(svc: Service, request: Request, bearer: Any, verb: str, entry: str, comment: str | None,
-         key: str | None) -> Response:
-    p = svc.principal(request, bearer)
-    user = require_user(p, f"{verb} approval entries")
-    with svc.event(verb) as eng:
-        if verb == "cancel":
-            result = eng.cancel(entry, user, idempotency_key=key)
-        else:
-            result = getattr(eng, verb)(entry, user, comment, idempotency_key=key)
-    svc.counted(verb, result.replayed)
-    return answer(result.to_json())
+async def _act(request: Request, verb: str, entry: str, comment: str | None,
+               key: str | None) -> Response:
+    svc = service(request)
+
+    def work() -> Response:
+        p = svc.principal(request)
+        user = require_user(p, f"{verb} approval entries")
+        with svc.event(verb) as eng:
+            if verb == "cancel":
+                result = eng.cancel(entry, user, idempotency_key=key)
+            else:
+                result = getattr(eng, verb)(entry, user, comment, idempotency_key=key)
+        svc.counted(verb, result.replayed)
+        return answer(result.to_json())
+
+    return await svc.run(work)
 
 
 _ANSWERS: dict[int | str, dict[str, Any]] = {200: {"model": models.EmitAnswer}}
 
 
 @router.post("/approval-entries/{entry}/approve", summary="Approve an entry", responses=_ANSWERS)
-def approve(entry: str, request: Request, svc: Svc, bearer: Bearer, body: models.ActionRequest | None = None,
-            idempotency_key: IdempotencyKey = None) -> Response:
+async def approve(entry: str, request: Request,
+                  body: models.ActionRequest | None = None,
+                  idempotency_key: IdempotencyKey = None) -> Response:
     """Approve as the token's user (its approver, or the approval administrator) and run the workflow."""
-    return _act(svc, request, bearer, "approve", entry, body.comment if body else None, idempotency_key)
+    comment = body.comment if body else None
+    return await _act(request, "approve", entry, comment, idempotency_key)
 
 
 @router.post("/approval-entries/{entry}/reject", summary="Reject an entry", responses=_ANSWERS)
-def reject(entry: str, request: Request, svc: Svc, bearer: Bearer, body: models.ActionRequest | None = None,
-           idempotency_key: IdempotencyKey = None) -> Response:
+async def reject(entry: str, request: Request,
+                 body: models.ActionRequest | None = None,
+                 idempotency_key: IdempotencyKey = None) -> Response:
     """Reject as the token's user and run the workflow."""
-    return _act(svc, request, bearer, "reject", entry, body.comment if body else None, idempotency_key)
+    comment = body.comment if body else None
+    return await _act(request, "reject", entry, comment, idempotency_key)
 
 
 @router.post("/approval-entries/{entry}/delegate", summary="Delegate an entry", responses=_ANSWERS)
-def delegate(entry: str, request: Request, svc: Svc, bearer: Bearer, body: models.ActionRequest | None = None,
-             idempotency_key: IdempotencyKey = None) -> Response:
+async def delegate(entry: str, request: Request,
+                   body: models.ActionRequest | None = None,
+                   idempotency_key: IdempotencyKey = None) -> Response:
     """Delegate to the approver's substitute (or as the setup says) as the token's user."""
-    return _act(svc, request, bearer, "delegate", entry, body.comment if body else None, idempotency_key)
+    comment = body.comment if body else None
+    return await _act(request, "delegate", entry, comment, idempotency_key)
 
 
 @router.post("/approval-entries/{entry}/cancel", summary="Cancel the request of an entry", responses=_ANSWERS)
-def cancel(entry: str, request: Request, svc: Svc, bearer: Bearer,
-           idempotency_key: IdempotencyKey = None) -> Response:
+async def cancel(entry: str, request: Request,
+                 idempotency_key: IdempotencyKey = None) -> Response:
     """Cancel the approval request the entry belongs to, as the token's user (its sender or the approval
     administrator): the record's ...ApprovalRequestCanceled event."""
-    return _act(svc, request, bearer, "cancel", entry, None, idempotency_key)
+    return await _act(request, "cancel", entry, None, idempotency_key)

@@ -9,6 +9,8 @@ from fastapi import Header
 from ..context import Service
 from ..problems import BadShape
 
+PREFIX = "/api/v1"  # every route of the API is under it (the version is in the path)
+
 IdempotencyKey = Annotated[str | None, Header(
     alias="Idempotency-Key", description="A repeat with the same key answers the first result and changes "
     "nothing; the same key with another request is refused (WF504).")]

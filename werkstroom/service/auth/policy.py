@@ -64,14 +64,12 @@ def entry_filters(engine: Engine, p: Principal, approver: str | None,
         require_scope(p, ("records",), "list approval entries")
         return _named(p, approver, "approver"), _named(p, sender, "sender")
     approver, sender = _named(p, approver, "approver"), _named(p, sender, "sender")
-    if p.name in (approver, sender):
-        return approver, sender
-    if approver is None and sender is None and not is_administrator(engine, p.name):
+    if p.name in (approver, sender) or is_administrator(engine, p.name):
+        return approver, sender  # its own entries; the administrator's: any (no filter: every entry)
+    if approver is None and sender is None:
         return p.name, None  # a user's list: the entries it must act on
-    if not is_administrator(engine, p.name):
-        raise NotYours(f"user {p.name} may list the entries it must act on (approver=me) or has sent "
-                       "(sender=me), not another user's: only the approval administrator lists every entry")
-    return approver, sender
+    raise NotYours(f"user {p.name} may list the entries it must act on (approver=me) or has sent "
+                   "(sender=me), not another user's: only the approval administrator lists every entry")
 
 
 def may_read(engine: Engine, p: Principal, parties: Iterable[tuple[str, str]], what: str) -> None:
