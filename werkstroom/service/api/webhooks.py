@@ -10,14 +10,14 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from ..auth.policy import require_scope
-from ..context import Bearer, ServiceRoute, Svc, answer
+from ..context import ServiceRoute, answer, service
 from ..problems import BadShape
 from ..webhooks import Webhooks
 from ..webhooks.kinds import KNOWN_KINDS
-from .common import page_limit
+from .common import PREFIX, page_limit
 from .models import Strict
 
-router = APIRouter(tags=["webhooks"], route_class=ServiceRoute)
+router = APIRouter(prefix=PREFIX, tags=["webhooks"], route_class=ServiceRoute)
 
 
 class SubscribeRequest(Strict):
@@ -77,26 +77,28 @@ class DeliveryPage(BaseModel):
     next_offset: int | None
 
 
-def _hooks(svc: Any, request: Request, bearer: Any, what: str) -> Webhooks:
-    require_scope(svc.principal(request, bearer), ("admin",), what)
+def _hooks(svc: Any, request: Request, what: str) -> Webhooks:
+    require_scope(svc.principal(request), ("admin",), what)
     return Webhooks(svc.engine)
 
 
 @router.get("/webhooks", summary="List the webhook subscriptions",
             responses={200: {"model": list[Subscription]}})
-def subscriptions(request: Request, svc: Svc, bearer: Bearer) -> Response:
+def subscriptions(request: Request) -> Response:
     """Every subscription with its deliveries counted by status (never its secret)."""
-    hooks = _hooks(svc, request, bearer, "list webhook subscriptions")
+    svc = service(request)
+    hooks = _hooks(svc, request, "list webhook subscriptions")
     with svc.store():
         return answer([s.to_json() for s in hooks.subscriptions()])
 
 
 @router.post("/webhooks", summary="Subscribe a URL to outbox kinds", status_code=201,
              responses={201: {"model": Subscribed}})
-def subscribe(request: Request, body: SubscribeRequest, svc: Svc, bearer: Bearer) -> Response:
+def subscribe(request: Request, body: SubscribeRequest) -> Response:
     """As `wf webhooks add`: the URL, kinds and secret are checked (WF820, WF821, WF825) before anything
     is stored. The answer carries the signing secret, which is not shown again."""
-    hooks = _hooks(svc, request, bearer, "subscribe webhooks")
+    svc = service(request)
+    hooks = _hooks(svc, request, "subscribe webhooks")
     with svc.store():
         sub, secret = hooks.add(body.url, body.kinds, custom_kinds=body.custom_kinds, secret=body.secret,
                                 description=body.description, after=body.after, active=body.active)
@@ -105,37 +107,41 @@ def subscribe(request: Request, body: SubscribeRequest, svc: Svc, bearer: Bearer
 
 @router.get("/webhooks/{subscription}", summary="One webhook subscription",
             responses={200: {"model": Subscription}})
-def subscription(subscription: int, request: Request, svc: Svc, bearer: Bearer) -> Response:
-    hooks = _hooks(svc, request, bearer, "read webhook subscriptions")
+def subscription(subscription: int, request: Request) -> Response:
+    svc = service(request)
+    hooks = _hooks(svc, request, "read webhook subscriptions")
     with svc.store():
         return answer(hooks.subscription(subscription).to_json())
 
 
 @router.patch("/webhooks/{subscription}", summary="Pause or resume a webhook subscription",
               responses={200: {"model": Subscription}})
-def change(subscription: int, request: Request, body: ChangeRequest, svc: Svc, bearer: Bearer) -> Response:
+def change(subscription: int, request: Request, body: ChangeRequest) -> Response:
     """``{"active": false}`` pauses it (nothing is sent; its effects wait), ``true`` resumes it."""
-    hooks = _hooks(svc, request, bearer, "change webhook subscriptions")
+    svc = service(request)
+    hooks = _hooks(svc, request, "change webhook subscriptions")
     with svc.store():
         return answer(hooks.set_active(subscription, body.active).to_json())
 
 
 @router.delete("/webhooks/{subscription}", summary="Remove a webhook subscription and its deliveries",
                responses={200: {"model": Subscription}})
-def remove(subscription: int, request: Request, svc: Svc, bearer: Bearer) -> Response:
-    hooks = _hooks(svc, request, bearer, "remove webhook subscriptions")
+def remove(subscription: int, request: Request) -> Response:
+    svc = service(request)
+    hooks = _hooks(svc, request, "remove webhook subscriptions")
     with svc.store():
         return answer(hooks.remove(subscription).to_json())
 
 
 @router.get("/webhook-deliveries", summary="List webhook deliveries",
             responses={200: {"model": DeliveryPage}})
-def deliveries(request: Request, svc: Svc, bearer: Bearer,
+def deliveries(request: Request,
                status: Literal["pending", "delivered", "dead"] | None = None, subscription: int | None = None,
                limit: int = 100, offset: int = 0) -> Response:
     """Deliveries oldest first, by status (``dead``: what `wf webhooks failed` lists) and subscription;
     pages of ``limit`` from ``offset``, with ``next_offset`` (null after the last page)."""
-    hooks = _hooks(svc, request, bearer, "list webhook deliveries")
+    svc = service(request)
+    hooks = _hooks(svc, request, "list webhook deliveries")
     limit = page_limit(svc, limit)
     if limit < 1 or offset < 0:
         raise BadShape(f"a page has a limit of at least 1 and an offset of at least 0 (got limit={limit}, "
@@ -148,17 +154,19 @@ def deliveries(request: Request, svc: Svc, bearer: Bearer,
 
 @router.post("/webhook-deliveries/{delivery}/replay", summary="Send a dead delivery again",
              responses={200: {"model": Delivery}})
-def replay(delivery: str, request: Request, svc: Svc, bearer: Bearer) -> Response:
+def replay(delivery: str, request: Request) -> Response:
     """As `wf webhooks replay`: a dead delivery (by number or delivery id) is pending again, due now,
     with the same delivery id (WF824 for one that is not dead, WF823 for none)."""
-    hooks = _hooks(svc, request, bearer, "replay webhook deliveries")
+    svc = service(request)
+    hooks = _hooks(svc, request, "replay webhook deliveries")
     with svc.store():
         return answer(hooks.replay(delivery).to_json())
 
 
 @router.get("/webhook-kinds", summary="The outbox kinds Werkstroom emits",
             responses={200: {"model": dict[str, str]}})
-def kinds(request: Request, svc: Svc, bearer: Bearer) -> Response:
+def kinds(request: Request) -> Response:
     """Kind -> what it means, for subscriptions' ``kinds``."""
-    _hooks(svc, request, bearer, "list webhook kinds")
+    svc = service(request)
+    _hooks(svc, request, "list webhook kinds")
     return answer(dict(sorted(KNOWN_KINDS.items())))
