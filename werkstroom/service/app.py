@@ -28,7 +28,7 @@ from ..engine.facade import Engine
 from ..errors import WerkstroomError
 from . import api, ops
 from .api.models import Problem
-from .context import Service, dumps
+from .context import Service, add_routes, dumps
 from .inbox import mount as inbox
 from .logs import LOGGER
 from .problems import (
@@ -97,9 +97,8 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
                   max_body_size=settings.max_body_bytes, redoc_url=None)
     app.state.service = service
     app.state.background = background
-    for router in api.routers():
-        app.include_router(router)
-    app.include_router(ops.router)
+    for router in (*api.routers(), ops.router):
+        add_routes(app, router)
     inbox.install(app, service)
     _handlers(app)
     app.openapi = lambda: openapi(app)  # type: ignore[method-assign]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from ..context import Service
+from ..context import Service, add_routes
 from . import account, desk
 from .web import STATIC, Inbox
 
@@ -18,7 +18,7 @@ def install(app: FastAPI, service: Service) -> Inbox:
     if inbox.links is not None and service.engine.links is None:
         service.engine.links = inbox.links
     app.state.inbox = inbox
-    app.include_router(account.router)
-    app.include_router(desk.router)
+    add_routes(app, account.router)
+    add_routes(app, desk.router)
     app.mount(STATIC, StaticFiles(packages=[("werkstroom.service.inbox", "static")]), name="inbox-static")
     return inbox
