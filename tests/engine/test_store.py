@@ -338,3 +338,23 @@ def test_stores_in_other_schemas_do_not_wait_for_each_others_record_locks(
     assert isinstance(first, EmitResult) and isinstance(second, EmitResult), second
     assert done["theirs"] < done["mine"]  # it did not wait for this store's transaction
     assert len(engine.instances()) == 1
+
+
+@pytest.mark.parametrize("engine_url", ["sqlite"], indirect=True)  # PostgreSQL's readers never wait
+def test_a_reading_transaction_does_not_wait_for_a_writer(engine_url: str) -> None:
+    """``transaction(write=False)`` reads while another connection holds the write lock (on SQLite it
+    does not take the lock: a writing one would wait for it, ``busy_timeout``), and sees the last
+    committed rows."""
+    eng = open_engine(engine_url, libraries=[LIBRARY])
+    enable_apw(eng)
+    writer = create_engine(engine_url).raw_connection()
+    try:
+        writer.driver_connection.execute("BEGIN IMMEDIATE")
+        writer.driver_connection.execute("UPDATE wf_workflow SET description = 'changing'")
+        with eng.transaction(write=False) as uow:
+            found = uow.connection().execute(text("SELECT description FROM wf_workflow")).scalars().all()
+        assert found and "changing" not in found
+    finally:
+        writer.rollback()
+        writer.close()
+        eng.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from fastapi.testclient import TestClient
 
 from werkstroom.service import openapi
@@ -33,3 +34,20 @@ def test_every_error_answer_of_the_api_is_a_problem(client: TestClient) -> None:
     assert doc["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
     api = [op for path, ops in doc["paths"].items() if path.startswith("/api/") for op in ops.values()]
     assert all(op["security"] == [{"bearer": []}] for op in api)
+
+
+def test_a_lean_route_must_describe_its_path_parameters() -> None:
+    """A route whose endpoint takes the request only reads its path parameters itself: the description
+    must name them, else the route is refused when it is declared."""
+    from fastapi import Request, Response
+
+    from werkstroom.service.context import ServiceRoute, described
+
+    async def lean(request: Request) -> Response:
+        return Response()
+
+    with pytest.raises(TypeError, match=r"\['entry'\]"):
+        ServiceRoute("/things/{entry}/act", lean, methods=["POST"])
+    route = ServiceRoute("/things/{entry}/act", lean, methods=["POST"],
+                         openapi_extra=described(path={"entry": "The thing."}))
+    assert route.lean

@@ -88,6 +88,15 @@ def test_requests_of_the_wrong_shape_or_unreadable_bodies_change_nothing(client:
     _refused(client.post("/api/v1/events", content=b'{"event": ', headers=events), 400, "WF808")
     _refused(client.post("/api/v1/events", content=b'{"event": "E", "record": {"amount": NaN}, "user": "U"}',
                          headers=events), 400, "WF808")
+    _refused(client.post("/api/v1/events", content=b'{"event": "E", "record": {}, "user": "U"}',
+                         headers={**events, "Content-Type": "text/plain"}), 400, "WF808")
+    _refused(client.post("/api/v1/events", content=b'{"event": "\xff"}', headers=events), 400, "WF808")
+    _refused(client.post("/api/v1/events", headers=events), 422, "WF807")
+    finance = {**bearer(tokens.finance), "Content-Type": "application/json"}
+    problem = _refused(client.post("/api/v1/approval-entries/1/approve", json={"comment": 5},
+                                   headers=finance), 422, "WF807")
+    assert problem["errors"] == [{"loc": ["body", "comment"], "msg": "Input should be a valid string",
+                                  "type": "string_type"}]
     admin = {**bearer(tokens.admin), "Content-Type": "text/plain"}
     _refused(client.post("/api/v1/workflows", content=b"on \xff", headers=admin), 400, "WF808")
     _refused(client.put("/api/v1/setup", content=b"[[users]\n", headers=admin), 400, "WF808")

@@ -160,10 +160,12 @@ class Engine(HostCalls):
         return self._observers.watching(fn)
 
     @contextmanager
-    def transaction(self) -> Iterator[UnitOfWork]:
+    def transaction(self, write: bool = True) -> Iterator[UnitOfWork]:
         """One unit of work (commit on success, roll back on any exception), begun on the driver of a
-        pooled connection; a SQLAlchemy connection and session are made only when code needs them."""
-        uow = UnitOfWork.begin(self._sa, self.clock, self.ids, self._new_session, self._kept, self._observers)
+        pooled connection; a SQLAlchemy connection and session are made only when code needs them.
+        ``write=False``: a unit of work that only reads (on SQLite it does not take the write lock)."""
+        uow = UnitOfWork.begin(self._sa, self.clock, self.ids, self._new_session, self._kept, self._observers,
+                               write)
         try:
             yield uow
         except BaseException:

@@ -91,15 +91,17 @@ class UnitOfWork:
     @classmethod
     def begin(cls, engine: Engine, clock: Clock, ids: IdSource,
               new_session: Callable[[Connection], Session] | None = None,
-              keeper: KeptConnections | None = None, observers: Observers | None = None) -> UnitOfWork:
+              keeper: KeptConnections | None = None, observers: Observers | None = None,
+              write: bool = True) -> UnitOfWork:
         """``keeper``: where the connection comes from and goes back to between units of work (else
-        the engine's pool). ``observers``: see the class (else a set of its own)."""
+        the engine's pool). ``observers``: see the class (else a set of its own). ``write=False``: the
+        unit of work only reads (``Db.begin``)."""
         pooled = keeper.take() if keeper is not None else engine.raw_connection()
         if observers is None:
             observers = Observers()
         try:
             db = Db(dialect=engine.dialect, driver=pooled.driver_connection, observers=observers)
-            db.begin()
+            db.begin(write)
         except BaseException:
             pooled.close()
             raise

@@ -28,7 +28,7 @@ from ..engine.facade import Engine
 from ..errors import WerkstroomError
 from . import api, ops
 from .api.models import Problem
-from .context import Service, add_routes, dumps
+from .context import BODY_MODELS, Service, add_routes, dumps
 from .inbox import mount as inbox
 from .logs import LOGGER
 from .problems import (
@@ -93,15 +93,20 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
         version = metadata.version("werkstroom")
     except metadata.PackageNotFoundError:
         version = "0"
+    # the body limit (settings.max_body_bytes) is the request log's (``ops.RequestLog``)
     app = ServiceApp(title="Werkstroom", version=version, description=DESCRIPTION, lifespan=lifespan,
-                  max_body_size=settings.max_body_bytes, redoc_url=None)
+                     redoc_url=None)
     app.state.service = service
     app.state.background = background
     for router in (*api.routers(), ops.router):
         add_routes(app, router)
     inbox.install(app, service)
+    # the lean routes (events, approval actions) are matched first: a request tries the routes in order,
+    # and no other route's path can match theirs; the description keeps the order they were declared in
+    declared = {id(route): n for n, route in enumerate(app.router.routes)}
+    app.router.routes.sort(key=lambda route: not getattr(route, "lean", False))
     _handlers(app)
-    app.openapi = lambda: openapi(app)  # type: ignore[method-assign]
+    app.openapi = lambda: openapi(app, declared)  # type: ignore[method-assign]
     return app
 
 
@@ -142,9 +147,6 @@ def _handlers(app: FastAPI) -> None:
         assert isinstance(exc, RequestValidationError)
         errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
                   for e in exc.errors()]
-        if any(e["type"] == "json_invalid" for e in errors):
-            return _problem(request, UnreadableBody("the request body is not valid JSON: "
-                                                    + "; ".join(str(e["msg"]) for e in errors)))
         where = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
         return _problem(request, BadShape(f"the request does not have the expected shape: {where}",
                                           extra={"errors": errors}))
@@ -198,15 +200,22 @@ _ERRORS = {"400": "The body cannot be read (WF808)", "401": "No token, or a bad 
            "429": "Too many authentication failures (WF803; Retry-After)"}
 
 
-def openapi(app: FastAPI) -> dict[str, Any]:
-    """The app's OpenAPI description, with every error answer a Problem (problem+json)."""
+def openapi(app: FastAPI, declared: dict[int, int]) -> dict[str, Any]:
+    """The app's OpenAPI description, with every error answer a Problem (problem+json); its routes in
+    the order ``declared`` (route id: position; routes added later after them)."""
     if app.openapi_schema:
         return app.openapi_schema
-    doc = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    routes = sorted(app.routes, key=lambda route: declared.get(id(route), len(declared)))
+    doc = get_openapi(title=app.title, version=app.version, description=app.description, routes=routes)
     schemas = doc.setdefault("components", {}).setdefault("schemas", {})
     for name in ("HTTPValidationError", "ValidationError"):
         schemas.pop(name, None)
     schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    for model in sorted(BODY_MODELS, key=lambda m: m.__name__):  # the JSON bodies routes read themselves
+        found = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(found.pop("$defs", {}))
+        schemas[model.__name__] = found
+    doc["components"]["schemas"] = dict(sorted(schemas.items()))
     doc["components"]["securitySchemes"] = {"bearer": {
         "type": "http", "scheme": "bearer",
         "description": "An API token: `wf tokens create` prints one (wfk_<id>_<secret>)."}}

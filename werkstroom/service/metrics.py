@@ -77,7 +77,7 @@ class QueueCollector(Collector):
                                    + "; ".join(f"{k}: {v[0]}" for k, v in sorted(QUEUES.items())),
                                    labels=["queue"])
         now = self.engine.clock.now()
-        with self.gate, self.engine.transaction() as uow:
+        with self.gate, self.engine.transaction(write=False) as uow:
             for name, (_, depth) in sorted(QUEUES.items()):
                 family.add_metric([name], depth(uow, now))
         yield family
@@ -105,6 +105,34 @@ class Metrics:
                                      ["code"], registry=r)
         r.register(QueueCollector(engine, gate))
         r.register(DeliveryCollector(engine, gate))
+        # the labelled children in use, by their labels (``labels()`` looks them up with more work)
+        self._answered: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
+        self._outcomes: dict[tuple[str, str], Counter] = {}
+        self._timed: dict[str, Histogram] = {}
+
+    def answered(self, method: str, route: str, status: int, seconds: float) -> None:
+        """Count a request answered with ``status`` on ``route`` (its path template) and its time."""
+        key = (method, route, status)
+        found = self._answered.get(key)
+        if found is None:
+            found = self._answered[key] = (self.requests.labels(method, route, str(status)),
+                                           self.latency.labels(method, route))
+        found[0].inc()
+        found[1].observe(seconds)
+
+    def outcome(self, action: str, outcome: str) -> None:
+        """Count an event or approval action by ``outcome`` (handled, replayed, refused)."""
+        counter = self._outcomes.get((action, outcome))
+        if counter is None:
+            counter = self._outcomes[(action, outcome)] = self.events.labels(action, outcome)
+        counter.inc()
+
+    def engine_time(self, action: str, seconds: float) -> None:
+        """The engine's time for an event or approval action."""
+        timer = self._timed.get(action)
+        if timer is None:
+            timer = self._timed[action] = self.event_seconds.labels(action)
+        timer.observe(seconds)
 
     def text(self) -> bytes:
         return generate_latest(self.registry)

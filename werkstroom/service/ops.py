@@ -33,7 +33,7 @@ async def healthz() -> Response:
 def readyz(request: Request) -> Response:
     svc = service(request)
     try:
-        with svc.store() as eng, eng.transaction() as uow:
+        with svc.store() as eng, eng.transaction(write=False) as uow:
             uow.connection().execute(text("SELECT 1"))
     except Exception as exc:
         log.warning("not ready: %s: %s", type(exc).__name__, exc)
@@ -63,7 +63,7 @@ def problem_type(code: str) -> Response:
 class RequestLog:
     """ASGI middleware: a request id (``X-Request-Id``), the request's time, its count by route and
     status, and one log line (method, path without the query, status, WF code, time, client address,
-    principal). Credentials are never logged."""
+    principal), and the body limit (``Settings.max_body_bytes``, WF809). Credentials are never logged."""
 
     def __init__(self, app: ASGIApp, service: Service) -> None:
         self.app = app
@@ -87,20 +87,38 @@ class RequestLog:
             await send(message)
 
         try:
-            if self._too_large(scope):
+            length = self._length(scope)
+            if length is not None and length > self.service.settings.max_body_bytes:
                 await self._refuse_large(scope, send_with_id)
             else:
-                await self.app(scope, receive, send_with_id)
+                await self.app(scope, receive if length is not None else self._counted(receive), send_with_id)
         finally:
             self._done(scope, state, status, time.perf_counter() - start)
 
-    def _too_large(self, scope: Scope) -> bool:
-        """A body announced larger than the limit is refused before it is read (a body sent in chunks
-        is counted as it is read: FastAPI's ``max_body_size``)."""
+    @staticmethod
+    def _length(scope: Scope) -> int | None:
+        """The body's announced length (Content-Length), or None when it is sent in chunks."""
         for name, value in scope.get("headers", ()):
             if name == b"content-length":
-                return value.isdigit() and int(value) > self.service.settings.max_body_bytes
-        return False
+                return int(value) if value.isdigit() else None
+        return None
+
+    def _counted(self, receive: Receive) -> Receive:
+        """``receive`` for a body sent in chunks (no Content-Length): counted as it is read and refused
+        (WF809) when it goes over the limit. A body announced larger is refused before it is read."""
+        limit = self.service.settings.max_body_bytes
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise BodyTooLarge(f"the request body is larger than {limit:,} bytes")
+            return message
+
+        return counted
 
     async def _refuse_large(self, scope: Scope, send: Send) -> None:
         limit = self.service.settings.max_body_bytes
@@ -115,9 +133,7 @@ class RequestLog:
     def _done(self, scope: Scope, state: dict[str, Any], status: int, seconds: float) -> None:
         route = getattr(scope.get("route"), "path", None) or "(no route)"
         method = scope["method"]
-        metrics = self.service.metrics
-        metrics.requests.labels(method, route, str(status)).inc()
-        metrics.latency.labels(method, route).observe(seconds)
+        self.service.metrics.answered(method, route, status, seconds)
         client = scope.get("client")
         fields = {"request_id": state["request_id"], "method": method, "path": scope["path"],
                   "status": status, "duration_ms": round(seconds * 1000, 3),

@@ -358,16 +358,18 @@ class Db:
     def _wrap(self, err: Exception, sql: str) -> Exception:
         return sa_exc.DBAPIError.instance(sql, None, err, self.dialect.loaded_dbapi.Error)
 
-    def begin(self) -> None:
+    def begin(self, write: bool = True) -> None:
         """Begin a transaction on the driver: ``BEGIN IMMEDIATE`` on SQLite (the write lock is taken
-        at once, as ``store.make_engine`` does for SQLAlchemy's own transactions); PostgreSQL's
-        driver begins one with the first statement, sent in pipeline mode where psycopg and libpq
-        support it."""
+        at once, as ``store.make_engine`` does for SQLAlchemy's own transactions), or a deferred
+        ``BEGIN`` for a transaction that only reads (``write=False``: no write lock, nothing to write
+        at commit); PostgreSQL's driver begins one with the first statement, sent in pipeline mode
+        where psycopg and libpq support it."""
         if self._sqlite:
+            sql = "BEGIN IMMEDIATE" if write else "BEGIN"
             try:
-                self._raw.execute("BEGIN IMMEDIATE")
+                self._raw.execute(sql)
             except self.dialect.loaded_dbapi.Error as err:
-                raise self._wrap(err, "BEGIN IMMEDIATE") from err
+                raise self._wrap(err, sql) from err
         elif _pipeline_supported(self._raw):
             self._pipeline_cm = self._raw.pipeline()
             self._pipeline = self._pipeline_cm.__enter__()

@@ -14,12 +14,12 @@ from starlette.concurrency import run_in_threadpool
 from ... import deploy as deploy_text
 from ...render import render_json
 from ..auth.policy import require_scope
-from ..context import Service, ServiceRoute, answer, read_json, service
+from ..context import Service, answer, read_json, service
 from ..problems import UnreadableBody
 from . import models
 from .common import PREFIX
 
-router = APIRouter(prefix=PREFIX, tags=["admin"], route_class=ServiceRoute)
+router = APIRouter(prefix=PREFIX, tags=["admin"])
 T = TypeVar("T")
 _TEXT = {"requestBody": {"required": True, "content": {"text/plain": {"schema": {"type": "string"}}}}}
 _SETUP = {"requestBody": {"required": True, "content": {

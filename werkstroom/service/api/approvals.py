@@ -10,9 +10,9 @@ from fastapi import APIRouter, Query, Request, Response
 
 from ...engine.views import ApprovalHistory
 from ..auth.policy import entry_filters, may_read, require_user
-from ..context import ServiceRoute, answer, service
+from ..context import ServiceRoute, answer, described, read_body, service
 from . import models
-from .common import PREFIX, IdempotencyKey, page_limit
+from .common import IDEMPOTENCY_HEADER, PREFIX, idempotency_key, page_limit
 
 router = APIRouter(prefix=PREFIX, tags=["approvals"], route_class=ServiceRoute)
 
@@ -69,9 +69,14 @@ async def entry(entry: str, request: Request) -> Response:
     return await svc.run(work)
 
 
-async def _act(request: Request, verb: str, entry: str, comment: str | None,
-               key: str | None) -> Response:
+async def _act(request: Request, verb: str) -> Response:
+    """Take the action ``verb`` on the path's entry as the token's user, with the comment of the body
+    (an optional ``ActionRequest``; cancel takes none) and the ``Idempotency-Key`` header."""
     svc = service(request)
+    entry: str = request.path_params["entry"]
+    key = idempotency_key(request)
+    body = None if verb == "cancel" else await read_body(request, models.ActionRequest, required=False)
+    comment = body.comment if body is not None else None
 
     def work() -> Response:
         p = svc.principal(request)
@@ -88,38 +93,34 @@ async def _act(request: Request, verb: str, entry: str, comment: str | None,
 
 
 _ANSWERS: dict[int | str, dict[str, Any]] = {200: {"model": models.EmitAnswer}}
+_ENTRY = {"entry": "The entry's number (or id)."}
+_ACTION = described(body=models.ActionRequest, body_required=False, path=_ENTRY, headers=[IDEMPOTENCY_HEADER])
 
 
-@router.post("/approval-entries/{entry}/approve", summary="Approve an entry", responses=_ANSWERS)
-async def approve(entry: str, request: Request,
-                  body: models.ActionRequest | None = None,
-                  idempotency_key: IdempotencyKey = None) -> Response:
+@router.post("/approval-entries/{entry}/approve", summary="Approve an entry", responses=_ANSWERS,
+             openapi_extra=_ACTION)
+async def approve(request: Request) -> Response:
     """Approve as the token's user (its approver, or the approval administrator) and run the workflow."""
-    comment = body.comment if body else None
-    return await _act(request, "approve", entry, comment, idempotency_key)
+    return await _act(request, "approve")
 
 
-@router.post("/approval-entries/{entry}/reject", summary="Reject an entry", responses=_ANSWERS)
-async def reject(entry: str, request: Request,
-                 body: models.ActionRequest | None = None,
-                 idempotency_key: IdempotencyKey = None) -> Response:
+@router.post("/approval-entries/{entry}/reject", summary="Reject an entry", responses=_ANSWERS,
+             openapi_extra=_ACTION)
+async def reject(request: Request) -> Response:
     """Reject as the token's user and run the workflow."""
-    comment = body.comment if body else None
-    return await _act(request, "reject", entry, comment, idempotency_key)
+    return await _act(request, "reject")
 
 
-@router.post("/approval-entries/{entry}/delegate", summary="Delegate an entry", responses=_ANSWERS)
-async def delegate(entry: str, request: Request,
-                   body: models.ActionRequest | None = None,
-                   idempotency_key: IdempotencyKey = None) -> Response:
+@router.post("/approval-entries/{entry}/delegate", summary="Delegate an entry", responses=_ANSWERS,
+             openapi_extra=_ACTION)
+async def delegate(request: Request) -> Response:
     """Delegate to the approver's substitute (or as the setup says) as the token's user."""
-    comment = body.comment if body else None
-    return await _act(request, "delegate", entry, comment, idempotency_key)
+    return await _act(request, "delegate")
 
 
-@router.post("/approval-entries/{entry}/cancel", summary="Cancel the request of an entry", responses=_ANSWERS)
-async def cancel(entry: str, request: Request,
-                 idempotency_key: IdempotencyKey = None) -> Response:
+@router.post("/approval-entries/{entry}/cancel", summary="Cancel the request of an entry", responses=_ANSWERS,
+             openapi_extra=described(path=_ENTRY, headers=[IDEMPOTENCY_HEADER]))
+async def cancel(request: Request) -> Response:
     """Cancel the approval request the entry belongs to, as the token's user (its sender or the approval
     administrator): the record's ...ApprovalRequestCanceled event."""
-    return await _act(request, "cancel", entry, None, idempotency_key)
+    return await _act(request, "cancel")

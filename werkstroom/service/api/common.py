@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import Header
+from fastapi import Request
 
 from ..context import Service
 from ..problems import BadShape
 
 PREFIX = "/api/v1"  # every route of the API is under it (the version is in the path)
 
-IdempotencyKey = Annotated[str | None, Header(
-    alias="Idempotency-Key", description="A repeat with the same key answers the first result and changes "
-    "nothing; the same key with another request is refused (WF504).")]
+_IDEMPOTENCY = ("A repeat with the same key answers the first result and changes nothing; the same key with "
+                "another request is refused (WF504).")
+# the header, described for the lean routes that read it (``context.described``)
+IDEMPOTENCY_HEADER = {"name": "Idempotency-Key", "in": "header", "required": False,
+                      "description": _IDEMPOTENCY, "schema": {"type": "string", "title": "Idempotency-Key"}}
+
+
+def idempotency_key(request: Request) -> str | None:
+    """The request's ``Idempotency-Key`` header (None without one)."""
+    return request.headers.get("idempotency-key")
 
 
 def page_limit(svc: Service, limit: int) -> int:

@@ -5,27 +5,28 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from ..auth.policy import is_administrator, require_scope
-from ..context import ServiceRoute, answer, service
+from ..context import ServiceRoute, answer, described, read_body, service
 from . import models
-from .common import PREFIX, IdempotencyKey, page_limit
+from .common import IDEMPOTENCY_HEADER, PREFIX, idempotency_key, page_limit
 
 router = APIRouter(prefix=PREFIX, route_class=ServiceRoute)
 
 
 @router.post("/events", summary="Emit an event for a record", responses={200: {"model": models.EmitAnswer}},
-             tags=["events"])
-async def emit(request: Request, body: models.EmitRequest,
-               idempotency_key: IdempotencyKey = None) -> Response:
+             tags=["events"], openapi_extra=described(body=models.EmitRequest, headers=[IDEMPOTENCY_HEADER]))
+async def emit(request: Request) -> Response:
     """Handle the event for the record in one transaction (as `wf emit`). Needs a system token with the
     scope ``events``; ``user`` is the host's user whose action raised it."""
     svc = service(request)
+    body = await read_body(request, models.EmitRequest)
+    key = idempotency_key(request)
 
     def work() -> Response:
         p = svc.principal(request)
         require_scope(p, ("events",), "emit events")
         with svc.event("emit") as eng:
             result = eng.emit(body.event, body.record, user=body.user, old=body.old,
-                              idempotency_key=idempotency_key, instance_id=body.instance_id)
+                              idempotency_key=key, instance_id=body.instance_id)
         svc.counted("emit", result.replayed)
         return answer(result.to_json())
 

@@ -9,11 +9,11 @@ from fastapi import APIRouter, Request, Response
 from ...engine.views import InstanceInfo, RecordStatus, StepInfo
 from ...engine.workflows import UnknownWorkflow
 from ..auth.policy import may_read
-from ..context import ServiceRoute, answer, service
+from ..context import answer, service
 from . import models
 from .common import PREFIX
 
-router = APIRouter(prefix=PREFIX, tags=["records"], route_class=ServiceRoute)
+router = APIRouter(prefix=PREFIX, tags=["records"])
 
 
 @router.get("/records/{record_type}/{key:path}", summary="A record's state, values, instances and steps",

@@ -8,16 +8,17 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from ..auth.policy import require_scope
-from ..context import ServiceRoute, answer, service
+from ..context import answer, json_body, read_body, service
 from ..problems import BadShape
 from ..webhooks import Webhooks
 from ..webhooks.kinds import KNOWN_KINDS
 from .common import PREFIX, page_limit
 from .models import Strict
 
-router = APIRouter(prefix=PREFIX, tags=["webhooks"], route_class=ServiceRoute)
+router = APIRouter(prefix=PREFIX, tags=["webhooks"])
 
 
 class SubscribeRequest(Strict):
@@ -93,16 +94,21 @@ def subscriptions(request: Request) -> Response:
 
 
 @router.post("/webhooks", summary="Subscribe a URL to outbox kinds", status_code=201,
-             responses={201: {"model": Subscribed}})
-def subscribe(request: Request, body: SubscribeRequest) -> Response:
+             responses={201: {"model": Subscribed}}, openapi_extra=json_body(SubscribeRequest))
+async def subscribe(request: Request) -> Response:
     """As `wf webhooks add`: the URL, kinds and secret are checked (WF820, WF821, WF825) before anything
     is stored. The answer carries the signing secret, which is not shown again."""
     svc = service(request)
-    hooks = _hooks(svc, request, "subscribe webhooks")
-    with svc.store():
-        sub, secret = hooks.add(body.url, body.kinds, custom_kinds=body.custom_kinds, secret=body.secret,
-                                description=body.description, after=body.after, active=body.active)
-    return answer({**sub.to_json(), "secret": secret}, status=201)
+    body = await read_body(request, SubscribeRequest)
+
+    def work() -> Response:
+        hooks = _hooks(svc, request, "subscribe webhooks")
+        with svc.store():
+            sub, secret = hooks.add(body.url, body.kinds, custom_kinds=body.custom_kinds, secret=body.secret,
+                                    description=body.description, after=body.after, active=body.active)
+        return answer({**sub.to_json(), "secret": secret}, status=201)
+
+    return await run_in_threadpool(work)
 
 
 @router.get("/webhooks/{subscription}", summary="One webhook subscription",
@@ -115,13 +121,18 @@ def subscription(subscription: int, request: Request) -> Response:
 
 
 @router.patch("/webhooks/{subscription}", summary="Pause or resume a webhook subscription",
-              responses={200: {"model": Subscription}})
-def change(subscription: int, request: Request, body: ChangeRequest) -> Response:
+              responses={200: {"model": Subscription}}, openapi_extra=json_body(ChangeRequest))
+async def change(subscription: int, request: Request) -> Response:
     """``{"active": false}`` pauses it (nothing is sent; its effects wait), ``true`` resumes it."""
     svc = service(request)
-    hooks = _hooks(svc, request, "change webhook subscriptions")
-    with svc.store():
-        return answer(hooks.set_active(subscription, body.active).to_json())
+    body = await read_body(request, ChangeRequest)
+
+    def work() -> Response:
+        hooks = _hooks(svc, request, "change webhook subscriptions")
+        with svc.store():
+            return answer(hooks.set_active(subscription, body.active).to_json())
+
+    return await run_in_threadpool(work)
 
 
 @router.delete("/webhooks/{subscription}", summary="Remove a webhook subscription and its deliveries",

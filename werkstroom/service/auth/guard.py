@@ -73,7 +73,7 @@ class Authenticator:
         cached = self._cached(digest)
         parts = split(token)
         token_id = parts[0] if parts is not None else ""
-        with self.gate, self.engine.transaction() as uow:
+        with self.gate, self.engine.transaction(write=False) as uow:
             found = uow.db.first(_CHECK, {"b_id": token_id, "b_address": address})
             valid, blocked = found if found is not None else (0, None)
             row = uow.db.first(_TOKEN, {"b_id": token_id}) if cached is None and parts is not None else None
@@ -143,7 +143,7 @@ class Authenticator:
 
     def blocked_for(self, address: str) -> int | None:
         """The seconds until ``address`` may authenticate again, or None when it is not blocked."""
-        with self.gate, self.engine.transaction() as uow:
+        with self.gate, self.engine.transaction(write=False) as uow:
             blocked = uow.db.scalar(_BLOCKED, {"b_address": address})
         now = self.engine.clock.now()
         if blocked is None or utc(blocked) <= now:

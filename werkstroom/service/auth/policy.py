@@ -14,13 +14,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from sqlalchemy import Table, bindparam, select
+
 from ...engine.boundary import user_id
 from ...engine.facade import Engine
 from ...store.approvals import ApprovalUserSetup
+from ...store.driver import Statement
 from ..problems import MissingScope, NeedsUser, NotYours
 from . import SYSTEM, Principal
 
 ME = "me"
+_SETUP: Table = ApprovalUserSetup.__table__  # type: ignore[assignment]
+_ADMINISTRATOR = Statement(select(_SETUP.c.approval_administrator)
+                           .where(_SETUP.c.user_id == bindparam("b_user")))
 
 
 def require_scope(p: Principal, scopes: Iterable[str], what: str) -> None:
@@ -42,9 +48,8 @@ def require_user(p: Principal, what: str) -> str:
 
 def is_administrator(engine: Engine, user: str) -> bool:
     """Whether ``user`` is the approval administrator of the loaded setup."""
-    with engine.transaction() as uow:
-        row = uow.session.get(ApprovalUserSetup, user)
-        return bool(row is not None and row.approval_administrator)
+    with engine.transaction(write=False) as uow:
+        return bool(uow.db.scalar(_ADMINISTRATOR, {"b_user": user}))
 
 
 def _named(p: Principal, value: str | None, field: str) -> str | None:

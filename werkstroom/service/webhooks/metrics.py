@@ -22,7 +22,7 @@ class DeliveryCollector(Collector):
         self.gate = gate
 
     def collect(self) -> Iterator[Metric]:
-        with self.gate, self.engine.transaction() as uow:
+        with self.gate, self.engine.transaction(write=False) as uow:
             found = deliveries.counts(uow.session)
         by_status = GaugeMetricFamily("werkstroom_webhook_deliveries",
                                       "Webhook deliveries in the store, by status (pending, delivered, dead)",
