@@ -46,6 +46,9 @@ def _server_bench(*args: str) -> str:
 def test_the_server_bench_runs_the_http_part_against_a_real_server() -> None:
     out = _server_bench("--parts", "http")
     assert "ratio HTTP / in-process:" in out and "events/s" in out
+    assert "HTTP API (2 server processes" in out, out
+    verdict = next(line for line in out.splitlines() if "ratio HTTP / in-process:" in line)
+    assert ("target met" in verdict) != ("TARGET MISSED" in verdict), verdict
 
 
 @pytest.mark.postgres

@@ -59,7 +59,7 @@ def _engine(ctx: click.Context) -> Iterator[Any]:
 @click.option("--log-format", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="Log lines as readable text or as JSON lines.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Server processes sharing the port (for PostgreSQL; SQLite has one writer at a time).")
+              help="Server processes sharing the port (on SQLite they take turns at its one writer).")
 @click.option("--with-worker", is_flag=True,
               help="Also run the worker (timers, notifications, webhooks) in each server process.")
 @click.option("--base-url", default="",

@@ -1,8 +1,9 @@
 """What every route of the app works with: the ``Service`` (the engine, the gate, the authenticator,
 the metrics), reading JSON with exact decimals, and answering JSON.
 
-The gate: on SQLite one thread at a time uses the store (SQLite has one writer; a second one would
-wait in SQLite's busy handler, which sleeps for milliseconds), on PostgreSQL any number at once.
+The gate (``gate.store_gate``): on SQLite one thread of one process at a time uses the store (SQLite
+has one writer; a second one would wait in SQLite's busy handler, which sleeps for milliseconds), on
+PostgreSQL any number at once.
 ``Service.run`` runs a route's work with the store: on SQLite on the event loop itself (requests are
 served one at a time anyway, and a hand-over to a worker thread costs about 0.2 ms a request), on
 PostgreSQL on a worker thread, so that one process serves many requests at once.
@@ -13,10 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import json
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager
 from decimal import Decimal
 from typing import Any, Literal, TypeVar, overload
 
@@ -33,6 +33,7 @@ from ..engine.facade import Engine
 from ..errors import WerkstroomError
 from .auth import Principal
 from .auth.guard import Authenticator
+from .gate import store_gate
 from .metrics import Metrics
 from .problems import UnreadableBody
 from .settings import Settings
@@ -48,7 +49,7 @@ class Service:
         self.engine = engine
         self.settings = settings
         self.sqlite = engine.url.startswith("sqlite")
-        self.gate: AbstractContextManager[object] = threading.Lock() if self.sqlite else nullcontext()
+        self.gate: AbstractContextManager[object] = store_gate(engine.url)
         self.auth = Authenticator(engine, settings, self.gate)
         self.metrics = Metrics(engine, self.gate)
 

@@ -135,8 +135,14 @@ class RequestLog:
         method = scope["method"]
         self.service.metrics.answered(method, route, status, seconds)
         client = scope.get("client")
+        if not log.isEnabledFor(logging.INFO):
+            return
         fields = {"request_id": state["request_id"], "method": method, "path": scope["path"],
                   "status": status, "duration_ms": round(seconds * 1000, 3),
                   "client": client[0] if client else "unknown", "principal": state.get("principal"),
                   "code": state.get("code")}
-        log.info(request_line(fields), extra=fields)
+        # the record made here: ``log.info(..., extra=)`` would also look up the caller's frame and
+        # check each field's name, which a request's line has no use for
+        record = logging.LogRecord(LOGGER, logging.INFO, __file__, 0, request_line(fields), None, None)
+        record.__dict__.update(fields)
+        log.handle(record)

@@ -27,12 +27,13 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 from typing import Any
 
 import attrs
 
 from ..store.webhooks import DEAD, DELIVERED
+from .gate import store_gate
 from .webhooks import claims, fanout, sender
 from .webhooks.claims import LOST, Claimed, Outcome, Policy
 from .webhooks.errors import BadWorkerSetting
@@ -113,15 +114,15 @@ def worker_name() -> str:
 class Worker:
     """The worker loop on ``engine`` (a ``werkstroom.Engine``). ``run()`` until ``stop()``;
     ``run_once()`` does what is due now and returns. ``gate``: a lock held around every use of the
-    store (the server's, when the worker runs inside `wf serve`)."""
+    store: the server's, when the worker runs inside `wf serve`; by default the store's
+    (``gate.store_gate``: on SQLite, taking turns with `wf serve` and other workers on the file)."""
 
     def __init__(self, engine: Any, settings: WorkerSettings | None = None, *, name: str | None = None,
                  rng: random.Random | None = None,
                  gate: AbstractContextManager[object] | None = None) -> None:
         self.engine = engine
-        # held around every use of the store: the server's gate when it runs beside `wf serve` (on
-        # SQLite one thread at a time uses the store)
-        self._gate: AbstractContextManager[object] = gate if gate is not None else nullcontext()
+        # held around every use of the store
+        self._gate: AbstractContextManager[object] = gate if gate is not None else store_gate(engine.url)
         self.settings = (settings or WorkerSettings()).checked()
         self.name = name or worker_name()
         self.stats = Stats()
