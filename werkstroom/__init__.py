@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from .engine.notifications.delivery import EntryLinks, Transport
     from .engine.notifications.dispatcher import DispatchReport
     from .engine.records import InvalidRecord
-    from .engine.run import ResponseFailed
+    from .engine.run import NothingWaitsForCancel, ResponseFailed
     from .engine.trace import EmitResult
     from .engine.views import (
         ApprovalEntryInfo,
@@ -62,7 +62,7 @@ _HOMES: dict[str, str] = {
     **dict.fromkeys(("EntryLinks", "Transport"), "engine.notifications.delivery"),
     "DispatchReport": "engine.notifications.dispatcher",
     "InvalidRecord": "engine.records",
-    "ResponseFailed": "engine.run",
+    **dict.fromkeys(("NothingWaitsForCancel", "ResponseFailed"), "engine.run"),
     "EmitResult": "engine.trace",
     **dict.fromkeys(("ApprovalEntryInfo", "ApprovalHistory", "AuditLine", "CommentLine", "InstanceInfo",
                      "OutboxItem", "PendingChange", "RecordStatus", "SentNotification", "StepInfo",
@@ -130,6 +130,7 @@ __all__ = [
     "InvalidRecord",
     "InvalidSetupSource",
     "LibraryError",
+    "NothingWaitsForCancel",
     "OutboxItem",
     "ParseResult",
     "PendingChange",

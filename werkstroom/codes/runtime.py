@@ -25,6 +25,7 @@ CODES: tuple[CodeInfo, ...] = (
     CodeInfo("WF514", E, "an approval event does not name a known running workflow instance"),
     CodeInfo("WF515", E, "the database cannot be opened (bad URL, missing driver or folder, server down)"),
     CodeInfo("WF516", E, "the record is already in the workflow this event starts (no second start)"),
+    CodeInfo("WF517", E, "nothing waits for the cancel: the approval request cannot be canceled"),
     CodeInfo("WF530", E, "a value given to the engine does not fit its field (type, length, NUL, Unicode)"),
     CodeInfo("WF531", E, "an event's record or a comment is larger than its size limit"),
     CodeInfo("WF532", E, "a list's limit, offset or after is not a whole number in its range"),

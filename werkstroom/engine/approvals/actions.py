@@ -202,8 +202,9 @@ def cancel_target(uow: UnitOfWork, entry_id: str, user: str) -> CancelTarget:
     record and instance it is. BC's cancel is the requester's action on the document: the sender of
     the request or the approval administrator may cancel while the request is pending (some entry of
     the record and instance still Created or Open). The cancel itself is the record's
-    ``...ApprovalRequestCanceled`` event, whose responses (cancel approval requests ...) do the work."""
-    entry = find_entry(uow, entry_id)
+    ``...ApprovalRequestCanceled`` event, whose responses (cancel approval requests ...) do the work.
+    The request's entries are locked (PostgreSQL) as for the other actions."""
+    entry = find_entry(uow, entry_id, lock=True)
     if user != entry.sender_id and not is_admin(uow, user):
         raise ApprovalError("WF612", f"{user} may not cancel the approval request of entry {entry.entry_no}: "
                                      f"only its sender {entry.sender_id} or the approval administrator can.")
