@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from test_engine_cli import ORG, WORKFLOW, invoice, open_for
 
 from werkstroom import NothingWaitsForCancel, deploy
+from werkstroom.cli import cli
 from werkstroom.engine.clock import SequentialIds, VirtualClock
 from werkstroom.engine.facade import Engine, open_engine
 from werkstroom.errors import WerkstroomError
@@ -160,3 +163,22 @@ def test_a_cancel_is_one_transaction(eng: Engine) -> None:
         eng.cancel(entry, "REQ")
     assert ends == ["COMMIT"]
     assert {e.status for e in eng.approval_entries()} == {"Canceled"}
+
+
+def test_wf_cancel_prints_the_refusal_WF517_and_exits_1(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'wf.db'}"
+    eng = _engine(db, NO_CANCEL_STEP)
+    try:
+        entry = open_for(eng, "ANN")
+        before = snapshot(eng)
+    finally:
+        eng.close()
+    r = CliRunner().invoke(cli, ["--db", db, "cancel", entry, "--as", "REQ"], catch_exceptions=False)
+    assert r.exit_code == 1
+    assert r.output.startswith("wf: nothing waits for the cancel: no step of instance ")
+    assert r.output.rstrip().endswith("[WF517]")
+    eng = open_engine(db)
+    try:
+        assert snapshot(eng) == before
+    finally:
+        eng.close()

@@ -131,6 +131,34 @@ def test_an_unexpected_exception_is_a_500_with_a_request_id_WF814(engine: Engine
     assert "a bug" not in str(problem["detail"])
 
 
+def test_a_cancel_no_step_of_the_workflow_takes_is_a_409_WF517_and_changes_nothing(engine_url: str) -> None:
+    # the example as it is: PIAPW-EU has no step for PurchaseDocApprovalRequestCanceled
+    from werkstroom import deploy, open_engine
+
+    from .conftest import ORGANISATION, SCRIPT, make_tokens
+
+    eng = open_engine(engine_url)
+    try:
+        eng.load_setup(ORGANISATION)
+        deploy(eng, SCRIPT.read_text(encoding="utf-8"), str(SCRIPT))
+        eng.enable("PIAPW-EU")
+        tokens = make_tokens(eng)
+        with TestClient(create_app(eng, Settings())) as client:
+            client.post("/api/v1/events", json={"event": SEND, "record": invoice("PI-1"), "user": "BUYER"},
+                        headers=bearer(tokens.events))
+            [entry] = eng.approval_entries(status="Open")
+            before = snapshot(eng)
+            answer = client.post(f"/api/v1/approval-entries/{entry.entry_no}/cancel",
+                                 headers={**bearer(tokens.buyer), "Idempotency-Key": "cancel-PI-1"})
+            problem = _refused(answer, 409, "WF517")
+            assert str(problem["detail"]).startswith(
+                f"nothing waits for the cancel: no step of instance {entry.instance_id} of workflow PIAPW-EU "
+                "on PurchaseHeader Invoice|PI-1 waits for PurchaseDocApprovalRequestCanceled")
+            assert snapshot(eng) == before
+    finally:
+        eng.close()
+
+
 def test_a_problem_type_explains_its_code(client: TestClient) -> None:
     text = client.get("/problems/WF803").text
     assert text.startswith(f"WF803 (error): {CODES['WF803'].title}") and "Retry-After" in text

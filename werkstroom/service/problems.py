@@ -29,7 +29,7 @@ STATUS: dict[str, int] = {
     "WF820": 422, "WF821": 422, "WF822": 404, "WF823": 404, "WF824": 409, "WF825": 422, "WF826": 422,
     # the engine's: lookups, conflicts with the store's state, sizes, the store itself
     "WF500": 500, "WF505": 500, "WF509": 404, "WF615": 404,
-    "WF504": 409, "WF506": 409, "WF508": 409, "WF516": 409, "WF611": 409,
+    "WF504": 409, "WF506": 409, "WF508": 409, "WF516": 409, "WF517": 409, "WF611": 409,
     "WF612": 403, "WF614": 403,
     "WF531": 413,
     "WF513": 503, "WF515": 503,
