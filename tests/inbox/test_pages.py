@@ -130,7 +130,7 @@ def test_a_form_the_inbox_cannot_take_is_wf848(client: Any, engine: Engine, data
     assert entry_status(engine, no) == "Open"
 
 
-def test_a_request_whose_workflow_cannot_cancel_is_not_canceled_wf848(tmp_path: Any, clock: Any) -> None:
+def test_a_request_whose_workflow_cannot_cancel_is_not_canceled_wf517(tmp_path: Any, clock: Any) -> None:
     from fastapi.testclient import TestClient
 
     from .conftest import ROOT, inbox_app, prepared
@@ -142,12 +142,25 @@ def test_a_request_whose_workflow_cannot_cancel_is_not_canceled_wf848(tmp_path: 
             sign_in(tc, "BUYER")
             assert "Cancel" not in tc.get("/inbox/sent").text
             assert "Cancel the request" not in tc.get(f"/inbox/entries/{no}").text
+            # a cancel sent anyway: the engine refuses it (nothing waits for it), in the user's words
             refused = tc.post(f"/inbox/entries/{no}", data={"action": "cancel", "csrf_token": page_token(tc)})
-            assert refused.status_code == 422 and "WF848" in refused.text
-            assert "workflow PIAPW-EU has no step for a canceled request" in refused.text
+            assert refused.status_code == 409 and "WF517" in refused.text
+            assert ("Nothing waits for the cancel: workflow PIAPW-EU has no step that takes a canceled "
+                    "request now, so the request cannot be canceled. Nothing was changed.") in refused.text
         assert entry_status(eng, no) == "Open"
     finally:
         eng.close()
+
+
+def test_the_refusal_wf517_reads_in_the_users_language() -> None:
+    from werkstroom import NothingWaitsForCancel
+    from werkstroom.service.inbox.desk import words
+    from werkstroom.service.inbox.texts import translator
+
+    exc = NothingWaitsForCancel("nothing waits for the cancel: ...", instance_id="I-1",
+                                workflow_code="PIAPW-EU", event="PurchaseDocApprovalRequestCanceled")
+    assert words(exc, translator("nl")).startswith("Niets wacht op de annulering: werkstroom PIAPW-EU heeft ")
+    assert words(exc, translator("en")).startswith("Nothing waits for the cancel: workflow PIAPW-EU has ")
 
 
 def test_a_bulk_approval_without_entries_is_wf848(client: Any) -> None:

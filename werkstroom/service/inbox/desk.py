@@ -17,6 +17,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
+from ...engine.run import NothingWaitsForCancel
 from ...errors import WerkstroomError
 from . import pages, sessions
 from .account import inbox_of
@@ -51,7 +52,10 @@ def refused_page(inbox: Inbox, request: Request, me: SignedIn | None, exc: Werks
 
 
 def reason(exc: WerkstroomError, t: Callable[..., str]) -> str:
-    """Why: the inbox's refusals in the user's language, the engine's in its own message."""
+    """Why: the inbox's refusals and the engine's WF517 in the user's language, the engine's others in
+    its own message."""
+    if isinstance(exc, NothingWaitsForCancel):
+        return t("WF517", workflow=exc.workflow_code)
     if isinstance(exc, FormRefused):
         return t("WF848", message=t(exc.reason, **exc.values))
     if isinstance(exc, NotYours) and exc.status == 403:
@@ -63,7 +67,9 @@ def reason(exc: WerkstroomError, t: Callable[..., str]) -> str:
 
 def words(exc: WerkstroomError, t: Callable[..., str]) -> str:
     """What the page says about ``exc``."""
-    return reason(exc, t) if isinstance(exc, InboxError) else t("refused.plain", message=exc.message)
+    if isinstance(exc, (InboxError, NothingWaitsForCancel)):
+        return reason(exc, t)
+    return t("refused.plain", message=exc.message)
 
 
 def _query(request: Request) -> str:
@@ -187,11 +193,8 @@ def act(inbox: Inbox, me: SignedIn, verb: str, no: int, comment: str | None) -> 
     t = viewer.t
     with inbox.gate:
         entry = pages.history_of(inbox.engine, viewer, no).entry
-        if verb == "cancel" and not pages.takes_cancel(inbox.engine, entry.instance_id):
-            raise FormRefused(f"workflow {entry.approval_code} has no step for a canceled request",
-                              "form.no_cancel", workflow=entry.approval_code)
     with inbox.event(verb):
-        if verb == "cancel":
+        if verb == "cancel":  # refused (WF517) when no step of the request's workflow takes a cancel
             inbox.engine.cancel(no, me.user)
         else:
             getattr(inbox.engine, verb)(no, me.user, comment)

@@ -132,11 +132,12 @@ EN: dict[str, str] = {
     "WF846": "There is no such entry among yours.",
     "WF846.page": "This page is only for the approval administrator.",
     "WF848": "The form cannot be taken: {message}",
+    "WF517": "Nothing waits for the cancel: workflow {workflow} has no step that takes a canceled request "
+             "now, so the request cannot be canceled. Nothing was changed.",
     "form.no_entry": "tick one or more entries",
     "form.action": "unknown action",
     "form.comment": "the comment has more than {n} characters",
     "form.text": "a field holds a character that cannot be stored",
-    "form.no_cancel": "workflow {workflow} has no step for a canceled request, so it cannot be canceled here",
     # statuses and words of the engine
     "status.Created": "Created",
     "status.Open": "Open",
@@ -269,12 +270,12 @@ NL: dict[str, str] = {
     "WF846": "Er is geen zulke post bij de uwe.",
     "WF846.page": "Deze pagina is alleen voor de goedkeuringsbeheerder.",
     "WF848": "Het formulier kan niet worden verwerkt: {message}",
+    "WF517": "Niets wacht op de annulering: werkstroom {workflow} heeft nu geen stap die een geannuleerde "
+             "aanvraag verwerkt, dus de aanvraag kan niet worden geannuleerd. Er is niets gewijzigd.",
     "form.no_entry": "vink een of meer posten aan",
     "form.action": "onbekende actie",
     "form.comment": "de opmerking heeft meer dan {n} tekens",
     "form.text": "een veld bevat een teken dat niet kan worden opgeslagen",
-    "form.no_cancel": "werkstroom {workflow} heeft geen stap voor een geannuleerde aanvraag, dus die kan "
-                      "hier niet worden geannuleerd",
     "status.Created": "Aangemaakt",
     "status.Open": "Open",
     "status.Approved": "Goedgekeurd",
