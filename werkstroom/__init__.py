@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .engine.approvals.errors import ApprovalError
     from .engine.approvals.setup import SetupReport
     from .engine.boundary import InputTooLarge, InvalidInput, InvalidPaging, InvalidSetupSource, UnknownFilter
+    from .engine.cancel import NothingWaitsForCancel
     from .engine.clock import Clock, IdSource, SequentialIds, SystemClock, UuidIds, VirtualClock
     from .engine.facade import Engine, IdempotencyConflict, open_engine
     from .engine.hold import SecondStart
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from .engine.notifications.delivery import EntryLinks, Transport
     from .engine.notifications.dispatcher import DispatchReport
     from .engine.records import InvalidRecord
-    from .engine.run import NothingWaitsForCancel, ResponseFailed
+    from .engine.run import ResponseFailed
     from .engine.trace import EmitResult
     from .engine.views import (
         ApprovalEntryInfo,
@@ -54,6 +55,7 @@ _HOMES: dict[str, str] = {
     "SetupReport": "engine.approvals.setup",
     **dict.fromkeys(("InputTooLarge", "InvalidInput", "InvalidPaging", "InvalidSetupSource", "UnknownFilter"),
                     "engine.boundary"),
+    "NothingWaitsForCancel": "engine.cancel",
     **dict.fromkeys(("Clock", "IdSource", "SequentialIds", "SystemClock", "UuidIds", "VirtualClock"),
                     "engine.clock"),
     **dict.fromkeys(("Engine", "IdempotencyConflict", "open_engine"), "engine.facade"),
@@ -62,7 +64,7 @@ _HOMES: dict[str, str] = {
     **dict.fromkeys(("EntryLinks", "Transport"), "engine.notifications.delivery"),
     "DispatchReport": "engine.notifications.dispatcher",
     "InvalidRecord": "engine.records",
-    **dict.fromkeys(("NothingWaitsForCancel", "ResponseFailed"), "engine.run"),
+    "ResponseFailed": "engine.run",
     "EmitResult": "engine.trace",
     **dict.fromkeys(("ApprovalEntryInfo", "ApprovalHistory", "AuditLine", "CommentLine", "InstanceInfo",
                      "OutboxItem", "PendingChange", "RecordStatus", "SentNotification", "StepInfo",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import attrs
 from sqlalchemy import Table, bindparam, event, insert, select
@@ -29,7 +29,7 @@ from . import boundary, lifecycle, views
 from .clock import Clock, IdSource, SystemClock, UuidIds
 from .host import HostCalls
 from .records import Rec, Vocabulary, record_key, validate
-from .run import NothingWaitsForCancel, Run, delivery_lock, event_reads, record_lock
+from .run import Run, delivery_lock, event_reads, record_lock
 from .trace import EmitResult
 from .unit import KeptConnections, UnitOfWork
 from .views import InstanceInfo, OutboxItem, RecordStatus, StepInfo
@@ -407,50 +407,12 @@ class Engine(HostCalls):
         request's entries locked), the stored record, the check that a step of the instance waits for
         the cancel event, and the handling of it. Refused, changing nothing, when nothing would be
         canceled: no step of the instance waits for the event, or none of those fires (WF517)."""
-        from .approvals.actions import cancel_target
+        from .cancel import cancel
 
         entry_id, user, _, idempotency_key = boundary.action_arguments(entry_id, user, None, idempotency_key)
         payload = {"action": "cancel", "entry": entry_id, "user": user}
-
-        def work(run: Run) -> tuple[str, str]:
-            target = cancel_target(run.uow, entry_id, user)
-            event = self._cancel_event(target.record_type)
-            rec = run.records.get(target.record_type, target.record_key) if event is not None else None
-            if event is None or rec is None:
-                raise UnknownWorkflow(f"{target.record_type} {target.record_key} has no cancel event "
-                                      "(...ApprovalRequestCanceled) or is not stored")
-            inst, waiting = run.waiting_for(target.instance_id, event)
-            code = inst.workflow_code if inst is not None else target.workflow_code
-            about = f"{target.record_type} {target.record_key}"
-            if inst is None:
-                _nothing_to_cancel(target.instance_id, code, event,
-                                   f"instance {target.instance_id} of workflow {code} on {about} is no "
-                                   f"longer running, so no step waits for {event}")
-            if not waiting:
-                _nothing_to_cancel(target.instance_id, code, event,
-                                   f"no step of instance {target.instance_id} of workflow {code} on {about} "
-                                   f"waits for {event}")
-            run.queue_event(event, rec, user, instance_id=target.instance_id)
-            run.drain()  # here, so that a cancel no step took is refused before anything is kept
-            first = run.handled[0]
-            if first.outcome == "continued" and first.instance_id != target.instance_id:
-                _nothing_to_cancel(target.instance_id, code, event,
-                                   f"instance {first.instance_id} of workflow {first.workflow_code} on "
-                                   f"{about} waits for {event} too and would take it instead of instance "
-                                   f"{target.instance_id} of workflow {code}")
-            if first.outcome != "continued":
-                steps = ", ".join(str(s.id) for s in waiting)
-                _nothing_to_cancel(target.instance_id, code, event,
-                                   f"the steps of instance {target.instance_id} of workflow {code} that wait "
-                                   f"for {event} (step {steps}) have conditions that do not hold for {about}")
-            return rec.type, rec.key
-
-        return self._run("cancel", payload, idempotency_key, user, work)
-
-    def _cancel_event(self, record_type: str) -> str | None:
-        """The record type's cancel event (``...ApprovalRequestCanceled``), None when it has none."""
-        return next((e.name for e in self.catalogue.events_on(record_type)
-                     if e.name.endswith("ApprovalRequestCanceled")), None)
+        return self._run("cancel", payload, idempotency_key, user,
+                         lambda run: cancel(run, self.catalogue, entry_id, user))
 
     def run_timers(self) -> EmitResult:
         """Clock-driven approval work (automatic delegation, overdue reminders) at the clock's now."""
@@ -556,16 +518,6 @@ class Engine(HostCalls):
             return views.event_log(uow.session)
 
 
-def _nothing_to_cancel(instance_id: str, workflow_code: str, event: str, why: str) -> NoReturn:
-    """Refuse a cancel that would change nothing (WF517), saying why and what would take it."""
-    raise NothingWaitsForCancel(
-        f"nothing waits for the cancel: {why}; the approval request was not canceled and nothing was "
-        f"changed. A workflow takes a cancel with a step that waits for it (`on {event}` with a response "
-        f"such as `cancel all approval requests`, as Business Central's templates have): add one to "
-        f"workflow {workflow_code}, or let the request be approved or rejected",
-        instance_id=instance_id, workflow_code=workflow_code, event=event)
-
-
 def _order(value: Any) -> tuple[bool, Any]:
     """A sort key for values of one field: None after the values."""
     return (value is None, "" if value is None else value)
@@ -583,5 +535,5 @@ def open_engine(url: str | None = None, clock: Clock | None = None, ids: IdSourc
     return Engine(url, clock=clock, ids=ids, **kwargs)
 
 
-__all__ = ["EmitResult", "Engine", "IdempotencyConflict", "InstanceInfo", "NothingWaitsForCancel",
-           "OutboxItem", "Rec", "RecordStatus", "StepInfo", "open_engine"]
+__all__ = ["EmitResult", "Engine", "IdempotencyConflict", "InstanceInfo", "OutboxItem", "Rec", "RecordStatus",
+           "StepInfo", "open_engine"]

@@ -91,20 +91,6 @@ class NoKnownInstance(WerkstroomError):
     code = "WF514"
 
 
-class NothingWaitsForCancel(WerkstroomError):
-    """WF517: an approval request is canceled, but no step of its instance waits for the record's cancel
-    event (or none of the waiting ones has a condition that holds), so the cancel would change nothing;
-    it is refused. Names the instance, its workflow and the event."""
-
-    code = "WF517"
-
-    def __init__(self, message: str, *, instance_id: str, workflow_code: str, event: str) -> None:
-        super().__init__(message)
-        self.instance_id = instance_id
-        self.workflow_code = workflow_code
-        self.event = event
-
-
 @attrs.define
 class Inst:
     """A running instance (a ``wf_instance`` row) as the run reads and writes it, through Core
@@ -361,13 +347,10 @@ class Run:
         return out
 
     def waiting_for(self, instance_id: str, event: str) -> tuple[Inst | None, list[BoundStep]]:
-        """The running instance ``instance_id`` (None: not running), locked as the handling of an event
-        on it locks it, and its steps that wait for ``event``: the Active event steps of that name, the
-        only steps ``event`` can fire on the instance (``_candidates``)."""
+        """The running instance (None: not running), locked, and its steps that wait for ``event`` (Active
+        event steps of that name: all ``event`` can fire on it, see ``_candidates``)."""
         inst = self._instance(instance_id)
-        if inst is None:
-            return None, []
-        return inst, [step for _, _, step in self._candidates([inst], event)]
+        return inst, [step for _, _, step in self._candidates([inst] if inst is not None else [], event)]
 
     def _version(self, version_id: int) -> CompiledWorkflow:
         # the unit of work's session is made only for a version this process has not compiled yet

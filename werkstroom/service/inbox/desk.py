@@ -17,7 +17,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from ...engine.run import NothingWaitsForCancel
+from ...engine.cancel import NothingWaitsForCancel
 from ...errors import WerkstroomError
 from . import pages, sessions
 from .account import inbox_of
