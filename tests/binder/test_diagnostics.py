@@ -156,6 +156,13 @@ def test_enum_value_must_be_one_of_the_enum() -> None:
     assert at(d) == (1, 38) and d.help == "did you mean `Open`?"
 
 
+def test_a_signed_value_is_not_an_enum_value() -> None:
+    # the lookup ignores punctuation; a minus must not vanish (`delegate after -5D` is not 5 days)
+    d = only("WF302", "on PurchaseDocSentForApproval then\n"
+                      "   create approval requests for approver chain, delegate after -5D\n")
+    assert "`-5D` is not a value of WorkflowDelegateAfter" in d.message
+
+
 def test_ordering_an_enum() -> None:
     d = only("WF303", "on PurchaseDocReleased when document_type > Invoice then\n   restrict record usage\n")
     assert at(d) == (1, 29)

@@ -120,6 +120,8 @@ def test_bad_payload_names_the_field_and_stores_nothing(engine: Engine) -> None:
     assert err.value.code == "WF502" and "Doc.amount" in str(err.value)
     with pytest.raises(InvalidRecord, match=r"Doc\.document_type"):
         engine.emit("DocSent", doc(document_type="Memo"), user="U")
+    with pytest.raises(InvalidRecord, match=r"Doc\.document_type"):  # a sign is not punctuation to drop
+        engine.emit("DocSent", doc(document_type="-Invoice"), user="U")
     with pytest.raises(InvalidRecord, match=r"no field 'amout'; did you mean 'amount'\?"):
         engine.emit("DocSent", {**doc(), "amout": "1"}, user="U")
     with pytest.raises(InvalidRecord, match=r"Doc.lines\[0\].quantity"):

@@ -47,7 +47,11 @@ class EnumType:
     aliases: tuple[tuple[str, str], ...] = ()
 
     def lookup(self, written: str) -> str | None:
-        """The canonical value for a written spelling (a value or an alias), or None."""
+        """The canonical value for a written spelling (a value or an alias), or None. Case, spaces and
+        punctuation do not count, but a leading sign does: no value starts with one (`-5D` is not
+        `5D`)."""
+        if written.lstrip()[:1] in ("-", "+"):
+            return None
         key = normalize_enum(written)
         for v in self.values:
             if normalize_enum(v) == key:
