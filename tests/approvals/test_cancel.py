@@ -184,22 +184,31 @@ def test_wf_cancel_prints_the_refusal_WF517_and_exits_1(tmp_path: Path) -> None:
         eng.close()
 
 
-def _other(engine_url: str) -> Engine:
-    """A second engine on the same store, as a second app server would have."""
-    return open_engine(engine_url, clock=VirtualClock(dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)),
-                       ids=SequentialIds(start=1000))
+ON_POSTGRES = pytest.mark.parametrize("engine_url", [pytest.param("postgresql", marks=pytest.mark.postgres)],
+                                      indirect=True)
 
 
-@pytest.mark.parametrize("engine_url", [pytest.param("postgresql", marks=pytest.mark.postgres)],
-                         indirect=True)
-def test_an_approval_sent_while_a_cancel_runs_waits_and_is_refused(eng: Engine, engine_url: str,
-                                                                    race: Any) -> None:
+def _at_once(eng: Engine, engine_url: str, race: Any, first: str, second: str) -> tuple[object, object]:
+    """``first`` on ``eng`` and, while it runs, ``second`` on a second engine on the same store (as a
+    second app server would): ANN's approval or REQ's cancel of ANN's entry. Both results."""
     entry = open_for(eng, "ANN")
-    other = _other(engine_url)
+    other = open_engine(engine_url, clock=VirtualClock(dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)),
+                        ids=SequentialIds(start=1000))
+
+    def act(engine: Engine, what: str) -> object:
+        return engine.cancel(entry, "REQ") if what == "cancel" else engine.approve(entry, "ANN")
+
     try:
-        canceled, approved = race(lambda: eng.cancel(entry, "REQ"), lambda: other.approve(entry, "ANN"))
+        result: tuple[object, object] = race(lambda: act(eng, first), lambda: act(other, second))
+        return result
     finally:
         other.close()
+
+
+@ON_POSTGRES
+def test_an_approval_sent_while_a_cancel_runs_waits_and_is_refused(eng: Engine, engine_url: str,
+                                                                    race: Any) -> None:
+    canceled, approved = _at_once(eng, engine_url, race, "cancel", "approve")
     assert not isinstance(canceled, Exception), canceled
     # the approval waited for the cancel's locks, then found the request canceled
     assert isinstance(approved, WerkstroomError) and approved.code == "WF611", approved
@@ -207,18 +216,13 @@ def test_an_approval_sent_while_a_cancel_runs_waits_and_is_refused(eng: Engine, 
     assert eng.record_state("PurchaseHeader", "Invoice|1001").status == "Open"
 
 
-@pytest.mark.parametrize("engine_url", [pytest.param("postgresql", marks=pytest.mark.postgres)],
-                         indirect=True)
+@ON_POSTGRES
 def test_a_cancel_sent_while_an_approval_runs_waits_and_cancels_after_it(eng: Engine, engine_url: str,
                                                                          race: Any) -> None:
-    entry = open_for(eng, "ANN")
-    other = _other(engine_url)
-    try:
-        approved, canceled = race(lambda: eng.approve(entry, "ANN"), lambda: other.cancel(entry, "REQ"))
-    finally:
-        other.close()
+    approved, canceled = _at_once(eng, engine_url, race, "approve", "cancel")
     assert not isinstance(approved, Exception), approved
     assert not isinstance(canceled, Exception), canceled  # BOB's entry was still open: still pending
+    entry = eng.approval_entries(approver="ANN")[0].entry_no
     audit = [(a.user, a.old_status, a.new_status) for a in eng.approval_history(entry).audit]
     assert audit == [("ANN", "Open", "Approved"), ("REQ", "Approved", "Canceled")]  # one after the other
     assert {e.status for e in eng.approval_entries()} == {"Canceled"}
