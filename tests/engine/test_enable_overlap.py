@@ -81,3 +81,44 @@ def test_check_enable_on_several_files_exits_1_on_an_overlap(tmp_path: Path) -> 
     r = run.invoke(cli, ["check", "--enable", "--allow-overlap", "--no-color", *files])
     assert r.exit_code == 0 and "WF420" in r.output, r.output
     assert run.invoke(cli, ["check", "--no-color", *files]).exit_code == 0
+
+
+def test_deploy_and_enable_is_all_or_nothing(engine_url: str) -> None:
+    """Deploying several workflows with ``enable`` is one transaction: when one is refused (ANYINV
+    overlaps BIG, enabled a moment before in the same call), none is stored or enabled."""
+    from werkstroom.binding.sources import bind_text
+
+    eng = open_engine(engine_url)
+    try:
+        program = bind_text(BIG + "\n" + SMALL + "\n" + ANY, "inv.wf", eng.catalogue)
+        with pytest.raises(EnableRefused) as err:
+            eng.deploy(program, enable=True)
+        assert any(d.code == "WF428" and "BIG" in d.message for d in err.value.diagnostics)
+        assert eng.workflows() == []
+        # the versions the refused call stored are gone, ids and all: what is deployed next is itself
+        done = eng.deploy(bind_text(SMALL, "small.wf", eng.catalogue), enable=True)
+        assert [(d.code, d.version, d.enabled) for d in done] == [("SMALL", 1, True)]
+        assert [(w.code, w.enabled) for w in eng.workflows()] == [("SMALL", True)]
+        result = eng.emit("PurchaseDocSentForApproval", {"document_type": "Invoice", "no": "PI-1",
+                                                         "amount": "3000", "status": "Open"}, user="U")
+        assert [(h.workflow_code, h.outcome) for h in result.handled] == [("SMALL", "started")]
+    finally:
+        eng.close()
+
+
+def test_cli_deploy_enable_of_several_scripts_stores_none_when_one_is_refused(tmp_path: Path) -> None:
+    db = ["--db", f"sqlite:///{tmp_path / 'wf.db'}"]
+    (tmp_path / "big.wf").write_text(BIG, encoding="utf-8")
+    (tmp_path / "any.wf").write_text(ANY, encoding="utf-8")
+    (tmp_path / "broken.wf").write_text("workflow X\n  on NoSuchEvent then\n     release document\n",
+                                        encoding="utf-8")
+    run = CliRunner()
+    refused = run.invoke(cli, [*db, "deploy", "--enable", str(tmp_path / "big.wf"), str(tmp_path / "any.wf")])
+    assert refused.exit_code == 1 and "[WF507]" in refused.output, refused.output
+    unreadable = run.invoke(cli, [*db, "deploy", str(tmp_path / "big.wf"), str(tmp_path / "broken.wf")])
+    assert unreadable.exit_code == 1 and "nothing was deployed" in unreadable.output, unreadable.output
+    assert run.invoke(cli, [*db, "workflows"]).output.strip() == ""  # neither call stored BIG
+    both = run.invoke(cli, [*db, "deploy", "--enable", "--allow-overlap", str(tmp_path / "big.wf"),
+                            str(tmp_path / "any.wf")])
+    assert both.exit_code == 0, both.output
+    assert both.output.count(": enabled") == 2

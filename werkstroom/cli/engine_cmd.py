@@ -107,11 +107,12 @@ _OVERLAP_HELP = ("let the entry point overlap an enabled workflow's (one record 
 @click.pass_context
 def deploy(ctx: click.Context, scripts: tuple[str, ...], do_enable: bool, templates: bool,
            allow_overlap: bool | None = None) -> None:
-    """Store the workflows of SCRIPTS (a new version when the text changed)."""
+    """Store the workflows of SCRIPTS (a new version when the text changed). All of them, or none: the
+    scripts are checked first, and they are stored (and with --enable enabled) in one transaction."""
     if not scripts and not templates:
         raise click.UsageError("name at least one script, or --templates")
-    from .. import deploy as deploy_text
     from .. import install_templates
+    from ..binding.sources import bind_text
     from ..grammar.reading import read_source
 
     texts: dict[str, str] = {}
@@ -129,19 +130,19 @@ def deploy(ctx: click.Context, scripts: tuple[str, ...], do_enable: bool, templa
                 done = install_templates(eng)
                 changed = sum(d.new_version for d in done)
                 click.echo(f"{len(done)} templates stored ({changed} new or changed)")
-            for path in scripts:
-                deployed = deploy_text(eng, texts[path], path)
-                if not deployed:
+            programs = {path: bind_text(texts[path], path, eng.catalogue) for path in scripts}
+            deployed = iter(eng.deploy_all([wf for p in programs.values() for wf in p.workflows],
+                                           enable=do_enable, allow_overlap=allow_overlap))
+            for path, program in programs.items():
+                if not program.workflows:
                     click.echo(f"warning[WF113]: {path} holds no workflow and no step; nothing was stored")
-                for d in deployed:
+                for d in (next(deployed) for _ in program.workflows):
                     state = "new version" if d.new_version else "unchanged"
-                    live = ", enabled: in use" if d.enabled and d.new_version else ""
+                    live = ", enabled: in use" if d.enabled and d.new_version and not do_enable else ""
                     click.echo(f"{d.code}: version {d.version} ({state}, {d.content_hash[:12]}{live})")
                     for w in d.warnings:
                         click.echo(f"  warning {w.code}: {w.message}")
                     if do_enable:
-                        for w in eng.enable(d.code, allow_overlap=allow_overlap):
-                            click.echo(f"  warning {w.code}: {w.message}")
                         click.echo(f"{d.code}: enabled")
     except WerkstroomError as exc:
         _fail(exc)

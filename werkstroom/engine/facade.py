@@ -188,10 +188,20 @@ class Engine(HostCalls):
 
     # ------------------------------------------------------------------ lifecycle
 
-    def deploy(self, program: BoundProgram) -> list[lifecycle.Deployed]:
-        """Store every workflow of a bound program (a new version when its content changed); bind text
-        first with ``werkstroom.binding.sources.bind_text`` (or use ``werkstroom.deploy``)."""
-        return [self.deploy_workflow(wf) for wf in program.workflows]
+    def deploy(self, program: BoundProgram, *, enable: bool = False,
+               allow_overlap: bool | None = None) -> list[lifecycle.Deployed]:
+        """Store every workflow of a bound program (a new version when its content changed) and, with
+        ``enable``, enable each (``allow_overlap`` as for ``enable``), all in one transaction: when one
+        of them is refused, none is stored or enabled. Bind text first with
+        ``werkstroom.binding.sources.bind_text`` (or use ``werkstroom.deploy``)."""
+        return self.deploy_all(program.workflows, enable=enable, allow_overlap=allow_overlap)
+
+    def deploy_all(self, workflows: Sequence[BoundWorkflow], *, enable: bool = False,
+                   allow_overlap: bool | None = None) -> list[lifecycle.Deployed]:
+        """``deploy`` for workflows of several programs (the scripts of one `wf deploy`): one transaction."""
+        with self.transaction() as uow:
+            return lifecycle.deploy_all(uow.session, self.clock, workflows, self._checks(), enabling=enable,
+                                        allow_overlap=allow_overlap)
 
     def deploy_workflow(self, wf: BoundWorkflow) -> lifecycle.Deployed:
         with self.transaction() as uow:

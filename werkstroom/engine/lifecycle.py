@@ -33,7 +33,7 @@ from ..store.database import (
 from . import pinned
 from .clock import Clock
 from .records import Vocabulary
-from .workflows import CompiledWorkflow, UnknownWorkflow, WorkflowCache, compile_workflow
+from .workflows import PENDING_VERSIONS, CompiledWorkflow, UnknownWorkflow, WorkflowCache, compile_workflow
 
 
 class LifecycleError(WerkstroomError):
@@ -112,9 +112,10 @@ def deploy(session: Session, clock: Clock, wf: BoundWorkflow, checks: Checks) ->
                 f"(version {row.current_version} stays in use; disable {wf.code} first to store a version "
                 f"that is not ready)", diags)
         warnings = [d for d in diags if not d.is_error]
-    session.add(WorkflowVersionRow(
+    stored = WorkflowVersionRow(
         workflow_code=wf.code, version_no=version_no, content_hash=digest, source=wf.source, path=wf.path,
-        program=codec.dumps(codec.workflow_to_data(wf)), created_at=now))
+        program=codec.dumps(codec.workflow_to_data(wf)), created_at=now)
+    session.add(stored)
     if row is None:
         row = WorkflowRow(code=wf.code, description=wf.description, category=wf.category, enabled=False,
                           template=wf.template, current_version=version_no, updated_at=now,
@@ -126,9 +127,30 @@ def deploy(session: Session, clock: Clock, wf: BoundWorkflow, checks: Checks) ->
         row.entry_event = entry_event_of(wf)
         row.updated_at = now
     session.flush()
+    # an enable later in this transaction reads the version as compiled here (not the shared cache)
+    session.info.setdefault(PENDING_VERSIONS, {})[stored.id] = attrs.evolve(
+        compiled, version_id=stored.id, version_no=version_no, content_hash=digest)
     if row.enabled:
         pinned.write(session, wf.code, wf)
     return Deployed(wf.code, version_no, digest, True, row.enabled, tuple(warnings))
+
+
+def deploy_all(session: Session, clock: Clock, workflows: Sequence[BoundWorkflow], checks: Checks, *,
+               enabling: bool = False, allow_overlap: bool | None = None) -> list[Deployed]:
+    """Store ``workflows`` (``deploy`` each) and, with ``enabling``, enable each, in the session's one
+    transaction: a refusal of any of them (EnableRefused, LifecycleError) leaves the store as it was.
+    The entry events of all of them are locked first, in one order (``lock_event``), so that two such
+    calls at once cannot each hold a lock the other waits for."""
+    for event in sorted({entry_event_of(wf) for wf in workflows} - {""}):
+        lock_event(session, event)
+    done = [deploy(session, clock, wf, checks) for wf in workflows]
+    if not enabling:
+        return done
+    out: list[Deployed] = []
+    for d in done:
+        warnings = enable(session, clock, checks, d.code, allow_overlap)
+        out.append(attrs.evolve(d, enabled=True, warnings=(*d.warnings, *warnings)))
+    return out
 
 
 def _require(session: Session, code: str) -> WorkflowRow:

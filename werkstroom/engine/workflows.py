@@ -124,8 +124,15 @@ def compile_workflow(version_id: int, version_no: int, content_hash: str,
                             step_links(wf), {k: tuple(v) for k, v in named.items()})
 
 
+# ``session.info`` key: the versions the session's transaction stored (version id -> compiled), read by
+# ``WorkflowCache.version`` in that transaction only: a version joins the shared cache once it is read
+# after its commit, so a rolled-back one (whose id SQLite may give to another) is never kept
+PENDING_VERSIONS = "werkstroom.pending_versions"
+
+
 class WorkflowCache:
-    """version id -> compiled workflow; shared by every transaction of one Engine."""
+    """version id -> compiled workflow; shared by every transaction of one Engine (committed versions
+    only: see ``PENDING_VERSIONS``)."""
 
     def __init__(self) -> None:
         self._by_id: dict[int, CompiledWorkflow] = {}
@@ -139,6 +146,9 @@ class WorkflowCache:
         found = self._by_id.get(version_id)
         if found is not None:
             return found
+        pending = session.info.get(PENDING_VERSIONS)
+        if pending is not None and version_id in pending:
+            return pending[version_id]  # type: ignore[no-any-return]
         row = session.get(WorkflowVersionRow, version_id)
         if row is None:
             raise UnknownWorkflow(f"workflow version {version_id} does not exist")
