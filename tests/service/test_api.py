@@ -145,6 +145,27 @@ def test_workflows_are_deployed_enabled_and_disabled_over_http(client: TestClien
     assert not {w.code: w for w in engine.workflows()}[codes[0]].enabled
 
 
+def test_a_script_is_deployed_and_enabled_whole_or_not_at_all_over_http(client: TestClient, tokens: Tokens,
+                                                                         engine: Engine) -> None:
+    script = (b'workflow BIG "Big invoices"\n'
+              b"  on PurchaseDocSentForApproval when document_type = Invoice and amount > 5000 then\n"
+              b"     restrict record usage\n"
+              b'workflow ANYINV "Any invoice over 1000"\n'
+              b"  on PurchaseDocSentForApproval when document_type = Invoice and amount > 1000 then\n"
+              b"     restrict record usage\n")
+    admin = {**bearer(tokens.admin), "Content-Type": "text/plain"}
+    before = engine.workflows()
+    refused = client.post("/api/v1/workflows", params={"path": "inv.wf", "enable": "true"}, content=script,
+                          headers=admin)
+    assert refused.json()["code"] == "WF507", refused.text  # ANYINV overlaps BIG, enabled just before
+    assert any(d["code"] == "WF428" for d in refused.json()["diagnostics"])
+    assert engine.workflows() == before  # BIG was not kept either
+    allowed = {"path": "inv.wf", "enable": "true", "allow_overlap": "true"}
+    both = client.post("/api/v1/workflows", params=allowed, content=script, headers=admin)
+    assert both.status_code == 200, both.text
+    assert [(d["code"], d["enabled"]) for d in both.json()] == [("BIG", True), ("ANYINV", True)]
+
+
 def test_the_organisation_setup_is_loaded_over_http(client: TestClient, tokens: Tokens,
                                                     engine: Engine) -> None:
     text = ORGANISATION.read_text(encoding="utf-8").replace('id = "CLERK"', 'id = "CLERK2"')

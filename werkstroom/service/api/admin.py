@@ -11,7 +11,8 @@ from typing import Any, TypeVar
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from ... import deploy as deploy_text
+from ...binding.sources import bind_text
+from ...engine.lifecycle import Deployed
 from ...render import render_json
 from ..auth.policy import require_scope
 from ..context import Service, answer, read_json, service
@@ -75,15 +76,23 @@ def workflows(request: Request) -> Response:
 
 @router.post("/workflows", summary="Deploy the workflows of a .wf script", openapi_extra=_TEXT,
              responses={200: {"model": list[models.Deployed]}})
-async def deploy(request: Request, path: str = "script.wf") -> Response:
+async def deploy(request: Request, path: str = "script.wf", enable: bool = False,
+                 allow_overlap: bool | None = None) -> Response:
     """Bind the script (the body, UTF-8 text) and store each of its workflows as a new version when its
     text changed (as `wf deploy`); a script with errors is refused whole (422, its diagnostics as
     `wf check --format json` prints them) and nothing is stored. ``path`` names the script in
-    diagnostics. Enabling is its own request."""
+    diagnostics. ``enable=true`` also enables every workflow of the script (as `wf deploy --enable`;
+    ``allow_overlap`` as for enable), in the same transaction: when one is refused (WF507, with its
+    diagnostics), none is stored or enabled."""
     svc = service(request)
     await _admin(svc, request, "deploy workflows")
     source = _text(await request.body())
-    done = await _run(svc, lambda: deploy_text(svc.engine, source, path))
+
+    def work() -> list[Deployed]:
+        program = bind_text(source, path, svc.engine.catalogue)
+        return svc.engine.deploy(program, enable=enable, allow_overlap=allow_overlap)
+
+    done = await _run(svc, work)
     return answer([{"code": d.code, "version": d.version, "content_hash": d.content_hash,
                     "new_version": d.new_version, "enabled": d.enabled,
                     "warnings": _diagnostics(d.warnings)} for d in done])
