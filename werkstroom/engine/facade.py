@@ -204,8 +204,7 @@ class Engine(HostCalls):
                                         allow_overlap=allow_overlap)
 
     def deploy_workflow(self, wf: BoundWorkflow) -> lifecycle.Deployed:
-        with self.transaction() as uow:
-            return lifecycle.deploy(uow.session, self.clock, wf, self._checks())
+        return self.deploy_all([wf])[0]
 
     def _checks(self) -> lifecycle.Checks:
         """What the enable checks need (deploy onto an enabled workflow runs them too)."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -105,34 +106,28 @@ class Metrics:
                                      ["code"], registry=r)
         r.register(QueueCollector(engine, gate))
         r.register(DeliveryCollector(engine, gate))
-        # the labelled children in use, by their labels (``labels()`` looks them up with more work)
-        self._answered: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
-        self._outcomes: dict[tuple[str, str], Counter] = {}
-        self._timed: dict[str, Histogram] = {}
+        # the labelled children in use, by metric and labels (``labels()`` looks them up with more work)
+        self._children: dict[tuple[int, tuple[str, ...]], Any] = {}
+
+    def _child(self, metric: Counter | Histogram, *labels: str) -> Any:
+        key = (id(metric), labels)
+        found = self._children.get(key)
+        if found is None:
+            found = self._children[key] = metric.labels(*labels)
+        return found
 
     def answered(self, method: str, route: str, status: int, seconds: float) -> None:
         """Count a request answered with ``status`` on ``route`` (its path template) and its time."""
-        key = (method, route, status)
-        found = self._answered.get(key)
-        if found is None:
-            found = self._answered[key] = (self.requests.labels(method, route, str(status)),
-                                           self.latency.labels(method, route))
-        found[0].inc()
-        found[1].observe(seconds)
+        self._child(self.requests, method, route, str(status)).inc()
+        self._child(self.latency, method, route).observe(seconds)
 
     def outcome(self, action: str, outcome: str) -> None:
         """Count an event or approval action by ``outcome`` (handled, replayed, refused)."""
-        counter = self._outcomes.get((action, outcome))
-        if counter is None:
-            counter = self._outcomes[(action, outcome)] = self.events.labels(action, outcome)
-        counter.inc()
+        self._child(self.events, action, outcome).inc()
 
     def engine_time(self, action: str, seconds: float) -> None:
         """The engine's time for an event or approval action."""
-        timer = self._timed.get(action)
-        if timer is None:
-            timer = self._timed[action] = self.event_seconds.labels(action)
-        timer.observe(seconds)
+        self._child(self.event_seconds, action).observe(seconds)
 
     def text(self) -> bytes:
         return generate_latest(self.registry)
